@@ -1,0 +1,186 @@
+"""Publications (statements, articles, news, reports), their kinds, signatories, translations."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import override
+
+from nashr.core.bidi import direction
+from nashr.core.models import TimeStampedModel
+
+
+class Language(models.TextChoices):
+    PERSIAN = "fa", _("Persian")
+    ENGLISH = "en", _("English")
+
+
+class Kind(models.Model):
+    """What sort of publication: statement, article, news, report; admins may add more."""
+
+    slug = models.SlugField(_("slug"), unique=True)
+    name_fa = models.CharField(_("name in Persian"), max_length=100)
+    name_en = models.CharField(_("name in English"), max_length=100)
+    plural_fa = models.CharField(_("plural in Persian"), max_length=100, blank=True)
+    plural_en = models.CharField(_("plural in English"), max_length=100, blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name = _("kind")
+        verbose_name_plural = _("kinds")
+
+    def __str__(self) -> str:
+        return f"{self.name_fa} / {self.name_en}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("publications:kind", kwargs={"kind": self.slug})
+
+    def name(self, language: str) -> str:
+        return self.name_fa if language == "fa" else self.name_en
+
+    def plural(self, language: str) -> str:
+        if language == "fa":
+            return self.plural_fa or self.name_fa
+        return self.plural_en or self.name_en
+
+
+class Signatory(models.Model):
+    """The body that issued a publication: a committee, a coalition, an office."""
+
+    slug = models.SlugField(_("slug"), unique=True)
+    name_fa = models.CharField(_("name in Persian"), max_length=200)
+    name_en = models.CharField(_("name in English"), max_length=200)
+
+    class Meta:
+        ordering = ["name_en"]
+        verbose_name = _("signatory")
+        verbose_name_plural = _("signatories")
+
+    def __str__(self) -> str:
+        return f"{self.name_fa} / {self.name_en}"
+
+    def name(self, language: str) -> str:
+        return self.name_fa if language == "fa" else self.name_en
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    REVIEW = "review", _("In review")
+    PUBLISHED = "published", _("Published")
+
+
+class PublicationQuerySet(models.QuerySet["Publication"]):
+    def published(self) -> PublicationQuerySet:
+        return self.filter(status=Status.PUBLISHED)
+
+
+class Publication(TimeStampedModel):
+    """One language version of a publication; versions share a `translation_key`."""
+
+    kind = models.ForeignKey(Kind, on_delete=models.PROTECT, verbose_name=_("kind"))
+    language = models.CharField(_("language"), max_length=8, choices=Language.choices)
+    title = models.CharField(_("title"), max_length=300)
+    slug = models.SlugField(_("slug"), max_length=200, allow_unicode=True, blank=True)
+    summary = models.TextField(_("summary"), blank=True)
+    body = models.TextField(_("body (Markdown)"), blank=True)
+    body_html = models.TextField(_("body (rendered)"), blank=True, editable=False)
+    signatory = models.ForeignKey(
+        Signatory,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        verbose_name=_("signatory"),
+    )
+    date = models.DateField(_("date it bears"))
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    source_url = models.URLField(_("source URL"), blank=True)
+    legacy_path = models.CharField(
+        _("legacy path"),
+        max_length=500,
+        null=True,
+        blank=True,
+        unique=True,
+        help_text=_("An old address on this site, such as /node/10158, that redirects here."),
+    )
+    translation_key = models.UUIDField(_("translation key"), default=uuid.uuid4, db_index=True)
+    # Incremented whenever the title, summary or body changes; translations record the
+    # revision of the original they were made from.
+    revision = models.PositiveIntegerField(_("revision"), default=1, editable=False)
+    translation_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="translations",
+        verbose_name=_("translation of"),
+    )
+    source_revision = models.PositiveIntegerField(
+        _("revision of the original translated"), null=True, blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", editable=False,
+    )
+
+    objects = PublicationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-id"]
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["translation_key", "language"], name="publication_one_per_language"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="publication_published_has_time",
+            ),
+            models.CheckConstraint(
+                condition=Q(translation_of__isnull=True) | Q(source_revision__isnull=False),
+                name="publication_translation_has_source_revision",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "language", "-date"], name="pub_list_idx"),
+        ]
+        permissions = [
+            ("publish_publication", _("Can publish and unpublish publications")),
+            ("translate_publication", _("Can create and update translations")),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        with override(self.language):
+            return reverse(
+                "publications:detail", kwargs={"pk": self.pk, "slug": self.slug or "-"}
+            )
+
+    @property
+    def direction(self) -> str:
+        return direction(self.language)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == Status.PUBLISHED
+
+    @property
+    def is_outdated(self) -> bool:
+        """A translation made from an older revision of its original."""
+        original = self.translation_of
+        return (
+            original is not None
+            and self.source_revision is not None
+            and self.source_revision < original.revision
+        )

@@ -1,0 +1,124 @@
+"""Reads of publications, each with a fixed number of queries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncMonth
+
+from nashr.core import calendars
+from nashr.publications.models import Kind, Language, Publication, Status
+
+
+def publication_list(
+    *, kind: Kind | None = None, language: str | None = None
+) -> QuerySet[Publication]:
+    """Published publications, newest first, with what a list shows."""
+    qs = Publication.objects.published().select_related("kind", "signatory")
+    if kind is not None:
+        qs = qs.filter(kind=kind)
+    if language is not None:
+        qs = qs.filter(language=language)
+    return qs.order_by("-date", "-id")
+
+
+def publication_for_language(*, language: str) -> QuerySet[Publication]:
+    """One entry per publication: the version in `language`, or the original if none.
+
+    A reader of the English site sees every statement, in English where translated.
+    """
+    translated_keys = Publication.objects.published().filter(language=language).values(
+        "translation_key"
+    )
+    return publication_list().filter(
+        Q(language=language) | (Q(translation_of__isnull=True) & ~Q(translation_key__in=translated_keys))
+    )
+
+
+def publication_detail(*, pk: int) -> Publication | None:
+    return (
+        Publication.objects.published()
+        .select_related("kind", "signatory", "translation_of")
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def publication_versions(*, publication: Publication) -> list[Publication]:
+    """The other published language versions of a publication."""
+    return list(
+        Publication.objects.published()
+        .filter(translation_key=publication.translation_key)
+        .exclude(pk=publication.pk)
+        .order_by("language")
+    )
+
+
+@dataclass(frozen=True)
+class ArchiveMonth:
+    year: int
+    month: int
+    count: int
+    label: str
+
+
+def archive_months(*, language: str) -> list[ArchiveMonth]:
+    """Months (in the language's calendar) that have publications, newest first."""
+    counts: dict[tuple[int, int], int] = {}
+    for date in publication_for_language(language=language).values_list("date", flat=True):
+        key = calendars.month_of(date, language)
+        counts[key] = counts.get(key, 0) + 1
+    return [
+        ArchiveMonth(year, month, count, calendars.format_month(year, month, language))
+        for (year, month), count in sorted(counts.items(), reverse=True)
+    ]
+
+
+def archive_month(*, language: str, year: int, month: int) -> QuerySet[Publication]:
+    first, last = calendars.month_bounds(year, month, language)
+    return publication_for_language(language=language).filter(date__range=(first, last))
+
+
+@dataclass(frozen=True)
+class TranslationGap:
+    original: Publication
+    language: str
+    translation: Publication | None  # None: missing; else outdated
+
+
+def translation_gaps() -> list[TranslationGap]:
+    """Originals with no translation into a language, and outdated translations."""
+    originals = (
+        Publication.objects.filter(translation_of__isnull=True)
+        .exclude(status=Status.DRAFT)
+        .select_related("kind")
+        .prefetch_related(
+            Prefetch("translations", queryset=Publication.objects.select_related("translation_of"))
+        )
+        .order_by("-date", "-id")
+    )
+    gaps: list[TranslationGap] = []
+    for original in originals:
+        by_language = {t.language: t for t in original.translations.all()}
+        for language in Language.values:
+            if language == original.language:
+                continue
+            translation = by_language.get(language)
+            if translation is None:
+                gaps.append(TranslationGap(original, language, None))
+            elif translation.is_outdated:
+                gaps.append(TranslationGap(original, language, translation))
+    return gaps
+
+
+def kinds_with_counts() -> QuerySet[Kind]:
+    return Kind.objects.annotate(
+        published=Count("publication", filter=Q(publication__status=Status.PUBLISHED))
+    )
+
+
+def latest_update(*, language: str) -> dt.datetime | None:
+    latest = publication_for_language(language=language).order_by("-published_at").first()
+    return latest.published_at if latest else None

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs the Debian packages that the demo and the tests need, if any is missing:
+# npm (the Vazirmatn font and the checkers come from the npm registry), Chromium for the
+# browser tests, poppler-utils for reading PDFs back, Java for the Nu Html Checker,
+# PostgreSQL 15 for the second run of the suite, and the libraries WeasyPrint draws with.
+set -euo pipefail
+
+want=()
+command -v npm >/dev/null 2>&1 || want+=(npm)
+if [ "${1:-}" != "--demo" ]; then
+  command -v chromium >/dev/null 2>&1 || want+=(chromium)
+  command -v pdftotext >/dev/null 2>&1 || want+=(poppler-utils)
+  command -v java >/dev/null 2>&1 || want+=(default-jre-headless)
+  [ -x /usr/lib/postgresql/15/bin/initdb ] || want+=(postgresql-15)
+fi
+ldconfig -p 2>/dev/null | grep -q libpango-1.0 || want+=(libpango-1.0-0 libpangoft2-1.0-0)
+ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || want+=(libharfbuzz-subset0)
+
+[ ${#want[@]} -eq 0 ] && exit 0
+
+echo "Installing Debian packages: ${want[*]}"
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo="sudo"
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${want[@]}"
