@@ -28,9 +28,7 @@ def signatory(db: None) -> Signatory:
 
 
 @pytest.fixture
-def make_publication(
-    kinds: dict[str, Kind], signatory: Signatory
-) -> Callable[..., Publication]:
+def make_publication(kinds: dict[str, Kind], signatory: Signatory) -> Callable[..., Publication]:
     """A factory: published Persian statements unless told otherwise."""
 
     def make(**overrides: Any) -> Publication:
@@ -45,5 +43,21 @@ def make_publication(
         }
         fields.update(overrides)
         return services.publication_create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def make_staff(db: None) -> Callable[..., Any]:
+    """A factory of staff users holding one editorial role (a group from accounts.roles)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    def make(role: str, username: str | None = None, password: str = "a long passphrase 42") -> Any:  # noqa: S107
+        user = get_user_model().objects.create_user(
+            username=username or role, password=password, is_staff=True
+        )
+        user.groups.add(Group.objects.get(name=role))
+        return user
 
     return make
