@@ -414,6 +414,14 @@ _ARABIC_LETTERS = re.compile(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\u
 _LATIN_LETTERS = re.compile(r"[A-Za-z]")
 
 
+def translation_key(text: str) -> uuid.UUID:
+    """The key a file's ``translation_key`` stands for: a UUID as it is, other text hashed."""
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        return uuid.uuid5(KEY_NAMESPACE, text)
+
+
 def detect_language(text: str) -> str:
     arabic = len(_ARABIC_LETTERS.findall(text))
     latin = len(_LATIN_LETTERS.findall(text))
@@ -600,10 +608,7 @@ def check_file(
         problem("legacy_path", f"“{legacy_path}” must start with /", hint="for example /node/10158")
 
     raw_key = values.get("translation_key", "")
-    try:
-        key = uuid.UUID(raw_key) if raw_key else uuid.uuid4()
-    except ValueError:
-        key = uuid.uuid5(KEY_NAMESPACE, raw_key)
+    key = translation_key(raw_key) if raw_key else uuid.uuid4()
 
     if problems or kind is None or date is None:
         return None, problems
