@@ -45,7 +45,9 @@ def test_demo_content_and_idempotence(db) -> None:
     missing = [g for g in gaps if g.translation is None]
     outdated = [g for g in gaps if g.translation is not None]
     assert len(missing) == 1 and len(outdated) == 1
-    assert outdated[0].translation.source_revision < outdated[0].original.revision
+    stale = outdated[0].translation
+    assert stale is not None and stale.source_revision is not None
+    assert stale.source_revision < outdated[0].original.revision
 
     before = _snapshot()
     users = get_user_model().objects.count()
