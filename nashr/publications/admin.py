@@ -22,6 +22,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -293,10 +294,12 @@ class PublicationAdmin(ServiceSavedAdmin):
             calendar = calendar_for_language(_admin_language())
             if calendar == "jalali":
                 return CalendarDateField(
-                    calendar=calendar, label=db_field.verbose_name, required=True
+                    calendar=calendar, label=capfirst(db_field.verbose_name), required=True
                 )
         if db_field.name == "body":
             kwargs["widget"] = forms.Textarea(attrs={"rows": 24, "cols": 80})
+        if db_field.name == "summary":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 3, "cols": 80})
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     # ---- saving through the services -------------------------------------------------
