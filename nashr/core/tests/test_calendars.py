@@ -25,7 +25,7 @@ def test_every_day_from_1300_to_1500_matches_icu() -> None:
     persian.set(1300, 0, 1)  # months count from 0 in ICU
     previous: dt.date | None = None
     days = 0
-    mismatches = []
+    mismatches: list[tuple[str, object, object]] = []
     while persian.get(FIELDS.EXTENDED_YEAR) <= 1500:
         year = persian.get(FIELDS.EXTENDED_YEAR)
         month = persian.get(FIELDS.MONTH) + 1
