@@ -28,7 +28,9 @@ def signatory(db: None) -> Signatory:
 
 
 @pytest.fixture
-def make_publication(kinds: dict[str, Kind], signatory: Signatory) -> Callable[..., Publication]:
+def make_publication(
+    kinds: dict[str, Kind], signatory: Signatory
+) -> Callable[..., Publication]:
     """A factory: published Persian statements unless told otherwise."""
 
     def make(**overrides: Any) -> Publication:

@@ -7,53 +7,14 @@ element may load anything from another host: images must be on this site.
 
 from __future__ import annotations
 
-import nh3
 from markdown_it import MarkdownIt
+import nh3
 
 ALLOWED_TAGS = {
-    "a",
-    "abbr",
-    "b",
-    "blockquote",
-    "br",
-    "code",
-    "dd",
-    "del",
-    "dl",
-    "dt",
-    "em",
-    "figcaption",
-    "figure",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "hr",
-    "i",
-    "img",
-    "li",
-    "ol",
-    "p",
-    "pre",
-    "q",
-    "s",
-    "small",
-    "strong",
-    "sub",
-    "sup",
-    "table",
-    "tbody",
-    "td",
-    "th",
-    "thead",
-    "tr",
-    "u",
-    "ul",
-    "bdi",
-    "bdo",
-    "span",
-    "mark",
+    "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "figcaption",
+    "figure", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li", "ol", "p", "pre", "q",
+    "s", "small", "strong", "sub", "sup", "table", "tbody", "td", "th", "thead", "tr", "u",
+    "ul", "bdi", "bdo", "span", "mark",
 }
 ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "*": {"lang", "dir", "title"},
@@ -65,10 +26,8 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 
-_markdown = (
-    MarkdownIt("commonmark", {"html": True, "linkify": False})
-    .enable("table")
-    .enable("strikethrough")
+_markdown = MarkdownIt("commonmark", {"html": True, "linkify": False}).enable("table").enable(
+    "strikethrough"
 )
 
 

@@ -24,9 +24,7 @@ class SecurityHeadersMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         is_admin = "/admin/" in request.path
-        response.headers.setdefault(
-            "Content-Security-Policy", ADMIN_CSP if is_admin else PUBLIC_CSP
-        )
+        response.headers.setdefault("Content-Security-Policy", ADMIN_CSP if is_admin else PUBLIC_CSP)
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=(), interest-cohort=()"
         )

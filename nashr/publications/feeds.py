@@ -78,7 +78,9 @@ class KindRss(Feed[Publication, Kind]):
         return {"language": _language()}
 
     def items(self, obj: Kind) -> QuerySet[Publication]:
-        return selectors.publication_for_language(language=_language()).filter(kind=obj)[:FEED_SIZE]
+        return selectors.publication_for_language(language=_language()).filter(kind=obj)[
+            :FEED_SIZE
+        ]
 
     def item_title(self, item: Publication) -> str:
         return item.title

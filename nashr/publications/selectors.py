@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncMonth
 
 from nashr.core import calendars
 from nashr.publications.models import Kind, Language, Publication, Status
@@ -28,12 +29,11 @@ def publication_for_language(*, language: str) -> QuerySet[Publication]:
 
     A reader of the English site sees every statement, in English where translated.
     """
-    translated_keys = (
-        Publication.objects.published().filter(language=language).values("translation_key")
+    translated_keys = Publication.objects.published().filter(language=language).values(
+        "translation_key"
     )
     return publication_list().filter(
-        Q(language=language)
-        | (Q(translation_of__isnull=True) & ~Q(translation_key__in=translated_keys))
+        Q(language=language) | (Q(translation_of__isnull=True) & ~Q(translation_key__in=translated_keys))
     )
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -46,7 +46,9 @@ def _validate(publication: Publication) -> None:
         if not path:
             publication.legacy_path = None
         elif not path.startswith("/"):
-            raise ValidationError(f"legacy path “{path}” must start with /", where="legacy_path")
+            raise ValidationError(
+                f"legacy path “{path}” must start with /", where="legacy_path"
+            )
         else:
             publication.legacy_path = path
 
@@ -75,14 +77,12 @@ def publication_create(
     legacy_path: str | None = None,
     translation_key: uuid.UUID | None = None,
     translation_of: Publication | None = None,
-    created_by: AbstractUser | None = None,
+    created_by: AbstractBaseUser | None = None,
 ) -> Publication:
     """A new publication; a translation when `translation_of` is given."""
     if status not in Status.values:
         raise ValidationError(
-            f"unknown status “{status}”",
-            where="status",
-            hint=f"use one of: {', '.join(Status.values)}",
+            f"unknown status “{status}”", where="status", hint=f"use one of: {', '.join(Status.values)}"
         )
     publication = Publication(
         kind=kind,
@@ -199,7 +199,7 @@ def translation_create(
     title: str,
     body: str = "",
     summary: str = "",
-    created_by: AbstractUser | None = None,
+    created_by: AbstractBaseUser | None = None,
 ) -> Publication:
     """A draft translation of `original`, recording the original's current revision."""
     return publication_create(
