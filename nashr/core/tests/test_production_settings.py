@@ -17,7 +17,14 @@ def _run(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[
     environment = {
         key: value
         for key, value in os.environ.items()
-        if key not in {"SECRET_KEY", "DJANGO_SETTINGS_MODULE", "NASHR_REQUIRE_2FA"}
+        # DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser fixtures of this test process.
+        if key
+        not in {
+            "SECRET_KEY",
+            "DJANGO_SETTINGS_MODULE",
+            "NASHR_REQUIRE_2FA",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
     }
     environment.update(
         DJANGO_SETTINGS_MODULE="config.settings.production",
