@@ -5,7 +5,7 @@ from __future__ import annotations
 from .base import *  # noqa: F403
 
 DEBUG = False
-SECRET_KEY = "test-only-key-" + "x" * 40  # noqa: S105
+SECRET_KEY = "test-only-key-" + "x" * 40
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["127.0.0.1", "localhost", "testserver"]
