@@ -139,9 +139,7 @@ def parse_date(text: str, *, calendar: str = "gregorian") -> dt.date:
             f"“{raw}” is not a day of the {calendar} calendar ({exc})",
             hint="check the month and the day",
         ) from exc
-    raise ValidationError(
-        f"unknown calendar “{calendar}”", hint="use “gregorian” or “jalali”"
-    )
+    raise ValidationError(f"unknown calendar “{calendar}”", hint="use “gregorian” or “jalali”")
 
 
 def format_ymd(date: dt.date, *, calendar: str = "gregorian") -> str:
