@@ -11,3 +11,6 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-never-used-i
 EMAIL_BACKEND = os.environ.get(
     "EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
 )
+
+# The default SQLite database and media live under var/, which a fresh clone lacks.
+VAR_DIR.mkdir(parents=True, exist_ok=True)  # noqa: F405
