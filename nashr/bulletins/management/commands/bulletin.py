@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import re
 from pathlib import Path
 from typing import Any
@@ -111,8 +110,12 @@ class Command(BaseCommand):
         render.add_argument("--series", required=True, metavar="SLUG")
         render.add_argument("--format", required=True, choices=FORMATS)
         render.add_argument("--output", required=True, metavar="FILE")
-        render.add_argument("--unsubscribe-url", help=argparse.SUPPRESS)
-        render.add_argument("--manage-url", help=argparse.SUPPRESS)
+        render.add_argument(
+            "--unsubscribe-url", help="Email footer's unsubscribe link (default: a sample)."
+        )
+        render.add_argument(
+            "--manage-url", help="Email footer's link to download or delete one's data."
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
