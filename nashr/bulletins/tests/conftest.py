@@ -98,12 +98,16 @@ def published_issue(
                 translated=index % 2 == 0,
             )
         year, month = (2023, 11) if series.language == "en" else (1402, 8)
+        if series.language == "fa":
+            editorial = ("«آزادی بیان» حق همه است", "ماهی از *بازداشت‌ها* و از شجاعت.")
+        else:
+            editorial = ("“Freedom is not given”", "A month of *arrests* and of courage.")
         draft = services.bulletin_draft(
             series=series,
             year=year,
             month=month,
-            editorial_title="“Freedom is not given”",
-            editorial_body="A month of *arrests* and of courage.",
+            editorial_title=editorial[0],
+            editorial_body=editorial[1],
         )
         return services.bulletin_publish(bulletin=draft)
 
