@@ -35,8 +35,8 @@ class SeriesAtom(Feed[Bulletin, Series]):
     def subtitle(self, obj: Series) -> str:
         return obj.title
 
-    def feed_extra_kwargs(self, obj: Series) -> dict[str, str]:
-        return {"language": obj.language}
+    def language(self, obj: Series) -> str:
+        return obj.language
 
     def items(self, obj: Series) -> QuerySet[Bulletin]:
         return selectors.bulletin_list(series=obj)[:FEED_SIZE]
