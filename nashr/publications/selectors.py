@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import TruncMonth
 
 from nashr.core import calendars
 from nashr.publications.models import Kind, Language, Publication, Status
@@ -29,11 +28,12 @@ def publication_for_language(*, language: str) -> QuerySet[Publication]:
 
     A reader of the English site sees every statement, in English where translated.
     """
-    translated_keys = Publication.objects.published().filter(language=language).values(
-        "translation_key"
+    translated_keys = (
+        Publication.objects.published().filter(language=language).values("translation_key")
     )
     return publication_list().filter(
-        Q(language=language) | (Q(translation_of__isnull=True) & ~Q(translation_key__in=translated_keys))
+        Q(language=language)
+        | (Q(translation_of__isnull=True) & ~Q(translation_key__in=translated_keys))
     )
 
 
@@ -47,11 +47,12 @@ def publication_detail(*, pk: int) -> Publication | None:
 
 
 def publication_versions(*, publication: Publication) -> list[Publication]:
-    """The other published language versions of a publication."""
+    """The other published language versions of a publication, by language."""
     return list(
         Publication.objects.published()
         .filter(translation_key=publication.translation_key)
         .exclude(pk=publication.pk)
+        .select_related("translation_of")
         .order_by("language")
     )
 
@@ -76,7 +77,22 @@ def archive_months(*, language: str) -> list[ArchiveMonth]:
     ]
 
 
+@dataclass(frozen=True)
+class ArchiveYear:
+    year: int
+    months: list[ArchiveMonth]
+
+
+def archive_years(*, language: str) -> list[ArchiveYear]:
+    """The archive's months grouped by year of the language's calendar, newest first."""
+    years: dict[int, list[ArchiveMonth]] = {}
+    for month in archive_months(language=language):
+        years.setdefault(month.year, []).append(month)
+    return [ArchiveYear(year, months) for year, months in years.items()]
+
+
 def archive_month(*, language: str, year: int, month: int) -> QuerySet[Publication]:
+    """What a reader of `language` sees for a month of that language's calendar."""
     first, last = calendars.month_bounds(year, month, language)
     return publication_for_language(language=language).filter(date__range=(first, last))
 
