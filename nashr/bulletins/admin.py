@@ -158,7 +158,7 @@ class BulletinAdmin(admin.ModelAdmin):
             messages.SUCCESS,
         )
 
-    def get_urls(self) -> list[URLPattern]:  # type: ignore[override]
+    def get_urls(self) -> list[URLPattern]:
         return [
             path(
                 "<int:pk>/preview/<str:fmt>/",

@@ -35,7 +35,7 @@ class SeriesAtom(Feed[Bulletin, Series]):
     def subtitle(self, obj: Series) -> str:
         return obj.title
 
-    def language(self, obj: Series) -> str:
+    def language(self, obj: Series) -> str:  # type: ignore[override]
         return obj.language
 
     def items(self, obj: Series) -> QuerySet[Bulletin]:

@@ -39,13 +39,32 @@ def test_reorder_remove_and_override_items(admin_client: Client, english_series,
     first, second, third = draft.items.order_by("order")
     common = {"text": "", "slogan": "", "signatory": "", "date": "", "bulletin": str(draft.pk)}
     items = [
-        {**common, "id": str(first.pk), "order": "30", "mode": "full",
-         "publication": str(first.publication_id), "title": ""},
-        {**common, "id": str(second.pk), "order": "20", "mode": "excerpt",
-         "publication": str(second.publication_id), "title": "", "DELETE": "on"},
-        {**common, "id": str(third.pk), "order": "10", "mode": "excerpt",
-         "publication": str(third.publication_id), "title": "Shorter title",
-         "slogan": "Free them all"},
+        {
+            **common,
+            "id": str(first.pk),
+            "order": "30",
+            "mode": "full",
+            "publication": str(first.publication_id),
+            "title": "",
+        },
+        {
+            **common,
+            "id": str(second.pk),
+            "order": "20",
+            "mode": "excerpt",
+            "publication": str(second.publication_id),
+            "title": "",
+            "DELETE": "on",
+        },
+        {
+            **common,
+            "id": str(third.pk),
+            "order": "10",
+            "mode": "excerpt",
+            "publication": str(third.publication_id),
+            "title": "Shorter title",
+            "slogan": "Free them all",
+        },
     ]
     url = f"/en/admin/bulletins/bulletin/{draft.pk}/change/"
     response = admin_client.post(url, _inline_post(draft, items))
@@ -69,8 +88,9 @@ def test_previews_of_every_format(admin_client: Client, english_series, statemen
     assert "■ EN پ" in admin_client.get(f"{base}/text/").content.decode()
     pdf = admin_client.get(f"{base}/pdf/")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")
-    eml = email.message_from_bytes(admin_client.get(f"{base}/eml/").content,
-                                   policy=email.policy.default)
+    eml = email.message_from_bytes(
+        admin_client.get(f"{base}/eml/").content, policy=email.policy.default
+    )
     assert eml.get_content_type() == "multipart/alternative"
 
 

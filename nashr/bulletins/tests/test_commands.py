@@ -26,20 +26,48 @@ def test_series_draft_publish_render(tmp_path: Path, make_publication) -> None:
     editorial = tmp_path / "editorial.md"
     editorial.write_text("---\ntitle: “Not given”\n---\nWords of the month.\n", encoding="utf-8")
     make_publication(title="بیانیه")
-    assert _run(
-        "series", "iran", "--title", "Nashr Bulletin", "--language", "en",
-        "--label", "IRAN:", "--first-number", "47", "--colophon", str(colophon),
-    ) == "iran created"
+    assert (
+        _run(
+            "series",
+            "iran",
+            "--title",
+            "Nashr Bulletin",
+            "--language",
+            "en",
+            "--label",
+            "IRAN:",
+            "--first-number",
+            "47",
+            "--colophon",
+            str(colophon),
+        )
+        == "iran created"
+    )
     draft_id = _run(
-        "draft", "--series", "iran", "--year", "2023", "--month", "11",
-        "--editorial", str(editorial),
+        "draft",
+        "--series",
+        "iran",
+        "--year",
+        "2023",
+        "--month",
+        "11",
+        "--editorial",
+        str(editorial),
     )
     draft = Bulletin.objects.get(pk=int(draft_id))
     assert draft.editorial_title == "“Not given”" and draft.items.count() == 1
     assert _run("publish", draft_id) == "47"
     for fmt in ("html", "email", "pdf"):
-        _run("render", "47", "--series", "iran", "--format", fmt,
-             "--output", str(tmp_path / f"out.{fmt}"))
+        _run(
+            "render",
+            "47",
+            "--series",
+            "iran",
+            "--format",
+            fmt,
+            "--output",
+            str(tmp_path / f"out.{fmt}"),
+        )
     assert (tmp_path / "out.pdf").read_bytes().startswith(b"%PDF-")
     html = (tmp_path / "out.html").read_text(encoding="utf-8")
     assert "IRAN:" in html and 'href="http://127.0.0.1:8000/static/bulletins/bulletin.css"' in html

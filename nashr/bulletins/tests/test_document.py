@@ -14,7 +14,7 @@ from nashr.publications import services as publication_services
 
 def test_later_edits_do_not_change_a_published_issue(
     english_series, statement_pair, client: Client
-) -> None:
+):
     """Editing a carried publication leaves the issue's page and email as published."""
     _, translation = statement_pair(title="پ", date=dt.date(2023, 10, 31))
     bulletin = services.bulletin_publish(
@@ -30,7 +30,7 @@ def test_later_edits_do_not_change_a_published_issue(
         assert "Rewritten" not in text
 
 
-def test_corrected_edition_refreezes_under_the_same_number(english_series, statement_pair) -> None:
+def test_corrected_edition_refreezes_under_the_same_number(english_series, statement_pair):
     """A correction takes the current text, keeps the number and says it is corrected."""
     _, translation = statement_pair(title="پ", date=dt.date(2023, 10, 31))
     bulletin = services.bulletin_publish(
@@ -44,7 +44,7 @@ def test_corrected_edition_refreezes_under_the_same_number(english_series, state
     assert corrected.document["correction"].endswith(": a typo in the title")
 
 
-def test_read_more_prefers_the_bulletins_language(english_series, statement_pair) -> None:
+def test_read_more_prefers_the_bulletins_language(english_series, statement_pair):
     """Translated items link the English page; untranslated ones the Persian, named so."""
     _, translation = statement_pair(title="پ", date=dt.date(2023, 10, 1))
     original, _ = statement_pair(title="ت", date=dt.date(2023, 10, 2), translated=False)
@@ -63,7 +63,7 @@ def test_read_more_prefers_the_bulletins_language(english_series, statement_pair
     assert (items[1]["title_language"], items[1]["body"]["direction"]) == ("fa", "rtl")
 
 
-def test_dates_in_the_bulletins_calendar(english_series, persian_series, statement_pair) -> None:
+def test_dates_in_the_bulletins_calendar(english_series, persian_series, statement_pair):
     """One date reads October 31, 2023 in English and ۹ آبان ۱۴۰۲ in Persian."""
     statement_pair(title="پ", date=dt.date(2023, 10, 31))
     english = services.bulletin_draft(series=english_series, year=2023, month=11)
@@ -76,7 +76,7 @@ def test_dates_in_the_bulletins_calendar(english_series, persian_series, stateme
     assert fa_doc["items"][0]["signatory"] == "کمیته اجرایی"
 
 
-def test_excerpt_slogan_and_overrides(english_series, statement_pair) -> None:
+def test_excerpt_slogan_and_overrides(english_series, statement_pair):
     """An excerpt is the first paragraph; overrides replace title and text; slogans quoted."""
     statement_pair(title="پ", date=dt.date(2023, 10, 1))
     statement_pair(title="ت", date=dt.date(2023, 10, 2))

@@ -99,7 +99,9 @@ def test_page_numbers_in_persian_digits(published_issue, persian_series, tmp_pat
     """A long Persian issue runs over pages numbered with Persian digits."""
     bulletin = published_issue(persian_series, titles=TITLES * 3)
     path = _pdf(bulletin, tmp_path)
-    pages = int(re.search(r"^Pages:\s+(\d+)", _info(path), re.M).group(1))
+    found = re.search(r"^Pages:\s+(\d+)", _info(path), re.M)
+    assert found is not None
+    pages = int(found.group(1))
     assert pages >= 2
     last = subprocess.run(
         ["pdftotext", "-f", str(pages), "-l", str(pages), str(path), "-"],
