@@ -5,6 +5,8 @@
 
 from __future__ import annotations
 
+from typing import TextIO
+
 from django.db import transaction
 from django.utils import timezone
 
@@ -52,10 +54,15 @@ FALLBACK_ITEMS = {
 }
 
 
-def load() -> None:
+def load(*, stdout: TextIO | None = None) -> None:
     """Create the demo series and their issues unless they are there already."""
     _english()
     _persian()
+    if stdout is not None:
+        counts = ", ".join(
+            f"{series.slug}: {_published(series)}" for series in Series.objects.order_by("slug")
+        )
+        stdout.write(f"bulletins published per series: {counts}")
 
 
 def _published(series: Series) -> int:
