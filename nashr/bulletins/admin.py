@@ -67,10 +67,15 @@ class SeriesAdmin(admin.ModelAdmin):
     def draft_next_issue(self, request: HttpRequest, queryset: QuerySet[Series]) -> None:
         for series in queryset:
             draft = services.bulletin_draft(series=series)
+            count = draft.items.count()
             self.message_user(
                 request,
-                _("Draft %(id)s of %(series)s proposes %(count)s items.")
-                % {"id": draft.pk, "series": series, "count": draft.items.count()},
+                ngettext(
+                    "Draft %(id)s of %(series)s proposes %(count)s item.",
+                    "Draft %(id)s of %(series)s proposes %(count)s items.",
+                    count,
+                )
+                % {"id": draft.pk, "series": series, "count": count},
                 messages.SUCCESS,
             )
 

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.text import capfirst
-from django.utils.translation import get_language
+from django.utils.translation import get_language, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from nashr.core import calendars
@@ -423,11 +423,25 @@ class PublicationAdmin(ServiceSavedAdmin):
 
     @admin.action(description=_("Publish the selected publications"), permissions=["publish"])
     def publish_selected(self, request: HttpRequest, queryset: QuerySet[Publication]) -> None:
-        self._each(request, queryset, services.publication_publish, _("Published %(count)d."))
+        self._each(
+            request,
+            queryset,
+            services.publication_publish,
+            ngettext_lazy(
+                "Published %(count)d publication.", "Published %(count)d publications.", "count"
+            ),
+        )
 
     @admin.action(description=_("Unpublish the selected publications"), permissions=["publish"])
     def unpublish_selected(self, request: HttpRequest, queryset: QuerySet[Publication]) -> None:
-        self._each(request, queryset, services.publication_unpublish, _("Unpublished %(count)d."))
+        self._each(
+            request,
+            queryset,
+            services.publication_unpublish,
+            ngettext_lazy(
+                "Unpublished %(count)d publication.", "Unpublished %(count)d publications.", "count"
+            ),
+        )
 
     def _each(
         self, request: HttpRequest, queryset: QuerySet[Publication], action: Any, done: Any
