@@ -13,6 +13,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("search/", include("nashr.search.urls")),
     path("", include("nashr.publications.urls")),
     prefix_default_language=True,
 )
