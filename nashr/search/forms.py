@@ -83,6 +83,16 @@ class SearchFiltersForm(forms.Form):
     def clean_date_to(self) -> dt.date | None:
         return self._date("date_to")
 
+    def full_clean(self) -> None:
+        super().full_clean()
+        # Errors are shown under their field (id <field id>_error); a screen reader reads
+        # them with the field, before the date help it already describes.
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                described = f"{self[name].auto_id}_error {attrs.get('aria-describedby', '')}"
+                attrs["aria-describedby"] = described.strip()
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         first, last = data.get("date_from"), data.get("date_to")

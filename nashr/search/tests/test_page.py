@@ -129,8 +129,9 @@ def test_bad_filters_say_what_to_fix(
     """An impossible date or unknown choice is shown next to its field, on a normal page."""
     make_publication(body="اعتصاب")
     html = page(client, path, q="اعتصاب", **params)
-    errors = re.findall(r'<p class="field-error">(.*?)</p>', html)
-    assert len(errors) == 1 and message in errors[0]
+    errors = re.findall(r'<p class="field-error" id="(\w+)">(.*?)</p>', html)
+    assert len(errors) == 1 and message in errors[0][1]
+    assert re.search(rf'aria-describedby="{errors[0][0]}[ "]', html)
     assert result_links(html) == []
 
 
