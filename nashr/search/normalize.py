@@ -49,7 +49,7 @@ import functools
 import re
 import unicodedata
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import snowballstemmer
 
@@ -126,41 +126,57 @@ def _is_persian(part: str) -> bool:
     return "\u0600" <= part[0] <= "\u06ff"
 
 
+_PLAIN, _PREFIX, _SUFFIX, _EZAFE = range(4)
+
+
 @functools.lru_cache(maxsize=200_000)
-def _span_words(span: str) -> tuple[tuple[str, ...], ...]:
-    """The words of one written word of the original text, each as its folded parts."""
-    words = []
+def _span_words(span: str) -> tuple[tuple[tuple[str, ...], int, bool], ...]:
+    """The words of one written word of the original text: folded parts, role, Persian?"""
+    found = []
     for match in _WORD.finditer(fold(span)):
         parts = tuple(part for part in match.group().split(ZWNJ) if part)
-        if len(parts) == 1 and parts[0].isascii() and parts[0].isalpha():
-            parts = (_stemmer.stemWord(parts[0]),)
-        words.append(parts)
-    return tuple(words)
+        single = parts[0] if len(parts) == 1 else None
+        if single is not None and single.isascii() and single.isalpha():
+            parts = (_stemmer.stemWord(single),)
+        if single in PREFIXES:
+            role = _PREFIX
+        elif single in SUFFIXES:
+            role = _SUFFIX
+        elif single == EZAFE:
+            role = _EZAFE
+        else:
+            role = _PLAIN
+        found.append((parts, role, _is_persian(parts[0])))
+    return tuple(found)
 
 
-@dataclass
 class Word:
     """One word of a text: where it is written, its term and the extra terms of its parts."""
 
-    start: int
-    end: int
-    parts: list[str] = field(default_factory=list)
+    __slots__ = ("end", "parts", "start")
+
+    def __init__(self, start: int, end: int, parts: list[str]) -> None:
+        self.start = start
+        self.end = end
+        self.parts = parts
+
+    def __repr__(self) -> str:
+        return f"Word({self.start}, {self.end}, {self.parts!r})"
 
     @property
     def term(self) -> str:
+        if len(self.parts) == 1:
+            return self.parts[0]
         return "".join(self._kept_parts())
 
     @property
     def extras(self) -> list[str]:
+        if len(self.parts) == 1:
+            return []
         kept = self._kept_parts()
         if len(kept) < 2:
             return []
         return [part for part in kept if part not in AFFIXES and len(part) <= MAX_TERM_LENGTH]
-
-    def terms(self) -> list[str]:
-        """The term and the extra terms: every term this word is indexed under."""
-        term = self.term
-        return ([term] if len(term) <= MAX_TERM_LENGTH else []) + self.extras
 
     def _kept_parts(self) -> list[str]:
         parts = self.parts
@@ -172,38 +188,32 @@ class Word:
 def words(text: str) -> Iterator[Word]:
     """The words of `text`, with their places in it, affixes joined as described above."""
     pending: Word | None = None
-    pending_joins_next = False
+    joins_next = False  # the pending word is a prefix
     for span in _SPAN.finditer(text):
-        span_words = _span_words(span.group())
-        for index, parts in enumerate(span_words):
-            # Only whitespace between two written words lets an affix join them.
-            spaced = (
-                index == 0
-                and pending is not None
-                and (pending.end == span.start() or text[pending.end : span.start()].isspace())
-            )
-            single = parts[0] if len(parts) == 1 else None
-            persian = _is_persian(parts[0])
-            if pending is not None and spaced and persian and pending_joins_next:
-                pending.parts.extend(parts)
-                pending.end = span.end()
-                pending_joins_next = False
-                continue
-            joins_previous = single in SUFFIXES or single == EZAFE
-            if (
-                pending is not None
-                and spaced
-                and joins_previous
-                and _is_persian(pending.parts[-1])
-                and (single != EZAFE or pending.parts[-1].endswith("ه"))
-            ):
-                pending.parts.append(parts[0])
-                pending.end = span.end()
-                continue
+        start, end = span.span()
+        # Only whitespace between two written words lets an affix join them, and only
+        # the first word of a written word (a_b gives two) may join the one before.
+        spaced = pending is not None and text[pending.end : start].isspace()
+        for parts, role, persian in _span_words(span.group()):
+            if spaced and pending is not None:
+                spaced = False
+                last = pending.parts[-1]
+                if joins_next and persian:
+                    pending.parts.extend(parts)
+                    pending.end = end
+                    joins_next = False
+                    continue
+                if (role == _SUFFIX or (role == _EZAFE and last.endswith("ه"))) and _is_persian(
+                    last
+                ):
+                    pending.parts.append(parts[0])
+                    pending.end = end
+                    continue
             if pending is not None:
                 yield pending
-            pending = Word(span.start(), span.end(), list(parts))
-            pending_joins_next = single in PREFIXES
+            pending = Word(start, end, list(parts))
+            joins_next = role == _PREFIX
+            spaced = False
     if pending is not None:
         yield pending
 
@@ -226,8 +236,11 @@ def analyze(text: str) -> Analysis:
     main: list[str] = []
     extras: list[str] = []
     for word in words(text):
-        term = word.term
+        if len(word.parts) == 1:  # most words: no parts, no extras
+            term = word.parts[0]
+        else:
+            term = word.term
+            extras.extend(word.extras)
         if len(term) <= MAX_TERM_LENGTH:
             main.append(term)
-        extras.extend(word.extras)
     return Analysis(" ".join(main), " ".join(extras))
