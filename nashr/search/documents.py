@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
@@ -64,7 +65,12 @@ def entry_fields(publication: Publication) -> dict[str, Any]:
         "title": title.terms,
         "body": text.terms,
         "extra": extras,
-        "facets": facet_terms(language=publication.language, kind_id=publication.kind_id),
+        "facets": " ".join(
+            [
+                facet_terms(language=publication.language, kind_id=publication.kind_id),
+                *date_terms(publication.date),
+            ]
+        ),
     }
 
 
@@ -76,3 +82,33 @@ def facet_terms(*, language: str | None = None, kind_id: int | None = None) -> s
     if kind_id is not None:
         terms.append(f"kind{kind_id}")
     return " ".join(terms)
+
+
+def date_terms(date: dt.date) -> list[str]:
+    """Terms for the decade, year and month of a date, in the FTS5 facets column."""
+    return [f"d{date.year // 10}", f"y{date.year}", f"m{date.year}{date.month:02d}"]
+
+
+def date_range_terms(first: dt.date | None, last: dt.date | None) -> list[str]:
+    """Fewest decade, year and month terms covering the months from `first` to `last`.
+
+    FTS5 then finds only entries in those months; the exact days are checked on the
+    entries. An open end stops at 1900 or 2100.
+    """
+    first = first or dt.date(1900, 1, 1)
+    last = last or dt.date(2100, 12, 31)
+    month = first.year * 12 + first.month - 1
+    end = last.year * 12 + last.month - 1
+    terms = []
+    while month <= end:
+        year, index = divmod(month, 12)
+        if index == 0 and year % 10 == 0 and month + 119 <= end:
+            terms.append(f"d{year // 10}")
+            month += 120
+        elif index == 0 and month + 11 <= end:
+            terms.append(f"y{year}")
+            month += 12
+        else:
+            terms.append(f"m{year}{index + 1:02d}")
+            month += 1
+    return terms

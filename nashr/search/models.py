@@ -36,6 +36,7 @@ class SearchEntry(models.Model):
     facets = models.TextField(_("facets"), blank=True)
 
     class Meta:
+        indexes = [models.Index(fields=["date"], name="search_entry_date")]
         verbose_name = _("search entry")
         verbose_name_plural = _("search entries")
 

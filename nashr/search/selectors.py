@@ -93,16 +93,17 @@ def search(
             offset=(page - 1) * page_size,
             candidates=candidates,
         )
-    by_id = (
-        Publication.objects.published()
-        .select_related("kind", "signatory")
-        .in_bulk([hit.publication_id for hit in result.hits])
-    )
+    # By primary key alone: a status filter here can lead SQLite's planner to scan the
+    # status index; whether each one is still published is checked below.
+    publications = Publication.objects.select_related("kind", "signatory")
+    if not snippets:
+        publications = publications.defer("body", "body_html", "summary")
+    by_id = publications.in_bulk([hit.publication_id for hit in result.hits])
     terms = query.highlight_terms
     hits = []
     for hit in result.hits:
         publication = by_id.get(hit.publication_id)
-        if publication is None:  # unpublished by a concurrent transaction meanwhile
+        if publication is None or not publication.is_published:  # changed meanwhile
             continue
         hits.append(
             SearchHit(

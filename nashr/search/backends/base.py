@@ -48,12 +48,19 @@ class Backend(Protocol):
     ) -> EngineResult:
         """One page of matches of `query`, best first.
 
-        Ranking reads every match's statistics, so a common term would make it read the
-        whole match set. Instead both backends take the newest `CANDIDATES` matches
-        (highest publication id, read in index order and stopped early) and rank only
-        those: exact whenever there are fewer matches, and bounded in time when there
-        are more, at the price that an old but better match of a very common term is
-        not among the results; the page says so and suggests narrowing the search.
+        Ranking functions read every match's statistics (bm25 even reads the whole
+        posting list of each query term to weigh it), so ranking a common term would
+        cost in proportion to how common it is. Instead both backends first take the
+        newest `candidates` + 1 matches, walking the index from the highest publication
+        id and stopping there, which costs about the same for any term:
+
+        * at most `candidates` matches (the match set is small): all are ranked by the
+          engine's relevance function (bm25 on SQLite, ts_rank_cd on PostgreSQL);
+        * more (a common term): the newest `candidates` are shown, those with every
+          word in the title first. The trade-off: an old but better match of a very
+          common term is not among them; the page says so and suggests adding words
+          or filters, which soon brings the match set under the bound and back to
+          ranking by relevance.
         """
         ...
 

@@ -1,4 +1,4 @@
-"""PostgreSQL: a stored tsvector over the entries' terms with a GIN index, ranked by ts_rank_cd."""
+"""PostgreSQL: a stored tsvector of the entries' terms with a GIN index, ranked by ts_rank_cd."""
 
 from __future__ import annotations
 
@@ -45,6 +45,11 @@ class PostgresqlBackend:
         offset: int,
         candidates: int = CANDIDATES,
     ) -> EngineResult:
+        """See `Backend.search`: ts_rank_cd over a small match set, else title matches first.
+
+        ts_rank_cd reads each match's whole tsvector, so it is only run on at most
+        `candidates` rows, found by id.
+        """
         text = tsquery(query)
         where = ""
         params: list[Any] = [text]
@@ -60,36 +65,37 @@ class PostgresqlBackend:
         if filters.date_to:
             where += " AND date <= %s"
             params.append(filters.date_to)
-        # The inner query takes the newest CANDIDATES matches (PostgreSQL may walk the
-        # primary key backwards and stop); only those are ranked (see Backend.search).
-        sql = f"""
-            SELECT id, ts_rank_cd(vector, to_tsquery('simple', %s)) AS score,
-                   count(*) OVER ()
-            FROM (
-                SELECT publication_id AS id, vector FROM search_searchentry
-                WHERE vector @@ to_tsquery('simple', %s) {where}
-                ORDER BY publication_id DESC
-                LIMIT %s
-            ) AS candidates
-            ORDER BY score DESC, id DESC
-            LIMIT %s OFFSET %s
-        """  # noqa: S608 - only fixed SQL is interpolated; the query is a parameter
         with self.connection.cursor() as cursor:
-            cursor.execute(sql, [text, *params, candidates, limit, offset])
-            rows = cursor.fetchall()
-            total = rows[0][2] if rows else 0
-            if not rows and offset:
+            cursor.execute(
+                "SELECT publication_id FROM search_searchentry "  # noqa: S608 - fixed SQL
+                f"WHERE vector @@ to_tsquery('simple', %s) {where} "
+                "ORDER BY publication_id DESC LIMIT %s",
+                [*params, candidates + 1],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+            if len(ids) <= candidates:  # the whole match set is small: rank all of it
                 cursor.execute(
-                    "SELECT count(*) FROM (SELECT 1 FROM search_searchentry "  # noqa: S608
-                    f"WHERE vector @@ to_tsquery('simple', %s) {where} LIMIT %s) AS m",
-                    [*params, candidates],
+                    "SELECT publication_id, ts_rank_cd(vector, to_tsquery('simple', %s)) "
+                    "FROM search_searchentry WHERE publication_id = ANY(%s) "
+                    "ORDER BY 2 DESC, 1 DESC LIMIT %s OFFSET %s",
+                    [text, ids, limit, offset],
                 )
-                total = cursor.fetchone()[0]
-        return EngineResult(
-            hits=[Hit(int(row[0]), float(row[1])) for row in rows],
-            total=total,
-            capped=total >= candidates,
-        )
+                hits = [Hit(int(row[0]), float(row[1])) for row in cursor.fetchall()]
+                return EngineResult(hits=hits, total=len(ids), capped=False)
+            # Many matches: the newest `candidates`, those with every word in the title
+            # first (the short title is parsed again rather than the long vector read).
+            ids = ids[:candidates]
+            cursor.execute(
+                "SELECT publication_id FROM search_searchentry WHERE publication_id = ANY(%s) "
+                "AND to_tsvector('simple', title) @@ to_tsquery('simple', %s)",
+                [ids, tsquery(ParsedQuery(text=query.text, include=query.include))],
+            )
+            in_title = {row[0] for row in cursor.fetchall()}
+        ordered = [(i, 1.0) for i in ids if i in in_title] + [
+            (i, 0.0) for i in ids if i not in in_title
+        ]
+        hits = [Hit(int(i), score) for i, score in ordered[offset : offset + limit]]
+        return EngineResult(hits=hits, total=candidates, capped=True)
 
     @contextmanager
     def bulk_load(self) -> Iterator[None]:

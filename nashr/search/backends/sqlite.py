@@ -1,4 +1,4 @@
-"""SQLite: an FTS5 table over the search entries, ranked by bm25."""
+"""SQLite: an FTS5 table over the search entries, ranked by bm25 within bounds."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 from nashr.search.backends.base import CANDIDATES, EngineResult, Filters, Hit
-from nashr.search.documents import facet_terms
+from nashr.search.documents import date_range_terms, facet_terms
 from nashr.search.query import Clause, ParsedQuery
 
 # bm25 weights of the columns title, body, extra, facets.
@@ -27,12 +27,15 @@ def _clause(clause: Clause) -> str:
     return _string(" ".join(clause.terms))
 
 
-def match_expression(query: ParsedQuery, filters: Filters) -> str:
+def match_expression(query: ParsedQuery, filters: Filters, *, columns: str = TEXT_COLUMNS) -> str:
     """The MATCH expression of a parsed query, built only from its terms."""
-    expression = f"{TEXT_COLUMNS} : ({' AND '.join(_clause(c) for c in query.include)})"
-    facets = facet_terms(language=filters.language, kind_id=filters.kind_id)
+    expression = f"{columns} : ({' AND '.join(_clause(c) for c in query.include)})"
+    facets = facet_terms(language=filters.language, kind_id=filters.kind_id).split()
     if facets:
-        expression += " AND facets : (" + " AND ".join(map(_string, facets.split())) + ")"
+        expression += " AND facets : (" + " AND ".join(map(_string, facets)) + ")"
+    if filters.date_from or filters.date_to:
+        months = date_range_terms(filters.date_from, filters.date_to) or ["none"]
+        expression += " AND facets : (" + " OR ".join(map(_string, months)) + ")"
     if query.exclude:
         excluded = " OR ".join(_clause(c) for c in query.exclude)
         expression = f"({expression}) NOT {TEXT_COLUMNS} : ({excluded})"
@@ -54,47 +57,54 @@ class SqliteBackend:
         offset: int,
         candidates: int = CANDIDATES,
     ) -> EngineResult:
-        params: list[Any] = [match_expression(query, filters)]
+        """See `Backend.search`: bm25 over a small match set, else title matches first.
+
+        bm25 is not used on a large match set because it reads the whole posting list
+        of every term and phrase of the query to weigh them (a common phrase costs tens
+        of milliseconds); the newest candidates are found by walking the index from the
+        highest rowid and stopping, which costs the same for any term.
+        """
+        # The exact days of a date range: FTS5 narrowed the search to whole months.
         join = where = ""
+        days: list[Any] = []
         if filters.date_from or filters.date_to:
             join = "JOIN search_searchentry ON search_searchentry.publication_id = search_fts.rowid"
             if filters.date_from:
                 where += " AND search_searchentry.date >= %s"
-                params.append(filters.date_from.isoformat())
+                days.append(filters.date_from.isoformat())
             if filters.date_to:
                 where += " AND search_searchentry.date <= %s"
-                params.append(filters.date_to.isoformat())
-        weights = ", ".join(str(weight) for weight in WEIGHTS)
-        # The inner query walks the index from the newest match and stops after
-        # CANDIDATES; only those are scored (see Backend.search).
-        sql = f"""
-            SELECT id, score, count(*) OVER () FROM (
-                SELECT search_fts.rowid AS id, bm25(search_fts, {weights}) AS score
-                FROM search_fts {join}
-                WHERE search_fts MATCH %s {where}
-                ORDER BY search_fts.rowid DESC
-                LIMIT %s
-            )
-            ORDER BY score, id DESC
-            LIMIT %s OFFSET %s
-        """  # noqa: S608 - only fixed SQL is interpolated; the query is a parameter
-        params += [candidates, limit, offset]
+                days.append(filters.date_to.isoformat())
+        match = match_expression(query, filters)
+        select = f"FROM search_fts {join} WHERE search_fts MATCH %s {where}"
         with self.connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            rows = cursor.fetchall()
-            total = rows[0][2] if rows else 0
-            if not rows and offset:
+            cursor.execute(
+                f"SELECT search_fts.rowid {select} ORDER BY search_fts.rowid DESC LIMIT %s",
+                [match, *days, candidates + 1],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
+            if len(ids) <= candidates:  # the whole match set is small: rank all of it
+                weights = ", ".join(str(weight) for weight in WEIGHTS)
                 cursor.execute(
-                    f"SELECT count(*) FROM (SELECT 1 FROM search_fts {join} "  # noqa: S608
-                    f"WHERE search_fts MATCH %s {where} LIMIT %s)",
-                    [*params[:-3], candidates],
+                    f"SELECT search_fts.rowid, bm25(search_fts, {weights}) {select} "
+                    "ORDER BY 2, 1 DESC LIMIT %s OFFSET %s",
+                    [match, *days, limit, offset],
                 )
-                total = cursor.fetchone()[0]
-        return EngineResult(
-            hits=[Hit(int(row[0]), -float(row[1])) for row in rows],
-            total=total,
-            capped=total >= candidates,
-        )
+                hits = [Hit(int(row[0]), -float(row[1])) for row in cursor.fetchall()]
+                return EngineResult(hits=hits, total=len(ids), capped=False)
+            # Many matches: the newest `candidates`, those with every word in the title
+            # first. The title search is bounded to the candidates' rowids.
+            ids = ids[:candidates]
+            cursor.execute(
+                "SELECT rowid FROM search_fts WHERE search_fts MATCH %s AND rowid >= %s",
+                [match_expression(query, Filters(), columns="{title}"), ids[-1]],
+            )
+            in_title = {row[0] for row in cursor.fetchall()}
+        ordered = [(i, 1.0) for i in ids if i in in_title] + [
+            (i, 0.0) for i in ids if i not in in_title
+        ]
+        hits = [Hit(int(i), score) for i, score in ordered[offset : offset + limit]]
+        return EngineResult(hits=hits, total=candidates, capped=True)
 
     @contextmanager
     def bulk_load(self) -> Iterator[None]:

@@ -109,13 +109,28 @@ def test_language_filter(make_publication: MakePublication) -> None:
 
 
 def test_ranking_is_bounded_to_newest_candidates(make_publication: MakePublication) -> None:
-    """With more matches than candidates, only the newest ones are ranked, and it says so."""
-    publications = [make_publication(body=f"اعتصاب شماره {n}") for n in range(5)]
+    """With more matches than candidates, only the newest are shown, and it says so."""
+    publications = [make_publication(title="خبر", body=f"اعتصاب شماره {n}") for n in range(5)]
     results = search(query=parse_query("اعتصاب"), filters=Filters(), candidates=3)
     assert results.capped and results.total == 3
-    assert {hit.publication.pk for hit in results.hits} == {p.pk for p in publications[-3:]}
+    assert [hit.publication.pk for hit in results.hits] == [p.pk for p in publications[:1:-1]]
     exact = search(query=parse_query("اعتصاب"), filters=Filters(), candidates=10)
     assert not exact.capped and exact.total == 5
+
+
+def test_many_matches_show_title_matches_first(make_publication: MakePublication) -> None:
+    """Among many matches, the newest with every word in the title come first."""
+    in_title = make_publication(title="اعتصاب کارگران", body="متن")
+    newer = [make_publication(title="خبر", body=f"اعتصاب شماره {n}") for n in range(3)]
+    make_publication(title="اعتصاب کارگران نفت", body="متن", status=Status.DRAFT)
+    results = search(query=parse_query("اعتصاب"), filters=Filters(), candidates=3)
+    assert results.capped  # 4 matches, 3 candidates: the oldest, in_title, is left out
+    assert in_title.pk not in [hit.publication.pk for hit in results.hits]
+    services.publication_update(publication=newer[0], title="اعتصاب در پالایشگاه")
+    results = search(query=parse_query("اعتصاب"), filters=Filters(), candidates=3)
+    assert [hit.publication.pk for hit in results.hits] == [
+        newer[0].pk, newer[2].pk, newer[1].pk,
+    ]  # fmt: skip
 
 
 def test_pages_past_the_end_give_the_last(make_publication: MakePublication) -> None:
