@@ -21,7 +21,9 @@ it, and drops it at the end; it does not touch the database named in the URL.
 Latency is measured per search as the site and `nashr search` run it: parsing the query,
 the ranked engine query for the first page of 20, and loading those 20 publications
 (`engine_ms` is the ranked engine query alone; `with_snippets_ms` adds marked snippets,
-as the search page shows them).
+as the search page shows them, over every search). `rare_common_multi_word` sums up
+the searches without filters; `filtered` (language or a two-year date range, with a
+common word) is reported on its own.
 """
 
 from __future__ import annotations
@@ -262,8 +264,9 @@ def child(args: argparse.Namespace) -> None:
             started = time.perf_counter()
             search(query=parsed, filters=filters)
             every_page.append((time.perf_counter() - started) * 1000)
-        every += times
-        every_engine += engine
+        if kind != "filtered":
+            every += times
+            every_engine += engine
         result["queries"][kind] = {
             "count": len(times),
             "ms": summary(times),
@@ -272,7 +275,8 @@ def child(args: argparse.Namespace) -> None:
             "capped": sum(1 for m in matches if m >= 1000),
             "examples": [text for text, _ in items[:3]],
         }
-    result["all"] = {
+    # The target (p95 of 10 ms on SQLite) is for rare, common and multi-word searches.
+    result["rare_common_multi_word"] = {
         "count": len(every),
         "ms": summary(every),
         "engine_ms": summary(every_engine),

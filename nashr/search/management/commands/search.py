@@ -21,7 +21,8 @@ class Command(BaseCommand):
     help = (
         "Search published publications and print id, language, title, URL and score, "
         "best first; `nashr search reindex` rebuilds the whole index. To look for the "
-        "word reindex itself, quote it: nashr search '\"reindex\"'."
+        "word reindex itself, quote it: nashr search '\"reindex\"'. A search that starts "
+        "with a word to leave out goes after --: nashr search -- -draft statement."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
