@@ -1,12 +1,70 @@
-"""Keeps the search index in step with publications (filled in by the search issue)."""
+"""Keeps the search index in step with publications."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
+
+from django.db import transaction
+
+from nashr.search.backends import get_backend
+from nashr.search.documents import entry_fields
+from nashr.search.models import SearchEntry
 
 if TYPE_CHECKING:
     from nashr.publications.models import Publication
 
+REINDEX_BATCH = 1000
+
 
 def search_index_update(*, publication: Publication) -> None:
-    """Index a publication if published, drop it from the index otherwise."""
+    """Index a publication if published, drop it from the index otherwise.
+
+    Called by every publication service inside its transaction, so the index changes
+    with the publication or not at all. Deleting a publication deletes its entry by
+    cascade; the database's own triggers (SQLite) or generated column (PostgreSQL)
+    follow the entry.
+    """
+    from nashr.publications.models import Status
+
+    if publication.status != Status.PUBLISHED:
+        SearchEntry.objects.filter(publication_id=publication.pk).delete()
+        return
+    SearchEntry.objects.update_or_create(
+        publication_id=publication.pk, defaults=entry_fields(publication)
+    )
+
+
+@transaction.atomic
+def search_reindex(*, progress: Callable[[int], None] | None = None) -> int:
+    """Rebuild the whole index from the published publications; returns how many.
+
+    All or nothing: a failure leaves the index as it was. `progress` is told how many
+    publications each finished batch held.
+    """
+    from nashr.publications.models import Publication
+
+    publications = (
+        Publication.objects.published()
+        .only("id", "language", "kind_id", "date", "title", "summary", "body_html", "status")
+        .order_by("id")
+    )
+    count = 0
+    with get_backend().bulk_load():
+        SearchEntry.objects.all().delete()
+        batch: list[SearchEntry] = []
+        for publication in publications.iterator(chunk_size=REINDEX_BATCH):
+            batch.append(SearchEntry(publication_id=publication.pk, **entry_fields(publication)))
+            if len(batch) >= REINDEX_BATCH:
+                count += _flush(batch, progress)
+        count += _flush(batch, progress)
+    return count
+
+
+def _flush(batch: list[SearchEntry], progress: Callable[[int], None] | None) -> int:
+    SearchEntry.objects.bulk_create(batch)
+    done = len(batch)
+    batch.clear()
+    if progress is not None and done:
+        progress(done)
+    return done

@@ -1,0 +1,69 @@
+"""The one interface every search backend offers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Protocol
+
+from nashr.search.query import ParsedQuery
+
+# Ranking looks at no more than this many matches, the newest: see `Backend.search`.
+CANDIDATES = 1000
+
+
+@dataclass(frozen=True)
+class Filters:
+    language: str | None = None
+    kind_id: int | None = None
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    publication_id: int
+    score: float  # higher is better; comparable within one backend only
+
+
+@dataclass(frozen=True)
+class EngineResult:
+    hits: list[Hit]
+    total: int  # matches ranked: all of them, or CANDIDATES when `capped`
+    capped: bool
+
+
+class Backend(Protocol):
+    vendor: str
+
+    def search(
+        self,
+        *,
+        query: ParsedQuery,
+        filters: Filters,
+        limit: int,
+        offset: int,
+        candidates: int = CANDIDATES,
+    ) -> EngineResult:
+        """One page of matches of `query`, best first.
+
+        Ranking functions read every match's statistics (bm25 even reads the whole
+        posting list of each query term to weigh it), so ranking a common term would
+        cost in proportion to how common it is. Instead both backends first take the
+        newest `candidates` + 1 matches, walking the index from the highest publication
+        id and stopping there, which costs about the same for any term:
+
+        * at most `candidates` matches (the match set is small): all are ranked by the
+          engine's relevance function (bm25 on SQLite, ts_rank_cd on PostgreSQL);
+        * more (a common term): the newest `candidates` are shown, those with every
+          word in the title first. The trade-off: an old but better match of a very
+          common term is not among them; the page says so and suggests adding words
+          or filters, which soon brings the match set under the bound and back to
+          ranking by relevance.
+        """
+        ...
+
+    def bulk_load(self) -> AbstractContextManager[None]:
+        """Within this, entries may be replaced in bulk; the index is made whole on exit."""
+        ...

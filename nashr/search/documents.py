@@ -1,0 +1,114 @@
+"""What of a publication is searched: its title, summary and body as plain text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from html.parser import HTMLParser
+from typing import TYPE_CHECKING, Any
+
+from nashr.search import normalize
+
+if TYPE_CHECKING:
+    from nashr.publications.models import Publication
+
+# Elements that end a line of text: their words must not run into the next ones.
+_BREAKING = frozenset(
+    {
+        "address", "blockquote", "br", "dd", "div", "dl", "dt", "figcaption", "figure",
+        "h1", "h2", "h3", "h4", "h5", "h6", "hr", "li", "ol", "p", "pre", "table", "td",
+        "th", "tr", "ul",
+    }
+)  # fmt: skip
+
+
+class _TextExtractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.pieces: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        if tag in _BREAKING:
+            self.pieces.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _BREAKING:
+            self.pieces.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        self.pieces.append(data)
+
+
+def html_to_text(html: str) -> str:
+    """The text a reader sees in sanitized `html`, blocks on lines of their own."""
+    extractor = _TextExtractor()
+    extractor.feed(html)
+    extractor.close()
+    return "".join(extractor.pieces).strip()
+
+
+def publication_text(publication: Publication) -> str:
+    """Summary and body of a publication as plain text, as its page shows them."""
+    body = html_to_text(publication.body_html)
+    return f"{publication.summary}\n\n{body}".strip()
+
+
+def entry_fields(publication: Publication) -> dict[str, Any]:
+    """The fields of the search entry of a publication."""
+    title = normalize.analyze(publication.title)
+    text = normalize.analyze(publication_text(publication))
+    extras = " ".join(part for part in (title.extras, text.extras) if part)
+    return {
+        "language": publication.language,
+        "kind_id": publication.kind_id,
+        "date": publication.date,
+        "title": title.terms,
+        "body": text.terms,
+        "extra": extras,
+        "facets": " ".join(
+            [
+                facet_terms(language=publication.language, kind_id=publication.kind_id),
+                *date_terms(publication.date),
+            ]
+        ),
+    }
+
+
+def facet_terms(*, language: str | None = None, kind_id: int | None = None) -> str:
+    """Terms that stand for a language and a kind in the FTS5 facets column."""
+    terms = []
+    if language:
+        terms.append("lang" + re.sub(r"[^a-z0-9]", "", language.lower()))
+    if kind_id is not None:
+        terms.append(f"kind{kind_id}")
+    return " ".join(terms)
+
+
+def date_terms(date: dt.date) -> list[str]:
+    """Terms for the decade, year and month of a date, in the FTS5 facets column."""
+    return [f"d{date.year // 10}", f"y{date.year}", f"m{date.year}{date.month:02d}"]
+
+
+def date_range_terms(first: dt.date | None, last: dt.date | None) -> list[str]:
+    """Fewest decade, year and month terms covering the months from `first` to `last`.
+
+    FTS5 then finds only entries in those months; the exact days are checked on the
+    entries. An open end stops at 1900 or 2100.
+    """
+    first = first or dt.date(1900, 1, 1)
+    last = last or dt.date(2100, 12, 31)
+    month = first.year * 12 + first.month - 1
+    end = last.year * 12 + last.month - 1
+    terms = []
+    while month <= end:
+        year, index = divmod(month, 12)
+        if index == 0 and year % 10 == 0 and month + 119 <= end:
+            terms.append(f"d{year // 10}")
+            month += 120
+        elif index == 0 and month + 11 <= end:
+            terms.append(f"y{year}")
+            month += 12
+        else:
+            terms.append(f"m{year}{index + 1:02d}")
+            month += 1
+    return terms

@@ -1,0 +1,67 @@
+"""Matched words marked in a result's own text, found with the same normalization."""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import deque
+from collections.abc import Iterable
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from nashr.search import normalize
+
+SNIPPET_BEFORE = 10  # words shown before the first match
+SNIPPET_WORDS = 36  # words in a snippet
+SNIPPET_SCAN = 60_000  # characters searched for a match before falling back to the start
+ELLIPSIS = "…"
+_SPAN_AFTER = re.compile(r"[^\W_]")
+
+
+def _matches(word: normalize.Word, terms: frozenset[str]) -> bool:
+    return word.term in terms or any(extra in terms for extra in word.extras)
+
+
+def _render(text: str, start: int, end: int, marked: Iterable[normalize.Word]) -> str:
+    pieces: list[str] = []
+    position = start
+    for word in marked:
+        pieces.append(str(escape(text[position : word.start])))
+        pieces.append(f"<mark>{escape(text[word.start : word.end])}</mark>")
+        position = word.end
+    pieces.append(str(escape(text[position:end])))
+    return "".join(pieces)
+
+
+def highlight(text: str, terms: frozenset[str]) -> SafeString:
+    """All of `text`, escaped, with the words that match `terms` in <mark>."""
+    marked = [word for word in normalize.words(text) if _matches(word, terms)]
+    return mark_safe(_render(text, 0, len(text), marked))  # pieces escaped in _render
+
+
+def snippet(text: str, terms: frozenset[str]) -> SafeString:
+    """Some words of `text` around its first match, escaped, matches in <mark>."""
+    scanned = text[:SNIPPET_SCAN]
+    before: deque[normalize.Word] = deque(maxlen=SNIPPET_BEFORE)
+    window: list[normalize.Word] = []
+    for word in normalize.words(scanned):
+        if window or _matches(word, terms):
+            window.append(word)
+            if len(window) >= SNIPPET_WORDS - len(before):
+                break
+        else:
+            before.append(word)
+    words = [*before, *window]
+    if not window:  # no match in the text (only in the title): its first words
+        words = list(itertools.islice(normalize.words(scanned), SNIPPET_WORDS))
+    if not words:
+        return mark_safe("")
+    start, end = words[0].start, words[-1].end
+    if not _SPAN_AFTER.search(text, end):  # only punctuation left: show it too
+        end = len(text)
+    body = _render(text, start, end, [word for word in words if _matches(word, terms)])
+    body = " ".join(body.split())  # lines of the body run together in a snippet
+    prefix = ELLIPSIS + " " if text[:start].strip() else ""
+    suffix = " " + ELLIPSIS if text[end:].strip() else ""
+    return mark_safe(prefix + body + suffix)  # pieces escaped in _render

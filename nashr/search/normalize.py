@@ -1,0 +1,246 @@
+"""One normalization of text for search, the same when indexing and when querying.
+
+Persian reaches the site typed on many keyboards, so a word is reduced to one spelling
+before either database sees it; both backends then index and match these words with no
+language processing of their own (FTS5 ``unicode61`` without diacritic removal,
+PostgreSQL's ``simple`` configuration), and so find the same things.
+
+Characters (``fold``):
+
+* Compatibility decomposition (NFKD), then every combining mark (Unicode category Mn) is
+  dropped. This removes the harakat (U+064B–U+065F), the superscript alef (U+0670) and
+  Quranic marks, turns Arabic presentation forms (ﻻ, ﻙ...) into plain letters, and strips
+  what letters carry: hamza and madda go, so أ إ آ become ا, ؤ becomes و, ئ becomes ي
+  (then ی: «پائیز» finds «پاییز»), ۀ and هٔ become ه. Latin accents go too (café → cafe).
+  آ is folded into ا on purpose, as Lucene's Arabic and Persian analyzers do: many
+  people type ا for آ, and the pairs the fold confuses are rare.
+* Letters: Arabic yeh ي, alef maksura ى and yeh barree ے become Persian ی; Arabic kaf ك
+  and swash kaf ڪ become Persian ک; teh marbuta ة, heh goal ہ and ae ە become ه;
+  alef wasla ٱ becomes ا.
+* Persian (۰–۹) and Arabic-Indic (٠–٩) digits become 0–9.
+* Tatweel (ـ), soft hyphens, zero-width joiners, byte-order marks and bidi controls are
+  removed; a zero-width space counts as a zero-width non-joiner (ZWNJ), which is kept as
+  the mark between the parts of a word.
+* Apostrophes inside a word are removed (prisoner's → prisoners); case is folded.
+
+Words (``words``):
+
+* A word is a run of letters and digits whose parts may be joined by ZWNJ. The parts
+  are joined into one term, so «میروم» and «می‌روم» are the same term, ``میروم``.
+* Separable affixes written with a space are joined to their word, so «می روم» is that
+  term too: the prefixes می and نمی join the following Persian word, the suffixes
+  ها/های/هایی/تر/ترین (and the possessive forms of ها) join the preceding one. Only
+  affixes that are almost never words of their own are on these lists; ای and ام, for
+  example, are not (ای ایران).
+* An ezafe written as a separate ی after a final ه («خانه‌ی», «خانه ی») is dropped, so
+  those spellings, «خانۀ» and «خانه» are one term.
+* A word made of several parts also yields each part that is not an affix as an
+  *extra* term, indexed in a column of its own: «کتاب» finds «کتاب‌ها», but phrases
+  and exact terms are matched against the joined forms only.
+* Words in ASCII letters are reduced to their stem by the Snowball English stemmer
+  (prisoners → prison), in Python, so both databases index the same stems.
+* Terms longer than ``MAX_TERM_LENGTH`` characters are dropped (no real word is that
+  long, and PostgreSQL would refuse them).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import snowballstemmer
+
+ZWNJ = "\u200c"
+MAX_TERM_LENGTH = 64
+
+_LETTERS = {
+    "ي": "ی",  # U+064A Arabic yeh
+    "ى": "ی",  # U+0649 alef maksura
+    "ے": "ی",  # U+06D2 yeh barree
+    "ې": "ی",  # U+06D0 e
+    "ك": "ک",  # U+0643 Arabic kaf
+    "ڪ": "ک",  # U+06AA swash kaf
+    "ة": "ه",  # U+0629 teh marbuta
+    "ہ": "ه",  # U+06C1 heh goal (ۂ decomposes to it)
+    "ە": "ه",  # U+06D5 ae (ۀ decomposes to it)
+    "ٱ": "ا",  # U+0671 alef wasla
+    "\u200b": ZWNJ,  # zero-width space, often typed for ZWNJ
+}
+_DIGITS = dict(zip("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "0123456789" * 2, strict=True))
+_REMOVED = (
+    "\u0640"  # tatweel
+    "\u00ad"  # soft hyphen
+    "\u200d"  # zero-width joiner
+    "\ufeff"  # byte-order mark / zero-width no-break space
+    "\u200e\u200f\u061c"  # left-to-right, right-to-left and Arabic letter marks
+    "\u202a\u202b\u202c\u202d\u202e"  # bidi embeddings and overrides
+    "\u2066\u2067\u2068\u2069"  # bidi isolates
+    "'’"  # apostrophes (only ever inside a word here, see _SPAN)
+)
+_TABLE = str.maketrans({**_LETTERS, **_DIGITS, **dict.fromkeys(_REMOVED)})
+
+# Combining marks, zero-width and bidi characters that may stand inside a written word.
+_MARKS = (
+    "\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u061c\u064b-\u065f\u0670"
+    "\u06d6-\u06ed\u08d3-\u08ff\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+    "\u00ad\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff"
+)
+# A written word in the original text: letters, digits and marks, with apostrophes inside.
+_SPAN = re.compile(rf"[\w{_MARKS}]+(?:['’][\w{_MARKS}]+)*")
+# A word of folded text: letters and digits, parts joined by ZWNJ.
+_WORD = re.compile(rf"[^\W_]+(?:{ZWNJ}+[^\W_]+)*")
+
+PREFIXES = frozenset({"می", "نمی"})
+SUFFIXES = frozenset(
+    {
+        "ها",
+        "های",
+        "هایی",
+        "هایم",
+        "هایت",
+        "هایش",
+        "هایمان",
+        "هایتان",
+        "هایشان",
+        "تر",
+        "ترین",
+    }
+)
+EZAFE = "ی"
+AFFIXES = PREFIXES | SUFFIXES | {EZAFE}
+
+_stemmer = snowballstemmer.stemmer("english")
+
+
+def fold(text: str) -> str:
+    """Text with its characters reduced to one spelling (see the module's docstring)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
+    return unicodedata.normalize("NFC", stripped.translate(_TABLE).casefold())
+
+
+def _is_persian(part: str) -> bool:
+    return "\u0600" <= part[0] <= "\u06ff"
+
+
+_PLAIN, _PREFIX, _SUFFIX, _EZAFE = range(4)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _span_words(span: str) -> tuple[tuple[tuple[str, ...], int, bool], ...]:
+    """The words of one written word of the original text: folded parts, role, Persian?"""
+    found = []
+    for match in _WORD.finditer(fold(span)):
+        parts = tuple(part for part in match.group().split(ZWNJ) if part)
+        single = parts[0] if len(parts) == 1 else None
+        if single is not None and single.isascii() and single.isalpha():
+            parts = (_stemmer.stemWord(single),)
+        if single in PREFIXES:
+            role = _PREFIX
+        elif single in SUFFIXES:
+            role = _SUFFIX
+        elif single == EZAFE:
+            role = _EZAFE
+        else:
+            role = _PLAIN
+        found.append((parts, role, _is_persian(parts[0])))
+    return tuple(found)
+
+
+class Word:
+    """One word of a text: where it is written, its term and the extra terms of its parts."""
+
+    __slots__ = ("end", "parts", "start")
+
+    def __init__(self, start: int, end: int, parts: list[str]) -> None:
+        self.start = start
+        self.end = end
+        self.parts = parts
+
+    def __repr__(self) -> str:
+        return f"Word({self.start}, {self.end}, {self.parts!r})"
+
+    @property
+    def term(self) -> str:
+        if len(self.parts) == 1:
+            return self.parts[0]
+        return "".join(self._kept_parts())
+
+    @property
+    def extras(self) -> list[str]:
+        if len(self.parts) == 1:
+            return []
+        kept = self._kept_parts()
+        if len(kept) < 2:
+            return []
+        return [part for part in kept if part not in AFFIXES and len(part) <= MAX_TERM_LENGTH]
+
+    def _kept_parts(self) -> list[str]:
+        parts = self.parts
+        if len(parts) > 1 and parts[-1] == EZAFE and parts[-2].endswith("ه"):
+            return parts[:-1]
+        return parts
+
+
+def words(text: str) -> Iterator[Word]:
+    """The words of `text`, with their places in it, affixes joined as described above."""
+    pending: Word | None = None
+    joins_next = False  # the pending word is a prefix
+    for span in _SPAN.finditer(text):
+        start, end = span.span()
+        # Only whitespace between two written words lets an affix join them, and only
+        # the first word of a written word (a_b gives two) may join the one before.
+        spaced = pending is not None and text[pending.end : start].isspace()
+        for parts, role, persian in _span_words(span.group()):
+            if spaced and pending is not None:
+                spaced = False
+                last = pending.parts[-1]
+                if joins_next and persian:
+                    pending.parts.extend(parts)
+                    pending.end = end
+                    joins_next = False
+                    continue
+                if (role == _SUFFIX or (role == _EZAFE and last.endswith("ه"))) and _is_persian(
+                    last
+                ):
+                    pending.parts.append(parts[0])
+                    pending.end = end
+                    continue
+            if pending is not None:
+                yield pending
+            pending = Word(start, end, list(parts))
+            joins_next = role == _PREFIX
+            spaced = False
+    if pending is not None:
+        yield pending
+
+
+def terms(text: str) -> list[str]:
+    """The terms of `text`, in order: what a query looks for."""
+    return [word.term for word in words(text) if len(word.term) <= MAX_TERM_LENGTH]
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A text as it is indexed: its terms in order, and the extra terms of split words."""
+
+    terms: str
+    extras: str
+
+
+def analyze(text: str) -> Analysis:
+    """The terms and extra terms of `text`, each joined by spaces, ready to index."""
+    main: list[str] = []
+    extras: list[str] = []
+    for word in words(text):
+        if len(word.parts) == 1:  # most words: no parts, no extras
+            term = word.parts[0]
+        else:
+            term = word.term
+            extras.extend(word.extras)
+        if len(term) <= MAX_TERM_LENGTH:
+            main.append(term)
+    return Analysis(" ".join(main), " ".join(extras))
