@@ -225,6 +225,18 @@ PUBLIC_PAGES: list[PublicPage] = [
         "archive-month-en",
         lambda c: url_in("en", "publications:archive_month", year=2024, month=2),
     ),
+    # Search: results with highlighted snippets in both directions, an empty form, and a
+    # form with a field error (an impossible Jalali date).
+    PublicPage("search-empty-fa", lambda c: url_in("fa", "search:search")),
+    PublicPage("search-fa", lambda c: url_in("fa", "search:search") + "?q=زندانیان"),
+    PublicPage("search-en", lambda c: url_in("en", "search:search") + "?q=prisoners"),
+    PublicPage(
+        "search-bad-date-fa",
+        lambda c: (
+            url_in("fa", "search:search")
+            + "?q=%D8%A8%DB%8C%D8%A7%D9%86%DB%8C%D9%87&date_from=1402-13-40"
+        ),
+    ),
     PublicPage("not-found-fa", lambda c: "/fa/no-such-page/here/", status=404),
     PublicPage("not-found-en", lambda c: "/en/p/999999/missing/", status=404),
 ]
