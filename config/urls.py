@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
 
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("subscribe/", include("nashr.subscribers.urls")),
     path("", include("nashr.publications.urls")),
     prefix_default_language=True,
 )

@@ -1,0 +1,158 @@
+"""Writes to deliveries: queueing an issue for its subscribers, recording bounce reports."""
+
+from __future__ import annotations
+
+import email
+import email.message
+import email.policy
+import mailbox
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+
+from nashr.bulletins.models import Bulletin
+from nashr.core.exceptions import ImportFailed
+from nashr.delivery.message import message_id_for
+from nashr.delivery.models import Delivery, DeliveryState
+from nashr.subscribers.models import Subscriber, SubscriberStatus, Subscription, SubscriptionStatus
+from nashr.subscribers.services import normalize_email, subscriber_record_hard_bounce
+
+ENQUEUE_BATCH = 2000
+
+
+def delivery_enqueue(*, bulletin: Bulletin) -> int:
+    """Add a queued row for every confirmed subscriber of the series who has none yet.
+
+    Batches are read by key ranges and committed one by one, so memory stays flat and an
+    interrupted run leaves rows that the next run completes (never duplicates: one row per
+    issue and subscriber is a database constraint).
+    """
+    already = Delivery.objects.filter(bulletin=bulletin, subscriber_id=OuterRef("subscriber_id"))
+    recipients = (
+        Subscription.objects.filter(
+            series_id=bulletin.series_id,
+            status=SubscriptionStatus.CONFIRMED,
+            subscriber__status=SubscriberStatus.CONFIRMED,
+        )
+        .exclude(Exists(already))
+        .order_by("subscriber_id")
+        .values_list("subscriber_id", flat=True)
+    )
+    added = 0
+    last = 0
+    while True:
+        batch = list(recipients.filter(subscriber_id__gt=last)[:ENQUEUE_BATCH])
+        if not batch:
+            return added
+        with transaction.atomic():
+            created = Delivery.objects.bulk_create(
+                [
+                    Delivery(
+                        bulletin_id=bulletin.pk,
+                        subscriber_id=subscriber_id,
+                        message_id=message_id_for(
+                            bulletin_id=bulletin.pk, subscriber_id=subscriber_id
+                        ),
+                    )
+                    for subscriber_id in batch
+                ],
+                ignore_conflicts=True,
+            )
+        added += len(created)
+        last = batch[-1]
+
+
+@dataclass
+class BounceReport:
+    messages: int = 0
+    hard: int = 0
+    soft: int = 0
+    newly_bounced: list[str] = field(default_factory=list)
+    unmatched: list[str] = field(default_factory=list)
+
+
+def _original_message_ids(message: email.message.Message) -> set[str]:
+    """The Message-IDs of the returned message, from the report's attached headers."""
+    found: set[str] = set()
+    for part in message.walk():
+        content_type = part.get_content_type()
+        if content_type in ("message/rfc822", "message/rfc822-headers", "text/rfc822-headers"):
+            payload = part.get_payload()
+            if isinstance(payload, list):
+                headers = [item for item in payload if isinstance(item, email.message.Message)]
+            else:
+                raw = payload if isinstance(payload, str) else ""
+                headers = [email.message_from_string(raw)]
+            for original in headers:
+                value = original.get("Message-ID")
+                if value:
+                    found.add(str(value).strip())
+    return found
+
+
+def bounce_ingest_message(*, message: email.message.Message, report: BounceReport) -> None:
+    """Match one delivery status notification to subscribers and count hard bounces.
+
+    A report already counted (its delivery is marked bounced) is not counted again, so a
+    Maildir can be fed twice.
+    """
+    from flufl.bounce import all_failures
+
+    report.messages += 1
+    temporary, permanent = all_failures(message)
+    report.soft += len(temporary)
+    message_ids = _original_message_ids(message)
+    for raw in permanent:
+        address = normalize_email(raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw)
+        subscriber = Subscriber.objects.filter(email=address).first()
+        if subscriber is None:
+            report.unmatched.append(address)
+            continue
+        deliveries = Delivery.objects.filter(subscriber=subscriber)
+        delivery = deliveries.filter(message_id__in=message_ids).first() if message_ids else None
+        if delivery is None:
+            delivery = deliveries.filter(state=DeliveryState.SENT).order_by("-sent_at").first()
+        if delivery is None:
+            report.unmatched.append(address)
+            continue
+        with transaction.atomic():
+            changed = (
+                Delivery.objects.filter(pk=delivery.pk)
+                .exclude(state=DeliveryState.BOUNCED)
+                .update(state=DeliveryState.BOUNCED, last_error="bounce report received")
+            )
+            if not changed:
+                continue
+            report.hard += 1
+            if subscriber_record_hard_bounce(subscriber_id=subscriber.pk):
+                report.newly_bounced.append(address)
+
+
+def _maildir_messages(path: Path) -> Iterator[email.message.Message]:
+    box = mailbox.Maildir(path, factory=None, create=False)
+    for key in box.iterkeys():
+        with box.get_file(key) as handle:
+            data = handle.read()
+        yield email.message_from_bytes(data, policy=email.policy.compat32)
+
+
+def bounces_ingest(*, source: Path | bytes) -> BounceReport:
+    """Read a bounce report (bytes) or every message of a Maildir and record the bounces."""
+    report = BounceReport()
+    messages: Iterable[email.message.Message]
+    if isinstance(source, bytes):
+        messages = [email.message_from_bytes(source, policy=email.policy.compat32)]
+    else:
+        if not (source / "cur").is_dir() or not (source / "new").is_dir():
+            raise ImportFailed(
+                "not a Maildir (it has no cur/ and new/ folders)",
+                where=str(source),
+                hint="give a Maildir path, or pipe one message on standard input",
+            )
+        messages = _maildir_messages(source)
+    for message in messages:
+        bounce_ingest_message(message=message, report=report)
+    return report
