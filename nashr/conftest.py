@@ -45,3 +45,172 @@ def make_publication(kinds: dict[str, Kind], signatory: Signatory) -> Callable[.
         return services.publication_create(**fields)
 
     return make
+
+
+# --- subscribers and delivery: a real SMTP server on loopback, issues, subscribers ---------
+
+import socket  # noqa: E402
+import threading  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+
+from django.utils import timezone  # noqa: E402
+
+
+@dataclass
+class ReceivedMail:
+    mail_from: str
+    rcpt_tos: list[str]
+    data: bytes
+
+
+@dataclass
+class SmtpSink:
+    """What an aiosmtpd server on 127.0.0.1 received, and the answers it is told to give."""
+
+    host: str
+    port: int
+    messages: list[ReceivedMail] = field(default_factory=list)
+    # address -> replies to give to RCPT TO, one per attempt, before accepting it.
+    rcpt_replies: dict[str, list[str]] = field(default_factory=dict)
+    sessions: int = 0
+    # Offer PIPELINING (RFC 2920), as most mail servers do; aiosmtpd handles it, unadvertised.
+    pipelining: bool = True
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def to(self, address: str) -> list[ReceivedMail]:
+        with self.lock:
+            return [m for m in self.messages if address.lower() in (r.lower() for r in m.rcpt_tos)]
+
+    def count(self) -> int:
+        with self.lock:
+            return len(self.messages)
+
+
+class _SinkHandler:
+    def __init__(self, sink: SmtpSink) -> None:
+        self.sink = sink
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):  # type: ignore[no-untyped-def]
+        with self.sink.lock:
+            self.sink.sessions += 1
+        session.host_name = hostname
+        if self.sink.pipelining:
+            responses.insert(1, "250-PIPELINING")
+        return responses
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # type: ignore[no-untyped-def]
+        with self.sink.lock:
+            replies = self.sink.rcpt_replies.get(address.lower())
+            if replies:
+                return replies.pop(0) if len(replies) > 1 or replies[0][0] == "4" else replies[0]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+        with self.sink.lock:
+            self.sink.messages.append(
+                ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), envelope.content)
+            )
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def smtp_sink(settings: Any) -> Iterator[SmtpSink]:
+    """An aiosmtpd server on a free loopback port; Django's SMTP settings point at it."""
+    from aiosmtpd.controller import Controller
+
+    sink = SmtpSink(host="127.0.0.1", port=_free_port())
+    controller = Controller(
+        _SinkHandler(sink), hostname=sink.host, port=sink.port, data_size_limit=10_000_000
+    )
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = sink.host
+    settings.EMAIL_PORT = sink.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 10
+    settings.NASHR_SITE_URL = "https://nashr.example"
+    settings.DEFAULT_FROM_EMAIL = "bulletin@nashr.example"
+    try:
+        yield sink
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def make_series(db: None) -> Callable[..., Any]:
+    from nashr.bulletins.models import Series
+
+    def make(**overrides: Any) -> Series:
+        fields: dict[str, Any] = {
+            "slug": "iran-bulletin",
+            "title": "Iran Bulletin",
+            "language": "en",
+            "label": "IRAN:",
+        }
+        fields.update(overrides)
+        return Series.objects.create(**fields)
+
+    return make
+
+
+@pytest.fixture
+def published_bulletin(make_series: Callable[..., Any]) -> Any:
+    """A published issue (NO.47) of an English series, made directly as rows."""
+    from nashr.bulletins.models import Bulletin, BulletinStatus
+
+    series = make_series()
+    return Bulletin.objects.create(
+        series=series,
+        number=47,
+        period_year=2023,
+        period_month=11,
+        editorial_title="“Woman, Life, Freedom”",
+        editorial_body="The month in a few paragraphs.",
+        status=BulletinStatus.PUBLISHED,
+        published_at=timezone.now(),
+        document={},
+    )
+
+
+@pytest.fixture
+def make_subscribers(db: None) -> Callable[..., list[Any]]:
+    """A factory: `count` subscribers on a series' list, confirmed unless told otherwise."""
+    from nashr.subscribers.models import Subscriber, Subscription
+
+    def make(
+        series: Any, count: int, *, status: str = "confirmed", prefix: str = "reader"
+    ) -> list[Any]:
+        now = timezone.now()
+        confirmed = status == "confirmed"
+        subscribers = Subscriber.objects.bulk_create(
+            Subscriber(
+                email=f"{prefix}{index}@example.org",
+                language=series.language,
+                status=status,
+                consented_at=now,
+                confirmed_at=now if confirmed else None,
+            )
+            for index in range(count)
+        )
+        Subscription.objects.bulk_create(
+            Subscription(
+                subscriber=subscriber,
+                series=series,
+                status="confirmed" if confirmed else "pending",
+                consented_at=now,
+                confirmed_at=now if confirmed else None,
+            )
+            for subscriber in subscribers
+        )
+        return subscribers
+
+    return make

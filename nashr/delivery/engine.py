@@ -1,22 +1,28 @@
-"""The sending engine: workers that claim one message at a time and commit every change.
+"""The sending engine: workers that commit every message's state as it changes.
 
-Crash safety. A worker's state changes for a message are committed before and after the
-SMTP transaction, and the commit that records one message as sent is the same that claims
-the next one ('queued' → 'sending'). So each worker has at most one row in 'sending', and a
+Crash safety. Rows are leased to a sending process in small batches (claimed_by = the
+process' key; they stay 'queued', so a crash loses nothing: the lease is simply dropped).
+Each worker then commits 'queued' → 'sending' before the SMTP transaction of a message and
+'sending' → 'sent' after the server's 250, in the same commit that marks its next message
+'sending'. So each worker (each SMTP connection) has at most one row in 'sending', and a
 row is in 'sending' exactly while its message may be inside an SMTP transaction. After a
-kill -9 those rows are found again, marked "possibly duplicated" and sent again; every
-other row is either sent (never again) or queued (not yet sent).
+kill -9 the next run finds those rows, marks them "possibly duplicated" and sends them
+again; every other row is either sent (never again) or queued (not sent yet).
 
-Claims. On PostgreSQL a worker claims with SELECT … FOR UPDATE SKIP LOCKED, so workers
-and other `send` processes never take the same row; each worker holds a session advisory
-lock named by its key, which tells whether the owner of a 'sending' row is still alive.
-SQLite has one writer: every claim is a write transaction (BEGIN IMMEDIATE) taken under
-one lock per process, and a lock file next to the database lets one sending process at a
-time work on it, so any 'sending' row not held by this process belongs to a dead one.
+Claims. On PostgreSQL a batch is leased with SELECT … FOR UPDATE SKIP LOCKED, so two
+processes never lease the same row, and each process holds a session advisory lock named
+by its key, which tells whether the owner of a lease or of a 'sending' row is alive.
+SQLite has one writer: every write transaction is BEGIN IMMEDIATE, taken under one lock
+per process, and a lock file next to the database lets one sending process at a time work
+on it, so any lease or 'sending' row not held by this process belongs to a dead one.
+
+Speed. The per-message commit goes through the database driver's own connection (two
+UPDATEs and a COMMIT, no ORM), so that bookkeeping stays small beside the SMTP exchange.
 """
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import datetime as dt
 import fcntl
@@ -30,8 +36,8 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
-from django.db.models import Count
+from django.db import connection
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from nashr.bulletins.models import Bulletin, BulletinStatus
@@ -46,30 +52,42 @@ from nashr.subscribers.services import subscriber_record_hard_bounce
 logger = logging.getLogger(__name__)
 
 ADVISORY_CLASS = 0x4E5348  # "NSH": the first key of the advisory locks this engine takes
-# Raw SQL on the hot path (one commit per message): table names come from the models.
+LEASE_BATCH = 64
+# Raw SQL on the hot path; table names come from the models, values are parameters.
 D = Delivery._meta.db_table
 S = Subscriber._meta.db_table
-SQL_CLAIM = (
-    f"SELECT d.id, d.subscriber_id, d.message_id, s.email, d.attempts"  # noqa: S608
-    f" FROM {D} d INNER JOIN {S} s ON s.id = d.subscriber_id"
-    f" WHERE d.bulletin_id = %s AND d.state = 'queued' AND d.next_attempt_at <= %s"
-    f" AND s.status = 'confirmed' ORDER BY d.id LIMIT 1"
+SQL_LEASE_SELECT = (
+    f"SELECT d.id, d.subscriber_id, d.message_id, s.email FROM {D} d"  # noqa: S608
+    f" INNER JOIN {S} s ON s.id = d.subscriber_id"
+    f" WHERE d.bulletin_id = %s AND d.state = 'queued' AND d.claimed_by IS NULL"
+    f" AND d.next_attempt_at <= %s AND d.id > %s AND s.status = 'confirmed'"
+    f" ORDER BY d.id LIMIT {LEASE_BATCH}"
 )
+SQL_LEASE = f"UPDATE {D} SET claimed_by = %s WHERE id IN ({{ids}})"  # noqa: S608
 SQL_MARK_SENDING = (
-    f"UPDATE {D} SET state = 'sending', attempts = attempts + 1, claimed_by = %s"  # noqa: S608
-    f" WHERE id = %s"
+    f"UPDATE {D} SET state = 'sending', attempts = attempts + 1"  # noqa: S608
+    f" WHERE id = %s AND state = 'queued' AND claimed_by = %s"
 )
 SQL_MARK_SENT = (
     f"UPDATE {D} SET state = 'sent', sent_at = %s, last_error = '', claimed_by = NULL"  # noqa: S608
-    f" WHERE id = %s"
+    f" WHERE id = %s AND claimed_by = %s"
 )
 SQL_MARK_FAILED = (
     f"UPDATE {D} SET state = 'failed', last_error = %s, claimed_by = NULL"  # noqa: S608
-    f" WHERE id = %s"
+    f" WHERE id = %s AND claimed_by = %s"
 )
 SQL_MARK_RETRY = (
     f"UPDATE {D} SET state = 'queued', last_error = %s, claimed_by = NULL,"  # noqa: S608
-    f" next_attempt_at = %s, possibly_duplicated = (possibly_duplicated OR %s) WHERE id = %s"
+    f" next_attempt_at = %s, possibly_duplicated = (possibly_duplicated OR %s)"
+    f" WHERE id = %s AND claimed_by = %s"
+)
+SQL_ATTEMPTS = f"SELECT attempts FROM {D} WHERE id = %s"  # noqa: S608
+# PostgreSQL: the common step (last message sent, next one claimed) as one statement, so
+# one round trip and its own transaction.
+SQL_SENT_AND_NEXT = (
+    f"WITH done AS ({SQL_MARK_SENT} RETURNING id),"  # noqa: S608
+    f" claim AS ({SQL_MARK_SENDING} RETURNING id)"
+    f" SELECT (SELECT COUNT(*) FROM done), (SELECT COUNT(*) FROM claim)"
 )
 
 
@@ -137,6 +155,37 @@ def _single_sender(on_wait: Callable[[str], None] | None) -> Iterator[None]:
             fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
 
+class _Raw:
+    """This thread's database connection, used through its driver for the hot path."""
+
+    def __init__(self, postgres: bool) -> None:
+        connection.ensure_connection()
+        self.connection: Any = connection.connection
+        self.begin = "BEGIN" if postgres else "BEGIN IMMEDIATE"
+        self.sqlite = not postgres
+        self.sql: dict[str, str] = {}
+
+    def q(self, sql: str) -> str:
+        """The driver's placeholder style (SQLite's is ?)."""
+        if not self.sqlite:
+            return sql
+        cached = self.sql.get(sql)
+        if cached is None:
+            cached = self.sql[sql] = sql.replace("%s", "?")
+        return cached
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Any]:
+        cursor = self.connection.cursor()
+        cursor.execute(self.begin)
+        try:
+            yield cursor
+        except BaseException:
+            cursor.execute("ROLLBACK")
+            raise
+        cursor.execute("COMMIT")
+
+
 class Sender:
     def __init__(
         self,
@@ -164,12 +213,15 @@ class Sender:
         self.on_start = on_start
         self.stop_event = threading.Event()
         self.postgres = _is_postgres()
+        # The key naming this process' leases and 'sending' rows.
+        self.key = random.randint(1, 2**31 - 1)  # noqa: S311 - an identifier, not a secret
         # SQLite: the process' single writer; PostgreSQL needs none.
         self.db_lock: contextlib.AbstractContextManager[Any] = (
             contextlib.nullcontext() if self.postgres else threading.Lock()
         )
-        self.live_keys: set[int] = set()
-        self.keys_lock = threading.Lock()
+        self.lease_lock = threading.Lock()
+        self.leased: collections.deque[Recipient] = collections.deque()
+        self.lease_after = 0  # keyset: leases go on from the last id leased
         self.rate_lock = threading.Lock()
         self.next_slot = 0.0
         self.counter_lock = threading.Lock()
@@ -179,12 +231,14 @@ class Sender:
         self.message: IssueMessage | None = None
         self.retry_base = float(settings.NASHR_SEND_RETRY_BASE)
         self.max_attempts = int(settings.NASHR_SEND_MAX_ATTEMPTS)
-        self._sql_claim = SQL_CLAIM + (" FOR UPDATE OF d SKIP LOCKED" if self.postgres else "")
+        self.sql_lease_select = SQL_LEASE_SELECT + (
+            " FOR UPDATE OF d SKIP LOCKED" if self.postgres else ""
+        )
 
     # -- the run ------------------------------------------------------------------------
 
     def run(self) -> SendSummary:
-        with _single_sender(self.on_notice):
+        with _single_sender(self.on_notice), self._alive():
             delivery_enqueue(bulletin=self.bulletin)
             self._recover()
             self.message = IssueMessage(bulletin=self.bulletin)
@@ -206,6 +260,8 @@ class Sender:
                 for thread in threads:
                     thread.join()
                 raise
+            finally:
+                self._release_leases()
         if self.errors:
             raise self.errors[0]
         summary = delivery_summary(bulletin=self.bulletin)
@@ -216,96 +272,148 @@ class Sender:
     def stop(self) -> None:
         self.stop_event.set()
 
+    @contextlib.contextmanager
+    def _alive(self) -> Iterator[None]:
+        """On PostgreSQL, hold the advisory lock that says this process is alive."""
+        if not self.postgres:
+            yield
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [ADVISORY_CLASS, self.key])
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [ADVISORY_CLASS, self.key])
+
+    def _release_leases(self) -> None:
+        with self.db_lock:
+            Delivery.objects.filter(
+                bulletin=self.bulletin, state=DeliveryState.QUEUED, claimed_by=self.key
+            ).update(claimed_by=None)
+
     # -- one worker ---------------------------------------------------------------------
 
     def _worker(self) -> None:
-        key = random.randint(1, 2**31 - 1)  # noqa: S311 - an identifier, not a secret
         transport = make_transport()
-        pending: tuple[Recipient, int, Outcome] | None = None
+        pending: tuple[Recipient, Outcome] | None = None
         try:
-            if self.postgres:
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_lock(%s, %s)", [ADVISORY_CLASS, key])
-            with self.keys_lock:
-                self.live_keys.add(key)
+            raw = _Raw(self.postgres)
             assert self.message is not None
             while True:
-                stopping = self.stop_event.is_set()
-                claimed = self._step(key, pending, claim=not stopping)
-                pending = None
-                if claimed is None:
-                    if stopping:
+                recipient = None if self.stop_event.is_set() else self._next(raw)
+                if recipient is None:
+                    self._commit(raw, pending, None)
+                    pending = None
+                    if self.stop_event.is_set():
                         break
                     wait = self._idle()
                     if wait is None:
                         break
                     self.stop_event.wait(wait)
                     continue
-                recipient, attempts = claimed
+                claimed = self._commit(raw, pending, recipient)
+                pending = None
+                if not claimed:  # unsubscribed or deleted since it was leased
+                    continue
                 self._throttle()
-                outcome = transport.send(recipient, self.message)
-                pending = (recipient, attempts, outcome)
+                pending = (recipient, transport.send(recipient, self.message))
         except BaseException as exc:  # a bug or a database failure: stop every worker
             logger.exception("sending worker failed")
             self.errors.append(exc)
             self.stop_event.set()
             if pending is not None:
                 with contextlib.suppress(Exception):
-                    self._step(key, pending, claim=False)
+                    self._commit(_Raw(self.postgres), pending, None)
         finally:
             transport.close()
-            with self.keys_lock:
-                self.live_keys.discard(key)
             connection.close()
 
-    def _step(
-        self, key: int, pending: tuple[Recipient, int, Outcome] | None, *, claim: bool
-    ) -> tuple[Recipient, int] | None:
-        """One commit: record the last message's outcome and claim the next message."""
-        permanent_for: int | None = None
-        claimed: tuple[Recipient, int] | None = None
-        now = timezone.now()
-        with self.db_lock, transaction.atomic(), connection.cursor() as cursor:
-            if pending is not None:
-                permanent_for = self._record(cursor, key, pending, now)
-                if permanent_for is not None:
-                    subscriber_record_hard_bounce(subscriber_id=permanent_for)
-            if claim:
-                adapt = connection.ops.adapt_datetimefield_value
-                cursor.execute(self._sql_claim, [self.bulletin.pk, adapt(now)])
-                row = cursor.fetchone()
-                if row is not None:
-                    cursor.execute(SQL_MARK_SENDING, [key, row[0]])
-                    recipient = Recipient(
-                        delivery_id=row[0], subscriber_id=row[1], message_id=row[2], email=row[3]
+    def _next(self, raw: _Raw) -> Recipient | None:
+        """The next leased recipient, leasing a new batch when none is left."""
+        with self.lease_lock:
+            if not self.leased:
+                self._lease(raw)
+            return self.leased.popleft() if self.leased else None
+
+    def _lease(self, raw: _Raw) -> None:
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        for after in (self.lease_after, 0):  # from where the last batch ended, then rows
+            with self.db_lock, raw.transaction() as cursor:  # put back for a retry
+                cursor.execute(raw.q(self.sql_lease_select), [self.bulletin.pk, now, after])
+                rows = cursor.fetchall()
+                if rows:
+                    ids = ", ".join(["%s"] * len(rows))
+                    cursor.execute(
+                        raw.q(SQL_LEASE.format(ids=ids)), [self.key, *(row[0] for row in rows)]
                     )
-                    claimed = (recipient, row[4] + 1)
+            if rows:
+                self.lease_after = max(self.lease_after, rows[-1][0])
+                self.leased.extend(
+                    Recipient(delivery_id=r[0], subscriber_id=r[1], message_id=r[2], email=r[3])
+                    for r in rows
+                )
+                return
+            if after == 0:
+                return
+
+    def _commit(
+        self, raw: _Raw, pending: tuple[Recipient, Outcome] | None, claim: Recipient | None
+    ) -> bool:
+        """One commit: the last message's outcome, and the next message marked 'sending'."""
+        if pending is None and claim is None:
+            return False
+        claimed = False
+        permanent_for: int | None = None
+        if self.postgres and claim is not None and pending and pending[1].result is Result.SENT:
+            cursor = raw.connection.cursor()
+            now = connection.ops.adapt_datetimefield_value(timezone.now())
+            done = pending[0].delivery_id
+            cursor.execute(SQL_SENT_AND_NEXT, [now, done, self.key, claim.delivery_id, self.key])
+            claimed = cursor.fetchone()[1] == 1
+            with self.counter_lock:
+                self.sent_now += 1
+            if self.on_progress is not None:
+                self.on_progress(pending[1])
+            return claimed
+        with self.db_lock, raw.transaction() as cursor:
+            if pending is not None:
+                permanent_for = self._record(raw, cursor, *pending)
+            if claim is not None:
+                cursor.execute(raw.q(SQL_MARK_SENDING), [claim.delivery_id, self.key])
+                claimed = cursor.rowcount == 1
+        if permanent_for is not None:
+            # Counted after the commit: a crash in between forgets one count, never a state.
+            with self.db_lock:
+                subscriber_record_hard_bounce(subscriber_id=permanent_for)
         if pending is not None and self.on_progress is not None:
-            self.on_progress(pending[2])
+            self.on_progress(pending[1])
         return claimed
 
-    def _record(
-        self, cursor: Any, key: int, pending: tuple[Recipient, int, Outcome], now: dt.datetime
-    ) -> int | None:
-        recipient, attempts, outcome = pending
+    def _record(self, raw: _Raw, cursor: Any, recipient: Recipient, outcome: Outcome) -> int | None:
         adapt = connection.ops.adapt_datetimefield_value
+        now = timezone.now()
         if outcome.result is Result.SENT:
-            cursor.execute(SQL_MARK_SENT, [adapt(now), recipient.delivery_id])
+            cursor.execute(raw.q(SQL_MARK_SENT), [adapt(now), recipient.delivery_id, self.key])
             with self.counter_lock:
                 self.sent_now += 1
             return None
         error = outcome.error[:2000]
+        cursor.execute(raw.q(SQL_ATTEMPTS), [recipient.delivery_id])
+        row = cursor.fetchone()
+        attempts = row[0] if row else self.max_attempts
         if outcome.result is Result.PERMANENT or attempts >= self.max_attempts:
-            cursor.execute(SQL_MARK_FAILED, [error, recipient.delivery_id])
+            cursor.execute(raw.q(SQL_MARK_FAILED), [error, recipient.delivery_id, self.key])
             return recipient.subscriber_id if outcome.result is Result.PERMANENT else None
         delay = min(self.retry_base * 2 ** (attempts - 1), 6 * 3600)
         cursor.execute(
-            SQL_MARK_RETRY,
+            raw.q(SQL_MARK_RETRY),
             [
                 error,
                 adapt(now + dt.timedelta(seconds=delay)),
                 outcome.maybe_delivered,
                 recipient.delivery_id,
+                self.key,
             ],
         )
         return None
@@ -321,7 +429,7 @@ class Sender:
             time.sleep(slot - now)
 
     def _idle(self) -> float | None:
-        """Nothing to claim now: seconds until a retry is due, or None when all is done."""
+        """Nothing to lease now: seconds until a retry is due, or None when all is done."""
         if self._recover():
             return 0.0
         with self.db_lock:
@@ -342,18 +450,18 @@ class Sender:
     # -- after a crash ------------------------------------------------------------------
 
     def _recover(self) -> int:
-        """Put back the 'sending' rows of dead senders, marked possibly duplicated."""
+        """Take back the leases and 'sending' rows of dead senders (the latter flagged)."""
+        held = Q(state=DeliveryState.SENDING) | Q(
+            state=DeliveryState.QUEUED, claimed_by__isnull=False
+        )
         with self.db_lock:
             owners = set(
-                Delivery.objects.filter(bulletin=self.bulletin, state=DeliveryState.SENDING)
+                Delivery.objects.filter(held, bulletin=self.bulletin)
+                .exclude(claimed_by=self.key)
                 .values_list("claimed_by", flat=True)
                 .distinct()
             )
-        with self.keys_lock:
-            owners -= self.live_keys
-        recovered = 0
-        for owner in owners:
-            recovered += self._recover_owner(owner)
+        recovered = sum(self._recover_owner(owner) for owner in owners)
         if recovered:
             with self.counter_lock:
                 self.recovered_now += recovered
@@ -365,26 +473,27 @@ class Sender:
         return recovered
 
     def _recover_owner(self, owner: int | None) -> int:
-        rows = Delivery.objects.filter(
-            bulletin=self.bulletin, state=DeliveryState.SENDING, claimed_by=owner
-        )
-        values = {
-            "state": DeliveryState.QUEUED,
-            "possibly_duplicated": True,
-            "claimed_by": None,
-            "next_attempt_at": timezone.now(),
-        }
+        rows = Delivery.objects.filter(bulletin=self.bulletin, claimed_by=owner)
+
+        def take_back() -> int:
+            rows.filter(state=DeliveryState.QUEUED).update(claimed_by=None)
+            return rows.filter(state=DeliveryState.SENDING).update(
+                state=DeliveryState.QUEUED,
+                possibly_duplicated=True,
+                claimed_by=None,
+                next_attempt_at=timezone.now(),
+            )
+
         if owner is None or not self.postgres:
-            with self.db_lock, transaction.atomic():
-                return rows.update(**values)
+            with self.db_lock:
+                return take_back()
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [ADVISORY_CLASS, owner])
             (dead,) = cursor.fetchone()
             if not dead:
                 return 0
             try:
-                with transaction.atomic():
-                    return rows.update(**values)
+                return take_back()
             finally:
                 cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [ADVISORY_CLASS, owner])
 

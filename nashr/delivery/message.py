@@ -7,19 +7,22 @@ own links (unsubscribe, data) plus three headers (To, Message-ID, List-Unsubscri
 
 from __future__ import annotations
 
+import base64
 import binascii
 import email.utils
+import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from email.header import Header
 from typing import Any
 
 from django.conf import settings
-from django.core import signing
 from django.core.mail import EmailMultiAlternatives
 from django.utils.translation import override
 
 from nashr.bulletins.models import Bulletin
+from nashr.delivery.smtp import dot_stuff
 from nashr.subscribers import tokens
 
 CRLF = b"\r\n"
@@ -64,8 +67,9 @@ def ascii_address(address: str) -> str:
 
 
 def _qp_line(line: str) -> bytes:
+    """One line of text, quoted-printable, in wire form (CRLF, dot-stuffed)."""
     encoded = binascii.b2a_qp(line.encode("utf-8"), istext=True)
-    return encoded.replace(b"=\n", b"=\r\n") + CRLF
+    return dot_stuff(encoded.replace(b"=\n", b"=\r\n") + CRLF)
 
 
 class _Body:
@@ -95,22 +99,31 @@ class _Body:
 
 
 class _LinkMaker:
-    """Per-recipient signed links, with the URL around the token computed once."""
+    """Per-recipient signed links, with the URL around the token computed once.
+
+    The token is exactly what `django.core.signing.Signer(salt=...).sign()` makes (the
+    views check it with Signer), computed with one-shot hashlib/hmac calls: it is made for
+    every recipient of every issue.
+    """
 
     def __init__(self, *, view: str, purpose: str, language: str) -> None:
         marker = "TOKEN"
         url = tokens.absolute_url(view=view, token=marker, language=language)
         self.head, _sep, self.tail = url.partition(marker)
         self.purpose = purpose
+        self.secret = settings.SECRET_KEY.encode()
 
     def url(self, *, subscriber_id: int, email: str, series_ids: tuple[int, ...] = ()) -> str:
         value = f"{subscriber_id}.{'-'.join(str(pk) for pk in series_ids)}"
-        token = signing.Signer(salt=f"{self.purpose}:{email}").sign(value)
-        return f"{self.head}{token}{self.tail}"
+        # Signer.signature(): salted_hmac(salt + "signer", value, SECRET_KEY), base64url.
+        key = hashlib.sha256(f"{self.purpose}:{email}signer".encode() + self.secret).digest()
+        mac = hmac.digest(key, value.encode(), "sha256")
+        signature = base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
+        return f"{self.head}{value}:{signature}{self.tail}"
 
 
 class IssueMessage:
-    """One issue's message; `as_bytes()` and `as_email()` personalize it for a recipient."""
+    """One issue's message; `as_wire()` and `as_email()` personalize it for a recipient."""
 
     def __init__(self, *, bulletin: Bulletin) -> None:
         from nashr.bulletins.rendering import bulletin_email_content
@@ -169,8 +182,8 @@ class IssueMessage:
         manage = self.manage.url(subscriber_id=recipient.subscriber_id, email=recipient.email)
         return unsubscribe, manage
 
-    def as_bytes(self, recipient: Recipient) -> bytes:
-        """The whole message as it goes over SMTP (CRLF line ends, DKIM-signed if set up)."""
+    def as_wire(self, recipient: Recipient) -> bytes:
+        """The message as DATA carries it: CRLF line ends, dot-stuffed, DKIM-signed if set up."""
         unsubscribe, manage = self.links(recipient)
         out = [
             b"To: ",
@@ -187,10 +200,11 @@ class IssueMessage:
         out.append(self.html_head)
         self.html.render(out, unsubscribe, manage)
         out.append(self.tail)
-        message = b"".join(out)
+        wire = b"".join(out)
         if self.dkim is not None:
-            message = self.dkim(message) + message
-        return message
+            # The signature covers the message as received, that is without the stuffing.
+            wire = self.dkim(wire.replace(b"\r\n..", b"\r\n.")) + wire
+        return wire
 
     def as_email(self, recipient: Recipient, connection: Any = None) -> EmailMultiAlternatives:
         """The same message for Django's mail backends (django-anymail's providers...)."""

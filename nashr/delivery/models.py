@@ -37,7 +37,7 @@ class Delivery(models.Model):
     # The same for the same issue and subscriber, so a resent message is recognizably the same.
     message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
     next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
-    # The worker holding the row while it is 'sending' (a random key; see engine.py).
+    # The sending process that leased the row or holds it in 'sending' (see engine.py).
     claimed_by = models.BigIntegerField(_("claimed by"), null=True, blank=True, editable=False)
     # Found in 'sending' after a crash and sent again: the reader may have it twice.
     possibly_duplicated = models.BooleanField(_("possibly duplicated"), default=False)
@@ -52,9 +52,9 @@ class Delivery(models.Model):
                 fields=["bulletin", "subscriber"], name="delivery_one_per_recipient"
             ),
         ]
-        indexes = [
-            models.Index(fields=["bulletin", "state", "id"], name="delivery_claim"),
-        ]
+        # Leases scan an issue's rows in id order. No index holds `state`, so a state change
+        # rewrites one table row and no index entry (PostgreSQL can make it a HOT update).
+        indexes = [models.Index(fields=["bulletin", "id"], name="delivery_bulletin_order")]
 
     def __str__(self) -> str:
         return f"{self.bulletin} → {self.subscriber_id} ({self.state})"

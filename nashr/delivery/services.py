@@ -10,59 +10,61 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db import connection, transaction
+from django.db.models import Max, Min
+from django.utils import timezone
 
 from nashr.bulletins.models import Bulletin
 from nashr.core.exceptions import ImportFailed
 from nashr.delivery.message import message_id_for
 from nashr.delivery.models import Delivery, DeliveryState
-from nashr.subscribers.models import Subscriber, SubscriberStatus, Subscription, SubscriptionStatus
+from nashr.subscribers.models import Subscriber, Subscription
 from nashr.subscribers.services import normalize_email, subscriber_record_hard_bounce
 
-ENQUEUE_BATCH = 2000
+ENQUEUE_RANGE = 20_000
+D = Delivery._meta.db_table
+SQL_ENQUEUE = (
+    f"INSERT INTO {D} (bulletin_id, subscriber_id, state, attempts, last_error,"  # noqa: S608
+    f" message_id, next_attempt_at, possibly_duplicated)"
+    f" SELECT %s, sub.subscriber_id, 'queued', 0, '',"
+    f" CAST(%s AS TEXT) || CAST(sub.subscriber_id AS TEXT) || CAST(%s AS TEXT), %s, FALSE"
+    f" FROM {Subscription._meta.db_table} sub"
+    f" INNER JOIN {Subscriber._meta.db_table} s ON s.id = sub.subscriber_id"
+    f" WHERE sub.series_id = %s AND sub.status = 'confirmed' AND s.status = 'confirmed'"
+    f" AND sub.subscriber_id > %s AND sub.subscriber_id <= %s"
+    f" AND NOT EXISTS (SELECT 1 FROM {D} d"
+    f" WHERE d.bulletin_id = %s AND d.subscriber_id = sub.subscriber_id)"
+    f" ON CONFLICT DO NOTHING"
+)
 
 
 def delivery_enqueue(*, bulletin: Bulletin) -> int:
     """Add a queued row for every confirmed subscriber of the series who has none yet.
 
-    Batches are read by key ranges and committed one by one, so memory stays flat and an
-    interrupted run leaves rows that the next run completes (never duplicates: one row per
-    issue and subscriber is a database constraint).
+    One INSERT … SELECT per range of subscriber ids, each committed on its own: the rows
+    never pass through Python, memory stays flat, and an interrupted run leaves rows that
+    the next run completes (never twice: one row per issue and subscriber is a constraint).
     """
-    already = Delivery.objects.filter(bulletin=bulletin, subscriber_id=OuterRef("subscriber_id"))
-    recipients = (
-        Subscription.objects.filter(
-            series_id=bulletin.series_id,
-            status=SubscriptionStatus.CONFIRMED,
-            subscriber__status=SubscriberStatus.CONFIRMED,
-        )
-        .exclude(Exists(already))
-        .order_by("subscriber_id")
-        .values_list("subscriber_id", flat=True)
+    bounds = Subscription.objects.filter(series_id=bulletin.series_id).aggregate(
+        low=Min("subscriber_id"), high=Max("subscriber_id")
     )
+    if bounds["low"] is None:
+        return 0
+    head, _sep, tail = message_id_for(bulletin_id=bulletin.pk, subscriber_id=0).partition(".0@")
+    head, tail = f"{head}.", f"@{tail}"
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
     added = 0
-    last = 0
-    while True:
-        batch = list(recipients.filter(subscriber_id__gt=last)[:ENQUEUE_BATCH])
-        if not batch:
-            return added
-        with transaction.atomic():
-            created = Delivery.objects.bulk_create(
-                [
-                    Delivery(
-                        bulletin_id=bulletin.pk,
-                        subscriber_id=subscriber_id,
-                        message_id=message_id_for(
-                            bulletin_id=bulletin.pk, subscriber_id=subscriber_id
-                        ),
-                    )
-                    for subscriber_id in batch
-                ],
-                ignore_conflicts=True,
+    low = bounds["low"] - 1
+    while low < bounds["high"]:
+        high = low + ENQUEUE_RANGE
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                SQL_ENQUEUE,
+                [bulletin.pk, head, tail, now, bulletin.series_id, low, high, bulletin.pk],
             )
-        added += len(created)
-        last = batch[-1]
+            added += max(cursor.rowcount, 0)
+        low = high
+    return added
 
 
 @dataclass

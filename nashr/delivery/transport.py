@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.mail import get_connection
 
 from nashr.delivery.message import IssueMessage, Recipient, ascii_address
+from nashr.delivery.smtp import Ambiguous, Refused, send_prepared
 
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 
@@ -76,7 +77,7 @@ class SmtpTransport(Transport):
         return connection
 
     def send(self, recipient: Recipient, message: IssueMessage) -> Outcome:
-        data = message.as_bytes(recipient)
+        wire = message.as_wire(recipient)
         if self.connection is None:
             try:
                 self.connection = self._open()
@@ -88,15 +89,17 @@ class SmtpTransport(Transport):
                 return Outcome(Result.TEMPORARY, f"cannot connect to the mail server: {exc}")
         address = ascii_address(recipient.email)
         try:
-            self.connection.sendmail(message.envelope_from, [address], data)
-        except smtplib.SMTPRecipientsRefused as exc:
-            code, text = exc.recipients.get(address, (450, b"recipient refused"))
-            return _classify(code, text)
-        except (smtplib.SMTPSenderRefused, smtplib.SMTPDataError) as exc:
-            return _classify(exc.smtp_code, exc.smtp_error)
-        except (OSError, smtplib.SMTPException) as exc:
+            send_prepared(self.connection, message.envelope_from, address, wire)
+        except Refused as exc:
+            if self.connection.sock is None:  # 421: the server closed the connection
+                self.connection = None
+            return _classify(exc.code, exc.text)
+        except Ambiguous as exc:
             self.close()
             return Outcome(Result.TEMPORARY, f"the connection broke: {exc}", maybe_delivered=True)
+        except (OSError, smtplib.SMTPException) as exc:
+            self.close()
+            return Outcome(Result.TEMPORARY, f"the connection broke: {exc}")
         return SENT
 
     def close(self) -> None:

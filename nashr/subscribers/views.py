@@ -45,7 +45,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         return render(request, "subscribers/subscribe.html", {"form": form}, status=400)
     if form.cleaned_data["website"]:
         # A bot: it gets the answer a person gets, and nothing happens.
-        return redirect("subscribers:sent", permanent=False)
+        return _sent_redirect()
     email = services.normalize_email(form.cleaned_data["email"])
     limit, window = settings.NASHR_SUBSCRIBE_ADDRESS_RATE
     if ratelimit.hit(kind="address", value=email, limit=limit, window=window):
@@ -56,6 +56,11 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             form.add_error("email", exc.message)
             return render(request, "subscribers/subscribe.html", {"form": form}, status=400)
+    return _sent_redirect()
+
+
+def _sent_redirect() -> HttpResponse:
+    """303 See Other: the browser GETs the "check your mailbox" page."""
     response = redirect("subscribers:sent")
     response.status_code = 303
     return response
