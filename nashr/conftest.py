@@ -14,8 +14,14 @@ from nashr.publications.models import Kind, Publication, Signatory, Status
 
 @pytest.fixture
 def kinds(db: None) -> dict[str, Kind]:
-    """The four kinds every installation starts with (created by a data migration)."""
-    return {kind.slug: kind for kind in Kind.objects.all()}
+    """The four kinds every installation starts with (created by a data migration).
+
+    A transactional test (live server, threads) empties every table when it ends,
+    the migration's kinds included, so they are made again here when missing.
+    """
+    from nashr.testing.pages import ensure_default_kinds
+
+    return ensure_default_kinds()
 
 
 @pytest.fixture
@@ -45,6 +51,27 @@ def make_publication(kinds: dict[str, Kind], signatory: Signatory) -> Callable[.
         return services.publication_create(**fields)
 
     return make
+
+
+@pytest.fixture
+def make_staff(db: None) -> Callable[..., Any]:
+    """A factory of staff users holding one editorial role (a group from accounts.roles)."""
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    def make(role: str, username: str | None = None, password: str = "a long passphrase 42") -> Any:  # noqa: S107
+        user = get_user_model().objects.create_user(
+            username=username or role, password=password, is_staff=True
+        )
+        user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make
+
+
+# The browser, HTML checker and accessibility checker fixtures, and the representative
+# site content that the public-page checks use (see nashr/testing/).
+pytest_plugins = ["nashr.testing.plugin"]
 
 
 # --- subscribers and delivery: a real SMTP server on loopback, issues, subscribers ---------

@@ -35,7 +35,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 NASHR_SITE_URL = os.environ.get("NASHR_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin with Nashr's site: two-factor login, throttled passwords, dashboards.
+    "nashr.accounts.admin_apps.NashrAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -140,12 +141,24 @@ MEDIA_ROOT = VAR_DIR / "media"
 
 LOGIN_URL = "admin:login"
 
+# Staff accounts are what a hostile state phishes for: the admin asks for a TOTP code
+# (django-otp) on top of the password when this is on. Production turns it on.
+NASHR_REQUIRE_2FA = env_bool("NASHR_REQUIRE_2FA", False)
+# Failed logins: after this many for one user name (or five times as many from one
+# address) within the window, logins for it wait, doubling with each further failure.
+NASHR_LOGIN_FAILURES_ALLOWED = int(os.environ.get("NASHR_LOGIN_FAILURES_ALLOWED", "5"))
+NASHR_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("NASHR_LOGIN_LOCKOUT_SECONDS", "900"))
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Nashr")
+
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
-SECURE_REFERRER_POLICY = "no-referrer"
+# "same-origin", not "no-referrer": with no-referrer Chromium sends `Origin: null` on form
+# posts, which Django's CSRF check refuses (the admin login fails). Other hosts still
+# learn nothing of where a reader came from.
+SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 TASKS = {

@@ -17,6 +17,8 @@ if len(SECRET_KEY) < 50:
         "characters (for example: python -c 'import secrets; print(secrets.token_urlsafe(64))')."
     )
 
+NASHR_REQUIRE_2FA = env_bool("NASHR_REQUIRE_2FA", True)
+
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", str(60 * 60 * 24 * 365)))

@@ -25,7 +25,9 @@ class Series(TimeStampedModel):
     first_number = models.PositiveIntegerField(
         _("first number"), default=1, help_text=_("For a series migrated from elsewhere.")
     )
-    kinds = models.ManyToManyField(Kind, blank=True, verbose_name=_("kinds proposed for a draft"))
+    kinds = models.ManyToManyField(
+        Kind, blank=True, verbose_name=_("kinds proposed for a draft")
+    )
 
     class Meta:
         ordering = ["slug"]

@@ -9,7 +9,7 @@ RTL_LANGUAGES = frozenset({"fa", "ar", "he", "ur", "ps", "ckb"})
 
 
 def direction(language: str) -> str:
-    """ "rtl" or "ltr" for a language code."""
+    """"rtl" or "ltr" for a language code."""
     return "rtl" if language.split("-")[0] in RTL_LANGUAGES else "ltr"
 
 

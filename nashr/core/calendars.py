@@ -111,6 +111,11 @@ def month_bounds(year: int, month: int, language: str) -> tuple[dt.date, dt.date
 _DATE_RE = re.compile(r"^\s*(\d{1,4})\s*[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})\s*$")
 
 
+def looks_like_date(text: str) -> bool:
+    """Whether the text has the shape Y-M-D (any digits, - / or . between)."""
+    return bool(_DATE_RE.match(to_latin_digits(str(text))))
+
+
 def parse_date(text: str, *, calendar: str = "gregorian") -> dt.date:
     """A Y-M-D date in either calendar, any digits, returned as a Gregorian date.
 
@@ -135,3 +140,11 @@ def parse_date(text: str, *, calendar: str = "gregorian") -> dt.date:
             hint="check the month and the day",
         ) from exc
     raise ValidationError(f"unknown calendar “{calendar}”", hint="use “gregorian” or “jalali”")
+
+
+def format_ymd(date: dt.date, *, calendar: str = "gregorian") -> str:
+    """The date as YYYY-MM-DD in either calendar, ASCII digits: what `parse_date` reads."""
+    if calendar == "jalali":
+        j = to_jalali(date)
+        return f"{j.year:04d}-{j.month:02d}-{j.day:02d}"
+    return date.isoformat()

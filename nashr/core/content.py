@@ -1,60 +1,27 @@
 """Markdown and HTML written by staff, turned into HTML that is safe to show readers.
 
 markdown-it-py renders; nh3 (the Rust `ammonia` sanitizer) keeps only the tags and
-attributes below. No script, style, event handler or `javascript:` URL survives, and no
-element may load anything from another host: images must be on this site.
+attributes below. No script, style, event handler or `javascript:`/`data:` URL survives,
+and no element may load anything from another host: an image must be on this site, or it
+is dropped. Attribute values are checked too, so that what survives is also valid HTML
+(a page that fails the HTML checker because of one bad `dir="x"` is a broken page).
 """
 
 from __future__ import annotations
+
+import re
+from html import escape
+from html.parser import HTMLParser
 
 import nh3
 from markdown_it import MarkdownIt
 
 ALLOWED_TAGS = {
-    "a",
-    "abbr",
-    "b",
-    "blockquote",
-    "br",
-    "code",
-    "dd",
-    "del",
-    "dl",
-    "dt",
-    "em",
-    "figcaption",
-    "figure",
-    "h2",
-    "h3",
-    "h4",
-    "h5",
-    "h6",
-    "hr",
-    "i",
-    "img",
-    "li",
-    "ol",
-    "p",
-    "pre",
-    "q",
-    "s",
-    "small",
-    "strong",
-    "sub",
-    "sup",
-    "table",
-    "tbody",
-    "td",
-    "th",
-    "thead",
-    "tr",
-    "u",
-    "ul",
-    "bdi",
-    "bdo",
-    "span",
-    "mark",
-}
+    "a", "abbr", "b", "bdi", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em",
+    "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li",
+    "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub", "sup", "table",
+    "tbody", "td", "th", "thead", "tr", "u", "ul",
+}  # fmt: skip
 ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "*": {"lang", "dir", "title"},
     "a": {"href"},
@@ -65,6 +32,15 @@ ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 
+_LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
+_NON_NEGATIVE = re.compile(r"^[0-9]{1,5}$")
+_INTEGER = re.compile(r"^-?[0-9]{1,6}$")
+_DIRECTIONS = {"ltr", "rtl", "auto"}
+_SCOPES = {"row", "col", "rowgroup", "colgroup"}
+# Browsers drop these from URLs before resolving them, so "/\t/evil.example" is "//evil…".
+_URL_IGNORED = str.maketrans("", "", "\t\n\r")
+_EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>\n?")
+
 _markdown = (
     MarkdownIt("commonmark", {"html": True, "linkify": False})
     .enable("table")
@@ -72,26 +48,100 @@ _markdown = (
 )
 
 
-def _keep_local_sources(tag: str, attribute: str, value: str) -> str | None:
-    """Drop an image source on another host: a reader's browser must ask nothing of one."""
+def is_local_path(url: str) -> bool:
+    """True for an absolute path on this site ("/media/a.png"), never another host.
+
+    "//host/x", "/\\host/x" and the same with tabs or newlines between the slashes all
+    reach another host in a browser, so they are not local.
+    """
+    value = url.translate(_URL_IGNORED).strip()
+    return value.startswith("/") and "\\" not in value and not value.startswith("//")
+
+
+def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
+    """Keep an attribute only with a value that is safe and valid HTML."""
     if tag == "img" and attribute == "src":
-        if value.startswith("/") and not value.startswith("//"):
-            return value
-        return None
+        return value if is_local_path(value) else None
+    if attribute == "lang":
+        return value if value == "" or _LANGUAGE_TAG.match(value) else None
+    if attribute == "dir":
+        return value.lower() if value.lower() in _DIRECTIONS else None
+    if attribute in {"width", "height"}:
+        return value if _NON_NEGATIVE.match(value) else None
+    if attribute in {"colspan", "rowspan"}:
+        return value if _NON_NEGATIVE.match(value) and 0 < int(value) <= 1000 else None
+    if attribute == "start":
+        return value if _INTEGER.match(value) else None
+    if attribute == "scope":
+        return value.lower() if value.lower() in _SCOPES else None
     return value
 
 
+_cleaner = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    clean_content_tags={"script", "style"},
+    attributes=ALLOWED_ATTRIBUTES,
+    url_schemes=URL_SCHEMES,
+    link_rel="noopener noreferrer",
+    attribute_filter=_filter_attribute,
+    strip_comments=True,
+)
+
+
+class _Tidy(HTMLParser):
+    """Second pass over sanitized HTML: leaves out what would be invalid or misleading.
+
+    A link whose address was removed becomes its text; an image whose source was removed
+    disappears; an image without alt text gets an empty one (decorative); a first-level
+    heading in a body becomes second-level, as the page's title is the only h1.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=False)
+        self.out: list[str] = []
+        self.links: list[bool] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        names = {name for name, _ in attrs}
+        if tag == "a":
+            self.links.append("href" in names)
+            if "href" not in names:
+                return
+        if tag == "img":
+            if "src" not in names:
+                return
+            if "alt" not in names:
+                attrs = [*attrs, ("alt", "")]
+        if tag == "h1":
+            tag = "h2"
+        rendered = "".join(f' {name}="{escape(value or "")}"' for name, value in attrs)
+        self.out.append(f"<{tag}{rendered}>")
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "a" and self.links and not self.links.pop():
+            return
+        self.out.append(f"</{'h2' if tag == 'h1' else tag}>")
+
+    def handle_data(self, data: str) -> None:
+        self.out.append(data)
+
+    def handle_entityref(self, name: str) -> None:
+        self.out.append(f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self.out.append(f"&#{name};")
+
+
 def sanitize_html(html: str) -> str:
-    """HTML reduced to the allowed tags and attributes."""
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel="noopener noreferrer",
-        attribute_filter=_keep_local_sources,
-        strip_comments=True,
-    )
+    """HTML reduced to the allowed tags and attributes, with valid values only."""
+    tidy = _Tidy()
+    tidy.feed(_cleaner.clean(html))
+    tidy.close()
+    # The second pass only removes or renames; cleaning again keeps that a guarantee.
+    return _EMPTY_PARAGRAPH.sub("", _cleaner.clean("".join(tidy.out)))
 
 
 def render_markdown(text: str) -> str:

@@ -6,6 +6,8 @@ command prints it as it is and a view shows it next to the field.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 
 class ApplicationError(Exception):
     """A failure that the user can act on; its message is shown to them as it is."""
@@ -28,7 +30,16 @@ class ValidationError(ApplicationError):
 
 
 class ImportFailed(ApplicationError):
-    """A file that could not be imported; nothing of the import was saved."""
+    """A file that could not be imported; nothing of the import was saved.
+
+    ``problems`` lists every problem found in the run (each names its file and line).
+    """
+
+    def __init__(
+        self, message: str, *, where: str = "", hint: str = "", problems: Sequence[object] = ()
+    ) -> None:
+        super().__init__(message, where=where, hint=hint)
+        self.problems = list(problems)
 
 
 class NotFound(ApplicationError):

@@ -1,15 +1,23 @@
-"""RSS and Atom feeds per language (the URL's) and per kind."""
+"""RSS and Atom feeds per language (the URL's) and per kind.
+
+A feed carries the interface language of its address (/fa/feeds/…, /en/feeds/…) and
+lists what a reader of that language sees on the site: the version in their language,
+or the original where there is no translation. An Atom entry in another language than
+its feed says so with its own xml:lang.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
+from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -20,12 +28,49 @@ FEED_SIZE = 30
 
 
 def _language() -> str:
-    return (get_language() or "fa").split("-")[0]
+    return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
 
 
-class LatestRss(Feed[Publication, None]):
-    feed_type = Rss201rev2Feed
+class LanguageAtom1Feed(Atom1Feed):
+    """Atom whose entries carry xml:lang when they differ from the feed's language."""
 
+    def item_attributes(self, item: dict[str, Any]) -> dict[str, str]:
+        attributes = dict(super().item_attributes(item))
+        language = item.get("language")
+        if language and language != self.feed.get("language"):
+            attributes["xml:lang"] = language
+        return attributes
+
+
+class _PublicationFeed(Feed[Publication, Any]):
+    feed_type: type[SyndicationFeed] = Rss201rev2Feed
+
+    def item_title(self, item: Publication) -> str:
+        return item.title
+
+    def item_description(self, item: Publication) -> str:
+        return item.summary or item.body_html
+
+    def item_link(self, item: Publication) -> str:
+        return reverse("publications:detail", kwargs={"pk": item.pk, "slug": item.slug or "-"})
+
+    def item_pubdate(self, item: Publication) -> dt.datetime | None:
+        return item.published_at
+
+    def item_updateddate(self, item: Publication) -> dt.datetime | None:
+        return item.updated_at
+
+    def item_author_name(self, item: Publication) -> str | None:
+        return item.signatory.name(item.language) if item.signatory else None
+
+    def item_categories(self, item: Publication) -> list[str]:
+        return [item.kind.name(_language())]
+
+    def item_extra_kwargs(self, item: Publication) -> dict[str, Any]:
+        return {"language": item.language}
+
+
+class LatestRss(_PublicationFeed):
     def title(self) -> str:
         return _("Nashr: latest publications")
 
@@ -35,34 +80,19 @@ class LatestRss(Feed[Publication, None]):
     def description(self) -> str:
         return _("Statements, articles, news and reports")
 
-    def feed_extra_kwargs(self, obj: None) -> dict[str, str]:
-        return {"language": _language()}
+    def subtitle(self) -> str:
+        return self.description()
 
     def items(self) -> QuerySet[Publication]:
         return selectors.publication_for_language(language=_language())[:FEED_SIZE]
 
-    def item_title(self, item: Publication) -> str:
-        return item.title
-
-    def item_description(self, item: Publication) -> str:
-        return item.summary or item.body_html
-
-    def item_pubdate(self, item: Publication) -> dt.datetime | None:
-        return item.published_at
-
-    def item_categories(self, item: Publication) -> list[str]:
-        return [item.kind.name(_language())]
-
 
 class LatestAtom(LatestRss):
-    feed_type = Atom1Feed
-    subtitle = LatestRss.description
+    feed_type = LanguageAtom1Feed
 
 
-class KindRss(Feed[Publication, Kind]):
-    feed_type = Rss201rev2Feed
-
-    def get_object(self, request: HttpRequest, kind: str) -> Kind:  # type: ignore[override]
+class KindRss(_PublicationFeed):
+    def get_object(self, request: HttpRequest, kind: str) -> Kind:
         return get_object_or_404(Kind, slug=kind)
 
     def title(self, obj: Kind) -> str:
@@ -74,22 +104,12 @@ class KindRss(Feed[Publication, Kind]):
     def description(self, obj: Kind) -> str:
         return obj.plural(_language())
 
-    def feed_extra_kwargs(self, obj: Kind) -> dict[str, str]:
-        return {"language": _language()}
+    def subtitle(self, obj: Kind) -> str:
+        return self.description(obj)
 
     def items(self, obj: Kind) -> QuerySet[Publication]:
         return selectors.publication_for_language(language=_language()).filter(kind=obj)[:FEED_SIZE]
 
-    def item_title(self, item: Publication) -> str:
-        return item.title
-
-    def item_description(self, item: Publication) -> str:
-        return item.summary or item.body_html
-
-    def item_pubdate(self, item: Publication) -> dt.datetime | None:
-        return item.published_at
-
 
 class KindAtom(KindRss):
-    feed_type = Atom1Feed
-    subtitle = KindRss.description
+    feed_type = LanguageAtom1Feed

@@ -127,12 +127,8 @@ class Publication(TimeStampedModel):
         _("revision of the original translated"), null=True, blank=True
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        editable=False,
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", editable=False,
     )
 
     objects = PublicationQuerySet.as_manager()
@@ -167,7 +163,9 @@ class Publication(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         with override(self.language):
-            return reverse("publications:detail", kwargs={"pk": self.pk, "slug": self.slug or "-"})
+            return reverse(
+                "publications:detail", kwargs={"pk": self.pk, "slug": self.slug or "-"}
+            )
 
     @property
     def direction(self) -> str:

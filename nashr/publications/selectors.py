@@ -47,11 +47,12 @@ def publication_detail(*, pk: int) -> Publication | None:
 
 
 def publication_versions(*, publication: Publication) -> list[Publication]:
-    """The other published language versions of a publication."""
+    """The other published language versions of a publication, by language."""
     return list(
         Publication.objects.published()
         .filter(translation_key=publication.translation_key)
         .exclude(pk=publication.pk)
+        .select_related("translation_of")
         .order_by("language")
     )
 
@@ -76,7 +77,22 @@ def archive_months(*, language: str) -> list[ArchiveMonth]:
     ]
 
 
+@dataclass(frozen=True)
+class ArchiveYear:
+    year: int
+    months: list[ArchiveMonth]
+
+
+def archive_years(*, language: str) -> list[ArchiveYear]:
+    """The archive's months grouped by year of the language's calendar, newest first."""
+    years: dict[int, list[ArchiveMonth]] = {}
+    for month in archive_months(language=language):
+        years.setdefault(month.year, []).append(month)
+    return [ArchiveYear(year, months) for year, months in years.items()]
+
+
 def archive_month(*, language: str, year: int, month: int) -> QuerySet[Publication]:
+    """What a reader of `language` sees for a month of that language's calendar."""
     first, last = calendars.month_bounds(year, month, language)
     return publication_for_language(language=language).filter(date__range=(first, last))
 

@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
@@ -49,6 +49,13 @@ def _validate(publication: Publication) -> None:
             raise ValidationError(f"legacy path “{path}” must start with /", where="legacy_path")
         else:
             publication.legacy_path = path
+            taken = Publication.objects.filter(legacy_path=path).exclude(pk=publication.pk)
+            if taken.exists():
+                raise ValidationError(
+                    f"legacy path “{path}” already leads to another publication",
+                    where="legacy_path",
+                    hint="each old address can redirect to one publication only",
+                )
 
 
 def _after_save(publication: Publication) -> None:
@@ -75,7 +82,7 @@ def publication_create(
     legacy_path: str | None = None,
     translation_key: uuid.UUID | None = None,
     translation_of: Publication | None = None,
-    created_by: AbstractUser | None = None,
+    created_by: AbstractBaseUser | None = None,
 ) -> Publication:
     """A new publication; a translation when `translation_of` is given."""
     if status not in Status.values:
@@ -97,7 +104,7 @@ def publication_create(
         status=status,
         source_url=source_url,
         legacy_path=legacy_path,
-        created_by=created_by if created_by is not None and created_by.pk else None,
+        created_by=created_by if created_by is not None and created_by.pk else None,  # type: ignore[misc]
     )
     if translation_of is not None:
         if translation_of.language == language:
@@ -191,6 +198,29 @@ def publication_unpublish(*, publication: Publication) -> Publication:
     return publication
 
 
+def publication_set_status(*, publication: Publication, status: str) -> Publication:
+    """Move a publication to `status` through the transitions above."""
+    if status not in Status.values:
+        raise ValidationError(
+            f"unknown status “{status}”",
+            where="status",
+            hint=f"use one of: {', '.join(Status.values)}",
+        )
+    with transaction.atomic():
+        if status == publication.status:
+            return publication
+        if status == Status.PUBLISHED:
+            return publication_publish(publication=publication)
+        if publication.status == Status.PUBLISHED:
+            publication_unpublish(publication=publication)
+        if status == Status.REVIEW:
+            return publication_submit_for_review(publication=publication)
+        if publication.status != Status.DRAFT:
+            publication.status = Status.DRAFT
+            publication.save(update_fields=["status", "updated_at"])
+        return publication
+
+
 @transaction.atomic
 def translation_create(
     *,
@@ -199,17 +229,108 @@ def translation_create(
     title: str,
     body: str = "",
     summary: str = "",
-    created_by: AbstractUser | None = None,
+    created_by: AbstractBaseUser | None = None,
+    status: str = Status.DRAFT,
+    published_at: dt.datetime | None = None,
+    date: dt.date | None = None,
+    kind: Kind | None = None,
+    signatory: Signatory | None = None,
+    slug: str = "",
+    source_url: str = "",
+    legacy_path: str | None = None,
 ) -> Publication:
-    """A draft translation of `original`, recording the original's current revision."""
+    """A translation of `original` (a draft unless told), recording its current revision.
+
+    Kind, date and signatory are the original's unless given.
+    """
+    if original.translation_of_id is not None:
+        raise ValidationError(
+            f"“{original}” is itself a translation",
+            where="translation_of",
+            hint="translate its original instead",
+        )
     return publication_create(
-        kind=original.kind,
+        kind=kind or original.kind,
         language=language,
         title=title,
         body=body,
         summary=summary,
-        date=original.date,
-        signatory=original.signatory,
+        date=date or original.date,
+        signatory=signatory if signatory is not None else original.signatory,
+        status=status,
+        published_at=published_at,
+        slug=slug,
+        source_url=source_url,
+        legacy_path=legacy_path,
         translation_of=original,
         created_by=created_by,
     )
+
+
+KIND_FIELDS = ("slug", "name_fa", "name_en", "plural_fa", "plural_en", "order")
+SIGNATORY_FIELDS = ("slug", "name_fa", "name_en")
+
+
+def _require(fields: dict[str, Any], names: tuple[str, ...]) -> None:
+    for name in names:
+        if not str(fields.get(name, "")).strip():
+            raise ValidationError(f"{name} must not be empty", where=name)
+
+
+@transaction.atomic
+def kind_create(
+    *,
+    slug: str,
+    name_fa: str,
+    name_en: str,
+    plural_fa: str = "",
+    plural_en: str = "",
+    order: int = 0,
+) -> Kind:
+    """A new kind of publication (statement, article… or one an organization adds)."""
+    fields = {
+        "slug": slug.strip(),
+        "name_fa": name_fa.strip(),
+        "name_en": name_en.strip(),
+        "plural_fa": plural_fa.strip(),
+        "plural_en": plural_en.strip(),
+        "order": order,
+    }
+    _require(fields, ("slug", "name_fa", "name_en"))
+    if Kind.objects.filter(slug=fields["slug"]).exists():
+        raise ValidationError(f"a kind “{fields['slug']}” exists already", where="slug")
+    return Kind.objects.create(**fields)
+
+
+@transaction.atomic
+def kind_update(*, kind: Kind, **changes: Any) -> Kind:
+    unknown = set(changes) - set(KIND_FIELDS)
+    if unknown:
+        raise ValidationError(f"cannot change {', '.join(sorted(unknown))}")
+    for field, value in changes.items():
+        setattr(kind, field, value.strip() if isinstance(value, str) else value)
+    _require({f: getattr(kind, f) for f in KIND_FIELDS}, ("slug", "name_fa", "name_en"))
+    kind.save()
+    return kind
+
+
+@transaction.atomic
+def signatory_create(*, slug: str, name_fa: str, name_en: str) -> Signatory:
+    """A body that issues publications: a committee, a coalition, an office."""
+    fields = {"slug": slug.strip(), "name_fa": name_fa.strip(), "name_en": name_en.strip()}
+    _require(fields, SIGNATORY_FIELDS)
+    if Signatory.objects.filter(slug=fields["slug"]).exists():
+        raise ValidationError(f"a signatory “{fields['slug']}” exists already", where="slug")
+    return Signatory.objects.create(**fields)
+
+
+@transaction.atomic
+def signatory_update(*, signatory: Signatory, **changes: Any) -> Signatory:
+    unknown = set(changes) - set(SIGNATORY_FIELDS)
+    if unknown:
+        raise ValidationError(f"cannot change {', '.join(sorted(unknown))}")
+    for field, value in changes.items():
+        setattr(signatory, field, value.strip())
+    _require({f: getattr(signatory, f) for f in SIGNATORY_FIELDS}, SIGNATORY_FIELDS)
+    signatory.save()
+    return signatory

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django import template
+from django.conf import settings
+from django.urls import Resolver404, resolve, reverse, translate_url
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_info, override
 
 from nashr.core import bidi, calendars
+
+if TYPE_CHECKING:
+    from nashr.publications.models import Publication
 
 register = template.Library()
 
@@ -60,10 +66,64 @@ def signatory_name(signatory: object, language: str | None = None) -> str:
     return str(signatory.name(_language(language)))  # type: ignore[attr-defined]
 
 
+@register.filter
+def language_name(language: str) -> str:
+    """The language's name in itself: "فارسی", "English"."""
+    return str(get_language_info(language)["name_local"])
+
+
+@register.filter
+def language_name_translated(language: str) -> str:
+    """The language's name in the page's language: "Persian" on /en/, "انگلیسی" on /fa/."""
+    return str(get_language_info(language)["name_translated"])
+
+
 @register.simple_tag
-def version_url(versions: list[object], publication: object, language: str) -> str:
-    """The page of the publication's version in `language`, else that language's home."""
-    for candidate in [publication, *versions]:
-        if getattr(candidate, "language", None) == language:
-            return str(candidate.get_absolute_url())  # type: ignore[attr-defined]
-    return f"/{language}/"
+def month_only(month: int, language: str | None = None) -> str:
+    """The name of a month of the language's calendar, without the year: "آبان", "May"."""
+    names = calendars.JALALI_MONTHS if _language(language) == "fa" else calendars.GREGORIAN_MONTHS
+    return names[month - 1]
+
+
+@register.simple_tag
+def publication_url(publication: Publication) -> str:
+    """The publication's page in the interface language of the page being rendered."""
+    return reverse(
+        "publications:detail", kwargs={"pk": publication.pk, "slug": publication.slug or "-"}
+    )
+
+
+def _page_in(context: template.Context, language: str) -> str:
+    """This page in another interface language; that language's home if there is none."""
+    alternates = context.get("alternates") or {}
+    if language in alternates:
+        return str(alternates[language])
+    with override(language):
+        home = reverse("publications:home")
+    request = context.get("request")
+    # Django's 404 view passes "request_path": the same address in another language
+    # would be missing too.
+    if request is None or "request_path" in context:
+        return home
+    try:
+        resolve(request.path_info)
+    except Resolver404:
+        return home
+    url = translate_url(request.get_full_path(), language)
+    return home if url == request.get_full_path() else url
+
+
+@register.simple_tag(takes_context=True)
+def language_links(context: template.Context) -> list[dict[str, str]]:
+    """The header's language switch: every other interface language with this page in it."""
+    current = _language(None)
+    return [
+        {
+            "code": code,
+            "name": language_name(code),
+            "dir": bidi.direction(code),
+            "url": _page_in(context, code),
+        }
+        for code, _name in settings.LANGUAGES
+        if code != current
+    ]

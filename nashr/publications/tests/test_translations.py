@@ -61,4 +61,6 @@ def test_missing_translation_is_a_gap(make_publication) -> None:
     """An original with no English version is listed as missing English."""
     original = make_publication()
     gaps = selectors.translation_gaps()
-    assert [(g.original.pk, g.language, g.translation) for g in gaps] == [(original.pk, "en", None)]
+    assert [(g.original.pk, g.language, g.translation) for g in gaps] == [
+        (original.pk, "en", None)
+    ]

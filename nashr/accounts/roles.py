@@ -1,0 +1,60 @@
+"""Editorial roles: which permissions each group holds.
+
+A role is a group whose permissions are synchronized from this table after every
+``migrate`` (see ``services.roles_sync``), so a new installation and an upgraded one
+end up with the same roles. Permissions are written ``app_label.codename``;
+``app_label.*`` means every permission of that app, ``*`` every permission there is.
+Apps that are not installed are skipped, so other apps may add their lines here.
+
+- author: writes drafts and submits them for review; cannot publish, and cannot change
+  what is already published.
+- translator: creates translations and keeps them up to date with their originals,
+  published or not; cannot publish.
+- editor: reviews, edits and publishes anything; manages signatories.
+- administrator: everything, including accounts, roles and two-factor devices.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_lazy as _
+
+AUTHOR = "author"
+TRANSLATOR = "translator"
+EDITOR = "editor"
+ADMINISTRATOR = "administrator"
+
+ROLE_LABELS = {
+    AUTHOR: _("Author"),
+    TRANSLATOR: _("Translator"),
+    EDITOR: _("Editor"),
+    ADMINISTRATOR: _("Administrator"),
+}
+
+_READ_PUBLICATIONS = (
+    "publications.view_publication",
+    "publications.view_kind",
+    "publications.view_signatory",
+)
+
+ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
+    AUTHOR: (
+        *_READ_PUBLICATIONS,
+        "publications.add_publication",
+        "publications.change_publication",
+    ),
+    TRANSLATOR: (
+        *_READ_PUBLICATIONS,
+        "publications.translate_publication",
+    ),
+    EDITOR: (
+        *_READ_PUBLICATIONS,
+        "publications.add_publication",
+        "publications.change_publication",
+        "publications.delete_publication",
+        "publications.publish_publication",
+        "publications.translate_publication",
+        "publications.add_signatory",
+        "publications.change_signatory",
+    ),
+    ADMINISTRATOR: ("*",),
+}

@@ -1,0 +1,155 @@
+"""Writes for staff accounts: editorial roles, login throttling, two-factor devices."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import Group, Permission
+from django.db import transaction
+from django.utils import timezone
+
+from nashr.accounts.models import LoginThrottle
+from nashr.accounts.roles import ROLE_PERMISSIONS
+from nashr.core.exceptions import ValidationError
+
+# How much larger the allowance of one address is than that of one user name: an office
+# behind one address has several editors, a password sprayer tries many names.
+ADDRESS_FACTOR = 5
+MAX_LOCKOUT = dt.timedelta(days=1)
+
+
+def _is_installed_label(app_label: str) -> bool:
+    return any(config.label == app_label for config in apps.get_app_configs())
+
+
+def _permissions_for(patterns: tuple[str, ...]) -> list[Permission]:
+    permissions = Permission.objects.select_related("content_type")
+    chosen: dict[int, Permission] = {}
+    for pattern in patterns:
+        if pattern == "*":
+            chosen.update({p.pk: p for p in permissions})
+            continue
+        app_label, _dot, codename = pattern.partition(".")
+        if not _is_installed_label(app_label):
+            continue
+        matching = permissions.filter(content_type__app_label=app_label)
+        if codename != "*":
+            matching = matching.filter(codename=codename)
+        chosen.update({p.pk: p for p in matching})
+    return list(chosen.values())
+
+
+@transaction.atomic
+def roles_sync(*, using: str = "default") -> list[Group]:
+    """Create the role groups if missing and give each exactly its permissions.
+
+    Idempotent: running it again changes nothing. Runs after every ``migrate``.
+    """
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are created per app after its migrations; make sure every app's exist
+    # before handing them out.
+    for app_config in apps.get_app_configs():
+        create_permissions(app_config, verbosity=0, using=using)
+    groups = []
+    for name, patterns in ROLE_PERMISSIONS.items():
+        group, _created = Group.objects.using(using).get_or_create(name=name)
+        group.permissions.set(_permissions_for(patterns))
+        groups.append(group)
+    return groups
+
+
+@dataclass(frozen=True)
+class Lock:
+    key: str
+    seconds: int
+
+
+def _keys(*, username: str, address: str) -> list[tuple[str, int]]:
+    allowed = settings.NASHR_LOGIN_FAILURES_ALLOWED
+    keys = [(f"user:{username.strip().lower()[:150]}", allowed)]
+    if address:
+        keys.append((f"ip:{address}", allowed * ADDRESS_FACTOR))
+    return keys
+
+
+def login_lock(*, username: str, address: str) -> Lock | None:
+    """The lock that keeps this user name or address from trying now, if any."""
+    now = timezone.now()
+    keys = [key for key, _allowed in _keys(username=username, address=address)]
+    locked = (
+        LoginThrottle.objects.filter(key__in=keys, locked_until__gt=now)
+        .order_by("-locked_until")
+        .first()
+    )
+    if locked is None or locked.locked_until is None:
+        return None
+    return Lock(locked.key, max(1, int((locked.locked_until - now).total_seconds())))
+
+
+@transaction.atomic
+def login_failure_record(*, username: str, address: str) -> None:
+    """Count a failed login; past the allowance, lock for a time that doubles each time."""
+    now = timezone.now()
+    window = dt.timedelta(seconds=settings.NASHR_LOGIN_LOCKOUT_SECONDS)
+    for key, allowed in _keys(username=username, address=address):
+        throttle, _created = LoginThrottle.objects.select_for_update().get_or_create(
+            key=key, defaults={"first_failure_at": now}
+        )
+        lock_expired = throttle.locked_until is not None and throttle.locked_until <= now
+        if now - throttle.first_failure_at > window and not lock_expired:
+            throttle.failures = 0
+            throttle.first_failure_at = now
+        throttle.failures += 1
+        if throttle.failures >= allowed:
+            doublings = min(throttle.failures - allowed, 10)
+            throttle.locked_until = now + min(window * 2**doublings, MAX_LOCKOUT)
+        throttle.save()
+
+
+def login_success_record(*, username: str) -> None:
+    """A correct login clears the count for the user name (not for the address)."""
+    key = _keys(username=username, address="")[0][0]
+    LoginThrottle.objects.filter(key=key).delete()
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    config_url: str
+    backup_codes: list[str]
+
+
+@transaction.atomic
+def totp_enrol(
+    *, user: AbstractBaseUser, name: str = "authenticator", backup_codes: int = 0
+) -> Enrolment:
+    """A confirmed TOTP device for a staff user (replacing one of the same name).
+
+    The person running this has the server in hand, so the device is trusted at once;
+    its secret is shown once, as an ``otpauth://`` URI for an authenticator app.
+    """
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    if not user.is_staff:  # type: ignore[attr-defined]
+        raise ValidationError(
+            f"{user.get_username()} is not a staff user",
+            hint="two-factor login guards the admin; make the account staff first",
+        )
+    if not 0 <= backup_codes <= 20:
+        raise ValidationError("backup codes must be between 0 and 20", where="--backup-codes")
+    TOTPDevice.objects.filter(user=user, name=name).delete()
+    device = TOTPDevice.objects.create(user=user, name=name, confirmed=True)
+    codes: list[str] = []
+    if backup_codes:
+        StaticDevice.objects.filter(user=user, name="backup codes").delete()
+        static = StaticDevice.objects.create(user=user, name="backup codes", confirmed=True)
+        for _i in range(backup_codes):
+            token = StaticToken.random_token()
+            static.token_set.create(token=token)
+            codes.append(token)
+    return Enrolment(config_url=device.config_url, backup_codes=codes)

@@ -1,0 +1,83 @@
+"""Production settings pass Django's deploy check and refuse to start without a secret key."""
+
+from __future__ import annotations
+
+import os
+import secrets
+import subprocess
+import sys
+from pathlib import Path
+
+from django.conf import settings
+
+MANAGE = Path(settings.BASE_DIR) / "manage.py"
+
+
+def _run(*args: str, tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {
+        key: value
+        for key, value in os.environ.items()
+        # DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser fixtures of this test process.
+        if key
+        not in {
+            "SECRET_KEY",
+            "DJANGO_SETTINGS_MODULE",
+            "NASHR_REQUIRE_2FA",
+            "DJANGO_ALLOW_ASYNC_UNSAFE",
+        }
+    }
+    environment.update(
+        DJANGO_SETTINGS_MODULE="config.settings.production",
+        NASHR_VAR_DIR=str(tmp_path),
+        **env,
+    )
+    return subprocess.run(
+        [sys.executable, str(MANAGE), *args],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_deploy_check_is_clean(tmp_path: Path) -> None:
+    """`nashr check --deploy` with production settings and a secret key prints no warning."""
+    result = _run(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "DEBUG",
+        tmp_path=tmp_path,
+        SECRET_KEY=secrets.token_urlsafe(64),
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output
+    assert "System check identified no issues (0 silenced)." in output
+    assert "WARNING" not in output
+
+
+def test_production_refuses_to_start_without_secret_key(tmp_path: Path) -> None:
+    """Without SECRET_KEY, or with a short one, production stops and says what to set."""
+    for env in ({}, {"SECRET_KEY": "short"}):
+        result = _run("check", tmp_path=tmp_path, **env)
+        assert result.returncode != 0
+        assert "SECRET_KEY must be set in the environment" in result.stderr
+
+
+def test_production_requires_two_factor_login_by_default(tmp_path: Path) -> None:
+    """Production asks staff for a TOTP code unless NASHR_REQUIRE_2FA=0 says otherwise."""
+    code = "from django.conf import settings; print(settings.NASHR_REQUIRE_2FA)"
+    key = secrets.token_urlsafe(64)
+    result = _run("shell", "--no-imports", "-c", code, tmp_path=tmp_path, SECRET_KEY=key)
+    assert result.stdout.strip() == "True", result.stderr
+    result = _run(
+        "shell",
+        "--no-imports",
+        "-c",
+        code,
+        tmp_path=tmp_path,
+        SECRET_KEY=key,
+        NASHR_REQUIRE_2FA="0",
+    )
+    assert result.stdout.strip() == "False", result.stderr

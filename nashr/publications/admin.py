@@ -1,0 +1,553 @@
+"""The editorial admin: kinds, signatories and publications, every save through services.
+
+The title, summary and body carry the publication's language and direction (not the
+admin's), dates are typed and shown in the calendar of the admin's language, and what a
+user may change follows ``nashr.publications.rules``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import QuerySet
+from django.forms import ModelForm
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.http import urlencode
+from django.utils.text import capfirst
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from nashr.core import calendars
+from nashr.core.bidi import RTL_LANGUAGES, direction
+from nashr.core.exceptions import ApplicationError
+from nashr.core.forms import CalendarDateField, calendar_for_language
+from nashr.publications import rules, selectors, services
+from nashr.publications.models import Kind, Language, Publication, Signatory, Status
+
+CONTENT_FIELDS = ("title", "summary", "body")
+
+
+def _admin_language() -> str:
+    return (get_language() or "fa").split("-")[0]
+
+
+def _service_error(exc: ApplicationError) -> forms.ValidationError:
+    return forms.ValidationError(str(exc))
+
+
+class ServiceSavedAdmin(admin.ModelAdmin):
+    """Runs the create/update service in form validation, so its errors show on the form.
+
+    The admin's own save then only hands over the object the service saved.
+    """
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> type[ModelForm]:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        admin_self = self
+
+        class ServiceForm(form):  # type: ignore[valid-type,misc]
+            def _post_clean(self) -> None:
+                # Model validation happens in the service; the instance stays untouched
+                # until then so that the service sees what changed.
+                if self.errors:
+                    return
+                try:
+                    self.saved = admin_self.save_through_service(
+                        request=request, form=self, obj=obj
+                    )
+                except ApplicationError as exc:
+                    self.add_error(None, _service_error(exc))
+                except PermissionDenied as exc:
+                    self.add_error(None, str(exc) or _("You may not do this."))
+
+            def save(self, commit: bool = True) -> Any:
+                return self.saved
+
+            def save_m2m(self) -> None:
+                pass
+
+        ServiceForm.__name__ = form.__name__
+        return ServiceForm
+
+    def save_through_service(
+        self, *, request: HttpRequest, form: ModelForm, obj: Any
+    ) -> models.Model:
+        raise NotImplementedError
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        # Saved by the service during validation; the admin goes on with that object.
+        obj.pk = form.saved.pk
+        obj.refresh_from_db()
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        for formset in formsets:
+            self.save_formset(request, form, formset, change=change)
+
+
+def _changes(form: ModelForm, fields: tuple[str, ...]) -> dict[str, Any]:
+    return {name: form.cleaned_data[name] for name in form.changed_data if name in fields}
+
+
+@admin.register(Kind)
+class KindAdmin(ServiceSavedAdmin):
+    list_display = ("slug", "name_fa", "name_en", "order")
+    fields = services.KIND_FIELDS
+
+    def save_through_service(self, *, request: HttpRequest, form: ModelForm, obj: Any) -> Kind:
+        if obj is None:
+            return services.kind_create(
+                **{name: form.cleaned_data[name] for name in services.KIND_FIELDS}
+            )
+        return services.kind_update(kind=obj, **_changes(form, services.KIND_FIELDS))
+
+
+@admin.register(Signatory)
+class SignatoryAdmin(ServiceSavedAdmin):
+    list_display = ("slug", "name_fa_display", "name_en")
+    search_fields = ("slug", "name_fa", "name_en")
+    fields = services.SIGNATORY_FIELDS
+
+    @admin.display(description=_("name in Persian"), ordering="name_fa")
+    def name_fa_display(self, signatory: Signatory) -> str:
+        return format_html('<span lang="fa" dir="rtl">{}</span>', signatory.name_fa)
+
+    def formfield_for_dbfield(
+        self, db_field: models.Field, request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if field is not None and db_field.name in ("name_fa", "name_en"):
+            language = db_field.name[-2:]
+            field.widget.attrs.update({"lang": language, "dir": direction(language)})
+        return field
+
+    def save_through_service(self, *, request: HttpRequest, form: ModelForm, obj: Any) -> Signatory:
+        if obj is None:
+            return services.signatory_create(
+                **{name: form.cleaned_data[name] for name in services.SIGNATORY_FIELDS}
+            )
+        return services.signatory_update(signatory=obj, **_changes(form, services.SIGNATORY_FIELDS))
+
+
+class PublicationForm(forms.ModelForm):
+    source_url = forms.URLField(
+        label=_("source URL"),
+        required=False,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"dir": "ltr"}),
+    )
+    up_to_date = forms.BooleanField(
+        label=_("This translation now matches the original"),
+        required=False,
+        help_text=_(
+            "Tick when the translation says what the current revision of the original says; "
+            "it is then no longer listed as outdated."
+        ),
+    )
+
+    class Meta:
+        model = Publication
+        fields = [
+            "language",
+            "translation_of",
+            "kind",
+            "title",
+            "slug",
+            "summary",
+            "body",
+            "signatory",
+            "date",
+            "status",
+            "source_url",
+            "legacy_path",
+        ]
+
+    def clean_legacy_path(self) -> str | None:
+        value = (self.cleaned_data.get("legacy_path") or "").strip()
+        return value or None
+
+
+@admin.register(Publication)
+class PublicationAdmin(ServiceSavedAdmin):
+    form = PublicationForm
+    list_display = (
+        "title_display",
+        "language",
+        "kind",
+        "date_display",
+        "status",
+        "translation_state",
+    )
+    list_filter = ("status", "language", "kind")
+    search_fields = ("title", "legacy_path")
+    list_select_related = ("kind", "translation_of")
+    raw_id_fields = ("translation_of",)
+    actions = ("publish_selected", "unpublish_selected")
+
+    class Media:
+        js = ("publications/admin/direction.js",)
+        css = {"all": ("publications/admin/editor.css",)}
+
+    # ---- permissions -------------------------------------------------------------
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return rules.can_add(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return rules.can_change(request.user, obj)
+
+    def has_publish_permission(self, request: HttpRequest) -> bool:
+        return rules.can_publish(request.user)
+
+    # ---- the form ----------------------------------------------------------------
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        main = ["language", "translation_of", "kind", "title", "summary", "body"]
+        if obj is not None:
+            main[:2] = ["language_display", "translation_display"]
+            if obj.translation_of_id is not None and self.has_change_permission(request, obj):
+                main.append("up_to_date")
+        details = ["signatory", "date", "status", "slug", "source_url", "legacy_path"]
+        if obj is not None:
+            details += ["published_on", "revision"]
+        return [(None, {"fields": main}), (_("Details"), {"fields": details})]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        readonly = ["language_display", "translation_display", "published_on", "revision"]
+        if obj is not None and obj.is_published and not rules.can_publish(request.user):
+            readonly.append("status")
+        return readonly
+
+    def get_changeform_initial_data(self, request: HttpRequest) -> dict[str, Any]:
+        """Prefilled from ?translation_of=ID&language=xx (the dashboard's links)."""
+        initial: dict[str, Any] = dict(super().get_changeform_initial_data(request))
+        original = self._original_from_query(request)
+        if original is not None:
+            initial.update(
+                translation_of=original.pk,
+                kind=original.kind_id,
+                signatory=original.signatory_id,
+                date=original.date,
+            )
+            if "language" not in request.GET:
+                others = [code for code in Language.values if code != original.language]
+                initial["language"] = others[0]
+        initial.setdefault("language", Language.PERSIAN)
+        return initial
+
+    def _original_from_query(self, request: HttpRequest) -> Publication | None:
+        raw = request.GET.get("translation_of", "")
+        if not raw.isdigit():
+            return None
+        return Publication.objects.filter(pk=int(raw), translation_of__isnull=True).first()
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> type[ModelForm]:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None:
+            language = obj.language
+        else:
+            language = request.POST.get("language") or request.GET.get("language") or ""
+            if language not in Language.values:
+                original = self._original_from_query(request)
+                language = (
+                    next(code for code in Language.values if code != original.language)
+                    if original is not None
+                    else Language.PERSIAN
+                )
+        for name in CONTENT_FIELDS:
+            if name in form.base_fields:
+                form.base_fields[name].widget.attrs.update(
+                    {"lang": language, "dir": direction(language), "data-content-field": ""}
+                )
+        if "language" in form.base_fields:
+            form.base_fields["language"].widget.attrs["data-rtl-languages"] = " ".join(
+                sorted(RTL_LANGUAGES)
+            )
+        if "status" in form.base_fields and not rules.can_publish(request.user):
+            form.base_fields["status"].choices = [  # type: ignore[attr-defined]
+                choice for choice in Status.choices if choice[0] != Status.PUBLISHED
+            ]
+        if "translation_of" in form.base_fields:
+            field: Any = form.base_fields["translation_of"]
+            field.queryset = Publication.objects.filter(translation_of__isnull=True)
+            field.help_text = _("The original this is a translation of; empty for an original.")
+            if not rules.can_add_original(request.user):
+                field.required = True
+        return form
+
+    def formfield_for_dbfield(
+        self, db_field: models.Field, request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        if db_field.name == "date":
+            calendar = calendar_for_language(_admin_language())
+            if calendar == "jalali":
+                return CalendarDateField(
+                    calendar=calendar, label=capfirst(db_field.verbose_name), required=True
+                )
+        if db_field.name == "body":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 24, "cols": 80})
+        if db_field.name == "summary":
+            kwargs["widget"] = forms.Textarea(attrs={"rows": 3, "cols": 80})
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    # ---- saving through the services -------------------------------------------------
+
+    def save_through_service(
+        self, *, request: HttpRequest, form: ModelForm, obj: Any
+    ) -> Publication:
+        data = form.cleaned_data
+        user = request.user
+        if obj is None:
+            return self._create(request=request, data=data)
+        current = Publication.objects.select_related("translation_of").get(pk=obj.pk)
+        if not rules.can_change(user, current):
+            raise PermissionDenied(_("You may not change this publication."))
+        changes = _changes(form, services.EDITABLE_FIELDS)
+        source_revision = None
+        if data.get("up_to_date") and current.translation_of is not None:
+            source_revision = current.translation_of.revision
+        status = data.get("status", current.status)
+        publishing = status != current.status and Status.PUBLISHED in (status, current.status)
+        if publishing and not rules.can_publish(user):
+            raise PermissionDenied(_("Only editors may publish or unpublish."))
+        services.publication_update(publication=current, source_revision=source_revision, **changes)
+        if status != current.status:
+            services.publication_set_status(publication=current, status=status)
+        return current
+
+    def _create(self, *, request: HttpRequest, data: dict[str, Any]) -> Publication:
+        user = request.user
+        original = data.get("translation_of")
+        status = data.get("status") or Status.DRAFT
+        if status == Status.PUBLISHED and not rules.can_publish(user):
+            raise PermissionDenied(_("Only editors may publish."))
+        fields: dict[str, Any] = {
+            "language": data["language"],
+            "title": data["title"],
+            "body": data.get("body", ""),
+            "summary": data.get("summary", ""),
+            "kind": data["kind"],
+            "signatory": data.get("signatory"),
+            "date": data["date"],
+            "status": status,
+            "slug": data.get("slug", ""),
+            "source_url": data.get("source_url", ""),
+            "legacy_path": data.get("legacy_path"),
+            "created_by": user,
+        }
+        if original is None:
+            if not rules.can_add_original(user):
+                raise PermissionDenied(_("Translators add translations only."))
+            return services.publication_create(**fields)
+        return services.translation_create(original=original, **fields)
+
+    # ---- read-only fields and list columns ---------------------------------------------
+
+    @admin.display(description=_("title"), ordering="title")
+    def title_display(self, publication: Publication) -> str:
+        return format_html(
+            '<span lang="{}" dir="{}">{}</span>',
+            publication.language,
+            publication.direction,
+            publication.title,
+        )
+
+    @admin.display(description=_("date it bears"), ordering="date")
+    def date_display(self, publication: Publication) -> str:
+        return calendars.format_date(publication.date, _admin_language())
+
+    @admin.display(description=_("translation"))
+    def translation_state(self, publication: Publication) -> str:
+        if publication.translation_of_id is None:
+            return str(_("original"))
+        if publication.is_outdated:
+            return str(_("outdated"))
+        return str(_("up to date"))
+
+    @admin.display(description=_("language"))
+    def language_display(self, publication: Publication) -> str:
+        return str(publication.get_language_display())
+
+    @admin.display(description=_("translation of"))
+    def translation_display(self, publication: Publication) -> str:
+        original = publication.translation_of
+        if original is None:
+            return str(_("— (this is an original)"))
+        url = reverse("admin:publications_publication_change", args=[original.pk])
+        if publication.is_outdated:
+            return format_html(
+                '<a href="{}" lang="{}" dir="{}">{}</a> <strong class="nashr-outdated">{}</strong>',
+                url,
+                original.language,
+                original.direction,
+                original.title,
+                _(
+                    "Outdated: made from revision %(made)s of the original, which is now at "
+                    "revision %(now)s."
+                )
+                % {"made": publication.source_revision, "now": original.revision},
+            )
+        return format_html(
+            '<a href="{}" lang="{}" dir="{}">{}</a> ({})',
+            url,
+            original.language,
+            original.direction,
+            original.title,
+            _("made from revision %(made)s, up to date") % {"made": publication.source_revision},
+        )
+
+    @admin.display(description=_("published at"))
+    def published_on(self, publication: Publication) -> str:
+        if publication.published_at is None:
+            return "—"
+        local = timezone.localtime(publication.published_at)
+        language = _admin_language()
+        return "{} {}".format(
+            calendars.format_date(local, language),
+            calendars.localize_digits(local.strftime("%H:%M"), language),
+        )
+
+    # ---- actions -------------------------------------------------------------------------
+
+    @admin.action(description=_("Publish the selected publications"), permissions=["publish"])
+    def publish_selected(self, request: HttpRequest, queryset: QuerySet[Publication]) -> None:
+        self._each(request, queryset, services.publication_publish, _("Published %(count)d."))
+
+    @admin.action(description=_("Unpublish the selected publications"), permissions=["publish"])
+    def unpublish_selected(self, request: HttpRequest, queryset: QuerySet[Publication]) -> None:
+        self._each(request, queryset, services.publication_unpublish, _("Unpublished %(count)d."))
+
+    def _each(
+        self, request: HttpRequest, queryset: QuerySet[Publication], action: Any, done: Any
+    ) -> None:
+        count = 0
+        for publication in queryset:
+            try:
+                action(publication=publication)
+            except ApplicationError as exc:
+                self.message_user(request, str(exc), messages.WARNING)
+            else:
+                count += 1
+        if count:
+            self.message_user(request, done % {"count": count}, messages.SUCCESS)
+
+    # ---- extra pages: preview, translation dashboard ---------------------------------------
+
+    def get_urls(self) -> list[URLPattern]:
+        extra = [
+            path(
+                "translations/",
+                self.admin_site.admin_view(self.translation_dashboard_view),
+                name="publications_translation_dashboard",
+            ),
+            path(
+                "<int:object_id>/preview/",
+                self.admin_site.admin_view(self.preview_view),
+                name="publications_publication_preview",
+            ),
+        ]
+        return extra + super().get_urls()
+
+    def preview_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """The body rendered as readers will see it, in the publication's language."""
+        publication = (
+            Publication.objects.select_related("kind", "signatory").filter(pk=object_id).first()
+        )
+        if publication is None:
+            raise Http404
+        if not self.has_view_or_change_permission(request, publication):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Preview"),
+            "publication": publication,
+            "date_text": calendars.format_date(publication.date, publication.language),
+            "media": self.media,
+        }
+        return TemplateResponse(request, "admin/publications/publication/preview.html", context)
+
+    def translation_dashboard_view(self, request: HttpRequest) -> HttpResponse:
+        """Originals without a translation into a language, and outdated translations."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        language = _admin_language()
+        add_url = reverse("admin:publications_publication_add")
+        missing: list[dict[str, Any]] = []
+        outdated: list[dict[str, Any]] = []
+        for gap in selectors.translation_gaps():
+            if gap.translation is None:
+                query = urlencode(
+                    {"translation_of": str(gap.original.pk), "language": gap.language}
+                )
+                fix_url = f"{add_url}?{query}"
+            else:
+                fix_url = reverse(
+                    "admin:publications_publication_change", args=[gap.translation.pk]
+                )
+            (missing if gap.translation is None else outdated).append(
+                {
+                    "gap": gap,
+                    "language_name": Language(gap.language).label,
+                    "date_text": calendars.format_date(gap.original.date, language),
+                    "original_url": reverse(
+                        "admin:publications_publication_change", args=[gap.original.pk]
+                    ),
+                    "fix_url": fix_url,
+                }
+            )
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Translation dashboard"),
+            "missing": missing,
+            "outdated": outdated,
+            "media": self.media,
+        }
+        return render(request, "admin/publications/translation_dashboard.html", context)
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Any = None,
+    ) -> HttpResponse:
+        if obj is not None:
+            context["preview_url"] = reverse(
+                "admin:publications_publication_preview", args=[obj.pk]
+            )
+            context["content_language"] = obj.language
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+def _register_dashboard() -> None:
+    from nashr.accounts.adminsite import IndexLink
+
+    add_link = getattr(admin.site, "add_index_link", None)
+    if add_link is not None:
+        add_link(
+            IndexLink(
+                label=_("Translation dashboard"),
+                url_name="admin:publications_translation_dashboard",
+                permission="publications.view_publication",
+                description=_("Missing and outdated translations, with links to fix them."),
+            )
+        )
+
+
+_register_dashboard()

@@ -1,0 +1,268 @@
+"""The editorial admin: roles enforced, direction from the content, Jalali dates, previews."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from nashr.publications import services
+from nashr.publications.models import Publication, Status
+
+CHANGELIST = "/{lang}/admin/publications/publication/"
+
+
+def _form(publication_kind, signatory, **overrides):
+    data = {
+        "language": "fa",
+        "kind": publication_kind.pk,
+        "title": "بیانیه تازه",
+        "slug": "",
+        "summary": "",
+        "body": "متن **بیانیه**.",
+        "signatory": signatory.pk,
+        "date": "2024-03-05",
+        "status": Status.DRAFT,
+        "source_url": "",
+        "legacy_path": "",
+        "translation_of": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def _errors(response) -> str:
+    page = response.content.decode()
+    return " ".join(re.findall(r'class="errorlist[^"]*"[^>]*>(.*?)</ul>', page, re.S))
+
+
+def _tag(page: str, pattern: str) -> str:
+    match = re.search(pattern, page)
+    assert match is not None, pattern
+    return match.group(0)
+
+
+def test_author_saves_draft_through_the_service(client, make_staff, kinds, signatory) -> None:
+    """An author's new draft is created by the service: rendered body, revision 1, author."""
+    author = make_staff("author")
+    client.force_login(author)
+    response = client.post(
+        CHANGELIST.format(lang="en") + "add/", _form(kinds["statement"], signatory)
+    )
+    assert response.status_code == 302, _errors(response)
+    publication = Publication.objects.get()
+    assert publication.status == Status.DRAFT
+    assert publication.body_html == "<p>متن <strong>بیانیه</strong>.</p>\n"
+    assert publication.created_by == author
+    assert publication.slug == "بیانیه-تازه"
+
+
+def test_author_cannot_publish(client, make_staff, kinds, signatory) -> None:
+    """The author's form offers no “published” status and refuses one that is posted."""
+    client.force_login(make_staff("author"))
+    add = CHANGELIST.format(lang="en") + "add/"
+    page = client.get(add).content.decode()
+    assert 'value="review"' in page and 'value="published"' not in page
+    response = client.post(add, _form(kinds["statement"], signatory, status=Status.PUBLISHED))
+    assert response.status_code == 200
+    assert not Publication.objects.exists()
+
+
+def test_author_cannot_change_what_is_published(client, make_staff, make_publication) -> None:
+    """A published publication is read-only for an author; a post to it is refused."""
+    publication = make_publication()
+    client.force_login(make_staff("author"))
+    url = CHANGELIST.format(lang="en") + f"{publication.pk}/change/"
+    page = client.get(url)
+    assert page.status_code == 200 and 'name="_save"' not in page.content.decode()
+    response = client.post(url, {"title": "changed"})
+    assert response.status_code == 403
+    publication.refresh_from_db()
+    assert publication.revision == 1
+
+
+def test_publish_action_needs_publish_permission(client, make_staff, make_publication) -> None:
+    """Only a user with publish_publication can run the publish action."""
+    draft = make_publication(status=Status.DRAFT)
+    action = {"action": "publish_selected", "_selected_action": [draft.pk]}
+    client.force_login(make_staff("author"))
+    client.post(CHANGELIST.format(lang="en"), action)
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+    client.force_login(make_staff("editor"))
+    client.post(CHANGELIST.format(lang="en"), action)
+    draft.refresh_from_db()
+    assert draft.status == Status.PUBLISHED and draft.published_at is not None
+    client.post(CHANGELIST.format(lang="en"), {**action, "action": "unpublish_selected"})
+    draft.refresh_from_db()
+    assert draft.status == Status.DRAFT
+
+
+def test_editor_changes_status_through_services(client, make_staff, make_publication) -> None:
+    """An editor's form edit of a draft to published publishes it, and the text gets a revision."""
+    draft = make_publication(status=Status.DRAFT)
+    client.force_login(make_staff("editor"))
+    url = CHANGELIST.format(lang="en") + f"{draft.pk}/change/"
+    data = _form(draft.kind, draft.signatory, body="متن اصلاح‌شده.", status=Status.PUBLISHED)
+    data["date"] = "2023-10-31"
+    response = client.post(url, data)
+    assert response.status_code == 302, _errors(response)
+    draft.refresh_from_db()
+    assert draft.status == Status.PUBLISHED and draft.revision == 2
+    assert draft.body_html == "<p>متن اصلاح‌شده.</p>\n"
+
+
+def test_body_direction_follows_the_content(client, make_staff, make_publication) -> None:
+    """An English publication's body is ltr in the Persian admin, a Persian one rtl in English."""
+    persian = make_publication()
+    english = services.translation_create(original=persian, language="en", title="A statement")
+    client.force_login(make_staff("editor"))
+    fa_page = client.get(CHANGELIST.format(lang="fa") + f"{english.pk}/change/").content.decode()
+    body = _tag(fa_page, r"<textarea[^>]*id=\"id_body\"[^>]*>")
+    assert 'lang="en"' in body and 'dir="ltr"' in body
+    assert '<html lang="fa" dir="rtl"' in fa_page
+    en_page = client.get(CHANGELIST.format(lang="en") + f"{persian.pk}/change/").content.decode()
+    body = _tag(en_page, r"<textarea[^>]*id=\"id_body\"[^>]*>")
+    assert 'lang="fa"' in body and 'dir="rtl"' in body
+    assert "publications/admin/direction.js" in en_page
+
+
+def test_add_form_direction_from_language_parameter(client, make_staff) -> None:
+    """The add form for an English text starts ltr even in the Persian admin."""
+    client.force_login(make_staff("editor"))
+    page = client.get(CHANGELIST.format(lang="fa") + "add/?language=en").content.decode()
+    title = _tag(page, r"<input[^>]*id=\"id_title\"[^>]*>")
+    assert 'dir="ltr"' in title and "data-content-field" in title
+
+
+def test_jalali_date_in_persian_admin(client, make_staff, kinds, signatory) -> None:
+    """/fa/admin/ takes a Jalali date in Persian digits and shows it back in Jalali."""
+    client.force_login(make_staff("editor"))
+    response = client.post(
+        CHANGELIST.format(lang="fa") + "add/",
+        _form(kinds["statement"], signatory, date="۱۴۰۲/۰۸/۰۹"),
+    )
+    assert response.status_code == 302, _errors(response)
+    publication = Publication.objects.get()
+    assert publication.date == dt.date(2023, 10, 31)
+    page = client.get(CHANGELIST.format(lang="fa") + f"{publication.pk}/change/").content.decode()
+    assert 'value="۱۴۰۲/۰۸/۰۹"' in page
+    listing = client.get(CHANGELIST.format(lang="fa")).content.decode()
+    assert "۹ آبان ۱۴۰۲" in listing
+
+
+def test_impossible_jalali_date_is_refused(client, make_staff, kinds, signatory) -> None:
+    """Esfand 30 of a common year (1402) is an error on the field; Esfand 30, 1403 is fine."""
+    client.force_login(make_staff("editor"))
+    add = CHANGELIST.format(lang="fa") + "add/"
+    response = client.post(add, _form(kinds["statement"], signatory, date="1402/12/30"))
+    assert response.status_code == 200 and not Publication.objects.exists()
+    response = client.post(add, _form(kinds["statement"], signatory, date="1403/12/30"))
+    assert response.status_code == 302
+    assert Publication.objects.get().date == dt.date(2025, 3, 20)
+
+
+def test_gregorian_date_in_english_admin(client, make_staff, kinds, signatory) -> None:
+    """/en/admin/ takes and shows Gregorian dates."""
+    client.force_login(make_staff("editor"))
+    response = client.post(
+        CHANGELIST.format(lang="en") + "add/",
+        _form(kinds["statement"], signatory, date="2024-03-05"),
+    )
+    assert response.status_code == 302, _errors(response)
+    assert Publication.objects.get().date == dt.date(2024, 3, 5)
+
+
+def test_service_errors_show_on_the_form(
+    client, make_staff, make_publication, kinds, signatory
+) -> None:
+    """A legacy path already taken is reported on the form, and nothing is saved."""
+    make_publication(legacy_path="/node/10158")
+    client.force_login(make_staff("editor"))
+    response = client.post(
+        CHANGELIST.format(lang="en") + "add/",
+        _form(kinds["statement"], signatory, legacy_path="/node/10158"),
+    )
+    assert response.status_code == 200
+    assert "already leads to another publication" in response.content.decode()
+    assert Publication.objects.count() == 1
+
+
+def test_preview_renders_with_content_direction(client, make_staff, make_publication) -> None:
+    """The preview shows the rendered body inside an element with the content's lang/dir."""
+    publication = make_publication(
+        status=Status.DRAFT, body="# Heading\n\n<script>x()</script>Text"
+    )
+    english = services.translation_create(
+        original=publication, language="en", title="T", body="Hello"
+    )
+    client.force_login(make_staff("author"))
+    page = client.get(CHANGELIST.format(lang="en") + f"{publication.pk}/preview/").content.decode()
+    assert '<article class="nashr-preview" lang="fa" dir="rtl">' in page
+    assert "<script>x()" not in page
+    page = client.get(CHANGELIST.format(lang="fa") + f"{english.pk}/preview/").content.decode()
+    assert '<article class="nashr-preview" lang="en" dir="ltr">' in page
+    change = client.get(CHANGELIST.format(lang="en") + f"{publication.pk}/change/").content.decode()
+    assert f"{publication.pk}/preview/" in change
+
+
+def test_dashboard_lists_gaps_with_links_that_fix_them(
+    client, make_staff, make_publication
+) -> None:
+    """Missing translations link to a prefilled add form; outdated ones to the translation."""
+    untranslated = make_publication(title="بیانیه بی‌ترجمه")
+    original = make_publication(title="بیانیه ترجمه‌شده")
+    translation = services.translation_create(original=original, language="en", title="Translated")
+    services.publication_update(publication=original, body="متن تازه")
+    client.force_login(make_staff("translator"))
+    index = client.get("/en/admin/").content.decode()
+    assert "/en/admin/publications/publication/translations/" in index
+    page = client.get(CHANGELIST.format(lang="en") + "translations/").content.decode()
+    add_link = (
+        f"/en/admin/publications/publication/add/?translation_of={untranslated.pk}&amp;language=en"
+    )
+    assert add_link in page
+    assert f"/en/admin/publications/publication/{translation.pk}/change/" in page
+    assert "بیانیه ترجمه‌شده" in page
+
+    form = client.get(add_link.replace("&amp;", "&")).content.decode()
+    assert re.search(rf'name="translation_of" value="{untranslated.pk}"', form)
+    assert re.search(r'<option value="en" selected>', form)
+
+
+def test_translator_adds_and_updates_translations_only(
+    client, make_staff, make_publication, kinds, signatory
+) -> None:
+    """A translator creates a translation, catches an outdated one up, but cannot add originals."""
+    original = make_publication()
+    client.force_login(make_staff("translator"))
+    add = CHANGELIST.format(lang="en") + "add/"
+    response = client.post(add, _form(kinds["statement"], signatory))
+    assert response.status_code == 200 and Publication.objects.count() == 1
+    response = client.post(
+        add,
+        _form(
+            kinds["statement"],
+            signatory,
+            language="en",
+            title="Statement",
+            body="Text",
+            translation_of=original.pk,
+        ),
+    )
+    assert response.status_code == 302, _errors(response)
+    translation = Publication.objects.get(language="en")
+    assert translation.translation_of == original and translation.source_revision == 1
+
+    services.publication_update(publication=original, body="متن تازه")
+    translation.refresh_from_db()
+    assert translation.is_outdated
+    change = CHANGELIST.format(lang="en") + f"{translation.pk}/change/"
+    data = _form(kinds["statement"], signatory, title="Statement", body="New text", up_to_date="on")
+    data["date"] = original.date.isoformat()
+    response = client.post(change, data)
+    assert response.status_code == 302, _errors(response)
+    translation.refresh_from_db()
+    assert not translation.is_outdated and translation.body == "New text"
+    assert (
+        client.post(CHANGELIST.format(lang="en") + f"{original.pk}/change/", {}).status_code == 403
+    )

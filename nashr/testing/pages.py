@@ -1,0 +1,230 @@
+"""The public pages that the HTML checker and axe-core check, and content to show on them.
+
+One place for every app: to have a new public page checked, add a builder that creates
+what the page shows (a bulletin, a subscription page...) to CONTENT_BUILDERS and the
+page itself to PUBLIC_PAGES. Builders run in order, each adding named objects to the
+same SiteContent, and a page's path is a function of that content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import import_module
+from typing import Any
+
+from django.apps import apps
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import override
+
+from nashr.publications import services
+from nashr.publications.models import Kind, Publication, Signatory, Status
+
+
+@dataclass
+class SiteContent:
+    """Objects made by the builders, by name: content["statement_fa"]."""
+
+    objects: dict[str, Any] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> Any:
+        return self.objects[name]
+
+    def __setitem__(self, name: str, value: Any) -> None:
+        self.objects[name] = value
+
+
+ContentBuilder = Callable[[SiteContent], None]
+
+
+def ensure_default_kinds() -> dict[str, Kind]:
+    """The kinds the data migration creates; a transactional test's flush removes them."""
+    migration = import_module("nashr.publications.migrations.0002_default_kinds")
+    migration.create_kinds(apps, None)
+    return {kind.slug: kind for kind in Kind.objects.all()}
+
+
+STATEMENT_FA_BODY = """\
+شورای هماهنگی از همه‌ی نهادهای مدنی می‌خواهد که برای آزادی زندانیان سیاسی صدای خود را
+بلند کنند. بازداشت‌های **خودسرانه** در ماه‌های اخیر افزایش یافته است.
+
+## خواسته‌های ما
+
+1. آزادی فوری و بی‌قیدوشرط همه‌ی زندانیان سیاسی؛
+2. دسترسی خانواده‌ها و وکلا به بازداشت‌شدگان؛
+3. پایان دادن به احکام اعدام.
+
+> «آزادی بیان حق همگان است.»
+
+گزارش کامل در [صفحه‌ی گزارش‌ها](/fa/report/) آمده است. متن انگلیسی این بیانیه
+(English version) نیز منتشر شده است.
+"""
+
+STATEMENT_EN_BODY = """\
+The Coordinating Council calls on every civic organization to speak out for the release
+of political prisoners. **Arbitrary** arrests have risen in recent months.
+
+## Our demands
+
+1. The immediate and unconditional release of all political prisoners;
+2. Access for families and lawyers to those detained;
+3. An end to death sentences.
+
+> “Freedom of expression belongs to everyone.”
+
+The full report is on [the reports page](/en/report/). The Persian original
+(متن فارسی) was published first.
+"""
+
+
+def publications_content(content: SiteContent) -> None:
+    """Statements, an article, a report and news in both languages, over three months.
+
+    A translated statement, an untranslated Persian article (shown on /en/ wrapped
+    rtl), an English-only news item (shown on /fa/ wrapped ltr), an outdated
+    translation, and a draft that no page may show.
+    """
+    kinds = ensure_default_kinds()
+    signatory, _created = Signatory.objects.get_or_create(
+        slug="coordinating-council",
+        defaults={"name_fa": "شورای هماهنگی", "name_en": "Coordinating Council"},
+    )
+    published_at = timezone.now() - dt.timedelta(days=1)
+    common: dict[str, Any] = {
+        "signatory": signatory,
+        "status": Status.PUBLISHED,
+        "published_at": published_at,
+    }
+    statement_fa = services.publication_create(
+        kind=kinds["statement"],
+        language="fa",
+        title="بیانیه درباره‌ی آزادی زندانیان سیاسی",
+        summary="شورای هماهنگی خواستار آزادی فوری همه‌ی زندانیان سیاسی شد.",
+        body=STATEMENT_FA_BODY,
+        date=dt.date(2024, 2, 10),
+        **common,
+    )
+    statement_en = services.translation_create(
+        original=statement_fa,
+        language="en",
+        title="Statement on the release of political prisoners",
+        summary="The Coordinating Council demands the immediate release of all "
+        "political prisoners.",
+        body=STATEMENT_EN_BODY,
+    )
+    services.publication_publish(publication=statement_en, published_at=published_at)
+    article_fa = services.publication_create(
+        kind=kinds["article"],
+        language="fa",
+        title="نگاهی به تاریخ مطبوعات آزاد در ایران",
+        body="مطبوعات آزاد در ایران تاریخی پرفرازونشیب دارد.\n\nاین مقاله ترجمه نشده است.",
+        date=dt.date(2024, 1, 15),
+        **common,
+    )
+    report_fa = services.publication_create(
+        kind=kinds["report"],
+        language="fa",
+        title="گزارش سالانه‌ی نقض حقوق بشر",
+        body="در این گزارش موارد نقض حقوق بشر در سال گذشته آمده است.",
+        date=dt.date(2024, 3, 5),
+        **common,
+    )
+    report_en = services.translation_create(
+        original=report_fa,
+        language="en",
+        title="Annual report on human rights violations",
+        body="This report lists the human rights violations of the past year.",
+    )
+    services.publication_publish(publication=report_en, published_at=published_at)
+    # The original changes after its translation: the English report is now outdated.
+    services.publication_update(
+        publication=report_fa, body=report_fa.body + "\n\nبخش تازه‌ای افزوده شد."
+    )
+    news_en = services.publication_create(
+        kind=kinds["news"],
+        language="en",
+        title="Council members meet in Berlin",
+        body="Members of the council met in Berlin to plan the year ahead.",
+        date=dt.date(2024, 3, 1),
+        **common,
+    )
+    draft_fa = services.publication_create(
+        kind=kinds["statement"],
+        language="fa",
+        title="پیش‌نویس بیانیه‌ای که منتشر نشده است",
+        date=dt.date(2024, 3, 6),
+        signatory=signatory,
+    )
+    content.objects.update(
+        kinds=kinds,
+        signatory=signatory,
+        statement_fa=statement_fa,
+        statement_en=statement_en,
+        article_fa=article_fa,
+        report_fa=report_fa,
+        report_en=report_en,
+        news_en=news_en,
+        draft_fa=draft_fa,
+    )
+
+
+CONTENT_BUILDERS: list[ContentBuilder] = [
+    publications_content,
+]
+
+
+def build_site_content() -> SiteContent:
+    """Run every builder, in order, into one SiteContent."""
+    content = SiteContent()
+    for builder in CONTENT_BUILDERS:
+        builder(content)
+    return content
+
+
+def url_in(language: str, name: str, **kwargs: Any) -> str:
+    """A named URL in an interface language: url_in("en", "publications:archive")."""
+    with override(language):
+        return reverse(name, kwargs=kwargs)
+
+
+def publication_in(language: str, publication: Publication) -> str:
+    """A publication's page read from an interface language (maybe not its own)."""
+    return url_in(language, "publications:detail", pk=publication.pk, slug=publication.slug or "-")
+
+
+@dataclass(frozen=True)
+class PublicPage:
+    """A page readers reach; `path` gives its address from the built content."""
+
+    name: str
+    path: Callable[[SiteContent], str]
+    status: int = 200
+
+
+PUBLIC_PAGES: list[PublicPage] = [
+    PublicPage("home-fa", lambda c: url_in("fa", "publications:home")),
+    PublicPage("home-en", lambda c: url_in("en", "publications:home")),
+    PublicPage("kind-fa", lambda c: url_in("fa", "publications:kind", kind="statement")),
+    PublicPage("kind-en", lambda c: url_in("en", "publications:kind", kind="statement")),
+    PublicPage("kind-news-fa", lambda c: url_in("fa", "publications:kind", kind="news")),
+    PublicPage("publication-fa", lambda c: c["statement_fa"].get_absolute_url()),
+    PublicPage("publication-en", lambda c: c["statement_en"].get_absolute_url()),
+    PublicPage("untranslated-fa-from-en", lambda c: publication_in("en", c["article_fa"])),
+    PublicPage("english-only-from-fa", lambda c: publication_in("fa", c["news_en"])),
+    PublicPage("outdated-translation-en", lambda c: c["report_en"].get_absolute_url()),
+    PublicPage("archive-fa", lambda c: url_in("fa", "publications:archive")),
+    PublicPage("archive-en", lambda c: url_in("en", "publications:archive")),
+    # Bahman 1402 and February 2024 hold the statement (10 February 2024).
+    PublicPage(
+        "archive-month-fa",
+        lambda c: url_in("fa", "publications:archive_month", year=1402, month=11),
+    ),
+    PublicPage(
+        "archive-month-en",
+        lambda c: url_in("en", "publications:archive_month", year=2024, month=2),
+    ),
+    PublicPage("not-found-fa", lambda c: "/fa/no-such-page/here/", status=404),
+    PublicPage("not-found-en", lambda c: "/en/p/999999/missing/", status=404),
+]
