@@ -26,7 +26,14 @@ class Series(TimeStampedModel):
         _("first number"), default=1, help_text=_("For a series migrated from elsewhere.")
     )
     kinds = models.ManyToManyField(
-        Kind, blank=True, verbose_name=_("kinds proposed for a draft")
+        Kind,
+        blank=True,
+        verbose_name=_("kinds proposed for a draft"),
+        help_text=_("None chosen: every kind."),
+    )
+    # The highest number ever given; numbers are never reused, even if an issue is removed.
+    last_number = models.PositiveIntegerField(
+        _("last number given"), null=True, blank=True, editable=False
     )
 
     class Meta:
@@ -68,6 +75,10 @@ class Bulletin(TimeStampedModel):
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     # The frozen document (every text the three formats show) taken at publishing.
     document = models.JSONField(_("frozen document"), null=True, blank=True, editable=False)
+    # A corrected edition re-freezes the document under the same number.
+    edition = models.PositiveSmallIntegerField(_("edition"), default=1, editable=False)
+    corrected_at = models.DateTimeField(_("corrected at"), null=True, blank=True, editable=False)
+    correction_note = models.TextField(_("correction note"), blank=True)
 
     class Meta:
         ordering = ["series", "-number", "-id"]
@@ -94,6 +105,10 @@ class Bulletin(TimeStampedModel):
             return reverse(
                 "bulletins:detail", kwargs={"series": self.series.slug, "number": self.number}
             )
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == BulletinStatus.PUBLISHED
 
 
 class BulletinItem(models.Model):

@@ -5,87 +5,224 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('publications', '0002_default_kinds'),
+        ("publications", "0002_default_kinds"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Series',
+            name="Series",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('slug', models.SlugField(unique=True, verbose_name='slug')),
-                ('title', models.CharField(max_length=200, verbose_name='title')),
-                ('language', models.CharField(choices=[('fa', 'Persian'), ('en', 'English')], max_length=8, verbose_name='language')),
-                ('label', models.CharField(blank=True, help_text='Shown before the title.', max_length=100, verbose_name='region label')),
-                ('colophon', models.TextField(blank=True, verbose_name='colophon (Markdown)')),
-                ('first_number', models.PositiveIntegerField(default=1, help_text='For a series migrated from elsewhere.', verbose_name='first number')),
-                ('kinds', models.ManyToManyField(blank=True, to='publications.kind', verbose_name='kinds proposed for a draft')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("slug", models.SlugField(unique=True, verbose_name="slug")),
+                ("title", models.CharField(max_length=200, verbose_name="title")),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("fa", "Persian"), ("en", "English")],
+                        max_length=8,
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "label",
+                    models.CharField(
+                        blank=True,
+                        help_text="Shown before the title.",
+                        max_length=100,
+                        verbose_name="region label",
+                    ),
+                ),
+                ("colophon", models.TextField(blank=True, verbose_name="colophon (Markdown)")),
+                (
+                    "first_number",
+                    models.PositiveIntegerField(
+                        default=1,
+                        help_text="For a series migrated from elsewhere.",
+                        verbose_name="first number",
+                    ),
+                ),
+                (
+                    "kinds",
+                    models.ManyToManyField(
+                        blank=True,
+                        to="publications.kind",
+                        verbose_name="kinds proposed for a draft",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'series',
-                'verbose_name_plural': 'series',
-                'ordering': ['slug'],
+                "verbose_name": "series",
+                "verbose_name_plural": "series",
+                "ordering": ["slug"],
             },
         ),
         migrations.CreateModel(
-            name='Bulletin',
+            name="Bulletin",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('number', models.PositiveIntegerField(blank=True, editable=False, null=True, verbose_name='number')),
-                ('period_year', models.PositiveIntegerField(verbose_name='year')),
-                ('period_month', models.PositiveSmallIntegerField(verbose_name='month')),
-                ('editorial_title', models.CharField(blank=True, max_length=300, verbose_name='editorial headline')),
-                ('editorial_body', models.TextField(blank=True, verbose_name='editorial (Markdown)')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('published', 'Published')], default='draft', max_length=16, verbose_name='status')),
-                ('published_at', models.DateTimeField(blank=True, null=True, verbose_name='published at')),
-                ('document', models.JSONField(blank=True, editable=False, null=True, verbose_name='frozen document')),
-                ('series', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='bulletins', to='bulletins.series', verbose_name='series')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "number",
+                    models.PositiveIntegerField(
+                        blank=True, editable=False, null=True, verbose_name="number"
+                    ),
+                ),
+                ("period_year", models.PositiveIntegerField(verbose_name="year")),
+                ("period_month", models.PositiveSmallIntegerField(verbose_name="month")),
+                (
+                    "editorial_title",
+                    models.CharField(blank=True, max_length=300, verbose_name="editorial headline"),
+                ),
+                (
+                    "editorial_body",
+                    models.TextField(blank=True, verbose_name="editorial (Markdown)"),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("published", "Published")],
+                        default="draft",
+                        max_length=16,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "published_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="published at"),
+                ),
+                (
+                    "document",
+                    models.JSONField(
+                        blank=True, editable=False, null=True, verbose_name="frozen document"
+                    ),
+                ),
+                (
+                    "series",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="bulletins",
+                        to="bulletins.series",
+                        verbose_name="series",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'bulletin',
-                'verbose_name_plural': 'bulletins',
-                'ordering': ['series', '-number', '-id'],
+                "verbose_name": "bulletin",
+                "verbose_name_plural": "bulletins",
+                "ordering": ["series", "-number", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='BulletinItem',
+            name="BulletinItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveIntegerField(default=0, verbose_name='order')),
-                ('mode', models.CharField(choices=[('full', 'Full text'), ('excerpt', 'Excerpt')], default='full', max_length=16, verbose_name='text')),
-                ('title', models.CharField(blank=True, max_length=300, verbose_name='title')),
-                ('text', models.TextField(blank=True, verbose_name='text (Markdown)')),
-                ('slogan', models.CharField(blank=True, max_length=300, verbose_name='slogan line')),
-                ('date', models.DateField(blank=True, null=True, verbose_name='date')),
-                ('bulletin', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='bulletins.bulletin', verbose_name='bulletin')),
-                ('publication', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='bulletin_items', to='publications.publication', verbose_name='publication')),
-                ('signatory', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='publications.signatory', verbose_name='signatory')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("order", models.PositiveIntegerField(default=0, verbose_name="order")),
+                (
+                    "mode",
+                    models.CharField(
+                        choices=[("full", "Full text"), ("excerpt", "Excerpt")],
+                        default="full",
+                        max_length=16,
+                        verbose_name="text",
+                    ),
+                ),
+                ("title", models.CharField(blank=True, max_length=300, verbose_name="title")),
+                ("text", models.TextField(blank=True, verbose_name="text (Markdown)")),
+                (
+                    "slogan",
+                    models.CharField(blank=True, max_length=300, verbose_name="slogan line"),
+                ),
+                ("date", models.DateField(blank=True, null=True, verbose_name="date")),
+                (
+                    "bulletin",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="bulletins.bulletin",
+                        verbose_name="bulletin",
+                    ),
+                ),
+                (
+                    "publication",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="bulletin_items",
+                        to="publications.publication",
+                        verbose_name="publication",
+                    ),
+                ),
+                (
+                    "signatory",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="publications.signatory",
+                        verbose_name="signatory",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'item',
-                'verbose_name_plural': 'items',
-                'ordering': ['bulletin', 'order', 'id'],
-                'constraints': [models.CheckConstraint(condition=models.Q(('publication__isnull', False), models.Q(('title', ''), _negated=True), _connector='OR'), name='bulletin_item_has_title_or_publication')],
+                "verbose_name": "item",
+                "verbose_name_plural": "items",
+                "ordering": ["bulletin", "order", "id"],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            ("publication__isnull", False),
+                            models.Q(("title", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="bulletin_item_has_title_or_publication",
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='bulletin',
-            constraint=models.UniqueConstraint(fields=('series', 'number'), name='bulletin_number_unique'),
+            model_name="bulletin",
+            constraint=models.UniqueConstraint(
+                fields=("series", "number"), name="bulletin_number_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='bulletin',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'draft'), models.Q(('document__isnull', False), ('number__isnull', False)), _connector='OR'), name='bulletin_published_has_number'),
+            model_name="bulletin",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("status", "draft"),
+                    models.Q(("document__isnull", False), ("number__isnull", False)),
+                    _connector="OR",
+                ),
+                name="bulletin_published_has_number",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='bulletin',
-            constraint=models.CheckConstraint(condition=models.Q(('period_month__gte', 1), ('period_month__lte', 12)), name='bulletin_period_month_valid'),
+            model_name="bulletin",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("period_month__gte", 1), ("period_month__lte", 12)),
+                name="bulletin_period_month_valid",
+            ),
         ),
     ]

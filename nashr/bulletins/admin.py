@@ -1,0 +1,211 @@
+"""Admin for series and issues: items inline, previews of the three formats, publishing."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from nashr.bulletins import rendering, services
+from nashr.bulletins.models import Bulletin, BulletinItem, BulletinStatus, Series
+from nashr.core.exceptions import ApplicationError
+
+PREVIEW_FORMATS = ("html", "email", "text", "eml", "pdf")
+SAMPLE_UNSUBSCRIBE = "https://example.invalid/unsubscribe/sample/"
+SAMPLE_MANAGE = "https://example.invalid/my-data/sample/"
+
+
+class SeriesForm(forms.ModelForm):
+    class Meta:
+        model = Series
+        fields = ["slug", "title", "language", "label", "first_number", "colophon", "kinds"]
+
+    def clean_first_number(self) -> int:
+        number = int(self.cleaned_data["first_number"])
+        last = self.instance.last_number if self.instance.pk else None
+        if last is not None and number <= last and number != self.instance.first_number:
+            raise forms.ValidationError(
+                _("Numbers up to %(last)s have been given; choose a higher first number.")
+                % {"last": last}
+            )
+        return number
+
+
+@admin.register(Series)
+class SeriesAdmin(admin.ModelAdmin):
+    form = SeriesForm
+    list_display = ["slug", "title", "language", "label", "first_number", "last_number"]
+    filter_horizontal = ["kinds"]
+    readonly_fields = ["last_number"]
+    actions = ["draft_next_issue"]
+
+    def save_model(self, request: HttpRequest, obj: Series, form: Any, change: bool) -> None:
+        try:
+            series, _created = services.series_create_or_update(
+                slug=obj.slug,
+                title=obj.title,
+                language=obj.language,
+                label=obj.label,
+                first_number=obj.first_number if "first_number" in form.changed_data else None,
+                colophon=obj.colophon,
+            )
+        except ApplicationError as exc:
+            # The form checked the rules already; a race with another editor lands here.
+            self.message_user(request, str(exc), messages.ERROR)
+            raise
+        obj.pk = series.pk
+        obj.refresh_from_db()
+
+    @admin.action(description=_("Draft the next issue with everything not carried yet"))
+    def draft_next_issue(self, request: HttpRequest, queryset: QuerySet[Series]) -> None:
+        for series in queryset:
+            draft = services.bulletin_draft(series=series)
+            self.message_user(
+                request,
+                _("Draft %(id)s of %(series)s proposes %(count)s items.")
+                % {"id": draft.pk, "series": series, "count": draft.items.count()},
+                messages.SUCCESS,
+            )
+
+
+class BulletinItemInline(admin.StackedInline):
+    model = BulletinItem
+    extra = 0
+    raw_id_fields = ["publication"]
+    fields = [
+        ("order", "mode"),
+        "publication",
+        "title",
+        "text",
+        "slogan",
+        ("signatory", "date"),
+    ]
+    verbose_name_plural = _(
+        "Items (set the order numbers to reorder; tick “Delete” to remove; empty fields "
+        "take the publication's own)"
+    )
+
+
+@admin.register(Bulletin)
+class BulletinAdmin(admin.ModelAdmin):
+    change_form_template = "admin/bulletins/bulletin/change_form.html"
+    list_display = ["__str__", "series", "number", "period", "status", "edition", "published_at"]
+    list_filter = ["series", "status"]
+    inlines = [BulletinItemInline]
+    actions = ["publish", "publish_correction"]
+    fields = [
+        "series",
+        ("period_year", "period_month"),
+        "editorial_title",
+        "editorial_body",
+        "correction_note",
+        ("status", "number", "edition", "published_at", "corrected_at"),
+    ]
+    readonly_fields = ["status", "number", "edition", "published_at", "corrected_at"]
+
+    @admin.display(description=_("period"))
+    def period(self, obj: Bulletin) -> str:
+        from nashr.core.calendars import format_month
+
+        return format_month(obj.period_year, obj.period_month, obj.series.language)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Bulletin | None = None) -> Any:
+        fields = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.is_published:
+            fields += ["series", "period_year", "period_month"]
+        return fields
+
+    def has_delete_permission(self, request: HttpRequest, obj: Bulletin | None = None) -> bool:
+        # A published number is never reused, and its page stays in the archive.
+        if obj is not None and obj.is_published:
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Bulletin]:
+        return super().get_queryset(request).select_related("series")
+
+    @admin.action(description=_("Publish the selected drafts"))
+    def publish(self, request: HttpRequest, queryset: QuerySet[Bulletin]) -> None:
+        for bulletin in queryset.filter(status=BulletinStatus.DRAFT).order_by("id"):
+            try:
+                published = services.bulletin_publish(bulletin=bulletin)
+            except ApplicationError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+                continue
+            self.message_user(
+                request,
+                _("Published as number %(number)s.") % {"number": published.number},
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_("Publish a corrected edition of the selected issues"))
+    def publish_correction(self, request: HttpRequest, queryset: QuerySet[Bulletin]) -> None:
+        count = 0
+        for bulletin in queryset.filter(status=BulletinStatus.PUBLISHED):
+            services.bulletin_correct(bulletin=bulletin, note=bulletin.correction_note)
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d issue corrected.", "%(count)d issues corrected.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "<int:pk>/preview/<str:fmt>/",
+                self.admin_site.admin_view(self.preview),
+                name="bulletins_bulletin_preview",
+            ),
+            path(
+                "<int:pk>/publish/",
+                self.admin_site.admin_view(self.publish_one),
+                name="bulletins_bulletin_publish",
+            ),
+            *super().get_urls(),
+        ]
+
+    def preview(self, request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+        """The issue as readers will get it; a draft as it would read if published now."""
+        bulletin = get_object_or_404(Bulletin.objects.select_related("series"), pk=pk)
+        if not self.has_view_permission(request, bulletin) or fmt not in PREVIEW_FORMATS:
+            return HttpResponse(status=404)
+        if fmt == "html":
+            from nashr.bulletins.views import render_issue
+
+            return render_issue(request, bulletin=bulletin)
+        if fmt == "pdf":
+            response = HttpResponse(
+                rendering.bulletin_pdf(bulletin=bulletin), content_type="application/pdf"
+            )
+            response["Content-Disposition"] = f'inline; filename="bulletin-{bulletin.pk}.pdf"'
+            return response
+        if fmt == "eml":
+            message = rendering.bulletin_email_message(
+                bulletin=bulletin, unsubscribe_url=SAMPLE_UNSUBSCRIBE, manage_url=SAMPLE_MANAGE
+            )
+            response = HttpResponse(message.as_bytes(), content_type="message/rfc822")
+            response["Content-Disposition"] = f'attachment; filename="bulletin-{bulletin.pk}.eml"'
+            return response
+        content = rendering.bulletin_email_content(
+            bulletin=bulletin, unsubscribe_url=SAMPLE_UNSUBSCRIBE, manage_url=SAMPLE_MANAGE
+        )
+        if fmt == "text":
+            return HttpResponse(content.text, content_type="text/plain; charset=utf-8")
+        return HttpResponse(content.html, content_type="text/html; charset=utf-8")
+
+    def publish_one(self, request: HttpRequest, pk: int) -> HttpResponse:
+        bulletin = get_object_or_404(Bulletin, pk=pk)
+        change_url = reverse("admin:bulletins_bulletin_change", args=[pk])
+        if request.method != "POST" or not self.has_change_permission(request, bulletin):
+            return HttpResponseRedirect(change_url)
+        self.publish(request, Bulletin.objects.filter(pk=pk))
+        return HttpResponseRedirect(change_url)

@@ -1,0 +1,57 @@
+"""An Atom feed of a series' published issues."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.syndication.views import Feed
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.http.response import Http404
+from django.utils.feedgenerator import Atom1Feed
+
+from nashr.bulletins import selectors
+from nashr.bulletins.models import Bulletin, Series
+from nashr.bulletins.rendering import document_html_fragment
+
+FEED_SIZE = 24
+
+
+class SeriesAtom(Feed[Bulletin, Series]):
+    feed_type = Atom1Feed
+
+    def get_object(self, request: HttpRequest, series: str) -> Series:
+        found = selectors.series_get(slug=series)
+        if found is None:
+            raise Http404
+        return found
+
+    def title(self, obj: Series) -> str:
+        return f"{obj.label} {obj.title}".strip()
+
+    def link(self, obj: Series) -> str:
+        return obj.get_absolute_url()
+
+    def subtitle(self, obj: Series) -> str:
+        return obj.title
+
+    def language(self, obj: Series) -> str:  # type: ignore[override]
+        return obj.language
+
+    def items(self, obj: Series) -> QuerySet[Bulletin]:
+        return selectors.bulletin_list(series=obj)[:FEED_SIZE]
+
+    def item_title(self, item: Bulletin) -> str:
+        return str((item.document or {}).get("subject", item))
+
+    def item_description(self, item: Bulletin) -> str:
+        return document_html_fragment(document=item.document or {}, medium="feed")
+
+    def item_link(self, item: Bulletin) -> str:
+        return item.get_absolute_url()
+
+    def item_pubdate(self, item: Bulletin) -> dt.datetime | None:
+        return item.published_at
+
+    def item_updateddate(self, item: Bulletin) -> dt.datetime | None:
+        return item.corrected_at or item.published_at

@@ -1,0 +1,96 @@
+"""Reads of series and issues, each with a fixed number of queries."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q, QuerySet
+
+from nashr.bulletins.document import Document, build_document
+from nashr.bulletins.models import Bulletin, BulletinStatus, Series
+from nashr.core.exceptions import NotFound
+from nashr.publications.models import Publication
+
+
+def series_list() -> QuerySet[Series]:
+    """Every series with the number of its published issues."""
+    return Series.objects.annotate(
+        published=Count("bulletins", filter=Q(bulletins__status=BulletinStatus.PUBLISHED))
+    ).order_by("slug")
+
+
+def series_get(*, slug: str) -> Series | None:
+    return Series.objects.filter(slug=slug).first()
+
+
+def bulletin_list(*, series: Series) -> QuerySet[Bulletin]:
+    """The published issues of a series, newest first."""
+    return (
+        Bulletin.objects.filter(series=series, status=BulletinStatus.PUBLISHED)
+        .select_related("series")
+        .order_by("-number")
+    )
+
+
+def bulletin_published(*, series_slug: str, number: int) -> Bulletin | None:
+    return (
+        Bulletin.objects.filter(
+            series__slug=series_slug, number=number, status=BulletinStatus.PUBLISHED
+        )
+        .select_related("series")
+        .first()
+    )
+
+
+def bulletin_get(*, pk: int) -> Bulletin:
+    """The issue (draft or published) with id `pk`; NotFound otherwise."""
+    bulletin = Bulletin.objects.select_related("series").filter(pk=pk).first()
+    if bulletin is None:
+        raise NotFound(
+            f"there is no bulletin with id {pk}", hint="`nashr bulletin draft` prints the id"
+        )
+    return bulletin
+
+
+def bulletin_document(*, bulletin: Bulletin) -> Document:
+    """The frozen document of a published issue; a draft's document as it would read now."""
+    if bulletin.is_published and bulletin.document is not None:
+        return bulletin.document
+    return build_document(bulletin=bulletin)
+
+
+def bulletin_proposal(*, series: Series) -> list[Publication]:
+    """What a new draft of the series proposes, oldest first.
+
+    Every published publication of the series' kinds (all kinds if none are chosen) that
+    no published issue of the series has carried in any of its language versions; one
+    entry per publication: the version in the series' language if there is one, else
+    the original.
+    """
+    carried = Publication.objects.filter(
+        bulletin_items__bulletin__series=series,
+        bulletin_items__bulletin__status=BulletinStatus.PUBLISHED,
+    ).values("translation_key")
+    candidates = (
+        Publication.objects.published()
+        .exclude(translation_key__in=carried)
+        .select_related("kind")
+        .order_by("date", "id")
+    )
+    kinds = list(series.kinds.all())
+    if kinds:
+        candidates = candidates.filter(kind__in=kinds)
+    chosen: dict[str, Publication] = {}
+    for publication in candidates:
+        key = str(publication.translation_key)
+        current = chosen.get(key)
+        if current is None or _better(publication, current, series.language):
+            chosen[key] = publication
+    return sorted(chosen.values(), key=lambda p: (p.date, p.pk))
+
+
+def _better(candidate: Publication, current: Publication, language: str) -> bool:
+    """Prefer the series' language, then the original over another translation."""
+    if current.language == language:
+        return False
+    if candidate.language == language:
+        return True
+    return candidate.translation_of_id is None and current.translation_of_id is not None

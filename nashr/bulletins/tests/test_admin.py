@@ -1,0 +1,105 @@
+"""Editors reorder, remove and edit items in the admin, preview three formats and publish."""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+
+from django.test import Client
+
+from nashr.bulletins import services
+from nashr.bulletins.models import Bulletin
+
+
+def _inline_post(draft: Bulletin, items: list[dict]) -> dict[str, str]:
+    data = {
+        "series": str(draft.series_id),
+        "period_year": str(draft.period_year),
+        "period_month": str(draft.period_month),
+        "editorial_title": "Headline",
+        "editorial_body": "Body.",
+        "correction_note": "",
+        "items-TOTAL_FORMS": str(len(items)),
+        "items-INITIAL_FORMS": str(len(items)),
+        "items-MIN_NUM_FORMS": "0",
+        "items-MAX_NUM_FORMS": "1000",
+    }
+    for index, item in enumerate(items):
+        for key, value in item.items():
+            data[f"items-{index}-{key}"] = value
+    return data
+
+
+def test_reorder_remove_and_override_items(admin_client: Client, english_series, statement_pair):
+    """Saving the form with new orders, a removal and an override changes the preview."""
+    for day in (1, 2, 3):
+        statement_pair(title=f"پ{day}", date=dt.date(2023, 10, day))
+    draft = services.bulletin_draft(series=english_series, year=2023, month=10)
+    first, second, third = draft.items.order_by("order")
+    common = {"text": "", "slogan": "", "signatory": "", "date": "", "bulletin": str(draft.pk)}
+    items = [
+        {
+            **common,
+            "id": str(first.pk),
+            "order": "30",
+            "mode": "full",
+            "publication": str(first.publication_id),
+            "title": "",
+        },
+        {
+            **common,
+            "id": str(second.pk),
+            "order": "20",
+            "mode": "excerpt",
+            "publication": str(second.publication_id),
+            "title": "",
+            "DELETE": "on",
+        },
+        {
+            **common,
+            "id": str(third.pk),
+            "order": "10",
+            "mode": "excerpt",
+            "publication": str(third.publication_id),
+            "title": "Shorter title",
+            "slogan": "Free them all",
+        },
+    ]
+    url = f"/en/admin/bulletins/bulletin/{draft.pk}/change/"
+    response = admin_client.post(url, _inline_post(draft, items))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    html = admin_client.get(f"/en/admin/bulletins/bulletin/{draft.pk}/preview/html/")
+    page = html.content.decode()
+    assert page.index("Shorter title") < page.index("EN پ1")
+    assert "EN پ2" not in page and "“Free them all”" in page
+
+
+def test_previews_of_every_format(admin_client: Client, english_series, statement_pair):
+    """The admin shows a draft as web page, email HTML and text, .eml and PDF."""
+    statement_pair(title="پ", date=dt.date(2023, 10, 1))
+    draft = services.bulletin_draft(series=english_series, year=2023, month=10)
+    base = f"/en/admin/bulletins/bulletin/{draft.pk}/preview"
+    change = admin_client.get(f"/en/admin/bulletins/bulletin/{draft.pk}/change/").content
+    for fmt in ("html", "email", "text", "pdf", "eml"):
+        assert f"{base}/{fmt}/".encode() in change
+    assert "Preview of a draft" in admin_client.get(f"{base}/html/").content.decode()
+    assert '<html lang="en" dir="ltr">' in admin_client.get(f"{base}/email/").content.decode()
+    assert "■ EN پ" in admin_client.get(f"{base}/text/").content.decode()
+    pdf = admin_client.get(f"{base}/pdf/")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")
+    eml = email.message_from_bytes(
+        admin_client.get(f"{base}/eml/").content, policy=email.policy.default
+    )
+    assert eml.get_content_type() == "multipart/alternative"
+
+
+def test_publish_from_the_admin(admin_client: Client, english_series, statement_pair):
+    """The publish button numbers the draft; a published issue cannot be deleted."""
+    statement_pair(title="پ", date=dt.date(2023, 10, 1))
+    draft = services.bulletin_draft(series=english_series, year=2023, month=10)
+    admin_client.post(f"/en/admin/bulletins/bulletin/{draft.pk}/publish/")
+    draft.refresh_from_db()
+    assert (draft.status, draft.number) == ("published", 47)
+    delete = admin_client.get(f"/en/admin/bulletins/bulletin/{draft.pk}/delete/")
+    assert delete.status_code == 403

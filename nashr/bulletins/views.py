@@ -1,0 +1,62 @@
+"""The public archive of bulletins: series, the list of a series' issues, one issue."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import get_language
+
+from nashr.bulletins import selectors
+from nashr.bulletins.models import Bulletin
+
+
+def _language() -> str:
+    return (get_language() or "fa").split("-")[0]
+
+
+def index(request: HttpRequest) -> HttpResponse:
+    series_list = [s for s in selectors.series_list() if s.published]  # type: ignore[attr-defined]
+    return render(request, "bulletins/index.html", {"series_list": series_list})
+
+
+def series_detail(request: HttpRequest, series: str) -> HttpResponse:
+    series_obj = selectors.series_get(slug=series)
+    if series_obj is None:
+        raise Http404
+    if series_obj.language != _language():
+        # An issue is read in its own language: one address per page.
+        return HttpResponsePermanentRedirect(series_obj.get_absolute_url())
+    bulletins = selectors.bulletin_list(series=series_obj)
+    return render(request, "bulletins/series.html", {"series": series_obj, "bulletins": bulletins})
+
+
+def detail(request: HttpRequest, series: str, number: int) -> HttpResponse:
+    bulletin = selectors.bulletin_published(series_slug=series, number=number)
+    if bulletin is None:
+        raise Http404
+    if bulletin.series.language != _language():
+        return HttpResponsePermanentRedirect(bulletin.get_absolute_url())
+    return render_issue(request, bulletin=bulletin)
+
+
+def render_issue(request: HttpRequest, *, bulletin: Bulletin) -> HttpResponse:
+    """The archive page of an issue; for a draft, its preview (used by the admin)."""
+    document = selectors.bulletin_document(bulletin=bulletin)
+    previous = next_ = None
+    if bulletin.is_published:
+        neighbours = selectors.bulletin_list(series=bulletin.series)
+        previous = neighbours.filter(number__lt=bulletin.number).order_by("-number").first()
+        next_ = neighbours.filter(number__gt=bulletin.number).order_by("number").first()
+    return render(
+        request,
+        "bulletins/detail.html",
+        {
+            "doc": document,
+            "is_preview": not bulletin.is_published,
+            "previous": previous,
+            "next": next_,
+            "series_url": bulletin.series.get_absolute_url(),
+            "feed_url": reverse("bulletins:feed", kwargs={"series": bulletin.series.slug}),
+        },
+    )
