@@ -16,8 +16,9 @@ SQLite has one writer: every write transaction is BEGIN IMMEDIATE, taken under o
 per process, and a lock file next to the database lets one sending process at a time work
 on it, so any lease or 'sending' row not held by this process belongs to a dead one.
 
-Speed. The per-message commit goes through the database driver's own connection (two
-UPDATEs and a COMMIT, no ORM), so that bookkeeping stays small beside the SMTP exchange.
+Speed. The per-message commit is one UPDATE of the two rows through the database
+driver's own connection (no ORM): one round trip on PostgreSQL, where it runs alone in
+autocommit mode, and BEGIN IMMEDIATE / UPDATE / COMMIT on SQLite (WAL, synchronous=NORMAL).
 """
 
 from __future__ import annotations
@@ -68,10 +69,6 @@ SQL_MARK_SENDING = (
     f"UPDATE {D} SET state = 'sending', attempts = attempts + 1"  # noqa: S608
     f" WHERE id = %s AND state = 'queued' AND claimed_by = %s"
 )
-SQL_MARK_SENT = (
-    f"UPDATE {D} SET state = 'sent', sent_at = %s, last_error = '', claimed_by = NULL"  # noqa: S608
-    f" WHERE id = %s AND claimed_by = %s"
-)
 SQL_MARK_FAILED = (
     f"UPDATE {D} SET state = 'failed', last_error = %s, claimed_by = NULL"  # noqa: S608
     f" WHERE id = %s AND claimed_by = %s"
@@ -82,12 +79,18 @@ SQL_MARK_RETRY = (
     f" WHERE id = %s AND claimed_by = %s"
 )
 SQL_ATTEMPTS = f"SELECT attempts FROM {D} WHERE id = %s"  # noqa: S608
-# PostgreSQL: the common step (last message sent, next one claimed) as one statement, so
-# one round trip and its own transaction.
-SQL_SENT_AND_NEXT = (
-    f"WITH done AS ({SQL_MARK_SENT} RETURNING id),"  # noqa: S608
-    f" claim AS ({SQL_MARK_SENDING} RETURNING id)"
-    f" SELECT (SELECT COUNT(*) FROM done), (SELECT COUNT(*) FROM claim)"
+# The common step as one statement, so one implicit transaction (autocommit): the last
+# message 'sending' → 'sent' and the next one 'queued' → 'sending' (either id may be NULL).
+# RETURNING tells whether the next one was still there to claim.
+SQL_STEP = (
+    f"UPDATE {D} SET"  # noqa: S608
+    f" state = CASE WHEN id = %s THEN 'sent' ELSE 'sending' END,"
+    f" sent_at = CASE WHEN id = %s THEN CURRENT_TIMESTAMP ELSE sent_at END,"
+    f" last_error = CASE WHEN id = %s THEN '' ELSE last_error END,"
+    f" claimed_by = CASE WHEN id = %s THEN NULL ELSE claimed_by END,"
+    f" attempts = CASE WHEN id = %s THEN attempts ELSE attempts + 1 END"
+    f" WHERE claimed_by = %s AND (id = %s OR (id = %s AND state = 'queued'))"
+    f" RETURNING id"
 )
 
 
@@ -164,6 +167,8 @@ class _Raw:
         self.begin = "BEGIN" if postgres else "BEGIN IMMEDIATE"
         self.sqlite = not postgres
         self.sql: dict[str, str] = {}
+        self.cursor: Any = self.connection.cursor()
+        self.step = self.q(SQL_STEP)
 
     def q(self, sql: str) -> str:
         """The driver's placeholder style (SQLite's is ?)."""
@@ -365,17 +370,31 @@ class Sender:
             return False
         claimed = False
         permanent_for: int | None = None
-        if self.postgres and claim is not None and pending and pending[1].result is Result.SENT:
-            cursor = raw.connection.cursor()
-            now = connection.ops.adapt_datetimefield_value(timezone.now())
-            done = pending[0].delivery_id
-            cursor.execute(SQL_SENT_AND_NEXT, [now, done, self.key, claim.delivery_id, self.key])
-            claimed = cursor.fetchone()[1] == 1
-            with self.counter_lock:
-                self.sent_now += 1
-            if self.on_progress is not None:
-                self.on_progress(pending[1])
-            return claimed
+        if pending is None or pending[1].result is Result.SENT:
+            done = pending[0].delivery_id if pending is not None else None
+            next_id = claim.delivery_id if claim is not None else None
+            params = [done, done, done, done, done, self.key, done, next_id]
+            with self.db_lock:
+                if raw.sqlite:
+                    # BEGIN IMMEDIATE takes the write lock first: an implicit transaction
+                    # could meet another process' commit between its read and its write.
+                    raw.cursor.execute("BEGIN IMMEDIATE")
+                    try:
+                        raw.cursor.execute(raw.step, params)
+                        changed = raw.cursor.fetchall()
+                    except BaseException:
+                        raw.cursor.execute("ROLLBACK")
+                        raise
+                    raw.cursor.execute("COMMIT")
+                else:  # one statement in autocommit mode: one round trip, one transaction
+                    raw.cursor.execute(raw.step, params)
+                    changed = raw.cursor.fetchall()
+            if pending is not None:
+                with self.counter_lock:
+                    self.sent_now += 1
+                if self.on_progress is not None:
+                    self.on_progress(pending[1])
+            return next_id is not None and any(row[0] == next_id for row in changed)
         with self.db_lock, raw.transaction() as cursor:
             if pending is not None:
                 permanent_for = self._record(raw, cursor, *pending)
@@ -391,13 +410,9 @@ class Sender:
         return claimed
 
     def _record(self, raw: _Raw, cursor: Any, recipient: Recipient, outcome: Outcome) -> int | None:
+        """A failed attempt: queued again after a delay, or failed for good."""
         adapt = connection.ops.adapt_datetimefield_value
         now = timezone.now()
-        if outcome.result is Result.SENT:
-            cursor.execute(raw.q(SQL_MARK_SENT), [adapt(now), recipient.delivery_id, self.key])
-            with self.counter_lock:
-                self.sent_now += 1
-            return None
         error = outcome.error[:2000]
         cursor.execute(raw.q(SQL_ATTEMPTS), [recipient.delivery_id])
         row = cursor.fetchone()

@@ -57,7 +57,7 @@ def _dsn(
 
 
 def test_repeated_hard_bounces_stop_the_mail(
-    smtp_sink, published_bulletin, make_subscribers, settings, tmp_path
+    smtp_sink, published_bulletin, publish_issue, make_subscribers, settings, tmp_path
 ) -> None:
     """Reports read from a Maildir mark deliveries bounced; at the limit the address is bounced."""
     settings.NASHR_BOUNCE_LIMIT = 2
@@ -84,14 +84,7 @@ def test_repeated_hard_bounces_stop_the_mail(
     assert fine.hard_bounces == 0  # a delay is not a hard bounce
 
     # A second issue bounces too (report on standard input): the address is now bounced.
-    second = published_bulletin.__class__.objects.create(
-        series=published_bulletin.series,
-        number=48,
-        period_year=2023,
-        period_month=12,
-        status="published",
-        document={},
-    )
+    second = publish_issue(published_bulletin.series, month=12)
     delivery_send(bulletin=second, workers=1)
     message_id = Delivery.objects.get(bulletin=second, subscriber=bouncing).message_id
     stdin = io.TextIOWrapper(io.BytesIO(_dsn(bouncing.email, message_id)))
@@ -105,14 +98,7 @@ def test_repeated_hard_bounces_stop_the_mail(
     bouncing.refresh_from_db()
     assert bouncing.status == SubscriberStatus.BOUNCED
 
-    third = published_bulletin.__class__.objects.create(
-        series=published_bulletin.series,
-        number=49,
-        period_year=2024,
-        period_month=1,
-        status="published",
-        document={},
-    )
+    third = publish_issue(published_bulletin.series, year=2024, month=1)
     delivery_send(bulletin=third, workers=1)
     assert len(smtp_sink.to(bouncing.email)) == 2  # issues 47 and 48, not 49
     assert len(smtp_sink.to(fine.email)) == 3

@@ -1,7 +1,7 @@
 """`nashr bulletin send NUMBER --series SLUG [--workers N] [--rate MSGS_PER_S]`.
 
-The parser and the handler live here so that the `bulletin` command can offer them as its
-`send` subcommand; `nashr send_bulletin` is the same thing as a command of its own.
+The parser and the handler live here, with the delivery app; the `bulletin` command
+(nashr/bulletins/management/commands/bulletin.py) offers them as its `send` subcommand.
 """
 
 from __future__ import annotations
