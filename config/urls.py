@@ -13,6 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
 
 urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
+    path("subscribe/", include("nashr.subscribers.urls")),
     path("bulletins/", include("nashr.bulletins.urls")),
     path("search/", include("nashr.search.urls")),
     path("", include("nashr.publications.urls")),

@@ -72,3 +72,179 @@ def make_staff(db: None) -> Callable[..., Any]:
 # The browser, HTML checker and accessibility checker fixtures, and the representative
 # site content that the public-page checks use (see nashr/testing/).
 pytest_plugins = ["nashr.testing.plugin"]
+
+
+# --- subscribers and delivery: a real SMTP server on loopback, issues, subscribers ---------
+
+import socket  # noqa: E402
+import threading  # noqa: E402
+from collections.abc import Iterator  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+
+from django.utils import timezone  # noqa: E402
+
+
+@dataclass
+class ReceivedMail:
+    mail_from: str
+    rcpt_tos: list[str]
+    data: bytes
+
+
+@dataclass
+class SmtpSink:
+    """What an aiosmtpd server on 127.0.0.1 received, and the answers it is told to give."""
+
+    host: str
+    port: int
+    messages: list[ReceivedMail] = field(default_factory=list)
+    # address -> replies to give to RCPT TO, one per attempt, before accepting it.
+    rcpt_replies: dict[str, list[str]] = field(default_factory=dict)
+    sessions: int = 0
+    # Offer PIPELINING (RFC 2920), as most mail servers do; aiosmtpd handles it, unadvertised.
+    pipelining: bool = True
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def to(self, address: str) -> list[ReceivedMail]:
+        with self.lock:
+            return [m for m in self.messages if address.lower() in (r.lower() for r in m.rcpt_tos)]
+
+    def count(self) -> int:
+        with self.lock:
+            return len(self.messages)
+
+
+class _SinkHandler:
+    def __init__(self, sink: SmtpSink) -> None:
+        self.sink = sink
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        with self.sink.lock:
+            self.sink.sessions += 1
+        session.host_name = hostname
+        if self.sink.pipelining:
+            responses.insert(1, "250-PIPELINING")
+        return responses
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        with self.sink.lock:
+            replies = self.sink.rcpt_replies.get(address.lower())
+            if replies:
+                return replies.pop(0) if len(replies) > 1 or replies[0][0] == "4" else replies[0]
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        with self.sink.lock:
+            self.sink.messages.append(
+                ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), envelope.content)
+            )
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture
+def smtp_sink(settings: Any) -> Iterator[SmtpSink]:
+    """An aiosmtpd server on a free loopback port; Django's SMTP settings point at it."""
+    from aiosmtpd.controller import Controller
+
+    sink = SmtpSink(host="127.0.0.1", port=_free_port())
+    controller = Controller(
+        _SinkHandler(sink), hostname=sink.host, port=sink.port, data_size_limit=10_000_000
+    )
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = sink.host
+    settings.EMAIL_PORT = sink.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 10
+    settings.NASHR_SITE_URL = "https://nashr.example"
+    settings.DEFAULT_FROM_EMAIL = "bulletin@nashr.example"
+    try:
+        yield sink
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def make_series(db: None) -> Callable[..., Any]:
+    """A factory of series (English "Iran Bulletin", numbered from 47, unless told otherwise)."""
+    from nashr.bulletins.services import series_create_or_update
+
+    def make(**overrides: Any) -> Any:
+        fields: dict[str, Any] = {
+            "slug": "iran-bulletin",
+            "title": "Iran Bulletin",
+            "language": "en",
+            "label": "IRAN:",
+            "first_number": 47,
+        }
+        fields.update(overrides)
+        return series_create_or_update(**fields)[0]
+
+    return make
+
+
+@pytest.fixture
+def publish_issue(db: None) -> Callable[..., Any]:
+    """A factory: the next issue of a series, drafted and published by the bulletin services."""
+    from nashr.bulletins.services import bulletin_draft, bulletin_publish
+
+    def publish(series: Any, **overrides: Any) -> Any:
+        fields: dict[str, Any] = {
+            "year": 2023 if series.language == "en" else 1402,
+            "month": 11 if series.language == "en" else 8,
+            "editorial_title": "“Woman, Life, Freedom”",
+            "editorial_body": "The month in a few paragraphs.",
+        }
+        fields.update(overrides)
+        return bulletin_publish(bulletin=bulletin_draft(series=series, **fields))
+
+    return publish
+
+
+@pytest.fixture
+def published_bulletin(make_series: Callable[..., Any], publish_issue: Callable[..., Any]) -> Any:
+    """Issue NO.47 of the English series "Iran Bulletin", published."""
+    return publish_issue(make_series())
+
+
+@pytest.fixture
+def make_subscribers(db: None) -> Callable[..., list[Any]]:
+    """A factory: `count` subscribers on a series' list, confirmed unless told otherwise."""
+    from nashr.subscribers.models import Subscriber, Subscription
+
+    def make(
+        series: Any, count: int, *, status: str = "confirmed", prefix: str = "reader"
+    ) -> list[Any]:
+        now = timezone.now()
+        confirmed = status == "confirmed"
+        subscribers = Subscriber.objects.bulk_create(
+            Subscriber(
+                email=f"{prefix}{index}@example.org",
+                language=series.language,
+                status=status,
+                consented_at=now,
+                confirmed_at=now if confirmed else None,
+            )
+            for index in range(count)
+        )
+        Subscription.objects.bulk_create(
+            Subscription(
+                subscriber=subscriber,
+                series=series,
+                status="confirmed" if confirmed else "pending",
+                consented_at=now,
+                confirmed_at=now if confirmed else None,
+            )
+            for subscriber in subscribers
+        )
+        return subscribers
+
+    return make

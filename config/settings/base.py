@@ -190,3 +190,30 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# Subscribers and delivery (nashr.subscribers, nashr.delivery).
+# The From address of bulletins (else DEFAULT_FROM_EMAIL); the series' title is its name.
+NASHR_BULLETIN_FROM_EMAIL = os.environ.get("NASHR_BULLETIN_FROM_EMAIL", "")
+# The envelope sender: where bounce reports go, to be fed to `nashr bounces ingest`.
+NASHR_BOUNCE_ADDRESS = os.environ.get("NASHR_BOUNCE_ADDRESS", "")
+# Hard bounces (5xx answers and bounce reports) after which an address is no longer mailed.
+NASHR_BOUNCE_LIMIT = int(os.environ.get("NASHR_BOUNCE_LIMIT", "3"))
+NASHR_CONFIRM_MAX_AGE = int(os.environ.get("NASHR_CONFIRM_MAX_AGE", str(7 * 24 * 3600)))
+# (attempts, seconds): per client (keyed hash of the address, in the cache only) and per email.
+NASHR_SUBSCRIBE_RATE = (int(os.environ.get("NASHR_SUBSCRIBE_RATE", "10")), 600)
+NASHR_SUBSCRIBE_ADDRESS_RATE = (3, 3600)
+# A 4xx answer is retried after base × 2^(attempt-1) seconds, up to the given attempts.
+NASHR_SEND_RETRY_BASE = float(os.environ.get("NASHR_SEND_RETRY_BASE", "60"))
+NASHR_SEND_MAX_ATTEMPTS = int(os.environ.get("NASHR_SEND_MAX_ATTEMPTS", "6"))
+# DKIM signing of bulletins sent over SMTP; off until a selector and a key are given.
+NASHR_DKIM_SELECTOR = os.environ.get("NASHR_DKIM_SELECTOR", "")
+NASHR_DKIM_DOMAIN = os.environ.get("NASHR_DKIM_DOMAIN", "")  # else the From address' domain
+NASHR_DKIM_PRIVATE_KEY = os.environ.get("NASHR_DKIM_PRIVATE_KEY", "")  # PEM text
+NASHR_DKIM_PRIVATE_KEY_FILE = os.environ.get("NASHR_DKIM_PRIVATE_KEY_FILE", "")
+# django-anymail: EMAIL_BACKEND=anymail.backends.<provider>.EmailBackend plus ANYMAIL_* keys
+# (ANYMAIL_MAILGUN_API_KEY=... becomes ANYMAIL["MAILGUN_API_KEY"]).
+ANYMAIL = {
+    name.removeprefix("ANYMAIL_"): value
+    for name, value in os.environ.items()
+    if name.startswith("ANYMAIL_")
+}

@@ -170,8 +170,45 @@ def publications_content(content: SiteContent) -> None:
     )
 
 
+def subscribers_content(content: SiteContent) -> None:
+    """A list per language and a reader on both, with the signed links mail gives them."""
+    from nashr.bulletins.services import series_create_or_update
+    from nashr.subscribers import tokens
+    from nashr.subscribers.models import Subscriber, Subscription
+
+    lists = {
+        "fa": series_create_or_update(slug="khabarnameh", title="خبرنامه", language="fa")[0],
+        "en": series_create_or_update(slug="newsletter", title="Newsletter", language="en")[0],
+    }
+    now = timezone.now()
+    reader = Subscriber.objects.create(
+        email="reader@example.org", status="confirmed", consented_at=now, confirmed_at=now
+    )
+    for series in lists.values():
+        Subscription.objects.create(
+            subscriber=reader,
+            series=series,
+            status="confirmed",
+            consented_at=now,
+            confirmed_at=now,
+        )
+    for language, series in lists.items():
+        links = {
+            "confirm": tokens.confirm_url(
+                subscriber=reader, series_ids=(series.pk,), language=language
+            ),
+            "unsubscribe": tokens.unsubscribe_url(
+                subscriber_id=reader.pk, email=reader.email, series_id=series.pk, language=language
+            ),
+            "data": tokens.data_url(subscriber_id=reader.pk, email=reader.email, language=language),
+        }
+        for name, url in links.items():
+            content[f"{name}_{language}"] = url.split("://", 1)[1].partition("/")[2]
+
+
 CONTENT_BUILDERS: list[ContentBuilder] = [
     publications_content,
+    subscribers_content,
 ]
 
 
@@ -237,6 +274,16 @@ PUBLIC_PAGES: list[PublicPage] = [
             + "?q=%D8%A8%DB%8C%D8%A7%D9%86%DB%8C%D9%87&date_from=1402-13-40"
         ),
     ),
+    PublicPage("subscribe-fa", lambda c: url_in("fa", "subscribers:subscribe")),
+    PublicPage("subscribe-en", lambda c: url_in("en", "subscribers:subscribe")),
+    PublicPage("subscribe-sent-fa", lambda c: url_in("fa", "subscribers:sent")),
+    PublicPage("confirm-fa", lambda c: "/" + c["confirm_fa"]),
+    PublicPage("confirm-en", lambda c: "/" + c["confirm_en"]),
+    PublicPage("unsubscribe-fa", lambda c: "/" + c["unsubscribe_fa"]),
+    PublicPage("unsubscribe-en", lambda c: "/" + c["unsubscribe_en"]),
+    PublicPage("subscriber-data-fa", lambda c: "/" + c["data_fa"]),
+    PublicPage("subscriber-data-en", lambda c: "/" + c["data_en"]),
+    PublicPage("bad-link-en", lambda c: "/en/subscribe/unsubscribe/1.1:forged/", status=400),
     PublicPage("not-found-fa", lambda c: "/fa/no-such-page/here/", status=404),
     PublicPage("not-found-en", lambda c: "/en/p/999999/missing/", status=404),
 ]

@@ -1,4 +1,4 @@
-"""`nashr bulletin series|draft|publish|correct|render`: the bulletin from the command line."""
+"""`nashr bulletin series|draft|publish|correct|render|send`: the bulletin from the command line."""
 
 from __future__ import annotations
 
@@ -70,7 +70,7 @@ def _published(series_slug: str, number: int) -> Bulletin:
 
 
 class Command(BaseCommand):
-    help = "Bulletin series and issues: create, draft, publish, correct, render."
+    help = "Bulletin series and issues: create, draft, publish, correct, render, send."
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -117,11 +117,24 @@ class Command(BaseCommand):
             "--manage-url", help="Email footer's link to download or delete one's data."
         )
 
+        # Sending belongs to the delivery app; its parser and handler live there.
+        from nashr.delivery.management.commands._send import add_send_arguments
+
+        send = sub.add_parser(
+            "send", help="Send a published issue to the series' confirmed subscribers."
+        )
+        add_send_arguments(send)
+
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             getattr(self, f"_{options['action']}")(options)
         except ApplicationError as exc:
             raise CommandError(str(exc)) from exc
+
+    def _send(self, options: dict[str, Any]) -> None:
+        from nashr.delivery.management.commands._send import handle_send
+
+        handle_send(self, options)
 
     def _series(self, options: dict[str, Any]) -> None:
         existing = selectors.series_get(slug=options["slug"])

@@ -1,0 +1,537 @@
+"""The sending engine: workers that commit every message's state as it changes.
+
+Crash safety. Rows are leased to a sending process in small batches (claimed_by = the
+process' key; they stay 'queued', so a crash loses nothing: the lease is simply dropped).
+Each worker then commits 'queued' → 'sending' before the SMTP transaction of a message and
+'sending' → 'sent' after the server's 250, in the same commit that marks its next message
+'sending'. So each worker (each SMTP connection) has at most one row in 'sending', and a
+row is in 'sending' exactly while its message may be inside an SMTP transaction. After a
+kill -9 the next run finds those rows, marks them "possibly duplicated" and sends them
+again; every other row is either sent (never again) or queued (not sent yet).
+
+Claims. On PostgreSQL a batch is leased with SELECT … FOR UPDATE SKIP LOCKED, so two
+processes never lease the same row, and each process holds a session advisory lock named
+by its key, which tells whether the owner of a lease or of a 'sending' row is alive.
+SQLite has one writer: every write transaction is BEGIN IMMEDIATE, taken under one lock
+per process, and a lock file next to the database lets one sending process at a time work
+on it, so any lease or 'sending' row not held by this process belongs to a dead one.
+
+Speed. The per-message commit is one UPDATE of the two rows through the database
+driver's own connection (no ORM): one round trip on PostgreSQL, where it runs alone in
+autocommit mode, and BEGIN IMMEDIATE / UPDATE / COMMIT on SQLite (WAL, synchronous=NORMAL).
+"""
+
+from __future__ import annotations
+
+import collections
+import contextlib
+import datetime as dt
+import fcntl
+import logging
+import os
+import random
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from nashr.bulletins.models import Bulletin, BulletinStatus
+from nashr.core.exceptions import StateError
+from nashr.delivery.message import IssueMessage, Recipient
+from nashr.delivery.models import Delivery, DeliveryState
+from nashr.delivery.services import delivery_enqueue
+from nashr.delivery.transport import Outcome, Result, make_transport
+from nashr.subscribers.models import Subscriber
+from nashr.subscribers.services import subscriber_record_hard_bounce
+
+logger = logging.getLogger(__name__)
+
+ADVISORY_CLASS = 0x4E5348  # "NSH": the first key of the advisory locks this engine takes
+LEASE_BATCH = 64
+# Raw SQL on the hot path; table names come from the models, values are parameters.
+D = Delivery._meta.db_table
+S = Subscriber._meta.db_table
+SQL_LEASE_SELECT = (
+    f"SELECT d.id, d.subscriber_id, d.message_id, s.email FROM {D} d"  # noqa: S608
+    f" INNER JOIN {S} s ON s.id = d.subscriber_id"
+    f" WHERE d.bulletin_id = %s AND d.state = 'queued' AND d.claimed_by IS NULL"
+    f" AND d.next_attempt_at <= %s AND d.id > %s AND s.status = 'confirmed'"
+    f" ORDER BY d.id LIMIT {LEASE_BATCH}"
+)
+SQL_LEASE = f"UPDATE {D} SET claimed_by = %s WHERE id IN ({{ids}})"  # noqa: S608
+SQL_MARK_SENDING = (
+    f"UPDATE {D} SET state = 'sending', attempts = attempts + 1"  # noqa: S608
+    f" WHERE id = %s AND state = 'queued' AND claimed_by = %s"
+)
+SQL_MARK_FAILED = (
+    f"UPDATE {D} SET state = 'failed', last_error = %s, claimed_by = NULL"  # noqa: S608
+    f" WHERE id = %s AND claimed_by = %s"
+)
+SQL_MARK_RETRY = (
+    f"UPDATE {D} SET state = 'queued', last_error = %s, claimed_by = NULL,"  # noqa: S608
+    f" next_attempt_at = %s, possibly_duplicated = (possibly_duplicated OR %s)"
+    f" WHERE id = %s AND claimed_by = %s"
+)
+SQL_ATTEMPTS = f"SELECT attempts FROM {D} WHERE id = %s"  # noqa: S608
+# The common step as one statement, so one implicit transaction (autocommit): the last
+# message 'sending' → 'sent' and the next one 'queued' → 'sending' (either id may be NULL).
+# RETURNING tells whether the next one was still there to claim.
+SQL_STEP = (
+    f"UPDATE {D} SET"  # noqa: S608
+    f" state = CASE WHEN id = %s THEN 'sent' ELSE 'sending' END,"
+    f" sent_at = CASE WHEN id = %s THEN CURRENT_TIMESTAMP ELSE sent_at END,"
+    f" last_error = CASE WHEN id = %s THEN '' ELSE last_error END,"
+    f" claimed_by = CASE WHEN id = %s THEN NULL ELSE claimed_by END,"
+    f" attempts = CASE WHEN id = %s THEN attempts ELSE attempts + 1 END"
+    f" WHERE claimed_by = %s AND (id = %s OR (id = %s AND state = 'queued'))"
+    f" RETURNING id"
+)
+
+
+@dataclass
+class SendSummary:
+    total: int = 0
+    sent: int = 0
+    failed: int = 0
+    bounced: int = 0
+    queued: int = 0
+    sending: int = 0
+    possibly_duplicated: int = 0
+    # This run only:
+    sent_now: int = 0
+    recovered_now: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+def delivery_summary(*, bulletin: Bulletin) -> SendSummary:
+    counts = dict(
+        Delivery.objects.filter(bulletin=bulletin)
+        .values_list("state")
+        .annotate(n=Count("id"))
+        .values_list("state", "n")
+    )
+    return SendSummary(
+        total=sum(counts.values()),
+        sent=counts.get(DeliveryState.SENT, 0),
+        failed=counts.get(DeliveryState.FAILED, 0),
+        bounced=counts.get(DeliveryState.BOUNCED, 0),
+        queued=counts.get(DeliveryState.QUEUED, 0),
+        sending=counts.get(DeliveryState.SENDING, 0),
+        possibly_duplicated=Delivery.objects.filter(
+            bulletin=bulletin, possibly_duplicated=True
+        ).count(),
+    )
+
+
+def _is_postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+@contextlib.contextmanager
+def _single_sender(on_wait: Callable[[str], None] | None) -> Iterator[None]:
+    """On SQLite, one sending process per database file (see the module docstring)."""
+    if _is_postgres():
+        yield
+        return
+    name = str(connection.settings_dict["NAME"])
+    if "mode=memory" in name or name == ":memory:":
+        yield
+        return
+    with open(f"{name}.send-lock", "a+b") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if on_wait:
+                on_wait("another process is sending from this database; waiting for it")
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+class _Raw:
+    """This thread's database connection, used through its driver for the hot path."""
+
+    def __init__(self, postgres: bool) -> None:
+        connection.ensure_connection()
+        self.connection: Any = connection.connection
+        self.begin = "BEGIN" if postgres else "BEGIN IMMEDIATE"
+        self.sqlite = not postgres
+        self.sql: dict[str, str] = {}
+        self.cursor: Any = self.connection.cursor()
+        self.step = self.q(SQL_STEP)
+
+    def q(self, sql: str) -> str:
+        """The driver's placeholder style (SQLite's is ?)."""
+        if not self.sqlite:
+            return sql
+        cached = self.sql.get(sql)
+        if cached is None:
+            cached = self.sql[sql] = sql.replace("%s", "?")
+        return cached
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Any]:
+        cursor = self.connection.cursor()
+        cursor.execute(self.begin)
+        try:
+            yield cursor
+        except BaseException:
+            cursor.execute("ROLLBACK")
+            raise
+        cursor.execute("COMMIT")
+
+
+class Sender:
+    def __init__(
+        self,
+        *,
+        bulletin: Bulletin,
+        workers: int = 1,
+        rate: float | None = None,
+        on_progress: Callable[[Outcome], None] | None = None,
+        on_notice: Callable[[str], None] | None = None,
+        on_start: Callable[[SendSummary], None] | None = None,
+    ) -> None:
+        if bulletin.status != BulletinStatus.PUBLISHED:
+            raise StateError(
+                f"issue {bulletin} is a draft", where="NUMBER", hint="publish it before sending"
+            )
+        if workers < 1:
+            raise StateError("--workers must be at least 1", where="--workers")
+        if rate is not None and rate <= 0:
+            raise StateError("--rate must be a positive number of messages per second")
+        self.bulletin = bulletin
+        self.workers = workers
+        self.interval = 1.0 / rate if rate else 0.0
+        self.on_progress = on_progress
+        self.on_notice = on_notice
+        self.on_start = on_start
+        self.stop_event = threading.Event()
+        self.postgres = _is_postgres()
+        # The key naming this process' leases and 'sending' rows.
+        self.key = random.randint(1, 2**31 - 1)  # noqa: S311 - an identifier, not a secret
+        # SQLite: the process' single writer; PostgreSQL needs none.
+        self.db_lock: contextlib.AbstractContextManager[Any] = (
+            contextlib.nullcontext() if self.postgres else threading.Lock()
+        )
+        self.lease_lock = threading.Lock()
+        self.leased: collections.deque[Recipient] = collections.deque()
+        self.lease_after = 0  # keyset: leases go on from the last id leased
+        self.rate_lock = threading.Lock()
+        self.next_slot = 0.0
+        self.counter_lock = threading.Lock()
+        self.sent_now = 0
+        self.recovered_now = 0
+        self.errors: list[BaseException] = []
+        self.message: IssueMessage | None = None
+        self.retry_base = float(settings.NASHR_SEND_RETRY_BASE)
+        self.max_attempts = int(settings.NASHR_SEND_MAX_ATTEMPTS)
+        self.sql_lease_select = SQL_LEASE_SELECT + (
+            " FOR UPDATE OF d SKIP LOCKED" if self.postgres else ""
+        )
+
+    # -- the run ------------------------------------------------------------------------
+
+    def run(self) -> SendSummary:
+        with _single_sender(self.on_notice), self._alive():
+            delivery_enqueue(bulletin=self.bulletin)
+            self._recover()
+            self.message = IssueMessage(bulletin=self.bulletin)
+            if self.on_start is not None:
+                self.on_start(delivery_summary(bulletin=self.bulletin))
+            threads = [
+                threading.Thread(target=self._worker, name=f"nashr-send-{index}", daemon=True)
+                for index in range(self.workers)
+            ]
+            for thread in threads:
+                thread.start()
+            try:
+                for thread in threads:
+                    while thread.is_alive():
+                        thread.join(0.2)
+            except KeyboardInterrupt:
+                # Each worker finishes its message and records it; nothing is left 'sending'.
+                self.stop_event.set()
+                for thread in threads:
+                    thread.join()
+                raise
+            finally:
+                self._release_leases()
+        if self.errors:
+            raise self.errors[0]
+        summary = delivery_summary(bulletin=self.bulletin)
+        summary.sent_now = self.sent_now
+        summary.recovered_now = self.recovered_now
+        return summary
+
+    def stop(self) -> None:
+        self.stop_event.set()
+
+    @contextlib.contextmanager
+    def _alive(self) -> Iterator[None]:
+        """On PostgreSQL, hold the advisory lock that says this process is alive."""
+        if not self.postgres:
+            yield
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [ADVISORY_CLASS, self.key])
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [ADVISORY_CLASS, self.key])
+
+    def _release_leases(self) -> None:
+        with self.db_lock:
+            Delivery.objects.filter(
+                bulletin=self.bulletin, state=DeliveryState.QUEUED, claimed_by=self.key
+            ).update(claimed_by=None)
+
+    # -- one worker ---------------------------------------------------------------------
+
+    def _worker(self) -> None:
+        transport = make_transport()
+        pending: tuple[Recipient, Outcome] | None = None
+        try:
+            raw = _Raw(self.postgres)
+            assert self.message is not None
+            while True:
+                recipient = None if self.stop_event.is_set() else self._next(raw)
+                if recipient is None:
+                    self._commit(raw, pending, None)
+                    pending = None
+                    if self.stop_event.is_set():
+                        break
+                    wait = self._idle()
+                    if wait is None:
+                        break
+                    self.stop_event.wait(wait)
+                    continue
+                claimed = self._commit(raw, pending, recipient)
+                pending = None
+                if not claimed:  # unsubscribed or deleted since it was leased
+                    continue
+                self._throttle()
+                pending = (recipient, transport.send(recipient, self.message))
+        except BaseException as exc:  # a bug or a database failure: stop every worker
+            logger.exception("sending worker failed")
+            self.errors.append(exc)
+            self.stop_event.set()
+            if pending is not None:
+                with contextlib.suppress(Exception):
+                    self._commit(_Raw(self.postgres), pending, None)
+        finally:
+            transport.close()
+            connection.close()
+
+    def _next(self, raw: _Raw) -> Recipient | None:
+        """The next leased recipient, leasing a new batch when none is left."""
+        with self.lease_lock:
+            if not self.leased:
+                self._lease(raw)
+            return self.leased.popleft() if self.leased else None
+
+    def _lease(self, raw: _Raw) -> None:
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        for after in (self.lease_after, 0):  # from where the last batch ended, then rows
+            with self.db_lock, raw.transaction() as cursor:  # put back for a retry
+                cursor.execute(raw.q(self.sql_lease_select), [self.bulletin.pk, now, after])
+                rows = cursor.fetchall()
+                if rows:
+                    ids = ", ".join(["%s"] * len(rows))
+                    cursor.execute(
+                        raw.q(SQL_LEASE.format(ids=ids)), [self.key, *(row[0] for row in rows)]
+                    )
+            if rows:
+                self.lease_after = max(self.lease_after, rows[-1][0])
+                self.leased.extend(
+                    Recipient(delivery_id=r[0], subscriber_id=r[1], message_id=r[2], email=r[3])
+                    for r in rows
+                )
+                return
+            if after == 0:
+                return
+
+    def _commit(
+        self, raw: _Raw, pending: tuple[Recipient, Outcome] | None, claim: Recipient | None
+    ) -> bool:
+        """One commit: the last message's outcome, and the next message marked 'sending'."""
+        if pending is None and claim is None:
+            return False
+        claimed = False
+        permanent_for: int | None = None
+        if pending is None or pending[1].result is Result.SENT:
+            done = pending[0].delivery_id if pending is not None else None
+            next_id = claim.delivery_id if claim is not None else None
+            params = [done, done, done, done, done, self.key, done, next_id]
+            with self.db_lock:
+                if raw.sqlite:
+                    # BEGIN IMMEDIATE takes the write lock first: an implicit transaction
+                    # could meet another process' commit between its read and its write.
+                    raw.cursor.execute("BEGIN IMMEDIATE")
+                    try:
+                        raw.cursor.execute(raw.step, params)
+                        changed = raw.cursor.fetchall()
+                    except BaseException:
+                        raw.cursor.execute("ROLLBACK")
+                        raise
+                    raw.cursor.execute("COMMIT")
+                else:  # one statement in autocommit mode: one round trip, one transaction
+                    raw.cursor.execute(raw.step, params)
+                    changed = raw.cursor.fetchall()
+            if pending is not None:
+                with self.counter_lock:
+                    self.sent_now += 1
+                if self.on_progress is not None:
+                    self.on_progress(pending[1])
+            return next_id is not None and any(row[0] == next_id for row in changed)
+        with self.db_lock, raw.transaction() as cursor:
+            if pending is not None:
+                permanent_for = self._record(raw, cursor, *pending)
+            if claim is not None:
+                cursor.execute(raw.q(SQL_MARK_SENDING), [claim.delivery_id, self.key])
+                claimed = cursor.rowcount == 1
+        if permanent_for is not None:
+            # Counted after the commit: a crash in between forgets one count, never a state.
+            with self.db_lock:
+                subscriber_record_hard_bounce(subscriber_id=permanent_for)
+        if pending is not None and self.on_progress is not None:
+            self.on_progress(pending[1])
+        return claimed
+
+    def _record(self, raw: _Raw, cursor: Any, recipient: Recipient, outcome: Outcome) -> int | None:
+        """A failed attempt: queued again after a delay, or failed for good."""
+        adapt = connection.ops.adapt_datetimefield_value
+        now = timezone.now()
+        error = outcome.error[:2000]
+        cursor.execute(raw.q(SQL_ATTEMPTS), [recipient.delivery_id])
+        row = cursor.fetchone()
+        attempts = row[0] if row else self.max_attempts
+        if outcome.result is Result.PERMANENT or attempts >= self.max_attempts:
+            cursor.execute(raw.q(SQL_MARK_FAILED), [error, recipient.delivery_id, self.key])
+            return recipient.subscriber_id if outcome.result is Result.PERMANENT else None
+        delay = min(self.retry_base * 2 ** (attempts - 1), 6 * 3600)
+        cursor.execute(
+            raw.q(SQL_MARK_RETRY),
+            [
+                error,
+                adapt(now + dt.timedelta(seconds=delay)),
+                outcome.maybe_delivered,
+                recipient.delivery_id,
+                self.key,
+            ],
+        )
+        return None
+
+    def _throttle(self) -> None:
+        if not self.interval:
+            return
+        with self.rate_lock:
+            now = time.monotonic()
+            slot = max(now, self.next_slot)
+            self.next_slot = slot + self.interval
+        if slot > now:
+            time.sleep(slot - now)
+
+    def _idle(self) -> float | None:
+        """Nothing to lease now: seconds until a retry is due, or None when all is done."""
+        if self._recover():
+            return 0.0
+        with self.db_lock:
+            waiting = (
+                Delivery.objects.filter(
+                    bulletin=self.bulletin,
+                    state=DeliveryState.QUEUED,
+                    subscriber__status="confirmed",
+                )
+                .order_by("next_attempt_at")
+                .values_list("next_attempt_at", flat=True)
+                .first()
+            )
+        if waiting is None:
+            return None
+        return max(0.05, min((waiting - timezone.now()).total_seconds(), 1.0))
+
+    # -- after a crash ------------------------------------------------------------------
+
+    def _recover(self) -> int:
+        """Take back the leases and 'sending' rows of dead senders (the latter flagged)."""
+        held = Q(state=DeliveryState.SENDING) | Q(
+            state=DeliveryState.QUEUED, claimed_by__isnull=False
+        )
+        with self.db_lock:
+            owners = set(
+                Delivery.objects.filter(held, bulletin=self.bulletin)
+                .exclude(claimed_by=self.key)
+                .values_list("claimed_by", flat=True)
+                .distinct()
+            )
+        recovered = sum(self._recover_owner(owner) for owner in owners)
+        if recovered:
+            with self.counter_lock:
+                self.recovered_now += recovered
+            if self.on_notice:
+                self.on_notice(
+                    f"{recovered} message(s) were being sent when a sender stopped;"
+                    " they are sent again and counted as possibly duplicated"
+                )
+        return recovered
+
+    def _recover_owner(self, owner: int | None) -> int:
+        rows = Delivery.objects.filter(bulletin=self.bulletin, claimed_by=owner)
+
+        def take_back() -> int:
+            rows.filter(state=DeliveryState.QUEUED).update(claimed_by=None)
+            return rows.filter(state=DeliveryState.SENDING).update(
+                state=DeliveryState.QUEUED,
+                possibly_duplicated=True,
+                claimed_by=None,
+                next_attempt_at=timezone.now(),
+            )
+
+        if owner is None or not self.postgres:
+            with self.db_lock:
+                return take_back()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [ADVISORY_CLASS, owner])
+            (dead,) = cursor.fetchone()
+            if not dead:
+                return 0
+            try:
+                return take_back()
+            finally:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [ADVISORY_CLASS, owner])
+
+
+def delivery_send(
+    *,
+    bulletin: Bulletin,
+    workers: int = 1,
+    rate: float | None = None,
+    on_progress: Callable[[Outcome], None] | None = None,
+    on_notice: Callable[[str], None] | None = None,
+    on_start: Callable[[SendSummary], None] | None = None,
+) -> SendSummary:
+    """Send a published issue to its series' confirmed subscribers; resumable at any point."""
+    return Sender(
+        bulletin=bulletin,
+        workers=workers,
+        rate=rate,
+        on_progress=on_progress,
+        on_notice=on_notice,
+        on_start=on_start,
+    ).run()
+
+
+def default_workers() -> int:
+    return max(1, min(4, os.cpu_count() or 1))

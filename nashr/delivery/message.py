@@ -1,0 +1,276 @@
+"""An issue's email, rendered once and personalized per recipient by substitution.
+
+The bulletin renderer is called once per issue with placeholder links; the message is then
+cut into pre-encoded pieces, and each recipient costs only the few lines that carry their
+own links (unsubscribe, data) plus three headers (To, Message-ID, List-Unsubscribe).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import email.utils
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from email.header import Header
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.utils.translation import override
+
+from nashr.bulletins.models import Bulletin
+from nashr.delivery.smtp import dot_stuff
+from nashr.subscribers import tokens
+
+CRLF = b"\r\n"
+# Made of [A-Za-z0-9_:/.-] only, so no renderer escapes or wraps them differently.
+UNSUBSCRIBE_PLACEHOLDER = "https://nashr-placeholder.invalid/unsubscribe-link"
+MANAGE_PLACEHOLDER = "https://nashr-placeholder.invalid/manage-link"
+PLACEHOLDERS = (UNSUBSCRIBE_PLACEHOLDER, MANAGE_PLACEHOLDER)
+
+
+@dataclass(frozen=True)
+class Recipient:
+    delivery_id: int
+    subscriber_id: int
+    email: str
+    message_id: str
+
+
+def message_id_for(*, bulletin_id: int, subscriber_id: int) -> str:
+    """The Message-ID of an issue for one subscriber: the same every time it is computed."""
+    return f"<nashr.{bulletin_id}.{subscriber_id}@{mail_domain()}>"
+
+
+def from_address() -> str:
+    return str(settings.NASHR_BULLETIN_FROM_EMAIL or settings.DEFAULT_FROM_EMAIL)
+
+
+def envelope_sender() -> str:
+    """Where bounce reports go (they are fed back to `nashr bounces ingest`)."""
+    return str(settings.NASHR_BOUNCE_ADDRESS or from_address())
+
+
+def mail_domain() -> str:
+    return email.utils.parseaddr(from_address())[1].rpartition("@")[2] or "nashr.invalid"
+
+
+def ascii_address(address: str) -> str:
+    """An address with an internationalized domain written in punycode."""
+    if address.isascii():
+        return address
+    local, _sep, domain = address.rpartition("@")
+    return f"{local}@{domain.encode('idna').decode('ascii')}"
+
+
+def _qp_line(line: str) -> bytes:
+    """One line of text, quoted-printable, in wire form (CRLF, dot-stuffed)."""
+    encoded = binascii.b2a_qp(line.encode("utf-8"), istext=True)
+    return dot_stuff(encoded.replace(b"=\n", b"=\r\n") + CRLF)
+
+
+class _Body:
+    """A text cut into pre-encoded static runs and the lines that carry placeholders."""
+
+    def __init__(self, text: str) -> None:
+        self.parts: list[bytes | str] = []
+        run: list[bytes] = []
+        for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+            if any(placeholder in line for placeholder in PLACEHOLDERS):
+                if run:
+                    self.parts.append(b"".join(run))
+                    run = []
+                self.parts.append(line)
+            else:
+                run.append(_qp_line(line))
+        if run:
+            self.parts.append(b"".join(run))
+
+    def render(self, out: list[bytes], unsubscribe: str, manage: str) -> None:
+        for part in self.parts:
+            if isinstance(part, bytes):
+                out.append(part)
+            else:
+                line = part.replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe)
+                out.append(_qp_line(line.replace(MANAGE_PLACEHOLDER, manage)))
+
+
+class _LinkMaker:
+    """Per-recipient signed links, with the URL around the token computed once.
+
+    The token is exactly what `django.core.signing.Signer(salt=...).sign()` makes (the
+    views check it with Signer), computed with one-shot hashlib/hmac calls: it is made for
+    every recipient of every issue.
+    """
+
+    def __init__(self, *, view: str, purpose: str, language: str) -> None:
+        marker = "TOKEN"
+        url = tokens.absolute_url(view=view, token=marker, language=language)
+        self.head, _sep, self.tail = url.partition(marker)
+        self.purpose = purpose
+        self.secret = settings.SECRET_KEY.encode()
+
+    def url(self, *, subscriber_id: int, email: str, series_ids: tuple[int, ...] = ()) -> str:
+        value = f"{subscriber_id}.{'-'.join(str(pk) for pk in series_ids)}"
+        # Signer.signature(): salted_hmac(salt + "signer", value, SECRET_KEY), base64url.
+        key = hashlib.sha256(f"{self.purpose}:{email}signer".encode() + self.secret).digest()
+        mac = hmac.digest(key, value.encode(), "sha256")
+        signature = base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
+        return f"{self.head}{value}:{signature}{self.tail}"
+
+
+class IssueMessage:
+    """One issue's message; `as_wire()` and `as_email()` personalize it for a recipient."""
+
+    def __init__(self, *, bulletin: Bulletin) -> None:
+        from nashr.bulletins.rendering import bulletin_email_content
+
+        series = bulletin.series
+        self.series_id = series.pk
+        content = bulletin_email_content(
+            bulletin=bulletin,
+            unsubscribe_url=UNSUBSCRIBE_PLACEHOLDER,
+            manage_url=MANAGE_PLACEHOLDER,
+        )
+        self.content = content
+        language = content.language or series.language
+        self.unsubscribe = _LinkMaker(
+            view="subscribers:unsubscribe", purpose=tokens.UNSUBSCRIBE, language=language
+        )
+        self.manage = _LinkMaker(view="subscribers:data", purpose=tokens.DATA, language=language)
+        self.from_email = from_address()
+        with override(language):
+            self.from_header = email.utils.formataddr(
+                (series.title, ascii_address(self.from_email)), charset="utf-8"
+            )
+        self.list_id = f"<{series.slug}.{mail_domain()}>"
+        self.envelope_from = ascii_address(envelope_sender())
+        boundary = f"=_nashr_{secrets.token_hex(12)}"
+        subject = Header(content.subject, "utf-8", header_name="Subject").encode()
+        static_headers = [
+            f"From: {self.from_header}",
+            f"Subject: {subject}",
+            f"Date: {email.utils.formatdate(localtime=False)}",
+            "MIME-Version: 1.0",
+            f"Content-Language: {language}",
+            f"List-Id: {self.list_id}",
+            "List-Unsubscribe-Post: List-Unsubscribe=One-Click",
+            "Precedence: bulk",
+            f'Content-Type: multipart/alternative; boundary="{boundary}"',
+        ]
+        self.head = ("\r\n".join(static_headers) + "\r\n\r\n").encode("ascii")
+        part_head = (
+            f'--{boundary}\r\nContent-Type: text/%s; charset="utf-8"\r\n'
+            "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
+        )
+        self.text_head = (part_head % "plain").encode("ascii")
+        self.html_head = CRLF + (part_head % "html").encode("ascii")
+        self.tail = f"\r\n--{boundary}--\r\n".encode("ascii")
+        self.text = _Body(content.text)
+        self.html = _Body(content.html)
+        self.dkim = _dkim_signer()
+
+    def links(self, recipient: Recipient) -> tuple[str, str]:
+        unsubscribe = self.unsubscribe.url(
+            subscriber_id=recipient.subscriber_id,
+            email=recipient.email,
+            series_ids=(self.series_id,),
+        )
+        manage = self.manage.url(subscriber_id=recipient.subscriber_id, email=recipient.email)
+        return unsubscribe, manage
+
+    def as_wire(self, recipient: Recipient) -> bytes:
+        """The message as DATA carries it: CRLF line ends, dot-stuffed, DKIM-signed if set up."""
+        unsubscribe, manage = self.links(recipient)
+        out = [
+            b"To: ",
+            ascii_address(recipient.email).encode("ascii"),
+            b"\r\nMessage-ID: ",
+            recipient.message_id.encode("ascii"),
+            b"\r\nList-Unsubscribe: <",
+            unsubscribe.encode("ascii"),
+            b">\r\n",
+            self.head,
+            self.text_head,
+        ]
+        self.text.render(out, unsubscribe, manage)
+        out.append(self.html_head)
+        self.html.render(out, unsubscribe, manage)
+        out.append(self.tail)
+        wire = b"".join(out)
+        if self.dkim is not None:
+            # The signature covers the message as received, that is without the stuffing.
+            wire = self.dkim(wire.replace(b"\r\n..", b"\r\n.")) + wire
+        return wire
+
+    def as_email(self, recipient: Recipient, connection: Any = None) -> EmailMultiAlternatives:
+        """The same message for Django's mail backends (django-anymail's providers...)."""
+        unsubscribe, manage = self.links(recipient)
+
+        def personal(text: str) -> str:
+            return text.replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe).replace(
+                MANAGE_PLACEHOLDER, manage
+            )
+
+        message = EmailMultiAlternatives(
+            subject=self.content.subject,
+            body=personal(self.content.text),
+            from_email=self.from_header,
+            to=[recipient.email],
+            connection=connection,
+            headers={
+                "Message-ID": recipient.message_id,
+                "List-Id": self.list_id,
+                "List-Unsubscribe": f"<{unsubscribe}>",
+                "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+                "Content-Language": self.content.language,
+                "Precedence": "bulk",
+            },
+        )
+        message.attach_alternative(personal(self.content.html), "text/html")
+        return message
+
+
+DKIM_HEADERS = [
+    b"from",
+    b"to",
+    b"subject",
+    b"date",
+    b"message-id",
+    b"mime-version",
+    b"content-type",
+    b"list-id",
+    b"list-unsubscribe",
+    b"list-unsubscribe-post",
+]
+
+
+def _dkim_signer() -> Any:
+    """A function that returns the DKIM-Signature header for a message, or None."""
+    selector = settings.NASHR_DKIM_SELECTOR
+    key = settings.NASHR_DKIM_PRIVATE_KEY
+    if not key and settings.NASHR_DKIM_PRIVATE_KEY_FILE:
+        with open(settings.NASHR_DKIM_PRIVATE_KEY_FILE, encoding="ascii") as handle:
+            key = handle.read()
+    if not (selector and key):
+        return None
+    import dkim
+
+    domain = (settings.NASHR_DKIM_DOMAIN or mail_domain()).encode("ascii")
+    private_key = key.encode("ascii")
+
+    def sign(message: bytes) -> bytes:
+        return bytes(
+            dkim.sign(
+                message,
+                selector.encode("ascii"),
+                domain,
+                private_key,
+                include_headers=DKIM_HEADERS,
+            )
+        )
+
+    return sign

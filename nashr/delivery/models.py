@@ -1,0 +1,69 @@
+"""One row per (issue, subscriber): the state of that one message, committed as it changes."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from nashr.bulletins.models import Bulletin
+from nashr.subscribers.models import Subscriber
+
+
+class DeliveryState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    # Handed to a worker; the message may be inside an SMTP transaction right now.
+    SENDING = "sending", _("Sending")
+    SENT = "sent", _("Sent")
+    FAILED = "failed", _("Failed")
+    BOUNCED = "bounced", _("Bounced")
+
+
+class Delivery(models.Model):
+    bulletin = models.ForeignKey(
+        Bulletin, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("issue")
+    )
+    subscriber = models.ForeignKey(
+        Subscriber,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("subscriber"),
+    )
+    state = models.CharField(
+        _("state"), max_length=16, choices=DeliveryState.choices, default=DeliveryState.QUEUED
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    # The same for the same issue and subscriber, so a resent message is recognizably the same.
+    message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
+    next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
+    # The sending process that leased the row or holds it in 'sending' (see engine.py).
+    claimed_by = models.BigIntegerField(_("claimed by"), null=True, blank=True, editable=False)
+    # Found in 'sending' after a crash and sent again: the reader may have it twice.
+    possibly_duplicated = models.BooleanField(_("possibly duplicated"), default=False)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["bulletin", "id"]
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["bulletin", "subscriber"], name="delivery_one_per_recipient"
+            ),
+        ]
+        # Leases scan an issue's rows in id order. No index holds `state`, so a state change
+        # rewrites one table row and no index entry (PostgreSQL can make it a HOT update).
+        indexes = [models.Index(fields=["bulletin", "id"], name="delivery_bulletin_order")]
+
+    def __str__(self) -> str:
+        return f"{self.bulletin} → {self.subscriber_id} ({self.state})"
+
+
+class Sending(Bulletin):
+    """A published issue seen from the side of its delivery (admin: queue it, follow it)."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("sending")
+        verbose_name_plural = _("sendings")

@@ -1,0 +1,149 @@
+"""How one worker hands messages to the mail system, over one connection it reuses.
+
+SMTP (Django's SMTP settings) goes straight through smtplib with the prebuilt bytes; any
+other EMAIL_BACKEND (django-anymail's providers, the console...) gets Django email objects.
+"""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import get_connection
+
+from nashr.delivery.message import IssueMessage, Recipient, ascii_address
+from nashr.delivery.smtp import Ambiguous, Refused, send_prepared
+
+SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+
+
+class Result(Enum):
+    SENT = "sent"
+    TEMPORARY = "temporary"  # 4xx, or the connection failed: try again later
+    PERMANENT = "permanent"  # 5xx: never try this message again
+
+
+@dataclass(frozen=True)
+class Outcome:
+    result: Result
+    error: str = ""
+    # The connection broke after the message was handed over: it may have arrived.
+    maybe_delivered: bool = False
+
+
+SENT = Outcome(Result.SENT)
+
+
+def _classify(code: int, text: str | bytes) -> Outcome:
+    reply = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+    error = f"{code} {reply}".strip()
+    if 500 <= code < 600:
+        return Outcome(Result.PERMANENT, error)
+    return Outcome(Result.TEMPORARY, error)
+
+
+class Transport:
+    def send(self, recipient: Recipient, message: IssueMessage) -> Outcome:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+
+class SmtpTransport(Transport):
+    def __init__(self) -> None:
+        self.connection: smtplib.SMTP | None = None
+
+    def _open(self) -> smtplib.SMTP:
+        timeout = settings.EMAIL_TIMEOUT
+        connection: smtplib.SMTP
+        if settings.EMAIL_USE_SSL:
+            connection = smtplib.SMTP_SSL(
+                settings.EMAIL_HOST,
+                settings.EMAIL_PORT,
+                timeout=timeout,
+                context=ssl.create_default_context(),
+            )
+        else:
+            connection = smtplib.SMTP(settings.EMAIL_HOST, settings.EMAIL_PORT, timeout=timeout)
+            if settings.EMAIL_USE_TLS:
+                connection.starttls(context=ssl.create_default_context())
+        if settings.EMAIL_HOST_USER:
+            connection.login(settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD)
+        return connection
+
+    def send(self, recipient: Recipient, message: IssueMessage) -> Outcome:
+        wire = message.as_wire(recipient)
+        if self.connection is None:
+            try:
+                self.connection = self._open()
+            except smtplib.SMTPResponseException as exc:
+                self.close()
+                return _classify(exc.smtp_code, exc.smtp_error)
+            except (OSError, smtplib.SMTPException) as exc:
+                self.close()
+                return Outcome(Result.TEMPORARY, f"cannot connect to the mail server: {exc}")
+        address = ascii_address(recipient.email)
+        try:
+            send_prepared(self.connection, message.envelope_from, address, wire)
+        except Refused as exc:
+            if self.connection.sock is None:  # 421: the server closed the connection
+                self.connection = None
+            return _classify(exc.code, exc.text)
+        except Ambiguous as exc:
+            self.close()
+            return Outcome(Result.TEMPORARY, f"the connection broke: {exc}", maybe_delivered=True)
+        except (OSError, smtplib.SMTPException) as exc:
+            self.close()
+            return Outcome(Result.TEMPORARY, f"the connection broke: {exc}")
+        return SENT
+
+    def close(self) -> None:
+        if self.connection is not None:
+            try:
+                self.connection.quit()
+            except (OSError, smtplib.SMTPException):
+                self.connection.close()
+            self.connection = None
+
+
+class BackendTransport(Transport):
+    """Any Django email backend, configured only through settings (EMAIL_BACKEND, ANYMAIL)."""
+
+    def __init__(self) -> None:
+        self.connection: Any = get_connection(fail_silently=False)
+        self.opened = False
+
+    def send(self, recipient: Recipient, message: IssueMessage) -> Outcome:
+        try:
+            if not self.opened:
+                self.connection.open()
+                self.opened = True
+            sent = message.as_email(recipient, connection=self.connection).send()
+        except smtplib.SMTPRecipientsRefused as exc:
+            code, text = next(iter(exc.recipients.values()), (450, b"recipient refused"))
+            return _classify(code, text)
+        except smtplib.SMTPResponseException as exc:
+            return _classify(exc.smtp_code, exc.smtp_error)
+        except Exception as exc:  # providers raise their own error classes
+            if type(exc).__name__ == "AnymailRecipientsRefused":
+                return Outcome(Result.PERMANENT, str(exc))
+            return Outcome(Result.TEMPORARY, f"{type(exc).__name__}: {exc}")
+        if sent != 1:
+            return Outcome(Result.TEMPORARY, "the mail backend did not send the message")
+        return SENT
+
+    def close(self) -> None:
+        if self.opened:
+            self.connection.close()
+            self.opened = False
+
+
+def make_transport() -> Transport:
+    if settings.EMAIL_BACKEND == SMTP_BACKEND:
+        return SmtpTransport()
+    return BackendTransport()

@@ -1,0 +1,92 @@
+"""`nashr subscribers import FILE.csv --series SLUG [--confirmed]`, `nashr subscribers export`."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError
+
+from nashr.core.exceptions import ApplicationError
+from nashr.subscribers import services
+from nashr.subscribers.models import Subscription
+
+
+class Command(BaseCommand):
+    help = "Import subscribers from a CSV file (email[,language]) or export them as CSV."
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        importer = sub.add_parser(
+            "import",
+            help="add the addresses of a CSV file to a series' list (all or nothing)",
+        )
+        importer.add_argument("file", type=Path, metavar="FILE.csv")
+        importer.add_argument("--series", required=True, metavar="SLUG")
+        importer.add_argument(
+            "--confirmed",
+            action="store_true",
+            help="the addresses already confirmed elsewhere: send no confirmation link",
+        )
+        exporter = sub.add_parser("export", help="write subscribers as CSV to standard output")
+        exporter.add_argument("--series", metavar="SLUG", help="only this series' list")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            if options["action"] == "import":
+                self.import_(options)
+            else:
+                self.export(options)
+        except ApplicationError as exc:
+            raise CommandError(str(exc)) from exc
+
+    def import_(self, options: dict[str, Any]) -> None:
+        path: Path = options["file"]
+        series = services.series_by_slug(options["series"])
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError as exc:
+            raise CommandError(f"{path}: no such file") from exc
+        except UnicodeDecodeError as exc:
+            raise CommandError(
+                f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8 CSV"
+            ) from exc
+        result = services.subscribers_import(
+            text=text, filename=str(path), series=series, confirmed=options["confirmed"]
+        )
+        self.stdout.write(f"new subscribers: {result.created}")
+        self.stdout.write(f"added to “{series.slug}”: {result.added}")
+        self.stdout.write(f"duplicates merged: {result.merged}")
+        if result.skipped:
+            self.stdout.write(
+                f"left alone (they unsubscribed or their address bounces): {len(result.skipped)}"
+            )
+        if result.to_confirm:
+            sent = services.confirmations_send(subscriber_ids=result.to_confirm, series=series)
+            self.stdout.write(f"confirmation links sent: {sent}")
+
+    def export(self, options: dict[str, Any]) -> None:
+        rows = Subscription.objects.select_related("subscriber", "series").order_by(
+            "subscriber__email", "series__slug"
+        )
+        if options["series"]:
+            rows = rows.filter(series=services.series_by_slug(options["series"]))
+        writer = csv.writer(self.stdout)
+        writer.writerow(
+            ["email", "language", "series", "status", "list_status", "consented_at", "confirmed_at"]
+        )
+        for row in rows.iterator(chunk_size=2000):
+            subscriber = row.subscriber
+            writer.writerow(
+                [
+                    subscriber.email,
+                    subscriber.language,
+                    row.series.slug,
+                    subscriber.status,
+                    row.status,
+                    row.consented_at.isoformat(),
+                    row.confirmed_at.isoformat() if row.confirmed_at else "",
+                ]
+            )

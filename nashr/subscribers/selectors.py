@@ -1,0 +1,63 @@
+"""Reads of subscriber data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from nashr.bulletins.models import Series
+from nashr.subscribers.models import Subscriber, Subscription
+
+
+def series_for_form() -> QuerySet[Series]:
+    """The lists a reader can choose in the subscribe form."""
+    return Series.objects.order_by("language", "title")
+
+
+def subscriber_subscriptions(*, subscriber: Subscriber) -> QuerySet[Subscription]:
+    return subscriber.subscriptions.select_related("series").order_by("series__title")
+
+
+def subscriber_data(*, subscriber: Subscriber) -> dict[str, Any]:
+    """Everything stored about one subscriber, as they may download it."""
+    from nashr.delivery.models import Delivery
+
+    def iso(value: Any) -> str | None:
+        return value.isoformat() if value else None
+
+    deliveries = (
+        Delivery.objects.filter(subscriber=subscriber)
+        .select_related("bulletin__series")
+        .order_by("id")
+    )
+    return {
+        "email": subscriber.email,
+        "language": subscriber.language,
+        "status": subscriber.status,
+        "consented_at": iso(subscriber.consented_at),
+        "confirmed_at": iso(subscriber.confirmed_at),
+        "hard_bounces": subscriber.hard_bounces,
+        "lists": [
+            {
+                "series": subscription.series.slug,
+                "title": subscription.series.title,
+                "status": subscription.status,
+                "consented_at": iso(subscription.consented_at),
+                "confirmed_at": iso(subscription.confirmed_at),
+            }
+            for subscription in subscriber_subscriptions(subscriber=subscriber)
+        ],
+        "deliveries": [
+            {
+                "series": delivery.bulletin.series.slug,
+                "number": delivery.bulletin.number,
+                "state": delivery.state,
+                "attempts": delivery.attempts,
+                "last_error": delivery.last_error,
+                "message_id": delivery.message_id,
+                "sent_at": iso(delivery.sent_at),
+            }
+            for delivery in deliveries
+        ],
+    }

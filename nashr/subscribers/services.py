@@ -1,0 +1,324 @@
+"""Every write to subscribers goes through these functions."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.mail import EmailMessage, get_connection
+from django.core.validators import validate_email
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from nashr.bulletins.models import Series
+from nashr.core.exceptions import ImportFailed, NotFound, ValidationError
+from nashr.publications.models import Language
+from nashr.subscribers import tokens
+from nashr.subscribers.models import (
+    Subscriber,
+    SubscriberStatus,
+    Subscription,
+    SubscriptionStatus,
+)
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _check_email(email: str, *, where: str = "email") -> str:
+    address = normalize_email(email)
+    try:
+        validate_email(address)
+    except DjangoValidationError as exc:
+        raise ValidationError(
+            f"“{email.strip()}” is not an email address",
+            where=where,
+            hint="write it as name@example.org",
+        ) from exc
+    return address
+
+
+def _drop_queued_deliveries(*, subscriber: Subscriber, series_ids: Iterable[int] | None) -> None:
+    """Messages not yet handed to the mail server are not sent to someone who left."""
+    from nashr.delivery.models import Delivery, DeliveryState
+
+    queued = Delivery.objects.filter(subscriber=subscriber, state=DeliveryState.QUEUED)
+    if series_ids is not None:
+        queued = queued.filter(bulletin__series_id__in=list(series_ids))
+    queued.delete()
+
+
+def _refresh_status(subscriber: Subscriber) -> None:
+    """An address with no list left is unsubscribed; bounced stays bounced."""
+    if subscriber.status == SubscriberStatus.BOUNCED:
+        return
+    remaining = subscriber.subscriptions.exclude(status=SubscriptionStatus.UNSUBSCRIBED)
+    if not remaining.exists() and subscriber.status != SubscriberStatus.UNSUBSCRIBED:
+        subscriber.status = SubscriberStatus.UNSUBSCRIBED
+        subscriber.save(update_fields=["status"])
+
+
+@transaction.atomic
+def subscriber_subscribe(
+    *, email: str, series: list[Series], language: str, send_confirmation: bool = True
+) -> Subscriber:
+    """Record consent for `series` and mail a confirmation link.
+
+    The caller cannot tell from the result whether the address was known: the same mail
+    is sent either way, and confirming again changes nothing.
+    """
+    if not series:
+        raise ValidationError("choose at least one bulletin", where="series")
+    address = _check_email(email)
+    now = timezone.now()
+    subscriber, _created = Subscriber.objects.select_for_update().get_or_create(
+        email=address, defaults={"language": language, "consented_at": now}
+    )
+    for one in series:
+        subscription, created = Subscription.objects.get_or_create(
+            subscriber=subscriber, series=one, defaults={"consented_at": now}
+        )
+        if not created and subscription.status == SubscriptionStatus.UNSUBSCRIBED:
+            subscription.status = SubscriptionStatus.PENDING
+            subscription.consented_at = now
+            subscription.save(update_fields=["status", "consented_at"])
+    if subscriber.status == SubscriberStatus.UNSUBSCRIBED:
+        subscriber.status = SubscriberStatus.PENDING
+        subscriber.consented_at = now
+        subscriber.save(update_fields=["status", "consented_at"])
+    if send_confirmation:
+        subscriber_id = subscriber.pk
+        series_ids = tuple(sorted(one.pk for one in series))
+        transaction.on_commit(
+            lambda: confirmation_send(subscriber_id=subscriber_id, series_ids=series_ids)
+        )
+    return subscriber
+
+
+def _confirmation_message(*, subscriber: Subscriber, series_ids: tuple[int, ...]) -> EmailMessage:
+    language = subscriber.language
+    with translation.override(language):
+        context = {
+            "url": tokens.confirm_url(
+                subscriber=subscriber, series_ids=series_ids, language=language
+            ),
+            "series": Series.objects.filter(pk__in=series_ids),
+            "days": settings.NASHR_CONFIRM_MAX_AGE // 86400,
+        }
+        subject = render_to_string("subscribers/email/confirm_subject.txt", context).strip()
+        body = render_to_string("subscribers/email/confirm.txt", context)
+    message = EmailMessage(
+        subject=subject,
+        body=body,
+        from_email=settings.NASHR_BULLETIN_FROM_EMAIL or settings.DEFAULT_FROM_EMAIL,
+        to=[subscriber.email],
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    return message
+
+
+def confirmation_send(*, subscriber_id: int, series_ids: tuple[int, ...]) -> None:
+    """Mail the double opt-in link for `series_ids` to the subscriber."""
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    if subscriber is None:
+        return
+    _confirmation_message(subscriber=subscriber, series_ids=series_ids).send()
+
+
+@transaction.atomic
+def subscriber_confirm(*, subscriber: Subscriber, series_ids: tuple[int, ...]) -> list[Series]:
+    """Confirm the lists a confirmation link names; confirming twice changes nothing."""
+    subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+    now = timezone.now()
+    pending = Subscription.objects.filter(
+        subscriber=subscriber, series_id__in=series_ids, status=SubscriptionStatus.PENDING
+    )
+    pending.update(status=SubscriptionStatus.CONFIRMED, confirmed_at=now)
+    if subscriber.status != SubscriberStatus.CONFIRMED:
+        # Confirming proves that the address receives mail again.
+        subscriber.status = SubscriberStatus.CONFIRMED
+        subscriber.confirmed_at = now
+        subscriber.hard_bounces = 0
+        subscriber.save(update_fields=["status", "confirmed_at", "hard_bounces"])
+    return list(
+        Series.objects.filter(
+            subscriptions__subscriber=subscriber,
+            subscriptions__status=SubscriptionStatus.CONFIRMED,
+            pk__in=series_ids,
+        )
+    )
+
+
+@transaction.atomic
+def subscription_unsubscribe(*, subscriber: Subscriber, series_ids: tuple[int, ...]) -> None:
+    """Take the subscriber off the lists named; nothing more is sent to them from those."""
+    subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+    Subscription.objects.filter(subscriber=subscriber, series_id__in=series_ids).update(
+        status=SubscriptionStatus.UNSUBSCRIBED
+    )
+    _drop_queued_deliveries(subscriber=subscriber, series_ids=series_ids)
+    _refresh_status(subscriber)
+
+
+@transaction.atomic
+def subscriber_delete(*, subscriber: Subscriber) -> None:
+    """Erase everything stored about the subscriber, their delivery records included."""
+    Subscriber.objects.filter(pk=subscriber.pk).delete()
+
+
+def subscriber_record_hard_bounce(*, subscriber_id: int) -> bool:
+    """Count a permanent failure; True when it made the address bounced (no longer mailed)."""
+    with transaction.atomic():
+        Subscriber.objects.filter(pk=subscriber_id).update(hard_bounces=F("hard_bounces") + 1)
+        subscriber = Subscriber.objects.select_for_update().filter(pk=subscriber_id).first()
+        if subscriber is None:
+            return False
+        if (
+            subscriber.hard_bounces >= settings.NASHR_BOUNCE_LIMIT
+            and subscriber.status != SubscriberStatus.BOUNCED
+        ):
+            subscriber.status = SubscriberStatus.BOUNCED
+            subscriber.save(update_fields=["status"])
+            _drop_queued_deliveries(subscriber=subscriber, series_ids=None)
+            return True
+    return False
+
+
+@dataclass
+class ImportResult:
+    created: int = 0
+    added: int = 0
+    merged: int = 0
+    skipped: list[str] = field(default_factory=list)
+    to_confirm: list[int] = field(default_factory=list)
+
+
+def _read_rows(text: str, *, filename: str) -> tuple[list[tuple[int, str, str]], list[str]]:
+    rows: list[tuple[int, str, str]] = []
+    errors: list[str] = []
+    reader = csv.reader(io.StringIO(text))
+    email_col, language_col = 0, None
+    for index, row in enumerate(reader):
+        line = reader.line_num
+        cells = [cell.strip() for cell in row]
+        if not any(cells):
+            continue
+        if index == 0 and "email" in [cell.lower() for cell in cells]:
+            header = [cell.lower() for cell in cells]
+            email_col = header.index("email")
+            language_col = header.index("language") if "language" in header else None
+            continue
+        if index == 0 and len(cells) > 1:
+            language_col = 1
+        email = cells[email_col] if email_col < len(cells) else ""
+        has_language = language_col is not None and language_col < len(cells)
+        language = cells[language_col] if has_language else ""  # type: ignore[index]
+        where = f"{filename}, line {line}"
+        try:
+            address = _check_email(email, where=where)
+        except ValidationError as exc:
+            errors.append(str(exc))
+            continue
+        if language and language not in Language.values:
+            errors.append(
+                f"{where}: unknown language “{language}” "
+                f"(use one of: {', '.join(Language.values)}, or leave it empty)"
+            )
+            continue
+        rows.append((line, address, language))
+    return rows, errors
+
+
+@transaction.atomic
+def subscribers_import(
+    *, text: str, filename: str, series: Series, confirmed: bool
+) -> ImportResult:
+    """Add the addresses of a CSV file (email[,language]) to the list of `series`.
+
+    All or nothing: one bad line and nothing is saved, every bad line is reported. An
+    address that appears twice is one subscriber. Addresses that unsubscribed or bounce
+    are left as they are: an import never overrides a reader's choice to leave.
+    """
+    rows, errors = _read_rows(text, filename=filename)
+    if errors:
+        raise ImportFailed(
+            "\n".join(errors),
+            hint="nothing was imported; correct these lines and run the import again",
+        )
+    result = ImportResult()
+    now = timezone.now()
+    seen: set[str] = set()
+    for _line, address, language in rows:
+        if address in seen:
+            result.merged += 1
+            continue
+        seen.add(address)
+        subscriber, created = Subscriber.objects.get_or_create(
+            email=address,
+            defaults={
+                "language": language or series.language,
+                "consented_at": now,
+                "status": SubscriberStatus.CONFIRMED if confirmed else SubscriberStatus.PENDING,
+                "confirmed_at": now if confirmed else None,
+            },
+        )
+        if not created and subscriber.status in (
+            SubscriberStatus.UNSUBSCRIBED,
+            SubscriberStatus.BOUNCED,
+        ):
+            result.skipped.append(address)
+            continue
+        if created:
+            result.created += 1
+        elif confirmed and subscriber.status == SubscriberStatus.PENDING:
+            subscriber.status = SubscriberStatus.CONFIRMED
+            subscriber.confirmed_at = now
+            subscriber.save(update_fields=["status", "confirmed_at"])
+        subscription, new = Subscription.objects.get_or_create(
+            subscriber=subscriber,
+            series=series,
+            defaults={
+                "consented_at": now,
+                "status": SubscriptionStatus.CONFIRMED if confirmed else SubscriptionStatus.PENDING,
+                "confirmed_at": now if confirmed else None,
+            },
+        )
+        if not new and subscription.status == SubscriptionStatus.UNSUBSCRIBED:
+            result.skipped.append(address)
+            continue
+        if new:
+            result.added += 1
+        elif confirmed and subscription.status == SubscriptionStatus.PENDING:
+            subscription.status = SubscriptionStatus.CONFIRMED
+            subscription.confirmed_at = now
+            subscription.save(update_fields=["status", "confirmed_at"])
+        if subscription.status == SubscriptionStatus.PENDING:
+            result.to_confirm.append(subscriber.pk)
+    return result
+
+
+def confirmations_send(*, subscriber_ids: list[int], series: Series) -> int:
+    """Mail confirmation links to imported addresses over one reused connection."""
+    connection = get_connection()
+    sent = 0
+    with connection:
+        for subscriber in Subscriber.objects.filter(pk__in=subscriber_ids).iterator():
+            message = _confirmation_message(subscriber=subscriber, series_ids=(series.pk,))
+            message.connection = connection
+            sent += message.send()
+    return sent
+
+
+def series_by_slug(slug: str) -> Series:
+    series = Series.objects.filter(slug=slug).first()
+    if series is None:
+        known = ", ".join(Series.objects.values_list("slug", flat=True)) or "none yet"
+        raise NotFound(f"no series “{slug}”", where="--series", hint=f"known series: {known}")
+    return series

@@ -1,0 +1,98 @@
+"""Signed links for confirming, unsubscribing and seeing or deleting one's data.
+
+A token carries the subscriber's id (never the address, which would end up in logs) and is
+signed with a salt that includes the address, so a token stops working when its subscriber
+is deleted, even if the database later reuses the id.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core import signing
+from django.urls import reverse
+from django.utils.translation import override
+
+from nashr.subscribers.models import Subscriber
+
+CONFIRM = "nashr.subscribers.confirm"
+UNSUBSCRIBE = "nashr.subscribers.unsubscribe"
+DATA = "nashr.subscribers.data"
+
+
+class InvalidToken(Exception):
+    """The link was altered, belongs to a deleted subscriber, or was never issued."""
+
+
+class ExpiredToken(InvalidToken):
+    """The link was genuine but is too old (confirmation links expire)."""
+
+
+@dataclass(frozen=True)
+class TokenData:
+    subscriber: Subscriber
+    series_ids: tuple[int, ...]
+
+
+def _value(subscriber_id: int, series_ids: tuple[int, ...]) -> str:
+    return f"{subscriber_id}.{'-'.join(str(pk) for pk in series_ids)}"
+
+
+def make_token(
+    *, purpose: str, subscriber_id: int, email: str, series_ids: tuple[int, ...] = ()
+) -> str:
+    value = _value(subscriber_id, series_ids)
+    if purpose == CONFIRM:
+        return signing.TimestampSigner(salt=f"{purpose}:{email}").sign(value)
+    return signing.Signer(salt=f"{purpose}:{email}").sign(value)
+
+
+def read_token(*, purpose: str, token: str) -> TokenData:
+    """The subscriber and lists a token names, or InvalidToken / ExpiredToken."""
+    head, _sep, rest = token.partition(".")
+    if not head.isdigit() or not rest:
+        raise InvalidToken(token)
+    subscriber = Subscriber.objects.filter(pk=int(head)).first()
+    if subscriber is None:
+        raise InvalidToken(token)
+    try:
+        if purpose == CONFIRM:
+            value = signing.TimestampSigner(salt=f"{purpose}:{subscriber.email}").unsign(
+                token, max_age=settings.NASHR_CONFIRM_MAX_AGE
+            )
+        else:
+            value = signing.Signer(salt=f"{purpose}:{subscriber.email}").unsign(token)
+    except signing.SignatureExpired as exc:
+        raise ExpiredToken(token) from exc
+    except signing.BadSignature as exc:
+        raise InvalidToken(token) from exc
+    series_part = value.partition(".")[2]
+    series_ids = tuple(int(pk) for pk in series_part.split("-") if pk.isdigit())
+    return TokenData(subscriber=subscriber, series_ids=series_ids)
+
+
+def absolute_url(*, view: str, token: str, language: str) -> str:
+    """The public address of a token's page in `language`, for mail where no request is."""
+    with override(language):
+        path = reverse(view, kwargs={"token": token})
+    return f"{settings.NASHR_SITE_URL}{path}"
+
+
+def confirm_url(*, subscriber: Subscriber, series_ids: tuple[int, ...], language: str) -> str:
+    token = make_token(
+        purpose=CONFIRM, subscriber_id=subscriber.pk, email=subscriber.email, series_ids=series_ids
+    )
+    return absolute_url(view="subscribers:confirm", token=token, language=language)
+
+
+def unsubscribe_url(*, subscriber_id: int, email: str, series_id: int, language: str) -> str:
+    token = make_token(
+        purpose=UNSUBSCRIBE, subscriber_id=subscriber_id, email=email, series_ids=(series_id,)
+    )
+    return absolute_url(view="subscribers:unsubscribe", token=token, language=language)
+
+
+def data_url(*, subscriber_id: int, email: str, language: str) -> str:
+    token = make_token(purpose=DATA, subscriber_id=subscriber_id, email=email)
+    return absolute_url(view="subscribers:data", token=token, language=language)
