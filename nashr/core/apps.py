@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class CoreConfig(AppConfig):
     name = "nashr.core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from nashr.core import checks  # noqa: F401 - registers the checks

@@ -50,11 +50,28 @@ def test_deploy_check_is_clean(tmp_path: Path) -> None:
         "DEBUG",
         tmp_path=tmp_path,
         SECRET_KEY=secrets.token_urlsafe(64),
+        NASHR_SITE_URL="https://nashr.example",
+        ALLOWED_HOSTS="nashr.example",
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
     assert "System check identified no issues (0 silenced)." in output
     assert "WARNING" not in output
+
+
+def test_deploy_check_warns_of_a_clear_text_site_url(tmp_path: Path) -> None:
+    """An http:// NASHR_SITE_URL (put in every unsubscribe link) fails the deploy check."""
+    result = _run(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        tmp_path=tmp_path,
+        SECRET_KEY=secrets.token_urlsafe(64),
+        NASHR_SITE_URL="http://nashr.example",
+    )
+    assert result.returncode != 0
+    assert "nashr.W001" in result.stdout + result.stderr
 
 
 def test_production_refuses_to_start_without_secret_key(tmp_path: Path) -> None:
