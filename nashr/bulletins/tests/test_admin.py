@@ -103,3 +103,44 @@ def test_publish_from_the_admin(admin_client: Client, english_series, statement_
     assert (draft.status, draft.number) == ("published", 47)
     delete = admin_client.get(f"/en/admin/bulletins/bulletin/{draft.pk}/delete/")
     assert delete.status_code == 403
+
+
+def test_item_date_typed_in_jalali_in_the_persian_admin(
+    admin_client: Client, english_series, statement_pair
+):
+    """In the Persian admin an item's date is Jalali: ۱۴۰۲/۰۸/۰۹ is 31 October 2023."""
+    statement_pair(title="پ", date=dt.date(2023, 10, 1))
+    draft = services.bulletin_draft(series=english_series, year=2023, month=10)
+    (item,) = draft.items.all()
+    fields = {
+        "id": str(item.pk),
+        "bulletin": str(draft.pk),
+        "order": "10",
+        "mode": "full",
+        "publication": str(item.publication_id),
+        "title": "",
+        "text": "",
+        "slogan": "",
+        "signatory": "",
+    }
+    url = f"/fa/admin/bulletins/bulletin/{draft.pk}/change/"
+    response = admin_client.post(url, _inline_post(draft, [{**fields, "date": "۱۴۰۲/۰۸/۰۹"}]))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    item.refresh_from_db()
+    assert item.date == dt.date(2023, 10, 31)
+    impossible = admin_client.post(url, _inline_post(draft, [{**fields, "date": "۱۴۰۲/۰۷/۳۱"}]))
+    assert impossible.status_code == 200
+    assert "۱۴۰۲/۰۷/۳۱" in impossible.content.decode()
+    item.refresh_from_db()
+    assert item.date == dt.date(2023, 10, 31)
+
+
+def test_issue_text_fields_carry_the_series_language(admin_client: Client, english_series):
+    """An English issue's editorial and item fields are ltr even in the Persian admin."""
+    draft = services.bulletin_draft(series=english_series, year=2023, month=10)
+    draft.items.create(order=10, title="Standalone", text="News.")
+    page = admin_client.get(f"/fa/admin/bulletins/bulletin/{draft.pk}/change/").content.decode()
+    for name in ("editorial_title", "editorial_body", "items-0-title", "items-0-text"):
+        tag = page[page.rindex("<", 0, page.index(f'id="id_{name}"')) :]
+        tag = tag[: tag.index(">")]
+        assert 'lang="en"' in tag and 'dir="ltr"' in tag, tag
