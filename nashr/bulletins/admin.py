@@ -132,8 +132,25 @@ class BulletinItemInline(admin.StackedInline):
         return formset
 
 
+class BulletinForm(forms.ModelForm):
+    def clean(self) -> dict[str, Any]:
+        """The period is checked as `nashr bulletin draft` checks it (a Jalali year for a
+        Persian series), before the database's constraints see it."""
+        data = super().clean() or self.cleaned_data
+        series = data.get("series") or (self.instance.series if self.instance.pk else None)
+        year, month = data.get("period_year"), data.get("period_month")
+        if series is not None and year is not None and month is not None:
+            try:
+                services.bulletin_period_validate(year=year, month=month, language=series.language)
+            except ApplicationError as exc:
+                field = "period_year" if exc.where == "year" else "period_month"
+                self.add_error(field, exc.message + (f" ({exc.hint})" if exc.hint else ""))
+        return data
+
+
 @admin.register(Bulletin)
 class BulletinAdmin(admin.ModelAdmin):
+    form = BulletinForm
     change_form_template = "admin/bulletins/bulletin/change_form.html"
     list_display = ["__str__", "series", "number", "period", "status", "edition", "published_at"]
     list_filter = ["series", "status"]

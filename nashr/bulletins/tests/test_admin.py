@@ -144,3 +144,31 @@ def test_issue_text_fields_carry_the_series_language(admin_client: Client, engli
         tag = page[page.rindex("<", 0, page.index(f'id="id_{name}"')) :]
         tag = tag[: tag.index(">")]
         assert 'lang="en"' in tag and 'dir="ltr"' in tag, tag
+
+
+def test_admin_refuses_a_period_outside_the_series_calendar(
+    admin_client: Client, english_series, persian_series
+):
+    """A Gregorian year for a Persian series, or month 13, is a field error, not a new issue."""
+    cases = [
+        (persian_series, "2026", "11", "Jalali"),
+        (english_series, "99999", "1", "Gregorian"),
+        (english_series, "2026", "13", "month 13 does not exist"),
+    ]
+    for series, year, month, message in cases:
+        data = {
+            "series": str(series.pk),
+            "period_year": year,
+            "period_month": month,
+            "editorial_title": "",
+            "editorial_body": "",
+            "correction_note": "",
+            "items-TOTAL_FORMS": "0",
+            "items-INITIAL_FORMS": "0",
+            "items-MIN_NUM_FORMS": "0",
+            "items-MAX_NUM_FORMS": "1000",
+        }
+        response = admin_client.post("/en/admin/bulletins/bulletin/add/", data)
+        assert response.status_code == 200, (year, month)
+        assert message in response.content.decode()
+    assert not Bulletin.objects.exists()
