@@ -197,6 +197,16 @@ class BulletinAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Publish the selected drafts"))
     def publish(self, request: HttpRequest, queryset: QuerySet[Bulletin]) -> None:
+        for bulletin in queryset.exclude(status=BulletinStatus.DRAFT).select_related("series"):
+            self.message_user(
+                request,
+                _(
+                    "%(bulletin)s is already published; to change it, edit it and publish a "
+                    "corrected edition."
+                )
+                % {"bulletin": bulletin},
+                messages.WARNING,
+            )
         for bulletin in queryset.filter(status=BulletinStatus.DRAFT).order_by("id"):
             try:
                 published = services.bulletin_publish(bulletin=bulletin)
@@ -211,16 +221,24 @@ class BulletinAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Publish a corrected edition of the selected issues"))
     def publish_correction(self, request: HttpRequest, queryset: QuerySet[Bulletin]) -> None:
+        for bulletin in queryset.exclude(status=BulletinStatus.PUBLISHED).select_related("series"):
+            self.message_user(
+                request,
+                _("Draft %(id)s is not published yet, so there is nothing to correct; publish it.")
+                % {"id": bulletin.pk},
+                messages.WARNING,
+            )
         count = 0
         for bulletin in queryset.filter(status=BulletinStatus.PUBLISHED):
             services.bulletin_correct(bulletin=bulletin, note=bulletin.correction_note)
             count += 1
-        self.message_user(
-            request,
-            ngettext("%(count)d issue corrected.", "%(count)d issues corrected.", count)
-            % {"count": count},
-            messages.SUCCESS,
-        )
+        if count:
+            self.message_user(
+                request,
+                ngettext("%(count)d issue corrected.", "%(count)d issues corrected.", count)
+                % {"count": count},
+                messages.SUCCESS,
+            )
 
     def get_urls(self) -> list[URLPattern]:
         return [

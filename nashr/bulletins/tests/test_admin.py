@@ -172,3 +172,27 @@ def test_admin_refuses_a_period_outside_the_series_calendar(
         assert response.status_code == 200, (year, month)
         assert message in response.content.decode()
     assert not Bulletin.objects.exists()
+
+
+def test_actions_say_why_they_did_nothing(admin_client: Client, english_series, statement_pair):
+    """Publishing a published issue, or correcting a draft, tells the editor what to do."""
+    statement_pair(title="پ", date=dt.date(2023, 10, 1))
+    draft = services.bulletin_draft(series=english_series, year=2023, month=10)
+    published = services.bulletin_publish(
+        bulletin=services.bulletin_draft(series=english_series, year=2023, month=11)
+    )
+    url = "/en/admin/bulletins/bulletin/"
+    response = admin_client.post(
+        url, {"action": "publish", "_selected_action": [str(published.pk)]}, follow=True
+    )
+    page = response.content.decode()
+    assert "is already published" in page and "corrected edition" in page
+    response = admin_client.post(
+        url, {"action": "publish_correction", "_selected_action": [str(draft.pk)]}, follow=True
+    )
+    page = response.content.decode()
+    assert f"Draft {draft.pk} is not published yet" in page
+    assert "0 issues corrected" not in page
+    published.refresh_from_db()
+    draft.refresh_from_db()
+    assert (published.number, published.edition, draft.status) == (47, 1, "draft")
