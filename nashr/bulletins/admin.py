@@ -6,20 +6,35 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.db import models
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
+from django.utils.text import capfirst
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from nashr.bulletins import rendering, services
 from nashr.bulletins.models import Bulletin, BulletinItem, BulletinStatus, Series
+from nashr.core.bidi import direction
 from nashr.core.exceptions import ApplicationError
+from nashr.core.forms import CalendarDateField, calendar_for_language
 
 PREVIEW_FORMATS = ("html", "email", "text", "eml", "pdf")
 SAMPLE_UNSUBSCRIBE = "https://example.invalid/unsubscribe/sample/"
 SAMPLE_MANAGE = "https://example.invalid/my-data/sample/"
+EDITORIAL_FIELDS = ("editorial_title", "editorial_body", "correction_note")
+ITEM_CONTENT_FIELDS = ("title", "text", "slogan")
+
+
+def _content_attrs(form: Any, names: tuple[str, ...], language: str) -> None:
+    """What editors type for the issue is in the series' language, whatever the admin's."""
+    for name in names:
+        if name in form.base_fields:
+            form.base_fields[name].widget.attrs.update(
+                {"lang": language, "dir": direction(language)}
+            )
 
 
 class SeriesForm(forms.ModelForm):
@@ -97,9 +112,45 @@ class BulletinItemInline(admin.StackedInline):
         "take the publication's own)"
     )
 
+    def formfield_for_dbfield(
+        self, db_field: models.Field, request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        # Dates are typed in the calendar of the admin's language, as for publications;
+        # Django's own date field would take a Jalali 1402-08-09 as a Gregorian year 1402.
+        if db_field.name == "date":
+            calendar = calendar_for_language(get_language())
+            if calendar == "jalali":
+                return CalendarDateField(
+                    calendar=calendar, label=capfirst(db_field.verbose_name), required=False
+                )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def get_formset(self, request: HttpRequest, obj: Bulletin | None = None, **kwargs: Any) -> Any:
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None:
+            _content_attrs(formset.form, ITEM_CONTENT_FIELDS, obj.series.language)
+        return formset
+
+
+class BulletinForm(forms.ModelForm):
+    def clean(self) -> dict[str, Any]:
+        """The period is checked as `nashr bulletin draft` checks it (a Jalali year for a
+        Persian series), before the database's constraints see it."""
+        data = super().clean() or self.cleaned_data
+        series = data.get("series") or (self.instance.series if self.instance.pk else None)
+        year, month = data.get("period_year"), data.get("period_month")
+        if series is not None and year is not None and month is not None:
+            try:
+                services.bulletin_period_validate(year=year, month=month, language=series.language)
+            except ApplicationError as exc:
+                field = "period_year" if exc.where == "year" else "period_month"
+                self.add_error(field, exc.message + (f" ({exc.hint})" if exc.hint else ""))
+        return data
+
 
 @admin.register(Bulletin)
 class BulletinAdmin(admin.ModelAdmin):
+    form = BulletinForm
     change_form_template = "admin/bulletins/bulletin/change_form.html"
     list_display = ["__str__", "series", "number", "period", "status", "edition", "published_at"]
     list_filter = ["series", "status"]
@@ -114,6 +165,14 @@ class BulletinAdmin(admin.ModelAdmin):
         ("status", "number", "edition", "published_at", "corrected_at"),
     ]
     readonly_fields = ["status", "number", "edition", "published_at", "corrected_at"]
+
+    def get_form(
+        self, request: HttpRequest, obj: Bulletin | None = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        if obj is not None:
+            _content_attrs(form, EDITORIAL_FIELDS, obj.series.language)
+        return form
 
     @admin.display(description=_("period"))
     def period(self, obj: Bulletin) -> str:
@@ -138,6 +197,16 @@ class BulletinAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Publish the selected drafts"))
     def publish(self, request: HttpRequest, queryset: QuerySet[Bulletin]) -> None:
+        for bulletin in queryset.exclude(status=BulletinStatus.DRAFT).select_related("series"):
+            self.message_user(
+                request,
+                _(
+                    "%(bulletin)s is already published; to change it, edit it and publish a "
+                    "corrected edition."
+                )
+                % {"bulletin": bulletin},
+                messages.WARNING,
+            )
         for bulletin in queryset.filter(status=BulletinStatus.DRAFT).order_by("id"):
             try:
                 published = services.bulletin_publish(bulletin=bulletin)
@@ -152,16 +221,24 @@ class BulletinAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Publish a corrected edition of the selected issues"))
     def publish_correction(self, request: HttpRequest, queryset: QuerySet[Bulletin]) -> None:
+        for bulletin in queryset.exclude(status=BulletinStatus.PUBLISHED).select_related("series"):
+            self.message_user(
+                request,
+                _("Draft %(id)s is not published yet, so there is nothing to correct; publish it.")
+                % {"id": bulletin.pk},
+                messages.WARNING,
+            )
         count = 0
         for bulletin in queryset.filter(status=BulletinStatus.PUBLISHED):
             services.bulletin_correct(bulletin=bulletin, note=bulletin.correction_note)
             count += 1
-        self.message_user(
-            request,
-            ngettext("%(count)d issue corrected.", "%(count)d issues corrected.", count)
-            % {"count": count},
-            messages.SUCCESS,
-        )
+        if count:
+            self.message_user(
+                request,
+                ngettext("%(count)d issue corrected.", "%(count)d issues corrected.", count)
+                % {"count": count},
+                messages.SUCCESS,
+            )
 
     def get_urls(self) -> list[URLPattern]:
         return [

@@ -173,6 +173,11 @@ def email_message(
     message["Content-Language"] = content.language
     message.set_content(content.text, subtype="plain", charset="utf-8")
     message.add_alternative(content.html, subtype="html", charset="utf-8")
+    # Python's folder drops the space it folds at between two encoded words (RFC 2047
+    # ignores whitespace there), so a Persian subject folded at 78 columns loses a
+    # space. Header lines up to RFC 5322's hard limit keep subjects whole; the parts
+    # were encoded above, with the usual 76-column lines.
+    message.policy = message.policy.clone(max_line_length=998)
     return message
 
 

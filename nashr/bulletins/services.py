@@ -90,7 +90,8 @@ def series_create_or_update(
     return series, created
 
 
-def _validate_period(*, year: int, month: int, language: str) -> None:
+def bulletin_period_validate(*, year: int, month: int, language: str) -> None:
+    """A month of the series' calendar, in a plausible year of it."""
     low, high = YEAR_RANGES.get(language, (1, 9999))
     if not low <= year <= high:
         calendar = "Jalali (Solar Hijri)" if language == "fa" else "Gregorian"
@@ -119,7 +120,7 @@ def bulletin_draft(
         raise ValidationError("give both the year and the month, or neither", where="month")
     if year is None or month is None:
         year, month = calendars.month_of(timezone.localdate(), series.language)
-    _validate_period(year=year, month=month, language=series.language)
+    bulletin_period_validate(year=year, month=month, language=series.language)
     bulletin = Bulletin.objects.create(
         series=series,
         period_year=year,

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, override
 
 from nashr.bulletins import selectors
 from nashr.bulletins.models import Bulletin
@@ -13,6 +14,19 @@ from nashr.bulletins.models import Bulletin
 
 def _language() -> str:
     return (get_language() or "fa").split("-")[0]
+
+
+def _alternates(request: HttpRequest) -> dict[str, str]:
+    """The language switch of a series' or an issue's page: the other languages' lists.
+
+    The page itself under another prefix redirects back to its own language.
+    """
+    alternates = {}
+    for code, _name in settings.LANGUAGES:
+        with override(code):
+            alternates[code] = reverse("bulletins:index")
+    alternates[_language()] = request.path
+    return alternates
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -28,7 +42,11 @@ def series_detail(request: HttpRequest, series: str) -> HttpResponse:
         # An issue is read in its own language: one address per page.
         return HttpResponsePermanentRedirect(series_obj.get_absolute_url())
     bulletins = selectors.bulletin_list(series=series_obj)
-    return render(request, "bulletins/series.html", {"series": series_obj, "bulletins": bulletins})
+    return render(
+        request,
+        "bulletins/series.html",
+        {"series": series_obj, "bulletins": bulletins, "alternates": _alternates(request)},
+    )
 
 
 def detail(request: HttpRequest, series: str, number: int) -> HttpResponse:
@@ -58,5 +76,6 @@ def render_issue(request: HttpRequest, *, bulletin: Bulletin) -> HttpResponse:
             "next": next_,
             "series_url": bulletin.series.get_absolute_url(),
             "feed_url": reverse("bulletins:feed", kwargs={"series": bulletin.series.slug}),
+            "alternates": _alternates(request),
         },
     )

@@ -9,8 +9,8 @@ What a file may say (Markdown front matter; HTML ``<meta name="FIELD" content="â
 Rules, decided here once:
 
 - **Reading**: UTF-8 first (strictly, a BOM allowed), then Windows-1256, the encoding of
-  older Persian files. A file with NUL bytes or many control characters is binary and
-  refused.
+  older Persian files; UTF-16 only with its byte-order mark (Notepad's "Unicode"). A
+  file with NUL bytes or many control characters is binary and refused.
 - **Title**: the ``title`` field; else a Markdown file's first ``# heading``, an HTML
   file's ``<title>`` or first ``<h1>``, a text file's first non-empty line.
 - **Language**: ``fa`` or ``en`` (``fa-IR`` is ``fa``); when a file does not say, the
@@ -38,6 +38,7 @@ Rules, decided here once:
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import html
 import re
@@ -192,13 +193,29 @@ def collect_files(paths: Iterable[Path | str]) -> tuple[list[Path], list[Problem
 
 
 def decode(data: bytes, *, path: str) -> tuple[str, str]:
-    """The text of a file and the encoding it was in: UTF-8, else Windows-1256."""
+    """The text of a file and the encoding it was in: UTF-8 (or UTF-16 with its
+    byte-order mark), else Windows-1256."""
     if not data.strip():
         raise _Fail(Problem(path, "the file is empty", hint="remove it or write the publication"))
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # Windows Notepad's "Unicode": UTF-16 with a byte-order mark, full of NUL bytes.
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise _Fail(
+                Problem(
+                    path,
+                    f"starts like UTF-16 text but is not (byte {exc.start})",
+                    hint="save the file as UTF-8",
+                )
+            ) from exc
+        encoding = "utf-16"
+    else:
+        encoding = ""
     if b"\x00" in data:
         raise _Fail(Problem(path, "binary file, not text", hint="import .md, .html or .txt text"))
     try:
-        text, encoding = data.decode("utf-8-sig"), "utf-8"
+        text, encoding = data.decode("utf-8-sig"), encoding or "utf-8"
     except UnicodeDecodeError:
         try:
             text, encoding = data.decode("cp1256"), "cp1256"

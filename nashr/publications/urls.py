@@ -7,6 +7,8 @@ app_name = "publications"
 urlpatterns = [
     path("", views.home, name="home"),
     path("p/<int:pk>/<str:slug>/", views.detail, name="detail"),
+    # The id alone is enough: links whose long Persian slug got cut off still arrive.
+    path("p/<int:pk>/", views.detail, {"slug": ""}, name="detail_by_id"),
     path("archive/", views.archive, name="archive"),
     path("archive/<int:year>/<int:month>/", views.archive_month, name="archive_month"),
     path("feeds/rss/", feeds.LatestRss(), name="feed_rss"),

@@ -103,3 +103,96 @@ def test_publish_from_the_admin(admin_client: Client, english_series, statement_
     assert (draft.status, draft.number) == ("published", 47)
     delete = admin_client.get(f"/en/admin/bulletins/bulletin/{draft.pk}/delete/")
     assert delete.status_code == 403
+
+
+def test_item_date_typed_in_jalali_in_the_persian_admin(
+    admin_client: Client, english_series, statement_pair
+):
+    """In the Persian admin an item's date is Jalali: ۱۴۰۲/۰۸/۰۹ is 31 October 2023."""
+    statement_pair(title="پ", date=dt.date(2023, 10, 1))
+    draft = services.bulletin_draft(series=english_series, year=2023, month=10)
+    (item,) = draft.items.all()
+    fields = {
+        "id": str(item.pk),
+        "bulletin": str(draft.pk),
+        "order": "10",
+        "mode": "full",
+        "publication": str(item.publication_id),
+        "title": "",
+        "text": "",
+        "slogan": "",
+        "signatory": "",
+    }
+    url = f"/fa/admin/bulletins/bulletin/{draft.pk}/change/"
+    response = admin_client.post(url, _inline_post(draft, [{**fields, "date": "۱۴۰۲/۰۸/۰۹"}]))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    item.refresh_from_db()
+    assert item.date == dt.date(2023, 10, 31)
+    impossible = admin_client.post(url, _inline_post(draft, [{**fields, "date": "۱۴۰۲/۰۷/۳۱"}]))
+    assert impossible.status_code == 200
+    assert "۱۴۰۲/۰۷/۳۱" in impossible.content.decode()
+    item.refresh_from_db()
+    assert item.date == dt.date(2023, 10, 31)
+
+
+def test_issue_text_fields_carry_the_series_language(admin_client: Client, english_series):
+    """An English issue's editorial and item fields are ltr even in the Persian admin."""
+    draft = services.bulletin_draft(series=english_series, year=2023, month=10)
+    draft.items.create(order=10, title="Standalone", text="News.")
+    page = admin_client.get(f"/fa/admin/bulletins/bulletin/{draft.pk}/change/").content.decode()
+    for name in ("editorial_title", "editorial_body", "items-0-title", "items-0-text"):
+        tag = page[page.rindex("<", 0, page.index(f'id="id_{name}"')) :]
+        tag = tag[: tag.index(">")]
+        assert 'lang="en"' in tag and 'dir="ltr"' in tag, tag
+
+
+def test_admin_refuses_a_period_outside_the_series_calendar(
+    admin_client: Client, english_series, persian_series
+):
+    """A Gregorian year for a Persian series, or month 13, is a field error, not a new issue."""
+    cases = [
+        (persian_series, "2026", "11", "Jalali"),
+        (english_series, "99999", "1", "Gregorian"),
+        (english_series, "2026", "13", "month 13 does not exist"),
+    ]
+    for series, year, month, message in cases:
+        data = {
+            "series": str(series.pk),
+            "period_year": year,
+            "period_month": month,
+            "editorial_title": "",
+            "editorial_body": "",
+            "correction_note": "",
+            "items-TOTAL_FORMS": "0",
+            "items-INITIAL_FORMS": "0",
+            "items-MIN_NUM_FORMS": "0",
+            "items-MAX_NUM_FORMS": "1000",
+        }
+        response = admin_client.post("/en/admin/bulletins/bulletin/add/", data)
+        assert response.status_code == 200, (year, month)
+        assert message in response.content.decode()
+    assert not Bulletin.objects.exists()
+
+
+def test_actions_say_why_they_did_nothing(admin_client: Client, english_series, statement_pair):
+    """Publishing a published issue, or correcting a draft, tells the editor what to do."""
+    statement_pair(title="پ", date=dt.date(2023, 10, 1))
+    draft = services.bulletin_draft(series=english_series, year=2023, month=10)
+    published = services.bulletin_publish(
+        bulletin=services.bulletin_draft(series=english_series, year=2023, month=11)
+    )
+    url = "/en/admin/bulletins/bulletin/"
+    response = admin_client.post(
+        url, {"action": "publish", "_selected_action": [str(published.pk)]}, follow=True
+    )
+    page = response.content.decode()
+    assert "is already published" in page and "corrected edition" in page
+    response = admin_client.post(
+        url, {"action": "publish_correction", "_selected_action": [str(draft.pk)]}, follow=True
+    )
+    page = response.content.decode()
+    assert f"Draft {draft.pk} is not published yet" in page
+    assert "0 issues corrected" not in page
+    published.refresh_from_db()
+    draft.refresh_from_db()
+    assert (published.number, published.edition, draft.status) == (47, 1, "draft")

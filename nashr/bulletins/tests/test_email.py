@@ -103,3 +103,18 @@ def test_eml_parses_into_two_parts_with_every_item_and_link(published_issue) -> 
         for link in _links(bulletin):
             assert link in part
         assert UNSUBSCRIBE in part and MANAGE in part
+
+
+def test_long_persian_subject_survives_the_wire(published_issue, persian_series) -> None:
+    """A subject long enough to be folded reads back with every space (none lost at a fold)."""
+    bulletin = published_issue(persian_series, titles=TITLES)
+    sent = bulletin_email_message(
+        bulletin=bulletin, unsubscribe_url=UNSUBSCRIBE, manage_url=MANAGE
+    ).as_bytes()
+    received = email.message_from_bytes(sent, policy=email.policy.default)
+    expected = bulletin_email_content(
+        bulletin=bulletin, unsubscribe_url=UNSUBSCRIBE, manage_url=MANAGE
+    ).subject
+    assert len(expected.encode()) > 40
+    assert received["Subject"] == expected
+    assert all(len(line) <= 998 for line in sent.split(b"\r\n"))

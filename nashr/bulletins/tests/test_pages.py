@@ -38,6 +38,19 @@ def test_other_language_prefix_redirects(client: Client, published_issue) -> Non
     assert (response.status_code, response["Location"]) == (301, "/en/bulletins/iran-bulletin/47/")
 
 
+def test_language_switch_leads_out_of_an_issue(client: Client, published_issue) -> None:
+    """On an issue's or a series' page the other language's link goes to its bulletins list.
+
+    The same address under the other prefix only redirects back, so the reader would
+    stay where they are.
+    """
+    bulletin = published_issue(titles=TITLES)
+    for url in (bulletin.get_absolute_url(), "/en/bulletins/iran-bulletin/"):
+        page = client.get(url).content.decode()
+        assert '<a href="/fa/bulletins/" hreflang="fa"' in page, url
+        assert "/fa/bulletins/iran-bulletin/" not in page
+
+
 def test_drafts_and_unknown_numbers_are_not_public(client: Client, english_series) -> None:
     """A draft has no page; an unknown number answers 404."""
     draft = services.bulletin_draft(series=english_series, year=2023, month=11)

@@ -133,6 +133,20 @@ def test_windows_1256_text_file(tmp_path, kinds) -> None:
     assert "cp1256" in out and "fa (detected)" in out
 
 
+def test_utf16_text_file_with_bom(tmp_path, kinds) -> None:
+    """A UTF-16 file with its byte-order mark (Notepad's “Unicode”) is read, not called binary."""
+    text = "بیانیه درباره آزادی بیان\r\n\r\nمتن بیانیه.\r\n"
+    for name, encoding in (("le.txt", "utf-16"), ("be.txt", "utf-16-be")):
+        data = text.encode(encoding)
+        if encoding == "utf-16-be":
+            data = b"\xfe\xff" + data
+        out, _err = run(write(tmp_path / name[:2], name, data), kind="statement", date="2024-04-02")
+        assert "utf-16" in out
+    titles = sorted(Publication.objects.values_list("title", flat=True))
+    assert titles == ["بیانیه درباره آزادی بیان"] * 2
+    assert all("متن بیانیه." in p.body_html for p in Publication.objects.all())
+
+
 def test_html_file_title_and_sanitizing(tmp_path, kinds) -> None:
     """HTML: title from <title>, fields from <meta>, body sanitized of script and handlers."""
     page = """<!doctype html><html lang="en"><head><title>Report on arrests</title>

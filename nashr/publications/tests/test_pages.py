@@ -112,6 +112,15 @@ def test_wrong_slug_redirects_within_the_interface_language(
     assert response["Location"] == publication_in("en", article)
 
 
+def test_address_without_slug_redirects(client: Client, site_content: SiteContent) -> None:
+    """/fa/p/<id>/ (a link whose long Persian slug was cut off) answers 301 to the page."""
+    article = site_content["article_fa"]
+    response = client.get(f"/fa/p/{article.pk}/")
+    assert response.status_code == 301
+    assert response["Location"] == publication_in("fa", article)
+    assert client.get("/fa/p/999999/").status_code == 404
+
+
 def test_outdated_translation_says_so(client: Client, site_content: SiteContent) -> None:
     """A translation of an older revision warns the reader and links the original."""
     html = client.get(site_content["report_en"].get_absolute_url()).content.decode()
