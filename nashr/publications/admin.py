@@ -171,6 +171,11 @@ class PublicationForm(forms.ModelForm):
             "source_url",
             "legacy_path",
         ]
+        # A slug may be Persian or Latin; a path is always written left to right.
+        widgets = {
+            "slug": forms.TextInput(attrs={"dir": "auto"}),
+            "legacy_path": forms.TextInput(attrs={"dir": "ltr"}),
+        }
 
     def clean_legacy_path(self) -> str | None:
         value = (self.cleaned_data.get("legacy_path") or "").strip()
