@@ -8,6 +8,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils.translation import override
 
 from nashr.publications.models import Publication
 from nashr.search.models import SearchEntry
@@ -47,7 +48,7 @@ def test_language_option_and_persian_words(make_publication: MakePublication) ->
 
 def test_unparsable_query_is_a_command_error(db: None) -> None:
     """A query with nothing to look for is an error that says what to type."""
-    with pytest.raises(CommandError, match="Add at least one word"):
+    with override("en"), pytest.raises(CommandError, match="Add at least one word"):
         run("--", "-draft")
 
 
