@@ -13,8 +13,8 @@ if [ "${1:-}" != "--demo" ]; then
   command -v java >/dev/null 2>&1 || want+=(default-jre-headless)
   [ -x /usr/lib/postgresql/15/bin/initdb ] || want+=(postgresql-15)
 fi
-ldconfig -p 2>/dev/null | grep -q libpango-1.0 || want+=(libpango-1.0-0 libpangoft2-1.0-0)
-ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || want+=(libharfbuzz-subset0)
+ldconfig -p 2>/dev/null | grep libpango-1.0 >/dev/null || want+=(libpango-1.0-0 libpangoft2-1.0-0)
+ldconfig -p 2>/dev/null | grep libharfbuzz-subset >/dev/null || want+=(libharfbuzz-subset0)
 
 [ ${#want[@]} -eq 0 ] && exit 0
 
