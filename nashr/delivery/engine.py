@@ -46,7 +46,13 @@ from nashr.core.exceptions import StateError
 from nashr.delivery.message import IssueMessage, Recipient
 from nashr.delivery.models import Delivery, DeliveryState
 from nashr.delivery.services import delivery_enqueue
-from nashr.delivery.transport import Outcome, Result, make_transport
+from nashr.delivery.transport import (
+    SMTP_BACKEND,
+    Outcome,
+    Result,
+    SmtpTransport,
+    make_transport,
+)
 from nashr.subscribers.models import Subscriber
 from nashr.subscribers.services import subscriber_record_hard_bounce
 
@@ -249,10 +255,14 @@ class Sender:
             self.message = IssueMessage(bulletin=self.bulletin)
             if self.on_start is not None:
                 self.on_start(delivery_summary(bulletin=self.bulletin))
-            threads = [
-                threading.Thread(target=self._worker, name=f"nashr-send-{index}", daemon=True)
-                for index in range(self.workers)
-            ]
+            if settings.EMAIL_BACKEND == SMTP_BACKEND:
+                # One thread drives every SMTP connection (see _lanes).
+                threads = [threading.Thread(target=self._lanes, name="nashr-send", daemon=True)]
+            else:
+                threads = [
+                    threading.Thread(target=self._worker, name=f"nashr-send-{index}", daemon=True)
+                    for index in range(self.workers)
+                ]
             for thread in threads:
                 thread.start()
             try:
@@ -332,6 +342,64 @@ class Sender:
                     self._commit(_Raw(self.postgres), pending, None)
         finally:
             transport.close()
+            connection.close()
+
+    def _lanes(self) -> None:
+        """SMTP: one thread drives all the connections (lanes), a step on each in turn.
+
+        It writes to every connection before it waits for the first one's replies, so
+        while a server reads or answers, the thread builds, records or sends another
+        message; and with one thread, no time goes to handing the GIL back and forth.
+        Each lane keeps the worker's rule: its last message's outcome and its next
+        message's 'sending' are committed together before that message's envelope is sent.
+        """
+        lanes = [_Lane(SmtpTransport()) for _index in range(self.workers)]
+        try:
+            raw = _Raw(self.postgres)
+            message = self.message
+            assert message is not None
+            while True:
+                busy = False
+                for lane in lanes:
+                    if lane.recipient is not None and lane.outcome is None:
+                        lane.outcome = lane.transport.end()
+                    pending = lane.take()
+                    while True:
+                        recipient = None if self.stop_event.is_set() else self._next(raw)
+                        claimed = self._commit(raw, pending, recipient)
+                        pending = None
+                        if recipient is None or claimed:  # else unsubscribed since leased
+                            break
+                    if recipient is None:
+                        continue
+                    busy = True
+                    self._throttle()
+                    lane.recipient = recipient
+                    lane.outcome = lane.transport.begin(recipient, message)
+                for lane in lanes:
+                    if lane.recipient is not None and lane.outcome is None:
+                        lane.outcome = lane.transport.middle()
+                if busy:
+                    continue
+                if self.stop_event.is_set():
+                    break
+                wait = self._idle()
+                if wait is None:
+                    break
+                self.stop_event.wait(wait)
+        except BaseException as exc:  # a bug or a database failure: stop
+            logger.exception("sending thread failed")
+            self.errors.append(exc)
+            self.stop_event.set()
+            # Outcomes known but not yet recorded; a message still in flight stays 'sending'.
+            done = [lane.take() for lane in lanes if lane.outcome is not None]
+            with contextlib.suppress(Exception):
+                raw = _Raw(self.postgres)
+                for pending in done:
+                    self._commit(raw, pending, None)
+        finally:
+            for lane in lanes:
+                lane.transport.close()
             connection.close()
 
     def _next(self, raw: _Raw) -> Recipient | None:
@@ -511,6 +579,23 @@ class Sender:
                 return take_back()
             finally:
                 cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [ADVISORY_CLASS, owner])
+
+
+class _Lane:
+    """One SMTP connection driven by _lanes, and the message it carries."""
+
+    def __init__(self, transport: SmtpTransport) -> None:
+        self.transport = transport
+        self.recipient: Recipient | None = None
+        self.outcome: Outcome | None = None  # None while the transaction goes on
+
+    def take(self) -> tuple[Recipient, Outcome] | None:
+        """The finished message and its outcome, to be recorded; the lane is free again."""
+        if self.recipient is None or self.outcome is None:
+            return None
+        pending = (self.recipient, self.outcome)
+        self.recipient = self.outcome = None
+        return pending
 
 
 def delivery_send(
