@@ -30,6 +30,7 @@ import fcntl
 import logging
 import os
 import random
+import select
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -359,10 +360,9 @@ class Sender:
             message = self.message
             assert message is not None
             while True:
-                busy = False
                 for lane in lanes:
-                    if lane.recipient is not None and lane.outcome is None:
-                        lane.outcome = lane.transport.end()
+                    if lane.in_flight():
+                        continue
                     pending = lane.take()
                     while True:
                         recipient = None if self.stop_event.is_set() else self._next(raw)
@@ -370,17 +370,16 @@ class Sender:
                         pending = None
                         if recipient is None or claimed:  # else unsubscribed since leased
                             break
-                    if recipient is None:
-                        continue
-                    busy = True
-                    self._throttle()
-                    lane.recipient = recipient
-                    lane.outcome = lane.transport.begin(recipient, message)
-                for lane in lanes:
-                    if lane.recipient is not None and lane.outcome is None:
-                        lane.outcome = lane.transport.middle()
-                if busy:
+                    if recipient is not None:
+                        self._throttle()
+                        lane.begin(recipient, message)
+                waiting = [lane for lane in lanes if lane.in_flight()]
+                if waiting:
+                    # The step of whichever connection has its replies first.
+                    _ready_lane(waiting).step()
                     continue
+                if any(lane.recipient is not None for lane in lanes):
+                    continue  # an outcome to record (the connection failed at once)
                 if self.stop_event.is_set():
                     break
                 wait = self._idle()
@@ -588,6 +587,27 @@ class _Lane:
         self.transport = transport
         self.recipient: Recipient | None = None
         self.outcome: Outcome | None = None  # None while the transaction goes on
+        self.stage = 0  # 1: the envelope is sent; 2: the message is sent
+
+    def in_flight(self) -> bool:
+        return self.recipient is not None and self.outcome is None
+
+    def begin(self, recipient: Recipient, message: IssueMessage) -> None:
+        self.recipient = recipient
+        self.outcome = self.transport.begin(recipient, message)
+        self.stage = 1
+
+    def step(self) -> None:
+        """Read the replies this connection waits for, and go on with the transaction."""
+        if self.stage == 1:
+            self.outcome = self.transport.middle()
+            self.stage = 2
+        else:
+            self.outcome = self.transport.end()
+
+    def fileno(self) -> int:
+        connection = self.transport.connection
+        return connection.sock.fileno() if connection and connection.sock else -1
 
     def take(self) -> tuple[Recipient, Outcome] | None:
         """The finished message and its outcome, to be recorded; the lane is free again."""
@@ -596,6 +616,24 @@ class _Lane:
         pending = (self.recipient, self.outcome)
         self.recipient = self.outcome = None
         return pending
+
+
+def _ready_lane(waiting: list[_Lane]) -> _Lane:
+    """The first of the connections to have something to read, or else the first one.
+
+    Only the order changes: a step always reads with the connection's own timeout. (A
+    reply already read into smtplib's buffer is not seen by select(); a step reads whole
+    replies, and servers send nothing unasked, so after a step that buffer is empty.)
+    """
+    if len(waiting) == 1:
+        return waiting[0]
+    try:
+        readable, _w, _x = select.select(
+            [lane for lane in waiting if lane.fileno() >= 0], [], [], 0.05
+        )
+    except (OSError, ValueError):
+        return waiting[0]
+    return readable[0] if readable else waiting[0]
 
 
 def delivery_send(
