@@ -365,18 +365,30 @@ class Sender:
                         continue
                     pending = lane.take()
                     while True:
-                        recipient = None if self.stop_event.is_set() else self._next(raw)
+                        if self.stop_event.is_set():
+                            recipient, wire = None, None
+                        elif lane.next is not None:
+                            (recipient, wire), lane.next = lane.next, None
+                        else:
+                            recipient, wire = self._next(raw), None
                         claimed = self._commit(raw, pending, recipient)
                         pending = None
                         if recipient is None or claimed:  # else unsubscribed since leased
                             break
                     if recipient is not None:
                         self._throttle()
-                        lane.begin(recipient, message)
+                        lane.begin(recipient, message, wire)
                 waiting = [lane for lane in lanes if lane.in_flight()]
                 if waiting:
                     # The step of whichever connection has its replies first.
-                    _ready_lane(waiting).step()
+                    lane = _ready_lane(waiting)
+                    lane.step()
+                    if lane.stage == 2 and lane.outcome is None and not self.stop_event.is_set():
+                        # While the server takes the message in, build this connection's
+                        # next one (a leased row, still 'queued': nothing to record yet).
+                        following = self._next(raw)
+                        if following is not None:
+                            lane.next = (following, message.as_wire(following))
                     continue
                 if any(lane.recipient is not None for lane in lanes):
                     continue  # an outcome to record (the connection failed at once)
@@ -588,13 +600,15 @@ class _Lane:
         self.recipient: Recipient | None = None
         self.outcome: Outcome | None = None  # None while the transaction goes on
         self.stage = 0  # 1: the envelope is sent; 2: the message is sent
+        # The next message, built while the server takes in this one.
+        self.next: tuple[Recipient, bytes] | None = None
 
     def in_flight(self) -> bool:
         return self.recipient is not None and self.outcome is None
 
-    def begin(self, recipient: Recipient, message: IssueMessage) -> None:
+    def begin(self, recipient: Recipient, message: IssueMessage, wire: bytes | None) -> None:
         self.recipient = recipient
-        self.outcome = self.transport.begin(recipient, message)
+        self.outcome = self.transport.begin(recipient, message, wire)
         self.stage = 1
 
     def step(self) -> None:

@@ -90,9 +90,11 @@ class SmtpTransport(Transport):
     # The transaction in three steps (see smtp.py): a step returns an Outcome when the
     # transaction ended there, None when it goes on with the next step.
 
-    def begin(self, recipient: Recipient, message: IssueMessage) -> Outcome | None:
-        """Build the message and send the envelope (MAIL, RCPT, DATA)."""
-        self.wire = message.as_wire(recipient)
+    def begin(
+        self, recipient: Recipient, message: IssueMessage, wire: bytes | None = None
+    ) -> Outcome | None:
+        """Build the message (unless given built) and send the envelope (MAIL, RCPT, DATA)."""
+        self.wire = message.as_wire(recipient) if wire is None else wire
         if self.connection is None:
             try:
                 self.connection = self._open()
