@@ -355,13 +355,14 @@ class Sender:
             connection.close()
 
     def _lanes(self) -> None:
-        """SMTP: one thread drives all the connections (lanes), a step on each in turn.
+        """SMTP: one thread drives all the connections (lanes).
 
-        It writes to every connection before it waits for the first one's replies, so
-        while a server reads or answers, the thread builds, records or sends another
-        message; and with one thread, no time goes to handing the GIL back and forth.
-        Each lane keeps the worker's rule: its last message's outcome and its next
-        message's 'sending' are committed together before that message's envelope is sent.
+        A transaction goes in three steps (envelope; message; the server's answer), and
+        the thread takes the next step of whichever connection has its replies first, so
+        while a server reads or answers, the thread records, builds or sends another
+        message; with one thread, no time goes to handing the GIL back and forth. Each
+        lane keeps the worker's rule: its last message's outcome and its next message's
+        'sending' are committed together before that message's envelope is sent.
         """
         lanes = [_Lane(SmtpTransport()) for _index in range(self.workers)]
         try:
