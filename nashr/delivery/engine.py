@@ -16,9 +16,12 @@ SQLite has one writer: every write transaction is BEGIN IMMEDIATE, taken under o
 per process, and a lock file next to the database lets one sending process at a time work
 on it, so any lease or 'sending' row not held by this process belongs to a dead one.
 
-Speed. The per-message commit is one UPDATE of the two rows through the database
-driver's own connection (no ORM): one round trip on PostgreSQL, where it runs alone in
-autocommit mode, and BEGIN IMMEDIATE / UPDATE / COMMIT on SQLite (WAL, synchronous=NORMAL).
+Speed. With SMTP, one thread drives all the connections (see Sender._lanes): no GIL is
+handed back and forth between workers, and it works on whichever connection has its
+replies first. The per-message commit goes through the database driver's own connection
+(no ORM): on PostgreSQL one UPDATE of the two rows, alone in autocommit mode (one round
+trip); on SQLite (WAL, synchronous=NORMAL) BEGIN IMMEDIATE, an UPDATE by primary key of
+each row, COMMIT. Other mail backends (providers' HTTP APIs) get one thread per worker.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ import fcntl
 import logging
 import os
 import random
+import select
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -46,7 +50,13 @@ from nashr.core.exceptions import StateError
 from nashr.delivery.message import IssueMessage, Recipient
 from nashr.delivery.models import Delivery, DeliveryState
 from nashr.delivery.services import delivery_enqueue
-from nashr.delivery.transport import Outcome, Result, make_transport
+from nashr.delivery.transport import (
+    SMTP_BACKEND,
+    Outcome,
+    Result,
+    SmtpTransport,
+    make_transport,
+)
 from nashr.subscribers.models import Subscriber
 from nashr.subscribers.services import subscriber_record_hard_bounce
 
@@ -68,6 +78,10 @@ SQL_LEASE = f"UPDATE {D} SET claimed_by = %s WHERE id IN ({{ids}})"  # noqa: S60
 SQL_MARK_SENDING = (
     f"UPDATE {D} SET state = 'sending', attempts = attempts + 1"  # noqa: S608
     f" WHERE id = %s AND state = 'queued' AND claimed_by = %s"
+)
+SQL_MARK_SENT = (
+    f"UPDATE {D} SET state = 'sent', sent_at = CURRENT_TIMESTAMP, last_error = '',"  # noqa: S608
+    f" claimed_by = NULL WHERE id = %s AND claimed_by = %s"
 )
 SQL_MARK_FAILED = (
     f"UPDATE {D} SET state = 'failed', last_error = %s, claimed_by = NULL"  # noqa: S608
@@ -169,6 +183,8 @@ class _Raw:
         self.sql: dict[str, str] = {}
         self.cursor: Any = self.connection.cursor()
         self.step = self.q(SQL_STEP)
+        self.sent = self.q(SQL_MARK_SENT)
+        self.sending = self.q(SQL_MARK_SENDING)
 
     def q(self, sql: str) -> str:
         """The driver's placeholder style (SQLite's is ?)."""
@@ -249,10 +265,14 @@ class Sender:
             self.message = IssueMessage(bulletin=self.bulletin)
             if self.on_start is not None:
                 self.on_start(delivery_summary(bulletin=self.bulletin))
-            threads = [
-                threading.Thread(target=self._worker, name=f"nashr-send-{index}", daemon=True)
-                for index in range(self.workers)
-            ]
+            if settings.EMAIL_BACKEND == SMTP_BACKEND:
+                # One thread drives every SMTP connection (see _lanes).
+                threads = [threading.Thread(target=self._lanes, name="nashr-send", daemon=True)]
+            else:
+                threads = [
+                    threading.Thread(target=self._worker, name=f"nashr-send-{index}", daemon=True)
+                    for index in range(self.workers)
+                ]
             for thread in threads:
                 thread.start()
             try:
@@ -334,6 +354,75 @@ class Sender:
             transport.close()
             connection.close()
 
+    def _lanes(self) -> None:
+        """SMTP: one thread drives all the connections (lanes).
+
+        A transaction goes in three steps (envelope; message; the server's answer), and
+        the thread takes the next step of whichever connection has its replies first, so
+        while a server reads or answers, the thread records, builds or sends another
+        message; with one thread, no time goes to handing the GIL back and forth. Each
+        lane keeps the worker's rule: its last message's outcome and its next message's
+        'sending' are committed together before that message's envelope is sent.
+        """
+        lanes = [_Lane(SmtpTransport()) for _index in range(self.workers)]
+        try:
+            raw = _Raw(self.postgres)
+            message = self.message
+            assert message is not None
+            while True:
+                for lane in lanes:
+                    if lane.in_flight():
+                        continue
+                    pending = lane.take()
+                    while True:
+                        if self.stop_event.is_set():
+                            recipient, wire = None, None
+                        elif lane.next is not None:
+                            (recipient, wire), lane.next = lane.next, None
+                        else:
+                            recipient, wire = self._next(raw), None
+                        claimed = self._commit(raw, pending, recipient)
+                        pending = None
+                        if recipient is None or claimed:  # else unsubscribed since leased
+                            break
+                    if recipient is not None:
+                        self._throttle()
+                        lane.begin(recipient, message, wire)
+                waiting = [lane for lane in lanes if lane.in_flight()]
+                if waiting:
+                    # The step of whichever connection has its replies first.
+                    lane = _ready_lane(waiting)
+                    lane.step()
+                    if lane.stage == 2 and lane.outcome is None and not self.stop_event.is_set():
+                        # While the server takes the message in, build this connection's
+                        # next one (a leased row, still 'queued': nothing to record yet).
+                        following = self._next(raw)
+                        if following is not None:
+                            lane.next = (following, message.as_wire(following))
+                    continue
+                if any(lane.recipient is not None for lane in lanes):
+                    continue  # an outcome to record (the connection failed at once)
+                if self.stop_event.is_set():
+                    break
+                wait = self._idle()
+                if wait is None:
+                    break
+                self.stop_event.wait(wait)
+        except BaseException as exc:  # a bug or a database failure: stop
+            logger.exception("sending thread failed")
+            self.errors.append(exc)
+            self.stop_event.set()
+            # Outcomes known but not yet recorded; a message still in flight stays 'sending'.
+            done = [lane.take() for lane in lanes if lane.outcome is not None]
+            with contextlib.suppress(Exception):
+                raw = _Raw(self.postgres)
+                for pending in done:
+                    self._commit(raw, pending, None)
+        finally:
+            for lane in lanes:
+                lane.transport.close()
+            connection.close()
+
     def _next(self, raw: _Raw) -> Recipient | None:
         """The next leased recipient, leasing a new batch when none is left."""
         with self.lease_lock:
@@ -373,28 +462,34 @@ class Sender:
         if pending is None or pending[1].result is Result.SENT:
             done = pending[0].delivery_id if pending is not None else None
             next_id = claim.delivery_id if claim is not None else None
-            params = [done, done, done, done, done, self.key, done, next_id]
             with self.db_lock:
                 if raw.sqlite:
                     # BEGIN IMMEDIATE takes the write lock first: an implicit transaction
                     # could meet another process' commit between its read and its write.
-                    raw.cursor.execute("BEGIN IMMEDIATE")
+                    # Two plain UPDATEs by primary key cost SQLite less than one with CASEs.
+                    db = raw.connection
+                    db.execute("BEGIN IMMEDIATE")
                     try:
-                        raw.cursor.execute(raw.step, params)
-                        changed = raw.cursor.fetchall()
+                        if done is not None:
+                            db.execute(raw.sent, (done, self.key))
+                        claimed = next_id is not None and (
+                            db.execute(raw.sending, (next_id, self.key)).rowcount == 1
+                        )
                     except BaseException:
-                        raw.cursor.execute("ROLLBACK")
+                        db.execute("ROLLBACK")
                         raise
-                    raw.cursor.execute("COMMIT")
+                    db.execute("COMMIT")
                 else:  # one statement in autocommit mode: one round trip, one transaction
+                    params = [done, done, done, done, done, self.key, done, next_id]
                     raw.cursor.execute(raw.step, params)
                     changed = raw.cursor.fetchall()
+                    claimed = next_id is not None and any(row[0] == next_id for row in changed)
             if pending is not None:
                 with self.counter_lock:
                     self.sent_now += 1
                 if self.on_progress is not None:
                     self.on_progress(pending[1])
-            return next_id is not None and any(row[0] == next_id for row in changed)
+            return claimed
         with self.db_lock, raw.transaction() as cursor:
             if pending is not None:
                 permanent_for = self._record(raw, cursor, *pending)
@@ -511,6 +606,64 @@ class Sender:
                 return take_back()
             finally:
                 cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [ADVISORY_CLASS, owner])
+
+
+class _Lane:
+    """One SMTP connection driven by _lanes, and the message it carries."""
+
+    def __init__(self, transport: SmtpTransport) -> None:
+        self.transport = transport
+        self.recipient: Recipient | None = None
+        self.outcome: Outcome | None = None  # None while the transaction goes on
+        self.stage = 0  # 1: the envelope is sent; 2: the message is sent
+        # The next message, built while the server takes in this one.
+        self.next: tuple[Recipient, bytes] | None = None
+
+    def in_flight(self) -> bool:
+        return self.recipient is not None and self.outcome is None
+
+    def begin(self, recipient: Recipient, message: IssueMessage, wire: bytes | None) -> None:
+        self.recipient = recipient
+        self.outcome = self.transport.begin(recipient, message, wire)
+        self.stage = 1
+
+    def step(self) -> None:
+        """Read the replies this connection waits for, and go on with the transaction."""
+        if self.stage == 1:
+            self.outcome = self.transport.middle()
+            self.stage = 2
+        else:
+            self.outcome = self.transport.end()
+
+    def fileno(self) -> int:
+        connection = self.transport.connection
+        return connection.sock.fileno() if connection and connection.sock else -1
+
+    def take(self) -> tuple[Recipient, Outcome] | None:
+        """The finished message and its outcome, to be recorded; the lane is free again."""
+        if self.recipient is None or self.outcome is None:
+            return None
+        pending = (self.recipient, self.outcome)
+        self.recipient = self.outcome = None
+        return pending
+
+
+def _ready_lane(waiting: list[_Lane]) -> _Lane:
+    """The first of the connections to have something to read, or else the first one.
+
+    Only the order changes: a step always reads with the connection's own timeout. (A
+    reply already read into smtplib's buffer is not seen by select(); a step reads whole
+    replies, and servers send nothing unasked, so after a step that buffer is empty.)
+    """
+    if len(waiting) == 1:
+        return waiting[0]
+    try:
+        readable, _w, _x = select.select(
+            [lane for lane in waiting if lane.fileno() >= 0], [], [], 0.05
+        )
+    except (OSError, ValueError):
+        return waiting[0]
+    return readable[0] if readable else waiting[0]
 
 
 def delivery_send(

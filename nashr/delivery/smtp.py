@@ -38,18 +38,40 @@ def send_prepared(connection: smtplib.SMTP, sender: str, recipient: str, wire: b
     Raises Refused with the first error reply; the connection is reset and stays usable.
     Connection failures raise smtplib.SMTPServerDisconnected or OSError.
     """
+    replies = send_envelope(connection, sender, recipient)
+    send_content(connection, replies, wire)
+    finish_content(connection)
+
+
+# The same transaction in three steps, so that one thread can drive several connections:
+# it writes a step on each connection before it waits for the replies of the first one.
+
+
+def send_envelope(
+    connection: smtplib.SMTP, sender: str, recipient: str
+) -> list[tuple[int, bytes]] | None:
+    """MAIL, RCPT and DATA. With PIPELINING they are only written (their replies are read
+    by send_content: None); without it they are sent one by one and the replies returned."""
     connection.ehlo_or_helo_if_needed()
     commands = f"MAIL FROM:<{sender}>\r\nRCPT TO:<{recipient}>\r\nDATA\r\n".encode("ascii")
     if connection.does_esmtp and connection.has_extn("pipelining"):
         connection.send(commands)
+        return None
+    replies: list[tuple[int, bytes]] = []
+    for line in commands.split(b"\r\n")[:3]:
+        connection.send(line + b"\r\n")
+        replies.append(connection.getreply())
+        if replies[-1][0] >= 400:
+            break
+    return replies
+
+
+def send_content(
+    connection: smtplib.SMTP, replies: list[tuple[int, bytes]] | None, wire: bytes
+) -> None:
+    """Check the envelope's replies (reading them if pipelined), then write the message."""
+    if replies is None:
         replies = [connection.getreply() for _stage in range(3)]
-    else:
-        replies = []
-        for line in commands.split(b"\r\n")[:3]:
-            connection.send(line + b"\r\n")
-            replies.append(connection.getreply())
-            if replies[-1][0] >= 400:
-                break
     for stage, (code, text) in zip(("MAIL", "RCPT", "DATA"), replies, strict=False):
         expected = 354 if stage == "DATA" else 250
         if code != expected and not (stage == "RCPT" and code == 251):
@@ -60,6 +82,10 @@ def send_prepared(connection: smtplib.SMTP, sender: str, recipient: str, wire: b
             _reset(connection, code)
             raise Refused(code, text, stage)
     connection.send(wire + b".\r\n")
+
+
+def finish_content(connection: smtplib.SMTP) -> None:
+    """The server's answer to the message: 250, or Refused; Ambiguous if the line broke."""
     try:
         code, text = connection.getreply()
     except (smtplib.SMTPServerDisconnected, OSError) as exc:

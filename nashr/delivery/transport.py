@@ -16,7 +16,13 @@ from django.conf import settings
 from django.core.mail import get_connection
 
 from nashr.delivery.message import IssueMessage, Recipient, ascii_address
-from nashr.delivery.smtp import Ambiguous, Refused, send_prepared
+from nashr.delivery.smtp import (
+    Ambiguous,
+    Refused,
+    finish_content,
+    send_content,
+    send_envelope,
+)
 
 SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
 
@@ -57,6 +63,8 @@ class Transport:
 class SmtpTransport(Transport):
     def __init__(self) -> None:
         self.connection: smtplib.SMTP | None = None
+        self.replies: list[tuple[int, bytes]] | None = None
+        self.wire = b""
 
     def _open(self) -> smtplib.SMTP:
         timeout = settings.EMAIL_TIMEOUT
@@ -77,7 +85,16 @@ class SmtpTransport(Transport):
         return connection
 
     def send(self, recipient: Recipient, message: IssueMessage) -> Outcome:
-        wire = message.as_wire(recipient)
+        return self.begin(recipient, message) or self.middle() or self.end()
+
+    # The transaction in three steps (see smtp.py): a step returns an Outcome when the
+    # transaction ended there, None when it goes on with the next step.
+
+    def begin(
+        self, recipient: Recipient, message: IssueMessage, wire: bytes | None = None
+    ) -> Outcome | None:
+        """Build the message (unless given built) and send the envelope (MAIL, RCPT, DATA)."""
+        self.wire = message.as_wire(recipient) if wire is None else wire
         if self.connection is None:
             try:
                 self.connection = self._open()
@@ -87,13 +104,34 @@ class SmtpTransport(Transport):
             except (OSError, smtplib.SMTPException) as exc:
                 self.close()
                 return Outcome(Result.TEMPORARY, f"cannot connect to the mail server: {exc}")
-        address = ascii_address(recipient.email)
         try:
-            send_prepared(self.connection, message.envelope_from, address, wire)
+            self.replies = send_envelope(
+                self.connection, message.envelope_from, ascii_address(recipient.email)
+            )
+        except (OSError, smtplib.SMTPException) as exc:
+            self.close()
+            return Outcome(Result.TEMPORARY, f"the connection broke: {exc}")
+        return None
+
+    def middle(self) -> Outcome | None:
+        """The envelope's replies, then the message itself."""
+        assert self.connection is not None
+        try:
+            send_content(self.connection, self.replies, self.wire)
         except Refused as exc:
-            if self.connection.sock is None:  # 421: the server closed the connection
-                self.connection = None
-            return _classify(exc.code, exc.text)
+            return self._refused(exc)
+        except (OSError, smtplib.SMTPException) as exc:
+            self.close()
+            return Outcome(Result.TEMPORARY, f"the connection broke: {exc}")
+        return None
+
+    def end(self) -> Outcome:
+        """The server's answer to the message."""
+        assert self.connection is not None
+        try:
+            finish_content(self.connection)
+        except Refused as exc:
+            return self._refused(exc)
         except Ambiguous as exc:
             self.close()
             return Outcome(Result.TEMPORARY, f"the connection broke: {exc}", maybe_delivered=True)
@@ -101,6 +139,11 @@ class SmtpTransport(Transport):
             self.close()
             return Outcome(Result.TEMPORARY, f"the connection broke: {exc}")
         return SENT
+
+    def _refused(self, exc: Refused) -> Outcome:
+        if self.connection is not None and self.connection.sock is None:
+            self.connection = None  # 421: the server closed the connection
+        return _classify(exc.code, exc.text)
 
     def close(self) -> None:
         if self.connection is not None:
