@@ -71,6 +71,9 @@ def _published(series_slug: str, number: int) -> Bulletin:
 
 class Command(BaseCommand):
     help = "Bulletin series and issues: create, draft, publish, correct, render, send."
+    # The system checks cost about a third of a second on every call, and `send` is run
+    # again and again after a crash; `nashr check` and `migrate` still run them.
+    requires_system_checks: list[str] = []
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
