@@ -11,7 +11,7 @@ UV := $(PYTHON) -m uv
 python-deps: $(VENV)/.synced
 $(VENV)/.synced: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
-	UV_PYTHON=$(PYTHON) $(UV) sync --frozen --quiet
+	UV_PYTHON=$(PYTHON) $(UV) sync --frozen --quiet --compile-bytecode
 	@touch $@
 
 node-deps: node_modules/.installed

@@ -18,6 +18,7 @@ database is a temporary SQLite file unless --database-url names another one.
 from __future__ import annotations
 
 import argparse
+import compileall
 import datetime as dt
 import json
 import os
@@ -108,25 +109,44 @@ def minimal_sender(
 ) -> None:
     """The baseline: one prebuilt message pushed `count` times, nothing else.
 
-    `lean`: with Nashr's own SMTP code (pipelined, the wire bytes written as they are);
+    `lean`: with Nashr's own SMTP code, as Nashr uses it (pipelined, each message's content
+    written together with the next message's envelope, the wire bytes written as they are);
     otherwise with smtplib's sendmail(), the plain way a minimal Python sender does it.
     """
     sys.path.insert(0, str(ROOT))
-    from nashr.delivery.smtp import send_prepared  # no Django: the same SMTP code as Nashr
+    from nashr.delivery.smtp import (  # no Django: the same SMTP code as Nashr
+        can_pipeline,
+        envelope_commands,
+        finish_content,
+        send_content,
+        send_envelope,
+    )
 
     wire = Path(message_file).read_bytes()  # Nashr's wire form of one recipient's message
     message = wire.replace(b"\r\n..", b"\r\n.")  # sendmail() does the dot-stuffing itself
     share = [
         count // connections + (1 if i < count % connections else 0) for i in range(connections)
     ]
+    sender = "bulletin@nashr.example"
 
     def push(n: int) -> None:
         with smtplib.SMTP("127.0.0.1", port) as smtp:
+            if not lean:
+                for i in range(n):
+                    smtp.sendmail(sender, [f"reader{i}@example.org"], message)
+                return
+            ahead = can_pipeline(smtp)
+            replies = send_envelope(smtp, sender, "reader0@example.org")
             for i in range(n):
-                if lean:
-                    send_prepared(smtp, "bulletin@nashr.example", f"reader{i}@example.org", wire)
+                following = b""
+                if ahead and i + 1 < n:
+                    following = envelope_commands(sender, f"reader{i + 1}@example.org")
+                send_content(smtp, replies, wire, following)
+                finish_content(smtp)
+                if following or i + 1 == n:
+                    replies = None
                 else:
-                    smtp.sendmail("bulletin@nashr.example", [f"reader{i}@example.org"], message)
+                    replies = send_envelope(smtp, sender, f"reader{i + 1}@example.org")
 
     threads = [threading.Thread(target=push, args=(n,)) for n in share]
     for thread in threads:
@@ -251,6 +271,10 @@ def main() -> None:
         LOG_LEVEL="ERROR",
     )
     sys.path.insert(0, str(ROOT))
+    # Nashr's modules compiled once, as an installed system has them (this also holds
+    # where PYTHONDONTWRITEBYTECODE is set; `make` compiles the dependencies).
+    for package in ("config", "nashr"):
+        compileall.compile_dir(str(ROOT / package), quiet=1)
     issues, message_file = prepare(sizes, env)
     message_size = Path(message_file).stat().st_size
 

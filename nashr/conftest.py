@@ -100,6 +100,11 @@ class SmtpSink:
     messages: list[ReceivedMail] = field(default_factory=list)
     # address -> replies to give to RCPT TO, one per attempt, before accepting it.
     rcpt_replies: dict[str, list[str]] = field(default_factory=dict)
+    # address -> replies to give at the end of DATA (the message is then not kept).
+    data_replies: dict[str, list[str]] = field(default_factory=dict)
+    # Called (in a thread of its own, so it may use the database) with each message as it
+    # arrives, before the server answers it.
+    on_message: Callable[[ReceivedMail], None] | None = None
     sessions: int = 0
     # Offer PIPELINING (RFC 2920), as most mail servers do; aiosmtpd handles it, unadvertised.
     pipelining: bool = True
@@ -135,11 +140,29 @@ class _SinkHandler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        with self.sink.lock:
-            self.sink.messages.append(
-                ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), envelope.content)
+        received = ReceivedMail(envelope.mail_from, list(envelope.rcpt_tos), envelope.content)
+        if self.sink.on_message is not None:
+            hook = threading.Thread(
+                target=_with_own_connection, args=(self.sink.on_message, received)
             )
+            hook.start()
+            hook.join()
+        with self.sink.lock:
+            for address in envelope.rcpt_tos:
+                replies = self.sink.data_replies.get(address.lower())
+                if replies:
+                    return replies.pop(0)
+            self.sink.messages.append(received)
         return "250 OK"
+
+
+def _with_own_connection(function: Callable[[ReceivedMail], None], received: ReceivedMail) -> None:
+    from django.db import connection
+
+    try:
+        function(received)
+    finally:
+        connection.close()
 
 
 def _free_port() -> int:

@@ -2,26 +2,32 @@
 
 Crash safety. Rows are leased to a sending process in small batches (claimed_by = the
 process' key; they stay 'queued', so a crash loses nothing: the lease is simply dropped).
-Each worker then commits 'queued' → 'sending' before the SMTP transaction of a message and
-'sending' → 'sent' after the server's 250, in the same commit that marks its next message
-'sending'. So each worker (each SMTP connection) has at most one row in 'sending', and a
-row is in 'sending' exactly while its message may be inside an SMTP transaction. After a
-kill -9 the next run finds those rows, marks them "possibly duplicated" and sends them
-again; every other row is either sent (never again) or queued (not sent yet).
+Each worker then commits 'queued' → 'sending' before a message's content goes to the
+server and 'sending' → 'sent' after the server's 250, in the same commit that marks its
+next message 'sending'. So each worker (each SMTP connection) has at most one row in
+'sending', and a row is in 'sending' whenever its message may have reached the server.
+(With PIPELINING the next message's envelope, MAIL/RCPT/DATA, travels with the current
+message's content, while the next row is still 'queued': an envelope without content
+delivers nothing, and if that message cannot follow, the connection is cut off before its
+content; see smtp.py.) After a kill -9 the next run finds the 'sending' rows, marks them
+"possibly duplicated" and sends them again; every other row is either sent (never again)
+or queued (not sent yet).
 
 Claims. On PostgreSQL a batch is leased with SELECT … FOR UPDATE SKIP LOCKED, so two
 processes never lease the same row, and each process holds a session advisory lock named
 by its key, which tells whether the owner of a lease or of a 'sending' row is alive.
-SQLite has one writer: every write transaction is BEGIN IMMEDIATE, taken under one lock
-per process, and a lock file next to the database lets one sending process at a time work
-on it, so any lease or 'sending' row not held by this process belongs to a dead one.
+SQLite has one writer: every write transaction takes the write lock when it starts
+(BEGIN IMMEDIATE, or a single writing statement), under one lock per process, and a lock
+file next to the database lets one sending process at a time work on it, so any lease or
+'sending' row not held by this process belongs to a dead one.
 
 Speed. With SMTP, one thread drives all the connections (see Sender._lanes): no GIL is
 handed back and forth between workers, and it works on whichever connection has its
-replies first. The per-message commit goes through the database driver's own connection
-(no ORM): on PostgreSQL one UPDATE of the two rows, alone in autocommit mode (one round
-trip); on SQLite (WAL, synchronous=NORMAL) BEGIN IMMEDIATE, an UPDATE by primary key of
-each row, COMMIT. Other mail backends (providers' HTTP APIs) get one thread per worker.
+replies first; a message costs one round trip (its content and the next envelope in one
+write). The per-message commit goes through the database driver's own connection (no ORM):
+one UPDATE of the two rows, alone in autocommit mode (on PostgreSQL one round trip; on
+SQLite, WAL with synchronous=NORMAL, one implicit transaction). Other mail backends
+(providers' HTTP APIs) get one thread per worker.
 """
 
 from __future__ import annotations
@@ -79,10 +85,6 @@ SQL_MARK_SENDING = (
     f"UPDATE {D} SET state = 'sending', attempts = attempts + 1"  # noqa: S608
     f" WHERE id = %s AND state = 'queued' AND claimed_by = %s"
 )
-SQL_MARK_SENT = (
-    f"UPDATE {D} SET state = 'sent', sent_at = CURRENT_TIMESTAMP, last_error = '',"  # noqa: S608
-    f" claimed_by = NULL WHERE id = %s AND claimed_by = %s"
-)
 SQL_MARK_FAILED = (
     f"UPDATE {D} SET state = 'failed', last_error = %s, claimed_by = NULL"  # noqa: S608
     f" WHERE id = %s AND claimed_by = %s"
@@ -93,9 +95,10 @@ SQL_MARK_RETRY = (
     f" WHERE id = %s AND claimed_by = %s"
 )
 SQL_ATTEMPTS = f"SELECT attempts FROM {D} WHERE id = %s"  # noqa: S608
+SQL_HELD = f"SELECT 1 FROM {D} WHERE id = %s AND state = 'sending' AND claimed_by = %s"  # noqa: S608
 # The common step as one statement, so one implicit transaction (autocommit): the last
 # message 'sending' → 'sent' and the next one 'queued' → 'sending' (either id may be NULL).
-# RETURNING tells whether the next one was still there to claim.
+# RETURNING tells whether the next one was still there to claim (SQLite: the row count).
 SQL_STEP = (
     f"UPDATE {D} SET"  # noqa: S608
     f" state = CASE WHEN id = %s THEN 'sent' ELSE 'sending' END,"
@@ -149,16 +152,20 @@ def _is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
+def _in_memory_database() -> bool:
+    """An in-memory SQLite database (tests): its connections share one cache, and there a
+    writer makes the others fail at once instead of waiting."""
+    name = str(connection.settings_dict["NAME"])
+    return connection.vendor == "sqlite" and ("mode=memory" in name or name == ":memory:")
+
+
 @contextlib.contextmanager
 def _single_sender(on_wait: Callable[[str], None] | None) -> Iterator[None]:
     """On SQLite, one sending process per database file (see the module docstring)."""
-    if _is_postgres():
+    if _is_postgres() or _in_memory_database():
         yield
         return
     name = str(connection.settings_dict["NAME"])
-    if "mode=memory" in name or name == ":memory:":
-        yield
-        return
     with open(f"{name}.send-lock", "a+b") as handle:
         try:
             fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -183,8 +190,8 @@ class _Raw:
         self.sql: dict[str, str] = {}
         self.cursor: Any = self.connection.cursor()
         self.step = self.q(SQL_STEP)
-        self.sent = self.q(SQL_MARK_SENT)
-        self.sending = self.q(SQL_MARK_SENDING)
+        self.step_sqlite = self.q(SQL_STEP.removesuffix(" RETURNING id"))
+        self.held = self.q(SQL_HELD)
 
     def q(self, sql: str) -> str:
         """The driver's placeholder style (SQLite's is ?)."""
@@ -260,9 +267,7 @@ class Sender:
 
     def run(self) -> SendSummary:
         with _single_sender(self.on_notice), self._alive():
-            delivery_enqueue(bulletin=self.bulletin)
-            self._recover()
-            self.message = IssueMessage(bulletin=self.bulletin)
+            self.message = self._prepare()
             if self.on_start is not None:
                 self.on_start(delivery_summary(bulletin=self.bulletin))
             if settings.EMAIL_BACKEND == SMTP_BACKEND:
@@ -296,6 +301,34 @@ class Sender:
 
     def stop(self) -> None:
         self.stop_event.set()
+
+    def _prepare(self) -> IssueMessage:
+        """Queue a row for every recipient and render the message, both at once where the
+        database lets two connections work together (SQLite's writes run without the GIL)."""
+        if _in_memory_database():
+            delivery_enqueue(bulletin=self.bulletin)
+            message = IssueMessage(bulletin=self.bulletin)
+        else:
+            errors: list[BaseException] = []
+
+            def enqueue() -> None:
+                try:
+                    delivery_enqueue(bulletin=self.bulletin)
+                except BaseException as exc:  # raised again in this thread
+                    errors.append(exc)
+                finally:
+                    connection.close()
+
+            thread = threading.Thread(target=enqueue, name="nashr-enqueue", daemon=True)
+            thread.start()
+            try:
+                message = IssueMessage(bulletin=self.bulletin)
+            finally:
+                thread.join()
+            if errors:
+                raise errors[0]
+        self._recover()
+        return message
 
     @contextlib.contextmanager
     def _alive(self) -> Iterator[None]:
@@ -360,9 +393,11 @@ class Sender:
         A transaction goes in three steps (envelope; message; the server's answer), and
         the thread takes the next step of whichever connection has its replies first, so
         while a server reads or answers, the thread records, builds or sends another
-        message; with one thread, no time goes to handing the GIL back and forth. Each
-        lane keeps the worker's rule: its last message's outcome and its next message's
-        'sending' are committed together before that message's envelope is sent.
+        message; with one thread, no time goes to handing the GIL back and forth. With
+        PIPELINING a message's content carries the next message's envelope, whose replies
+        then come with the message's answer. Each lane keeps the worker's rule: its last
+        message's outcome and its next message's 'sending' are committed together before
+        that message's content is sent.
         """
         lanes = [_Lane(SmtpTransport()) for _index in range(self.workers)]
         try:
@@ -383,22 +418,30 @@ class Sender:
                             recipient, wire = self._next(raw), None
                         claimed = self._commit(raw, pending, recipient)
                         pending = None
-                        if recipient is None or claimed:  # else unsubscribed since leased
+                        if recipient is None or claimed:
                             break
-                    if recipient is not None:
-                        self._throttle()
-                        lane.begin(recipient, message, wire)
+                        # Unsubscribed since it was leased: if its envelope went ahead, the
+                        # server waits for its content, so the connection is cut off.
+                        if lane.transport.ahead == recipient.delivery_id:
+                            lane.transport.abandon()
+                    if recipient is None:
+                        if lane.transport.ahead is not None:  # stopping: nothing follows
+                            lane.transport.abandon()
+                        continue
+                    self._throttle()
+                    ahead = lane.transport.ahead == recipient.delivery_id
+                    lane.begin(recipient, message, wire)
+                    if ahead and lane.in_flight():
+                        # The envelope went ahead: its replies came with the last answer.
+                        self._send_content(raw, lane, message)
                 waiting = [lane for lane in lanes if lane.in_flight()]
                 if waiting:
                     # The step of whichever connection has its replies first.
                     lane = _ready_lane(waiting)
-                    lane.step()
-                    if lane.stage == 2 and lane.outcome is None and not self.stop_event.is_set():
-                        # While the server takes the message in, build this connection's
-                        # next one (a leased row, still 'queued': nothing to record yet).
-                        following = self._next(raw)
-                        if following is not None:
-                            lane.next = (following, message.as_wire(following))
+                    if lane.stage == 1:
+                        self._send_content(raw, lane, message)
+                    else:
+                        lane.outcome = lane.transport.end()
                     continue
                 if any(lane.recipient is not None for lane in lanes):
                     continue  # an outcome to record (the connection failed at once)
@@ -422,6 +465,23 @@ class Sender:
             for lane in lanes:
                 lane.transport.close()
             connection.close()
+
+    def _send_content(self, raw: _Raw, lane: _Lane, message: IssueMessage) -> None:
+        """A lane's envelope replies, then its message, with the next one's envelope.
+
+        The next message is a leased row, still 'queued': only its envelope goes out now
+        (see smtp.py); its 'sending' is committed, as for any message, after this one's
+        answer and before its content. While the server takes this message in, the next
+        one is built, and when it was the last leased row, the next batch is leased.
+        """
+        following = None if self.stop_event.is_set() else self._next(raw)
+        lane.outcome = lane.transport.middle(following, message.envelope_from)
+        lane.stage = 2
+        if following is not None:
+            lane.next = (following, message.as_wire(following))
+            if not self.leased:
+                with self.lease_lock:
+                    self._lease(raw)
 
     def _next(self, raw: _Raw) -> Recipient | None:
         """The next leased recipient, leasing a new batch when none is left."""
@@ -464,21 +524,17 @@ class Sender:
             next_id = claim.delivery_id if claim is not None else None
             with self.db_lock:
                 if raw.sqlite:
-                    # BEGIN IMMEDIATE takes the write lock first: an implicit transaction
-                    # could meet another process' commit between its read and its write.
-                    # Two plain UPDATEs by primary key cost SQLite less than one with CASEs.
-                    db = raw.connection
-                    db.execute("BEGIN IMMEDIATE")
-                    try:
-                        if done is not None:
-                            db.execute(raw.sent, (done, self.key))
-                        claimed = next_id is not None and (
-                            db.execute(raw.sending, (next_id, self.key)).rowcount == 1
-                        )
-                    except BaseException:
-                        db.execute("ROLLBACK")
-                        raise
-                    db.execute("COMMIT")
+                    # The same single statement in autocommit mode. A writing statement
+                    # takes SQLite's write lock when it starts (as BEGIN IMMEDIATE would),
+                    # waiting for other writers, so it reads and writes one snapshot.
+                    params = [done, done, done, done, done, self.key, done, next_id]
+                    changed = raw.connection.execute(raw.step_sqlite, params).rowcount
+                    claimed = next_id is not None
+                    if claimed and changed != (done is not None) + 1:
+                        # Fewer rows than asked: was the next one claimed? (Rare: its reader
+                        # left, or the last one's row went with its reader's data.)
+                        claimed = raw.connection.execute(raw.held, (next_id, self.key)).fetchone()
+                        claimed = claimed is not None
                 else:  # one statement in autocommit mode: one round trip, one transaction
                     params = [done, done, done, done, done, self.key, done, next_id]
                     raw.cursor.execute(raw.step, params)
@@ -618,6 +674,7 @@ class _Lane:
         self.stage = 0  # 1: the envelope is sent; 2: the message is sent
         # The next message, built while the server takes in this one.
         self.next: tuple[Recipient, bytes] | None = None
+        self.fd = -1  # the connection's socket while a transaction goes on
 
     def in_flight(self) -> bool:
         return self.recipient is not None and self.outcome is None
@@ -626,14 +683,7 @@ class _Lane:
         self.recipient = recipient
         self.outcome = self.transport.begin(recipient, message, wire)
         self.stage = 1
-
-    def step(self) -> None:
-        """Read the replies this connection waits for, and go on with the transaction."""
-        if self.stage == 1:
-            self.outcome = self.transport.middle()
-            self.stage = 2
-        else:
-            self.outcome = self.transport.end()
+        self.fd = self.fileno()
 
     def fileno(self) -> int:
         connection = self.transport.connection
@@ -658,12 +708,15 @@ def _ready_lane(waiting: list[_Lane]) -> _Lane:
     if len(waiting) == 1:
         return waiting[0]
     try:
-        readable, _w, _x = select.select(
-            [lane for lane in waiting if lane.fileno() >= 0], [], [], 0.05
-        )
+        readable, _w, _x = select.select([lane.fd for lane in waiting], [], [], 0.05)
     except (OSError, ValueError):
         return waiting[0]
-    return readable[0] if readable else waiting[0]
+    if readable:
+        first = readable[0]
+        for lane in waiting:
+            if lane.fd == first:
+                return lane
+    return waiting[0]
 
 
 def delivery_send(

@@ -73,19 +73,28 @@ def _qp_line(line: str) -> bytes:
 
 
 class _Body:
-    """A text cut into pre-encoded static runs and the lines that carry placeholders."""
+    """A text cut into pre-encoded static runs and the lines that carry placeholders.
+
+    Neighbouring lines with placeholders stay together (one encoding call for them all).
+    """
 
     def __init__(self, text: str) -> None:
         self.parts: list[bytes | str] = []
         run: list[bytes] = []
+        links: list[str] = []
         for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
             if any(placeholder in line for placeholder in PLACEHOLDERS):
                 if run:
                     self.parts.append(b"".join(run))
                     run = []
-                self.parts.append(line)
+                links.append(line)
             else:
+                if links:
+                    self.parts.append("\n".join(links))
+                    links = []
                 run.append(_qp_line(line))
+        if links:
+            self.parts.append("\n".join(links))
         if run:
             self.parts.append(b"".join(run))
 
@@ -94,8 +103,10 @@ class _Body:
             if isinstance(part, bytes):
                 out.append(part)
             else:
-                line = part.replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe)
-                out.append(_qp_line(line.replace(MANAGE_PLACEHOLDER, manage)))
+                lines = part.replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe)
+                lines = lines.replace(MANAGE_PLACEHOLDER, manage)
+                encoded = binascii.b2a_qp(lines.encode(), istext=True).replace(b"\n", CRLF)
+                out.append(dot_stuff(encoded + CRLF))
 
 
 class _LinkMaker:
@@ -118,7 +129,7 @@ class _LinkMaker:
         # Signer.signature(): salted_hmac(salt + "signer", value, SECRET_KEY), base64url.
         key = hashlib.sha256(f"{self.purpose}:{email}signer".encode() + self.secret).digest()
         mac = hmac.digest(key, value.encode(), "sha256")
-        signature = base64.urlsafe_b64encode(mac).rstrip(b"=").decode()
+        signature = base64.urlsafe_b64encode(mac).decode().rstrip("=")
         return f"{self.head}{value}:{signature}{self.tail}"
 
 

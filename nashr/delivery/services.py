@@ -32,9 +32,13 @@ SQL_ENQUEUE = (
     f" INNER JOIN {Subscriber._meta.db_table} s ON s.id = sub.subscriber_id"
     f" WHERE sub.series_id = %s AND sub.status = 'confirmed' AND s.status = 'confirmed'"
     f" AND sub.subscriber_id > %s AND sub.subscriber_id <= %s"
-    f" AND NOT EXISTS (SELECT 1 FROM {D} d"
+    f" {{skip_queued}} ON CONFLICT DO NOTHING"
+)
+# Rows already queued are skipped before they are built (when the issue has some already);
+# the unique constraint is the guard either way.
+SQL_SKIP_QUEUED = (
+    f"AND NOT EXISTS (SELECT 1 FROM {D} d"  # noqa: S608
     f" WHERE d.bulletin_id = %s AND d.subscriber_id = sub.subscriber_id)"
-    f" ON CONFLICT DO NOTHING"
 )
 
 
@@ -53,15 +57,15 @@ def delivery_enqueue(*, bulletin: Bulletin) -> int:
     head, _sep, tail = message_id_for(bulletin_id=bulletin.pk, subscriber_id=0).partition(".0@")
     head, tail = f"{head}.", f"@{tail}"
     now = connection.ops.adapt_datetimefield_value(timezone.now())
+    resumed = Delivery.objects.filter(bulletin=bulletin).exists()
+    sql = SQL_ENQUEUE.format(skip_queued=SQL_SKIP_QUEUED if resumed else "")
     added = 0
     low = bounds["low"] - 1
     while low < bounds["high"]:
         high = low + ENQUEUE_RANGE
+        params = [bulletin.pk, head, tail, now, bulletin.series_id, low, high]
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(
-                SQL_ENQUEUE,
-                [bulletin.pk, head, tail, now, bulletin.series_id, low, high, bulletin.pk],
-            )
+            cursor.execute(sql, [*params, bulletin.pk] if resumed else params)
             added += max(cursor.rowcount, 0)
         low = high
     return added

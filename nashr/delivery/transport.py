@@ -7,7 +7,9 @@ other EMAIL_BACKEND (django-anymail's providers, the console...) gets Django ema
 from __future__ import annotations
 
 import smtplib
+import socket
 import ssl
+import struct
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any
@@ -19,6 +21,8 @@ from nashr.delivery.message import IssueMessage, Recipient, ascii_address
 from nashr.delivery.smtp import (
     Ambiguous,
     Refused,
+    can_pipeline,
+    envelope_commands,
     finish_content,
     send_content,
     send_envelope,
@@ -65,6 +69,10 @@ class SmtpTransport(Transport):
         self.connection: smtplib.SMTP | None = None
         self.replies: list[tuple[int, bytes]] | None = None
         self.wire = b""
+        self.pipelining = False
+        # The delivery whose envelope went ahead with the last message's content (its
+        # replies come after that message's answer), or None.
+        self.ahead: int | None = None
 
     def _open(self) -> smtplib.SMTP:
         timeout = settings.EMAIL_TIMEOUT
@@ -82,6 +90,7 @@ class SmtpTransport(Transport):
                 connection.starttls(context=ssl.create_default_context())
         if settings.EMAIL_HOST_USER:
             connection.login(settings.EMAIL_HOST_USER, settings.EMAIL_HOST_PASSWORD)
+        _kernel_timeouts(connection, timeout)
         return connection
 
     def send(self, recipient: Recipient, message: IssueMessage) -> Outcome:
@@ -93,11 +102,19 @@ class SmtpTransport(Transport):
     def begin(
         self, recipient: Recipient, message: IssueMessage, wire: bytes | None = None
     ) -> Outcome | None:
-        """Build the message (unless given built) and send the envelope (MAIL, RCPT, DATA)."""
+        """Build the message (unless given built) and send the envelope (MAIL, RCPT, DATA),
+        unless it went ahead with the last message (see middle())."""
         self.wire = message.as_wire(recipient) if wire is None else wire
+        if self.ahead is not None:
+            if self.ahead == recipient.delivery_id and self.connection is not None:
+                self.ahead = None
+                self.replies = None  # they are read by middle()
+                return None
+            self.abandon()  # never happens: an envelope went ahead for another message
         if self.connection is None:
             try:
                 self.connection = self._open()
+                self.pipelining = can_pipeline(self.connection)
             except smtplib.SMTPResponseException as exc:
                 self.close()
                 return _classify(exc.smtp_code, exc.smtp_error)
@@ -113,11 +130,22 @@ class SmtpTransport(Transport):
             return Outcome(Result.TEMPORARY, f"the connection broke: {exc}")
         return None
 
-    def middle(self) -> Outcome | None:
-        """The envelope's replies, then the message itself."""
+    def middle(self, following: Recipient | None = None, sender: str = "") -> Outcome | None:
+        """The envelope's replies, then the message itself.
+
+        `following`: a recipient whose envelope (from `sender`) goes out with this
+        message's content when the server offers PIPELINING; then `ahead` names it. Only
+        its envelope: it is delivered once its own content follows, when begin() and
+        middle() are called for it after this message's answer.
+        """
         assert self.connection is not None
+        commands = b""
+        if following is not None and self.pipelining:
+            commands = envelope_commands(sender, ascii_address(following.email))
         try:
-            send_content(self.connection, self.replies, self.wire)
+            send_content(self.connection, self.replies, self.wire, commands)
+            if commands:
+                self.ahead = following.delivery_id if following is not None else None
         except Refused as exc:
             return self._refused(exc)
         except (OSError, smtplib.SMTPException) as exc:
@@ -143,15 +171,44 @@ class SmtpTransport(Transport):
     def _refused(self, exc: Refused) -> Outcome:
         if self.connection is not None and self.connection.sock is None:
             self.connection = None  # 421: the server closed the connection
+            self.ahead = None
         return _classify(exc.code, exc.text)
 
+    def abandon(self) -> None:
+        """Drop the connection at once: an envelope sent ahead leaves the server waiting
+        for content (after DATA), which cannot be cancelled, only cut off unfinished."""
+        if self.connection is not None:
+            self.connection.close()
+            self.connection = None
+        self.ahead = None
+
     def close(self) -> None:
+        if self.ahead is not None:
+            self.abandon()
         if self.connection is not None:
             try:
                 self.connection.quit()
             except (OSError, smtplib.SMTPException):
                 self.connection.close()
             self.connection = None
+
+
+def _kernel_timeouts(connection: smtplib.SMTP, timeout: float | None) -> None:
+    """Let the kernel enforce the connection's timeout (SO_RCVTIMEO, SO_SNDTIMEO).
+
+    A Python-level socket timeout costs a poll() before every send and every receive, four
+    system calls a message. With the kernel's timeouts a stalled server still ends in an
+    OSError (EAGAIN), or in an empty read that smtplib reports as a lost connection: the
+    message is then retried, as after any broken connection.
+    """
+    sock = connection.sock
+    if sock is None or not timeout:
+        return
+    seconds = int(timeout)
+    interval = struct.pack("ll", seconds, int((timeout - seconds) * 1_000_000))
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVTIMEO, interval)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, interval)
+    sock.settimeout(None)
 
 
 class BackendTransport(Transport):

@@ -92,7 +92,10 @@ class Subscription(models.Model):
                 name="subscription_confirmed_has_date",
             ),
         ]
-        indexes = [models.Index(fields=["series", "status"], name="subscription_series_status")]
+        # Queueing an issue reads a series' confirmed subscriptions in ranges of subscriber ids.
+        indexes = [
+            models.Index(fields=["series", "status", "subscriber"], name="subscription_queue")
+        ]
 
     def __str__(self) -> str:
         return f"{self.subscriber} → {self.series}"
