@@ -250,6 +250,7 @@ class Sender:
         self.lease_lock = threading.Lock()
         self.leased: collections.deque[Recipient] = collections.deque()
         self.lease_after = 0  # keyset: leases go on from the last id leased
+        self.leases_dry = False  # the last lease found nothing
         self.rate_lock = threading.Lock()
         self.next_slot = 0.0
         self.counter_lock = threading.Lock()
@@ -436,12 +437,20 @@ class Sender:
                         self._send_content(raw, lane, message)
                 waiting = [lane for lane in lanes if lane.in_flight()]
                 if waiting:
-                    # The step of whichever connection has its replies first.
-                    lane = _ready_lane(waiting)
-                    if lane.stage == 1:
-                        self._send_content(raw, lane, message)
+                    # The step of whichever connection has its replies first; the work
+                    # no server waits for (building the next messages, leasing) is done
+                    # while none has any.
+                    chore = self._chore(lanes)
+                    ready = _ready_lane(waiting, 0.0 if chore else 0.05)
+                    if ready is None:
+                        if chore:
+                            self._do_chore(raw, chore, message)
+                            continue
+                        ready = waiting[0]
+                    if ready.stage == 1:
+                        self._send_content(raw, ready, message)
                     else:
-                        lane.outcome = lane.transport.end()
+                        ready.outcome = ready.transport.end()
                     continue
                 if any(lane.recipient is not None for lane in lanes):
                     continue  # an outcome to record (the connection failed at once)
@@ -471,17 +480,33 @@ class Sender:
 
         The next message is a leased row, still 'queued': only its envelope goes out now
         (see smtp.py); its 'sending' is committed, as for any message, after this one's
-        answer and before its content. While the server takes this message in, the next
-        one is built, and when it was the last leased row, the next batch is leased.
+        answer and before its content. The next message itself is built later, while no
+        server waits for anything (see _chore()).
         """
         following = None if self.stop_event.is_set() else self._next(raw)
         lane.outcome = lane.transport.middle(following, message.envelope_from)
         lane.stage = 2
         if following is not None:
-            lane.next = (following, message.as_wire(following))
-            if not self.leased:
-                with self.lease_lock:
-                    self._lease(raw)
+            lane.next = (following, None)
+
+    def _chore(self, lanes: list[_Lane]) -> _Lane | bool | None:
+        """Work ahead of need: a lane whose next message is to be built, True when the
+        leased rows have run out (a batch to lease), or None."""
+        for lane in lanes:
+            if lane.next is not None and lane.next[1] is None:
+                return lane
+        if not self.leased and not self.leases_dry and not self.stop_event.is_set():
+            return True
+        return None
+
+    def _do_chore(self, raw: _Raw, chore: _Lane | bool, message: IssueMessage) -> None:
+        if isinstance(chore, _Lane):
+            assert chore.next is not None
+            recipient = chore.next[0]
+            chore.next = (recipient, message.as_wire(recipient))
+        else:
+            with self.lease_lock:
+                self._lease(raw)
 
     def _next(self, raw: _Raw) -> Recipient | None:
         """The next leased recipient, leasing a new batch when none is left."""
@@ -501,6 +526,7 @@ class Sender:
                     cursor.execute(
                         raw.q(SQL_LEASE.format(ids=ids)), [self.key, *(row[0] for row in rows)]
                     )
+            self.leases_dry = not rows
             if rows:
                 self.lease_after = max(self.lease_after, rows[-1][0])
                 self.leased.extend(
@@ -673,7 +699,7 @@ class _Lane:
         self.outcome: Outcome | None = None  # None while the transaction goes on
         self.stage = 0  # 1: the envelope is sent; 2: the message is sent
         # The next message, built while the server takes in this one.
-        self.next: tuple[Recipient, bytes] | None = None
+        self.next: tuple[Recipient, bytes | None] | None = None
         self.fd = -1  # the connection's socket while a transaction goes on
 
     def in_flight(self) -> bool:
@@ -698,17 +724,19 @@ class _Lane:
         return pending
 
 
-def _ready_lane(waiting: list[_Lane]) -> _Lane:
-    """The first of the connections to have something to read, or else the first one.
+def _ready_lane(waiting: list[_Lane], timeout: float) -> _Lane | None:
+    """The first of the connections to have something to read within `timeout` seconds.
 
-    Only the order changes: a step always reads with the connection's own timeout. (A
-    reply already read into smtplib's buffer is not seen by select(); a step reads whole
-    replies, and servers send nothing unasked, so after a step that buffer is empty.)
+    Only the order changes: a step always reads with the connection's own timeout, so on
+    None the caller may step any of them. (A reply already read into smtplib's buffer is
+    not seen by select(); but a step reads whole replies, servers send nothing unasked,
+    and the replies that come with a message's answer, those of the next envelope, are
+    read at once after it.)
     """
-    if len(waiting) == 1:
+    if len(waiting) == 1 and timeout:
         return waiting[0]
     try:
-        readable, _w, _x = select.select([lane.fd for lane in waiting], [], [], 0.05)
+        readable, _w, _x = select.select([lane.fd for lane in waiting], [], [], timeout)
     except (OSError, ValueError):
         return waiting[0]
     if readable:
@@ -716,7 +744,7 @@ def _ready_lane(waiting: list[_Lane]) -> _Lane:
         for lane in waiting:
             if lane.fd == first:
                 return lane
-    return waiting[0]
+    return None
 
 
 def delivery_send(
