@@ -70,6 +70,7 @@ logger = logging.getLogger(__name__)
 
 ADVISORY_CLASS = 0x4E5348  # "NSH": the first key of the advisory locks this engine takes
 LEASE_BATCH = 64
+WAL_FRAMES_WHILE_SENDING = 10_000  # SQLite: 40 MB of write-ahead log at most (4 kB pages)
 # Raw SQL on the hot path; table names come from the models, values are parameters.
 D = Delivery._meta.db_table
 S = Subscriber._meta.db_table
@@ -192,6 +193,10 @@ class _Raw:
         self.step = self.q(SQL_STEP)
         self.step_sqlite = self.q(SQL_STEP.removesuffix(" RETURNING id"))
         self.held = self.q(SQL_HELD)
+        if self.sqlite and not _in_memory_database():
+            # Copy the write-ahead log into the database (and sync it) every 10,000 pages
+            # rather than every 1,000: a tenth of the pauses, each a few milliseconds.
+            self.connection.execute(f"PRAGMA wal_autocheckpoint={WAL_FRAMES_WHILE_SENDING}")
 
     def q(self, sql: str) -> str:
         """The driver's placeholder style (SQLite's is ?)."""
