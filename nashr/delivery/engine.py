@@ -130,12 +130,14 @@ class SendSummary:
 
 
 def delivery_summary(*, bulletin: Bulletin) -> SendSummary:
-    counts = dict(
+    """How an issue's sending stands (one pass over its rows)."""
+    rows = (
         Delivery.objects.filter(bulletin=bulletin)
         .values_list("state")
-        .annotate(n=Count("id"))
-        .values_list("state", "n")
+        .annotate(n=Count("id"), flagged=Count("id", filter=Q(possibly_duplicated=True)))
+        .values_list("state", "n", "flagged")
     )
+    counts = {state: n for state, n, _flagged in rows}
     return SendSummary(
         total=sum(counts.values()),
         sent=counts.get(DeliveryState.SENT, 0),
@@ -143,9 +145,7 @@ def delivery_summary(*, bulletin: Bulletin) -> SendSummary:
         bounced=counts.get(DeliveryState.BOUNCED, 0),
         queued=counts.get(DeliveryState.QUEUED, 0),
         sending=counts.get(DeliveryState.SENDING, 0),
-        possibly_duplicated=Delivery.objects.filter(
-            bulletin=bulletin, possibly_duplicated=True
-        ).count(),
+        possibly_duplicated=sum(flagged for _state, _n, flagged in rows),
     )
 
 
@@ -256,6 +256,7 @@ class Sender:
         self.leased: collections.deque[Recipient] = collections.deque()
         self.lease_after = 0  # keyset: leases go on from the last id leased
         self.leases_dry = False  # the last lease found nothing
+        self.finished = False  # nothing is left to send: no row is leased either
         self.rate_lock = threading.Lock()
         self.next_slot = 0.0
         self.counter_lock = threading.Lock()
@@ -351,6 +352,8 @@ class Sender:
                 cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [ADVISORY_CLASS, self.key])
 
     def _release_leases(self) -> None:
+        if self.finished and not self.errors:
+            return
         with self.db_lock:
             Delivery.objects.filter(
                 bulletin=self.bulletin, state=DeliveryState.QUEUED, claimed_by=self.key
@@ -373,6 +376,7 @@ class Sender:
                         break
                     wait = self._idle()
                     if wait is None:
+                        self.finished = True
                         break
                     self.stop_event.wait(wait)
                     continue
@@ -463,6 +467,7 @@ class Sender:
                     break
                 wait = self._idle()
                 if wait is None:
+                    self.finished = True
                     break
                 self.stop_event.wait(wait)
         except BaseException as exc:  # a bug or a database failure: stop
