@@ -1,6 +1,6 @@
 """Benchmark: Nashr's sender against a minimal sender, into the same local SMTP sink.
 
-    .venv/bin/python bench/send.py [--workers 2] [--rounds 2] [--database-url URL]
+    .venv/bin/python bench/send.py [--workers 4] [--rounds 2] [--database-url URL]
 
 Prints JSON: messages per second of `nashr bulletin send` delivering one issue (eight
 statements, published by the bulletin services) to 100,000 subscribers, end to end:
@@ -242,7 +242,8 @@ def prepare(sizes: list[int], env: dict[str, str]) -> tuple[dict[int, tuple[str,
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--workers", type=int, default=2)
+    # SMTP connections, for both senders: `nashr bulletin send`'s default.
+    parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--rounds", type=int, default=2)

@@ -37,7 +37,6 @@ import contextlib
 import datetime as dt
 import fcntl
 import logging
-import os
 import random
 import select
 import threading
@@ -70,6 +69,7 @@ logger = logging.getLogger(__name__)
 
 ADVISORY_CLASS = 0x4E5348  # "NSH": the first key of the advisory locks this engine takes
 LEASE_BATCH = 64
+DEFAULT_CONNECTIONS = 4
 WAL_FRAMES_WHILE_SENDING = 10_000  # SQLite: 40 MB of write-ahead log at most (4 kB pages)
 # Raw SQL on the hot path; table names come from the models, values are parameters.
 D = Delivery._meta.db_table
@@ -778,4 +778,6 @@ def delivery_send(
 
 
 def default_workers() -> int:
-    return max(1, min(4, os.cpu_count() or 1))
+    """Four SMTP connections: one thread drives them all (so the machine's processors do
+    not set the number), and four keep a fast server busy while others are answered."""
+    return DEFAULT_CONNECTIONS
