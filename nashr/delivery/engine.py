@@ -558,21 +558,20 @@ class Sender:
         if pending is None or pending[1].result is Result.SENT:
             done = pending[0].delivery_id if pending is not None else None
             next_id = claim.delivery_id if claim is not None else None
+            params = [done, done, done, done, done, self.key, done, next_id]
             with self.db_lock:
                 if raw.sqlite:
                     # The same single statement in autocommit mode. A writing statement
                     # takes SQLite's write lock when it starts (as BEGIN IMMEDIATE would),
                     # waiting for other writers, so it reads and writes one snapshot.
-                    params = [done, done, done, done, done, self.key, done, next_id]
                     changed = raw.connection.execute(raw.step_sqlite, params).rowcount
                     claimed = next_id is not None
                     if claimed and changed != (done is not None) + 1:
                         # Fewer rows than asked: was the next one claimed? (Rare: its reader
                         # left, or the last one's row went with its reader's data.)
-                        claimed = raw.connection.execute(raw.held, (next_id, self.key)).fetchone()
-                        claimed = claimed is not None
+                        held = raw.connection.execute(raw.held, (next_id, self.key)).fetchone()
+                        claimed = held is not None
                 else:  # one statement in autocommit mode: one round trip, one transaction
-                    params = [done, done, done, done, done, self.key, done, next_id]
                     raw.cursor.execute(raw.step, params)
                     changed = raw.cursor.fetchall()
                     claimed = next_id is not None and any(row[0] == next_id for row in changed)

@@ -144,8 +144,8 @@ class SmtpTransport(Transport):
             commands = envelope_commands(sender, ascii_address(following.email))
         try:
             send_content(self.connection, self.replies, self.wire, commands)
-            if commands:
-                self.ahead = following.delivery_id if following is not None else None
+            if following is not None and commands:
+                self.ahead = following.delivery_id
         except Refused as exc:
             return self._refused(exc)
         except (OSError, smtplib.SMTPException) as exc:
