@@ -372,13 +372,8 @@ class Sender:
                 if recipient is None:
                     self._commit(raw, pending, None)
                     pending = None
-                    if self.stop_event.is_set():
+                    if not self._pause():
                         break
-                    wait = self._idle()
-                    if wait is None:
-                        self.finished = True
-                        break
-                    self.stop_event.wait(wait)
                     continue
                 claimed = self._commit(raw, pending, recipient)
                 pending = None
@@ -463,13 +458,8 @@ class Sender:
                     continue
                 if any(lane.recipient is not None for lane in lanes):
                     continue  # an outcome to record (the connection failed at once)
-                if self.stop_event.is_set():
+                if not self._pause():
                     break
-                wait = self._idle()
-                if wait is None:
-                    self.finished = True
-                    break
-                self.stop_event.wait(wait)
         except BaseException as exc:  # a bug or a database failure: stop
             logger.exception("sending thread failed")
             self.errors.append(exc)
@@ -628,6 +618,18 @@ class Sender:
             self.next_slot = slot + self.interval
         if slot > now:
             time.sleep(slot - now)
+
+    def _pause(self) -> bool:
+        """Nothing to send now: wait until a retry is due. False when stopping, or when
+        everything is done (then no row is leased either: see _release_leases())."""
+        if self.stop_event.is_set():
+            return False
+        wait = self._idle()
+        if wait is None:
+            self.finished = True
+            return False
+        self.stop_event.wait(wait)
+        return True
 
     def _idle(self) -> float | None:
         """Nothing to lease now: seconds until a retry is due, or None when all is done."""
