@@ -12,14 +12,16 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
 from django.utils.text import capfirst
-from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from nashr.bulletins import rendering, services
 from nashr.bulletins.models import Bulletin, BulletinItem, BulletinStatus, Series
 from nashr.core.bidi import direction
+from nashr.core.calendars import calendar_of
 from nashr.core.exceptions import ApplicationError
-from nashr.core.forms import CalendarDateField, calendar_for_language
+from nashr.core.forms import CalendarDateField
+from nashr.core.languages import current_language
 
 PREVIEW_FORMATS = ("html", "email", "text", "eml", "pdf")
 SAMPLE_UNSUBSCRIBE = "https://example.invalid/unsubscribe/sample/"
@@ -118,7 +120,7 @@ class BulletinItemInline(admin.StackedInline):
         # Dates are typed in the calendar of the admin's language, as for publications;
         # Django's own date field would take a Jalali 1402-08-09 as a Gregorian year 1402.
         if db_field.name == "date":
-            calendar = calendar_for_language(get_language())
+            calendar = calendar_of(current_language())
             if calendar == "jalali":
                 return CalendarDateField(
                     calendar=calendar, label=capfirst(db_field.verbose_name), required=False

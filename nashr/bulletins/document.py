@@ -20,7 +20,8 @@ from nashr.bulletins.models import Bulletin, BulletinItem
 from nashr.core import calendars
 from nashr.core.bidi import direction
 from nashr.core.content import render_markdown
-from nashr.publications.models import Language, Publication, Status
+from nashr.core.languages import Language
+from nashr.publications.models import Publication, Status
 
 from .text import markdown_to_text
 

@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
+from nashr.core.languages import Language
 from nashr.core.models import TimeStampedModel
-from nashr.publications.models import Kind, Language, Publication, Signatory
+from nashr.publications.models import Kind, Publication, Signatory
 
 
 class Series(TimeStampedModel):

@@ -15,11 +15,10 @@ from nashr.bulletins.document import build_document
 from nashr.bulletins.models import Bulletin, BulletinItem, BulletinStatus, Series
 from nashr.core import calendars
 from nashr.core.exceptions import StateError, ValidationError
-from nashr.publications.models import Kind, Language
+from nashr.core.languages import Language
+from nashr.publications.models import Kind
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-# Plausible years of each calendar: catches a Gregorian year given for a Jalali series.
-YEAR_RANGES = {"fa": (1300, 1500), "en": (1900, 2200)}
 ITEM_ORDER_STEP = 10
 
 
@@ -92,14 +91,7 @@ def series_create_or_update(
 
 def bulletin_period_validate(*, year: int, month: int, language: str) -> None:
     """A month of the series' calendar, in a plausible year of it."""
-    low, high = YEAR_RANGES.get(language, (1, 9999))
-    if not low <= year <= high:
-        calendar = "Jalali (Solar Hijri)" if language == "fa" else "Gregorian"
-        raise ValidationError(
-            f"{year} is not a plausible year of the {calendar} calendar this series counts in",
-            where="year",
-            hint=f"give a year between {low} and {high}",
-        )
+    calendars.check_year(year, calendar=calendars.calendar_of(language), where="year")
     calendars.month_bounds(year, month, language)
 
 

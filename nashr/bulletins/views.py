@@ -6,14 +6,11 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import get_language, override
+from django.utils.translation import override
 
 from nashr.bulletins import selectors
 from nashr.bulletins.models import Bulletin
-
-
-def _language() -> str:
-    return (get_language() or "fa").split("-")[0]
+from nashr.core.languages import current_language
 
 
 def _alternates(request: HttpRequest) -> dict[str, str]:
@@ -25,7 +22,7 @@ def _alternates(request: HttpRequest) -> dict[str, str]:
     for code, _name in settings.LANGUAGES:
         with override(code):
             alternates[code] = reverse("bulletins:index")
-    alternates[_language()] = request.path
+    alternates[current_language()] = request.path
     return alternates
 
 
@@ -38,7 +35,7 @@ def series_detail(request: HttpRequest, series: str) -> HttpResponse:
     series_obj = selectors.series_get(slug=series)
     if series_obj is None:
         raise Http404
-    if series_obj.language != _language():
+    if series_obj.language != current_language():
         # An issue is read in its own language: one address per page.
         return HttpResponsePermanentRedirect(series_obj.get_absolute_url())
     bulletins = selectors.bulletin_list(series=series_obj)
@@ -53,7 +50,7 @@ def detail(request: HttpRequest, series: str, number: int) -> HttpResponse:
     bulletin = selectors.bulletin_published(series_slug=series, number=number)
     if bulletin is None:
         raise Http404
-    if bulletin.series.language != _language():
+    if bulletin.series.language != current_language():
         return HttpResponsePermanentRedirect(bulletin.get_absolute_url())
     return render_issue(request, bulletin=bulletin)
 

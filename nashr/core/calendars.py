@@ -49,6 +49,49 @@ GREGORIAN_MONTHS = (
 )
 
 
+# The years a date of each calendar can plausibly have in what Nashr publishes and
+# archives (1821 to 2321 in either). The two ranges do not overlap, so a year typed in
+# the wrong calendar (2026 in a Jalali field, 1405 in a Gregorian one) is caught.
+PLAUSIBLE_YEARS = {"jalali": (1200, 1700), "gregorian": (1800, 2300)}
+CALENDAR_NAMES = {"jalali": "Jalali (Solar Hijri)", "gregorian": "Gregorian"}
+
+
+def calendar_of(language: str | None) -> str:
+    """Persian is dated in the Jalali calendar; every other language in the Gregorian."""
+    return "jalali" if (language or "").split("-")[0] == "fa" else "gregorian"
+
+
+def other_calendar(calendar: str) -> str:
+    return "gregorian" if calendar == "jalali" else "jalali"
+
+
+def is_plausible_year(year: int, calendar: str) -> bool:
+    low, high = PLAUSIBLE_YEARS[calendar]
+    return low <= year <= high
+
+
+def check_year(year: int, *, calendar: str, where: str = "year") -> None:
+    """Refuse a year that no date of `calendar` in an archive can have.
+
+    The usual cause is the other calendar's year (a Gregorian 2026 typed for a Jalali
+    series); the message says so.
+    """
+    if is_plausible_year(year, calendar):
+        return
+    low, high = PLAUSIBLE_YEARS[calendar]
+    other = other_calendar(calendar)
+    looks = (
+        f", which looks like a {CALENDAR_NAMES[other]} year"
+        if is_plausible_year(year, other)
+        else ""
+    )
+    raise ValidationError(
+        f"{year} is not a plausible year of the {CALENDAR_NAMES[calendar]} calendar{looks}",
+        where=where,
+        hint=f"give a {CALENDAR_NAMES[calendar]} year between {low} and {high}",
+    )
+
+
 def to_latin_digits(text: str) -> str:
     """Persian and Arabic-Indic digits replaced by ASCII ones."""
     return text.translate(_TO_LATIN)
@@ -116,30 +159,71 @@ def looks_like_date(text: str) -> bool:
     return bool(_DATE_RE.match(to_latin_digits(str(text))))
 
 
+def split_ymd(text: str) -> tuple[int, int, int] | None:
+    """(year, month, day) of text shaped Y-M-D in any digits; None for other text."""
+    match = _DATE_RE.match(to_latin_digits(str(text)))
+    if not match:
+        return None
+    year, month, day = (int(part) for part in match.groups())
+    return year, month, day
+
+
+def _to_gregorian(year: int, month: int, day: int, calendar: str) -> dt.date:
+    """Raises ValueError for a day the calendar does not have."""
+    if calendar == "jalali":
+        return jdatetime.date(year, month, day).togregorian()  # type: ignore[no-any-return]
+    return dt.date(year, month, day)
+
+
+def same_day_in_other_calendar(text: str, calendar: str) -> str | None:
+    """For a Y-M-D typed in the wrong calendar: the day written in `calendar`.
+
+    "2026-12-02" for a Jalali field gives "1405/09/11"; None if the text is not a day of
+    the other calendar in a plausible year of it.
+    """
+    parts = split_ymd(text)
+    other = other_calendar(calendar)
+    if parts is None or not is_plausible_year(parts[0], other):
+        return None
+    try:
+        date = _to_gregorian(*parts, calendar=other)
+    except ValueError:
+        return None
+    text = format_ymd(date, calendar=calendar)
+    return text.replace("-", "/") if calendar == "jalali" else text
+
+
 def parse_date(text: str, *, calendar: str = "gregorian") -> dt.date:
     """A Y-M-D date in either calendar, any digits, returned as a Gregorian date.
 
-    Raises ValidationError naming the date and why it is impossible.
+    Raises ValidationError naming the date and why it is impossible, including a year
+    that belongs to the other calendar (2026 typed as a Jalali year).
     """
+    if calendar not in PLAUSIBLE_YEARS:
+        raise ValidationError(f"unknown calendar “{calendar}”", hint="use “gregorian” or “jalali”")
     raw = str(text)
-    match = _DATE_RE.match(to_latin_digits(raw))
-    if not match:
+    parts = split_ymd(raw)
+    if parts is None:
         raise ValidationError(
             f"“{raw}” is not a date",
             hint="write it as YYYY-MM-DD, for example 1402-08-09 or 2023-10-31",
         )
-    year, month, day = (int(part) for part in match.groups())
+    if not is_plausible_year(parts[0], calendar):
+        same_day = same_day_in_other_calendar(raw, calendar)
+        if same_day is not None:
+            raise ValidationError(
+                f"“{raw}” looks like a {CALENDAR_NAMES[other_calendar(calendar)]} date, "
+                f"not a {CALENDAR_NAMES[calendar]} one",
+                hint=f"write that day as {same_day}",
+            )
+        check_year(parts[0], calendar=calendar, where="")
     try:
-        if calendar == "jalali":
-            return jdatetime.date(year, month, day).togregorian()
-        if calendar == "gregorian":
-            return dt.date(year, month, day)
+        return _to_gregorian(*parts, calendar=calendar)
     except ValueError as exc:
         raise ValidationError(
             f"“{raw}” is not a day of the {calendar} calendar ({exc})",
             hint="check the month and the day",
         ) from exc
-    raise ValidationError(f"unknown calendar “{calendar}”", hint="use “gregorian” or “jalali”")
 
 
 def format_ymd(date: dt.date, *, calendar: str = "gregorian") -> str:

@@ -48,3 +48,7 @@ class NotFound(ApplicationError):
 
 class StateError(ApplicationError):
     """An action that the object's current state does not allow (publishing twice...)."""
+
+
+class PermissionDenied(ApplicationError):
+    """The actor's role does not allow the action (an author publishing, say)."""

@@ -12,11 +12,7 @@ from nashr.core import calendars
 from nashr.core.exceptions import ValidationError
 
 EXAMPLES = {"jalali": "۱۴۰۲/۰۸/۰۹", "gregorian": "2023-10-31"}
-
-
-def calendar_for_language(language: str | None) -> str:
-    """Persian is written with Jalali dates; every other language with Gregorian ones."""
-    return "jalali" if (language or "").split("-")[0] == "fa" else "gregorian"
+CALENDAR_LABELS = {"jalali": _("Jalali"), "gregorian": _("Gregorian")}
 
 
 class CalendarDateInput(forms.TextInput):
@@ -52,6 +48,14 @@ class CalendarDateField(forms.DateField):
             "“%(value)s” is not a day of the %(calendar)s calendar; check the month and the "
             "day (Esfand has a 30th day only in leap years)."
         ),
+        "other_calendar": _(
+            "“%(value)s” looks like a %(other)s date: type %(same_day)s, the same day in the "
+            "%(calendar)s calendar."
+        ),
+        "implausible_year": _(
+            "%(year)s is not a plausible year of the %(calendar)s calendar; type a year "
+            "between %(low)s and %(high)s."
+        ),
     }
 
     def __init__(self, *, calendar: str = "gregorian", **kwargs: Any) -> None:
@@ -76,14 +80,36 @@ class CalendarDateField(forms.DateField):
         try:
             return calendars.parse_date(text, calendar=self.calendar)
         except ValidationError as exc:
-            code = "impossible" if calendars.looks_like_date(text) else "invalid"
-            calendar_name = _("Jalali") if self.calendar == "jalali" else _("Gregorian")
-            raise forms.ValidationError(
-                self.error_messages[code],
-                code=code,
-                params={
-                    "value": text,
-                    "calendar": calendar_name,
-                    "example": EXAMPLES[self.calendar],
-                },
-            ) from exc
+            raise self._error(text) from exc
+
+    def _error(self, text: str) -> forms.ValidationError:
+        """The field's message for text that `calendars.parse_date` refused."""
+        params = {
+            "value": text,
+            "calendar": CALENDAR_LABELS[self.calendar],
+            "other": CALENDAR_LABELS[calendars.other_calendar(self.calendar)],
+            "example": EXAMPLES[self.calendar],
+        }
+        parts = calendars.split_ymd(text)
+        if parts is None:
+            return forms.ValidationError(self.error_messages["invalid"], "invalid", params)
+        year = parts[0]
+        same_day = calendars.same_day_in_other_calendar(text, self.calendar)
+        if same_day is not None and not calendars.is_plausible_year(year, self.calendar):
+            if self.calendar == "jalali":
+                same_day = calendars.to_persian_digits(same_day)
+            params["same_day"] = same_day
+            return forms.ValidationError(
+                self.error_messages["other_calendar"], "other_calendar", params
+            )
+        if not calendars.is_plausible_year(year, self.calendar):
+            low, high = calendars.PLAUSIBLE_YEARS[self.calendar]
+            params.update(year=str(year), low=str(low), high=str(high))
+            if self.calendar == "jalali":
+                params.update(
+                    {k: calendars.to_persian_digits(params[k]) for k in ("year", "low", "high")}
+                )
+            return forms.ValidationError(
+                self.error_messages["implausible_year"], "implausible_year", params
+            )
+        return forms.ValidationError(self.error_messages["impossible"], "impossible", params)

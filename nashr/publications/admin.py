@@ -23,21 +23,19 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.text import capfirst
-from django.utils.translation import get_language, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from nashr.core import calendars
 from nashr.core.bidi import RTL_LANGUAGES, direction
+from nashr.core.calendars import calendar_of
 from nashr.core.exceptions import ApplicationError
-from nashr.core.forms import CalendarDateField, calendar_for_language
+from nashr.core.forms import CalendarDateField
+from nashr.core.languages import Language, current_language
 from nashr.publications import rules, selectors, services
-from nashr.publications.models import Kind, Language, Publication, Signatory, Status
+from nashr.publications.models import Kind, Publication, Signatory, Status
 
 CONTENT_FIELDS = ("title", "summary", "body")
-
-
-def _admin_language() -> str:
-    return (get_language() or "fa").split("-")[0]
 
 
 def _service_error(exc: ApplicationError) -> forms.ValidationError:
@@ -296,7 +294,7 @@ class PublicationAdmin(ServiceSavedAdmin):
         self, db_field: models.Field, request: HttpRequest, **kwargs: Any
     ) -> Any:
         if db_field.name == "date":
-            calendar = calendar_for_language(_admin_language())
+            calendar = calendar_of(current_language())
             if calendar == "jalali":
                 return CalendarDateField(
                     calendar=calendar, label=capfirst(db_field.verbose_name), required=True
@@ -371,7 +369,7 @@ class PublicationAdmin(ServiceSavedAdmin):
 
     @admin.display(description=_("date it bears"), ordering="date")
     def date_display(self, publication: Publication) -> str:
-        return calendars.format_date(publication.date, _admin_language())
+        return calendars.format_date(publication.date, current_language())
 
     @admin.display(description=_("translation"))
     def translation_state(self, publication: Publication) -> str:
@@ -418,7 +416,7 @@ class PublicationAdmin(ServiceSavedAdmin):
         if publication.published_at is None:
             return "—"
         local = timezone.localtime(publication.published_at)
-        language = _admin_language()
+        language = current_language()
         return "{} {}".format(
             calendars.format_date(local, language),
             calendars.localize_digits(local.strftime("%H:%M"), language),
@@ -502,7 +500,7 @@ class PublicationAdmin(ServiceSavedAdmin):
         """Originals without a translation into a language, and outdated translations."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        language = _admin_language()
+        language = current_language()
         add_url = reverse("admin:publications_publication_add")
         missing: list[dict[str, Any]] = []
         outdated: list[dict[str, Any]] = []

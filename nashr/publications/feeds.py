@@ -11,24 +11,19 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from nashr.core.languages import current_language
 from nashr.publications import selectors
 from nashr.publications.models import Kind, Publication
 
 FEED_SIZE = 30
-
-
-def _language() -> str:
-    return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
 
 
 class LanguageAtom1Feed(Atom1Feed):
@@ -64,7 +59,7 @@ class _PublicationFeed(Feed[Publication, Any]):
         return item.signatory.name(item.language) if item.signatory else None
 
     def item_categories(self, item: Publication) -> list[str]:
-        return [item.kind.name(_language())]
+        return [item.kind.name(current_language())]
 
     def item_extra_kwargs(self, item: Publication) -> dict[str, Any]:
         return {"language": item.language}
@@ -84,7 +79,7 @@ class LatestRss(_PublicationFeed):
         return self.description()
 
     def items(self) -> QuerySet[Publication]:
-        return selectors.publication_for_language(language=_language())[:FEED_SIZE]
+        return selectors.publication_for_language(language=current_language())[:FEED_SIZE]
 
 
 class LatestAtom(LatestRss):
@@ -96,19 +91,21 @@ class KindRss(_PublicationFeed):
         return get_object_or_404(Kind, slug=kind)
 
     def title(self, obj: Kind) -> str:
-        return _("Nashr: %(kind)s") % {"kind": obj.plural(_language())}
+        return _("Nashr: %(kind)s") % {"kind": obj.plural(current_language())}
 
     def link(self, obj: Kind) -> str:
         return obj.get_absolute_url()
 
     def description(self, obj: Kind) -> str:
-        return obj.plural(_language())
+        return obj.plural(current_language())
 
     def subtitle(self, obj: Kind) -> str:
         return self.description(obj)
 
     def items(self, obj: Kind) -> QuerySet[Publication]:
-        return selectors.publication_for_language(language=_language()).filter(kind=obj)[:FEED_SIZE]
+        return selectors.publication_for_language(language=current_language()).filter(kind=obj)[
+            :FEED_SIZE
+        ]
 
 
 class KindAtom(KindRss):

@@ -60,8 +60,9 @@ from django.utils.text import slugify
 from nashr.core import calendars
 from nashr.core.content import sanitize_html
 from nashr.core.exceptions import ApplicationError, ImportFailed
+from nashr.core.languages import Language
 from nashr.publications import services
-from nashr.publications.models import Kind, Language, Publication, Signatory, Status
+from nashr.publications.models import Kind, Publication, Signatory, Status
 
 MARKDOWN, HTML, TEXT = "markdown", "html", "text"
 FILE_TYPES = {".md": MARKDOWN, ".markdown": MARKDOWN, ".html": HTML, ".htm": HTML, ".txt": TEXT}
@@ -577,23 +578,12 @@ def check_file(
         try:
             date = calendars.parse_date(raw_date, calendar=calendar)
         except ApplicationError as exc:
-            problem("date", exc.message, exc.hint)
-        else:
-            year = date.year if calendar == "gregorian" else calendars.to_jalali(date).year
-            if calendar == "gregorian" and year < 1700:
-                date = None
-                problem(
-                    "date",
-                    f"year {year} in the Gregorian calendar",
-                    hint="if the date is Jalali, add “calendar: jalali”",
-                )
-            elif calendar == "jalali" and year > 1700:
-                date = None
-                problem(
-                    "date",
-                    f"year {year} in the Jalali calendar",
-                    hint="if the date is Gregorian, remove “calendar: jalali”",
-                )
+            hint = exc.hint
+            if calendar == "gregorian" and "Jalali" in exc.message:
+                hint = f"{hint}, or add “calendar: jalali” if the date is Jalali"
+            elif calendar == "jalali" and "Gregorian" in exc.message:
+                hint = f"{hint}, or remove “calendar: jalali” if the date is Gregorian"
+            problem("date", exc.message, hint)
 
     signatory = None
     raw_signatory = value("signatory")

@@ -12,12 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
 from nashr.core.bidi import direction
+from nashr.core.languages import Language
 from nashr.core.models import TimeStampedModel
-
-
-class Language(models.TextChoices):
-    PERSIAN = "fa", _("Persian")
-    ENGLISH = "en", _("English")
 
 
 class Kind(models.Model):

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 
 from nashr.core import calendars
-from nashr.publications.models import Kind, Language, Publication, Status
+from nashr.core.languages import Language
+from nashr.publications.models import Kind, Publication, Status
 
 
 def publication_list(

@@ -13,7 +13,8 @@ from django.utils.text import slugify
 
 from nashr.core.content import render_markdown
 from nashr.core.exceptions import StateError, ValidationError
-from nashr.publications.models import Kind, Language, Publication, Signatory, Status
+from nashr.core.languages import Language
+from nashr.publications.models import Kind, Publication, Signatory, Status
 
 # Fields whose change makes existing translations outdated.
 CONTENT_FIELDS = ("title", "summary", "body")

@@ -13,19 +13,16 @@ from django.http import (
 )
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.translation import get_language, override
+from django.utils.translation import override
 
 from nashr.core import calendars
 from nashr.core.exceptions import ValidationError
+from nashr.core.languages import current_language
 from nashr.publications import selectors
 from nashr.publications.models import Kind, Publication
 
 PAGE_SIZE = 20
 HOME_SIZE = 12
-
-
-def _language() -> str:
-    return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
 
 
 def _in_language(language: str, name: str, **kwargs: object) -> str:
@@ -34,13 +31,13 @@ def _in_language(language: str, name: str, **kwargs: object) -> str:
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    latest = selectors.publication_for_language(language=_language())[:HOME_SIZE]
+    latest = selectors.publication_for_language(language=current_language())[:HOME_SIZE]
     return render(request, "publications/home.html", {"publications": latest})
 
 
 def kind_list(request: HttpRequest, kind: str) -> HttpResponse:
     kind_obj = get_object_or_404(Kind, slug=kind)
-    qs = selectors.publication_for_language(language=_language()).filter(kind=kind_obj)
+    qs = selectors.publication_for_language(language=current_language()).filter(kind=kind_obj)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "publications/kind.html", {"kind": kind_obj, "page": page})
 
@@ -52,7 +49,7 @@ def detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     the interface stays English, the statement keeps its own language and direction.
     When a version in the interface language exists, that is the page to read.
     """
-    language = _language()
+    language = current_language()
     publication = selectors.publication_detail(pk=pk)
     if publication is None:
         raise Http404
@@ -86,13 +83,13 @@ def detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
 
 
 def archive(request: HttpRequest) -> HttpResponse:
-    years = selectors.archive_years(language=_language())
+    years = selectors.archive_years(language=current_language())
     return render(request, "publications/archive.html", {"years": years})
 
 
 def archive_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
     """A month of the interface language's calendar; a month with nothing in it is 404."""
-    language = _language()
+    language = current_language()
     try:
         publications = list(selectors.archive_month(language=language, year=year, month=month))
     except (ValidationError, ValueError) as exc:

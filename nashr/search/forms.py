@@ -10,7 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from nashr.core import calendars
 from nashr.core.exceptions import ValidationError as NashrValidationError
-from nashr.publications.models import Kind, Language
+from nashr.core.languages import Language
+from nashr.publications.models import Kind
 
 
 class KindChoiceField(forms.ModelChoiceField):

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import get_language
 
+from nashr.core.languages import current_language
 from nashr.search import selectors
 from nashr.search.backends import CANDIDATES, Filters
 from nashr.search.forms import SearchFiltersForm
@@ -19,7 +19,7 @@ def _page_number(value: str | None) -> int:
 
 def search(request: HttpRequest) -> HttpResponse:
     """The search page: form, then ranked results or what kept the search from running."""
-    language = (get_language() or "fa").split("-")[0]
+    language = current_language()
     text = request.GET.get("q", "")
     query: ParsedQuery = parse_query(text)
     form = SearchFiltersForm(request.GET or None, language=language)

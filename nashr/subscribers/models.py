@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from nashr.bulletins.models import Series
-from nashr.publications.models import Language
+from nashr.core.languages import Language
 
 
 class SubscriberStatus(models.TextChoices):

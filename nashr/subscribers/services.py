@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 
 from nashr.bulletins.models import Series
 from nashr.core.exceptions import ImportFailed, NotFound, ValidationError
-from nashr.publications.models import Language
+from nashr.core.languages import Language
 from nashr.subscribers import tokens
 from nashr.subscribers.models import (
     Subscriber,

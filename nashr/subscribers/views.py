@@ -13,17 +13,13 @@ import json
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from nashr.core.exceptions import ValidationError
+from nashr.core.languages import current_language
 from nashr.subscribers import ratelimit, selectors, services, tokens
 from nashr.subscribers.forms import SubscribeForm
-
-
-def _language() -> str:
-    return (get_language() or settings.LANGUAGE_CODE).split("-")[0]
 
 
 def _client(request: HttpRequest) -> str:
@@ -33,7 +29,7 @@ def _client(request: HttpRequest) -> str:
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
 def subscribe(request: HttpRequest) -> HttpResponse:
-    language = _language()
+    language = current_language()
     if request.method != "POST":
         form = SubscribeForm(language=language)
         return render(request, "subscribers/subscribe.html", {"form": form})

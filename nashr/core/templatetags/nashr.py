@@ -9,9 +9,10 @@ from django import template
 from django.conf import settings
 from django.urls import Resolver404, resolve, reverse, translate_url
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language, get_language_info, override
+from django.utils.translation import get_language_info, override
 
 from nashr.core import bidi, calendars
+from nashr.core.languages import base_language, current_language
 
 if TYPE_CHECKING:
     from nashr.publications.models import Publication
@@ -20,7 +21,7 @@ register = template.Library()
 
 
 def _language(language: str | None) -> str:
-    return (language or get_language() or "en").split("-")[0]
+    return base_language(language) if language else current_language()
 
 
 @register.filter

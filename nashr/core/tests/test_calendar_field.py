@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 from django import forms
 
-from nashr.core.forms import CalendarDateField, CalendarDateInput, calendar_for_language
+from nashr.core.calendars import calendar_of as calendar_for_language
+from nashr.core.forms import CalendarDateField, CalendarDateInput
 
 
 def test_jalali_field_reads_persian_digits() -> None:

@@ -238,7 +238,7 @@ BAD_INPUTS: dict[str, tuple[str, str | bytes, str]] = {
     "calendar mix-up": (
         "m.md",
         STATEMENT_FA.replace("date: 2024-03-05", "date: 1402-12-15"),
-        "m.md:5: date: year 1402 in the Gregorian calendar",
+        "m.md:5: date: “1402-12-15” looks like a Jalali (Solar Hijri) date, not a Gregorian one",
     ),
     "bad yaml": (
         "y.md",

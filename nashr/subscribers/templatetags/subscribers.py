@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.utils.translation import get_language
 
+from nashr.core.languages import current_language
 from nashr.subscribers.forms import SubscribeForm
 
 register = template.Library()
@@ -14,6 +14,6 @@ register = template.Library()
 
 @register.inclusion_tag("subscribers/_form.html")
 def subscribe_form(prefix: str = "footer") -> dict[str, Any]:
-    language = (get_language() or "fa").split("-")[0]
+    language = current_language()
     form = SubscribeForm(language=language, auto_id=f"{prefix}-%s")
     return {"form": form, "prefix": prefix, "compact": True}

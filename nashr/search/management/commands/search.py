@@ -10,7 +10,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.encoding import uri_to_iri
 from tqdm import tqdm
 
-from nashr.publications.models import Language, Publication
+from nashr.core.languages import Language
+from nashr.publications.models import Publication
 from nashr.search.backends import Filters
 from nashr.search.query import parse_query
 from nashr.search.selectors import search

@@ -1,0 +1,85 @@
+"""The admin's base for models written through services.
+
+``ServiceSavedAdmin.save_model`` hands the form's object to ``service_save`` (each admin
+calls its app's service there). When the service refuses (an ``ApplicationError``: a
+rule, a permission, a race with another editor), everything the request wrote is rolled
+back and the same form is shown again with the service's message on the field it names,
+instead of a server error: the view runs a second time with the same data, and this
+time the form itself carries the error, so Django's admin renders it as any invalid
+form (the typed values, the inlines and the message all stay).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin
+from django.db import models, router, transaction
+from django.http import HttpRequest, HttpResponse
+
+from nashr.core.exceptions import ApplicationError
+
+# The refusal travels from the first run of the view to the form of the second one on
+# the request object, under this attribute.
+_REFUSAL = "_nashr_service_refusal"
+
+
+def refusal_text(error: ApplicationError) -> str:
+    """The message as a form shows it next to a field: what, then what to do."""
+    return f"{error.message} ({error.hint})" if error.hint else error.message
+
+
+class ServiceSavedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # generic in stubs only
+    """A ModelAdmin whose saves go through a service and whose refusals reach the form."""
+
+    def service_save(
+        self,
+        request: HttpRequest,
+        obj: models.Model,
+        form: forms.ModelForm,
+        change: bool,  # type: ignore[type-arg]
+    ) -> models.Model:
+        """Save `obj` (the form's unsaved instance) through the app's service."""
+        raise NotImplementedError(f"{type(self).__name__} must say which service saves")
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        saved = self.service_save(request, obj, form, change)
+        if saved is not obj:
+            # The admin goes on with `obj` (inlines, the log, the redirect): give it the
+            # saved row's identity and values.
+            obj.pk = saved.pk
+            obj.refresh_from_db()
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        if request.method != "POST":
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        try:
+            with transaction.atomic(using=router.db_for_write(self.model)):
+                return super().changeform_view(request, object_id, form_url, extra_context)
+        except ApplicationError as refusal:
+            setattr(request, _REFUSAL, refusal)
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        refusal: ApplicationError | None = getattr(request, _REFUSAL, None)
+        if refusal is None:
+            return form_class
+
+        class RefusedForm(form_class):  # type: ignore[misc,valid-type]  # a class made at run time
+            def clean(self) -> dict[str, Any]:
+                data: dict[str, Any] = super().clean() or self.cleaned_data
+                field = refusal.where if refusal.where in self.fields else None
+                self.add_error(field, refusal_text(refusal))
+                return data
+
+        return RefusedForm
