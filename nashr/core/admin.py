@@ -30,15 +30,15 @@ def refusal_text(error: ApplicationError) -> str:
     return f"{error.message} ({error.hint})" if error.hint else error.message
 
 
-class ServiceSavedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # generic in stubs only
+class ServiceSavedAdmin(admin.ModelAdmin[Any]):
     """A ModelAdmin whose saves go through a service and whose refusals reach the form."""
 
     def service_save(
         self,
         request: HttpRequest,
         obj: models.Model,
-        form: forms.ModelForm,
-        change: bool,  # type: ignore[type-arg]
+        form: forms.ModelForm[Any],
+        change: bool,
     ) -> models.Model:
         """Save `obj` (the form's unsaved instance) through the app's service."""
         raise NotImplementedError(f"{type(self).__name__} must say which service saves")
@@ -71,9 +71,10 @@ class ServiceSavedAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # generic 
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
     ) -> Any:
         form_class = super().get_form(request, obj, change=change, **kwargs)
-        refusal: ApplicationError | None = getattr(request, _REFUSAL, None)
-        if refusal is None:
+        found: ApplicationError | None = getattr(request, _REFUSAL, None)
+        if found is None:
             return form_class
+        refusal = found
 
         class RefusedForm(form_class):  # type: ignore[misc,valid-type]  # a class made at run time
             def clean(self) -> dict[str, Any]:

@@ -34,4 +34,4 @@ def actor_from_options(options: dict[str, object]) -> Actor:
             where="--as",
             hint="give the username of an active staff account",
         )
-    return user  # type: ignore[return-value]  # the project's user model is Django's
+    return user

@@ -104,10 +104,9 @@ class CalendarDateField(forms.DateField):
             )
         if not calendars.is_plausible_year(year, self.calendar):
             low, high = calendars.PLAUSIBLE_YEARS[self.calendar]
-            params.update(year=str(year), low=str(low), high=str(high))
-            if self.calendar == "jalali":
-                params.update(
-                    {k: calendars.to_persian_digits(params[k]) for k in ("year", "low", "high")}
+            for key, number in {"year": year, "low": low, "high": high}.items():
+                params[key] = calendars.localize_digits(
+                    number, "fa" if self.calendar == "jalali" else "en"
                 )
             return forms.ValidationError(
                 self.error_messages["implausible_year"], "implausible_year", params
