@@ -23,6 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from nashr.core.actors import COMMAND
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 PERSIAN_PARAGRAPHS = [
@@ -80,6 +82,7 @@ def main() -> None:
     english_body = "\n\n".join(ENGLISH_PARAGRAPHS * REPEATS_PER_BODY)
     for index in range(ITEMS):
         original = publications.publication_create(
+            actor=COMMAND,
             kind=kind,
             language="fa",
             title=f"بیانیه شماره {index + 1} درباره آزادی زندانیان سیاسی",
@@ -89,12 +92,13 @@ def main() -> None:
             status="published",
         )
         translation = publications.translation_create(
+            actor=COMMAND,
             original=original,
             language="en",
             title=f"Statement {index + 1} on the release of political prisoners",
             body=english_body,
         )
-        publications.publication_publish(publication=translation)
+        publications.publication_publish(actor=COMMAND, publication=translation)
 
     start = time.perf_counter()
     import weasyprint  # noqa: F401 - timed apart: a server process imports it once

@@ -24,6 +24,7 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
+    from nashr.core.actors import COMMAND
     from nashr.publications.importer import publications_import
 
     call_command("migrate", verbosity=0)
@@ -39,10 +40,10 @@ def main() -> None:
                 encoding="utf-8",
             )
     started = time.perf_counter()
-    publications_import(paths=[files], dry_run=True)
+    publications_import(actor=COMMAND, paths=[files], dry_run=True)
     dry = time.perf_counter() - started
     started = time.perf_counter()
-    report = publications_import(paths=[files])
+    report = publications_import(actor=COMMAND, paths=[files])
     real = time.perf_counter() - started
     print(
         json.dumps(

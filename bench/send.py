@@ -33,6 +33,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from nashr.core.actors import COMMAND
+
 ROOT = Path(__file__).resolve().parent.parent
 PARAGRAPH = (
     "Workers of the oil and petrochemical industry went on strike in twelve cities this "
@@ -191,6 +193,7 @@ def prepare(sizes: list[int], env: dict[str, str]) -> tuple[dict[int, tuple[str,
     ids = list(Subscriber.objects.order_by("id").values_list("id", flat=True)[:largest])
     for index in range(8):
         publication_create(
+            actor=COMMAND,
             kind=Kind.objects.get(slug="statement"),
             language="en",
             title=f"Statement {index + 1} on the strikes of the month",

@@ -21,6 +21,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from nashr.core.actors import COMMAND
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 
@@ -50,6 +52,7 @@ def main() -> None:
     content = build_site_content()
     for number in range(args.extra):
         original = services.publication_create(
+            actor=COMMAND,
             kind=content["kinds"]["statement"],
             language="fa",
             title=f"بیانیه شماره {number}",
@@ -59,9 +62,10 @@ def main() -> None:
             status="published",
         )
         services.publication_publish(
+            actor=COMMAND,
             publication=services.translation_create(
-                original=original, language="en", title=f"Statement {number}"
-            )
+                actor=COMMAND, original=original, language="en", title=f"Statement {number}"
+            ),
         )
 
     client = Client()

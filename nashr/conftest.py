@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from nashr.core.actors import COMMAND
 from nashr.publications import services
 from nashr.publications.models import Kind, Publication, Signatory, Status
 
@@ -48,7 +49,7 @@ def make_publication(kinds: dict[str, Kind], signatory: Signatory) -> Callable[.
             "status": Status.PUBLISHED,
         }
         fields.update(overrides)
-        return services.publication_create(**fields)
+        return services.publication_create(actor=COMMAND, **fields)
 
     return make
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias
 from nashr.core.exceptions import PermissionDenied
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
 
 @dataclass(frozen=True)
@@ -41,14 +41,14 @@ COMMAND = SystemActor("command")
 TASKS = SystemActor("tasks")
 DEMO = SystemActor("demo")
 
-Actor: TypeAlias = "AbstractUser | AnonymousUser | SystemActor"
+Actor: TypeAlias = "User | AnonymousUser | SystemActor"
 
 
-def actor_user(actor: Actor) -> AbstractUser | None:
+def actor_user(actor: Actor) -> User | None:
     """The staff member behind the action, for `created_by` fields; None for the system."""
     if isinstance(actor, SystemActor) or actor.pk is None:
         return None
-    return actor  # type: ignore[return-value]  # an AnonymousUser has no pk
+    return actor if not actor.is_anonymous else None
 
 
 def actor_label(actor: Actor) -> str:
@@ -58,24 +58,24 @@ def actor_label(actor: Actor) -> str:
     return str(actor.get_username()) or "anonymous"
 
 
-def require(actor: Actor, *perms: str, action: str, obj: Any = None) -> None:
-    """Refuse `action` unless the actor holds every one of `perms`.
+def refusal(actor: Actor, *, action: str) -> PermissionDenied:
+    """The error for an actor whose role does not allow `action`.
 
-    `action` completes the sentence "… may not {action}" in the error.
+    `action` completes the sentence "… may not {action}".
     """
-    if all(actor.has_perm(perm, obj) for perm in perms):
-        return
-    raise PermissionDenied(
+    return PermissionDenied(
         f"{actor_label(actor)} may not {action}",
         hint="ask an editor or an administrator, or have an administrator change your role",
     )
+
+
+def require(actor: Actor, *perms: str, action: str, obj: Any = None) -> None:
+    """Refuse `action` unless the actor holds every one of `perms`."""
+    if not all(actor.has_perm(perm, obj) for perm in perms):
+        raise refusal(actor, action=action)
 
 
 def require_any(actor: Actor, *perms: str, action: str, obj: Any = None) -> None:
     """Refuse `action` unless the actor holds at least one of `perms`."""
-    if any(actor.has_perm(perm, obj) for perm in perms):
-        return
-    raise PermissionDenied(
-        f"{actor_label(actor)} may not {action}",
-        hint="ask an editor or an administrator, or have an administrator change your role",
-    )
+    if not any(actor.has_perm(perm, obj) for perm in perms):
+        raise refusal(actor, action=action)

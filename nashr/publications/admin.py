@@ -105,9 +105,12 @@ class KindAdmin(ServiceSavedAdmin):
     def save_through_service(self, *, request: HttpRequest, form: ModelForm, obj: Any) -> Kind:
         if obj is None:
             return services.kind_create(
-                **{name: form.cleaned_data[name] for name in services.KIND_FIELDS}
+                actor=request.user,
+                **{name: form.cleaned_data[name] for name in services.KIND_FIELDS},
             )
-        return services.kind_update(kind=obj, **_changes(form, services.KIND_FIELDS))
+        return services.kind_update(
+            actor=request.user, kind=obj, **_changes(form, services.KIND_FIELDS)
+        )
 
 
 @admin.register(Signatory)
@@ -132,9 +135,12 @@ class SignatoryAdmin(ServiceSavedAdmin):
     def save_through_service(self, *, request: HttpRequest, form: ModelForm, obj: Any) -> Signatory:
         if obj is None:
             return services.signatory_create(
-                **{name: form.cleaned_data[name] for name in services.SIGNATORY_FIELDS}
+                actor=request.user,
+                **{name: form.cleaned_data[name] for name in services.SIGNATORY_FIELDS},
             )
-        return services.signatory_update(signatory=obj, **_changes(form, services.SIGNATORY_FIELDS))
+        return services.signatory_update(
+            actor=request.user, signatory=obj, **_changes(form, services.SIGNATORY_FIELDS)
+        )
 
 
 class PublicationForm(forms.ModelForm):
@@ -325,9 +331,11 @@ class PublicationAdmin(ServiceSavedAdmin):
         publishing = status != current.status and Status.PUBLISHED in (status, current.status)
         if publishing and not rules.can_publish(user):
             raise PermissionDenied(_("Only editors may publish or unpublish."))
-        services.publication_update(publication=current, source_revision=source_revision, **changes)
+        services.publication_update(
+            actor=user, publication=current, source_revision=source_revision, **changes
+        )
         if status != current.status:
-            services.publication_set_status(publication=current, status=status)
+            services.publication_set_status(actor=request.user, publication=current, status=status)
         return current
 
     def _create(self, *, request: HttpRequest, data: dict[str, Any]) -> Publication:
@@ -348,13 +356,12 @@ class PublicationAdmin(ServiceSavedAdmin):
             "slug": data.get("slug", ""),
             "source_url": data.get("source_url", ""),
             "legacy_path": data.get("legacy_path"),
-            "created_by": user,
         }
         if original is None:
             if not rules.can_add_original(user):
                 raise PermissionDenied(_("Translators add translations only."))
-            return services.publication_create(**fields)
-        return services.translation_create(original=original, **fields)
+            return services.publication_create(actor=request.user, **fields)
+        return services.translation_create(actor=request.user, original=original, **fields)
 
     # ---- read-only fields and list columns ---------------------------------------------
 
@@ -452,7 +459,7 @@ class PublicationAdmin(ServiceSavedAdmin):
         count = 0
         for publication in queryset:
             try:
-                action(publication=publication)
+                action(actor=request.user, publication=publication)
             except ApplicationError as exc:
                 self.message_user(request, str(exc), messages.WARNING)
             else:

@@ -58,6 +58,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from nashr.core import calendars
+from nashr.core.actors import Actor
 from nashr.core.content import sanitize_html
 from nashr.core.exceptions import ApplicationError, ImportFailed
 from nashr.core.languages import Language
@@ -766,7 +767,7 @@ def _published_at(entry: Entry) -> dt.datetime | None:
     return timezone.make_aware(dt.datetime.combine(entry.date, dt.time(12, 0)))
 
 
-def _signatory(entry: Entry, created: dict[str, Signatory]) -> Signatory | None:
+def _signatory(entry: Entry, created: dict[str, Signatory], actor: Actor) -> Signatory | None:
     if entry.signatory is not None or not entry.signatory_name:
         return entry.signatory
     folded = _fold(entry.signatory_name)
@@ -777,12 +778,12 @@ def _signatory(entry: Entry, created: dict[str, Signatory]) -> Signatory | None:
             counter += 1
             slug = f"{base}-{counter}"
         created[folded] = services.signatory_create(
-            slug=slug, name_fa=entry.signatory_name, name_en=entry.signatory_name
+            actor=actor, slug=slug, name_fa=entry.signatory_name, name_en=entry.signatory_name
         )
     return created[folded]
 
 
-def _save(entry: Entry, signatories: dict[str, Signatory]) -> Publication:
+def _save(entry: Entry, signatories: dict[str, Signatory], actor: Actor) -> Publication:
     common: dict[str, Any] = {
         "language": entry.language,
         "title": entry.title,
@@ -790,7 +791,7 @@ def _save(entry: Entry, signatories: dict[str, Signatory]) -> Publication:
         "summary": entry.summary,
         "kind": entry.kind,
         "date": entry.date,
-        "signatory": _signatory(entry, signatories),
+        "signatory": _signatory(entry, signatories, actor),
         "status": entry.status,
         "published_at": _published_at(entry),
         "slug": entry.slug,
@@ -801,12 +802,13 @@ def _save(entry: Entry, signatories: dict[str, Signatory]) -> Publication:
     if isinstance(original, Entry):
         original = original.publication
     if original is None:
-        return services.publication_create(translation_key=entry.key, **common)
-    return services.translation_create(original=original, **common)
+        return services.publication_create(actor=actor, translation_key=entry.key, **common)
+    return services.translation_create(actor=actor, original=original, **common)
 
 
 def publications_import(
     *,
+    actor: Actor,
     paths: Sequence[Path | str],
     defaults: Defaults | None = None,
     dry_run: bool = False,
@@ -816,7 +818,8 @@ def publications_import(
 ) -> ImportReport:
     """Import every file under `paths`, all or nothing.
 
-    Raises ImportFailed, whose ``problems`` list every problem of every file.
+    Raises ImportFailed, whose ``problems`` list every problem of every file; a file
+    that the actor's role may not import (a published one, for an author) is one of them.
     """
     defaults = defaults or Defaults()
     files, problems = collect_files(paths)
@@ -845,7 +848,7 @@ def publications_import(
     with transaction.atomic():
         for entry in _progress(ordered, show, "saving"):
             try:
-                entry.publication = _save(entry, signatories)
+                entry.publication = _save(entry, signatories, actor)
             except ApplicationError as exc:
                 problems.append(
                     Problem(entry.path, exc.message, field=exc.where or None, hint=exc.hint)

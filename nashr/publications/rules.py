@@ -10,8 +10,7 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from nashr.core.actors import Actor, refusal, require, require_any
 from nashr.publications.models import Publication
 
 ADD = "publications.add_publication"
@@ -20,24 +19,51 @@ PUBLISH = "publications.publish_publication"
 TRANSLATE = "publications.translate_publication"
 
 
-def can_publish(user: Any) -> bool:
-    return bool(user.has_perm(PUBLISH))
+KIND_ADD = "publications.add_kind"
+KIND_CHANGE = "publications.change_kind"
+SIGNATORY_ADD = "publications.add_signatory"
+SIGNATORY_CHANGE = "publications.change_signatory"
 
 
-def can_add(user: Any) -> bool:
+def can_publish(actor: Actor) -> bool:
+    return bool(actor.has_perm(PUBLISH))
+
+
+def can_add(actor: Actor) -> bool:
     """Adding anything, or (translators) adding translations only."""
-    return bool(user.has_perm(ADD) or user.has_perm(TRANSLATE))
+    return bool(actor.has_perm(ADD) or actor.has_perm(TRANSLATE))
 
 
-def can_add_original(user: Any) -> bool:
-    return bool(user.has_perm(ADD))
+def can_add_original(actor: Actor) -> bool:
+    return bool(actor.has_perm(ADD))
 
 
-def can_change(user: Any, publication: Publication | None = None) -> bool:
+def can_change(actor: Actor, publication: Publication | None = None) -> bool:
     if publication is None:
-        return bool(user.has_perm(CHANGE) or user.has_perm(TRANSLATE))
-    if publication.translation_of_id is not None and user.has_perm(TRANSLATE):
+        return bool(actor.has_perm(CHANGE) or actor.has_perm(TRANSLATE))
+    if publication.translation_of_id is not None and actor.has_perm(TRANSLATE):
         return True
-    if not user.has_perm(CHANGE):
+    if not actor.has_perm(CHANGE):
         return False
-    return not publication.is_published or can_publish(user)
+    return not publication.is_published or can_publish(actor)
+
+
+# The services call these; each raises PermissionDenied naming the actor and the action.
+
+
+def require_publish(actor: Actor, publication: Publication | None = None) -> None:
+    what = f"publish or unpublish “{publication}”" if publication else "publish or unpublish"
+    require(actor, PUBLISH, action=what)
+
+
+def require_add(actor: Actor, *, translation: bool) -> None:
+    if translation:
+        require_any(actor, ADD, TRANSLATE, action="add a translation")
+    else:
+        require(actor, ADD, action="add a publication (translators add translations only)")
+
+
+def require_change(actor: Actor, publication: Publication) -> None:
+    if not can_change(actor, publication):
+        state = "published " if publication.is_published else ""
+        raise refusal(actor, action=f"change the {state}publication “{publication}”")

@@ -1,4 +1,8 @@
-"""Every write to publications goes through these functions."""
+"""Every write to publications goes through these functions.
+
+Each takes the `actor` doing it and checks the actor's role (``rules``) before
+anything else, so the admin, the importer, the commands and the demo obey one rule.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,15 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from django.contrib.auth.base_user import AbstractBaseUser
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from nashr.core.actors import Actor, actor_user, require
 from nashr.core.content import render_markdown
 from nashr.core.exceptions import StateError, ValidationError
 from nashr.core.languages import Language
+from nashr.publications import rules
 from nashr.publications.models import Kind, Publication, Signatory, Status
 
 # Fields whose change makes existing translations outdated.
@@ -69,6 +74,7 @@ def _after_save(publication: Publication) -> None:
 @transaction.atomic
 def publication_create(
     *,
+    actor: Actor,
     kind: Kind,
     language: str,
     title: str,
@@ -83,9 +89,11 @@ def publication_create(
     legacy_path: str | None = None,
     translation_key: uuid.UUID | None = None,
     translation_of: Publication | None = None,
-    created_by: AbstractBaseUser | None = None,
 ) -> Publication:
     """A new publication; a translation when `translation_of` is given."""
+    rules.require_add(actor, translation=translation_of is not None)
+    if status == Status.PUBLISHED:
+        rules.require_publish(actor)
     if status not in Status.values:
         raise ValidationError(
             f"unknown status “{status}”",
@@ -105,7 +113,7 @@ def publication_create(
         status=status,
         source_url=source_url,
         legacy_path=legacy_path,
-        created_by=created_by if created_by is not None and created_by.pk else None,  # type: ignore[misc]
+        created_by=actor_user(actor),
     )
     if translation_of is not None:
         if translation_of.language == language:
@@ -136,13 +144,14 @@ def publication_create(
 
 @transaction.atomic
 def publication_update(
-    *, publication: Publication, source_revision: int | None = None, **changes: Any
+    *, actor: Actor, publication: Publication, source_revision: int | None = None, **changes: Any
 ) -> Publication:
     """Change fields; a change of title, summary or body makes a new revision.
 
     A translator who brings a translation up to date passes `source_revision` (the
     original's revision they translated from).
     """
+    rules.require_change(actor, publication)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(f"cannot change {', '.join(sorted(unknown))}")
@@ -168,7 +177,8 @@ def publication_update(
 
 
 @transaction.atomic
-def publication_submit_for_review(*, publication: Publication) -> Publication:
+def publication_submit_for_review(*, actor: Actor, publication: Publication) -> Publication:
+    rules.require_change(actor, publication)
     if publication.status != Status.DRAFT:
         raise StateError(f"“{publication}” is {publication.get_status_display()}, not a draft")
     publication.status = Status.REVIEW
@@ -178,8 +188,9 @@ def publication_submit_for_review(*, publication: Publication) -> Publication:
 
 @transaction.atomic
 def publication_publish(
-    *, publication: Publication, published_at: dt.datetime | None = None
+    *, actor: Actor, publication: Publication, published_at: dt.datetime | None = None
 ) -> Publication:
+    rules.require_publish(actor, publication)
     if publication.status == Status.PUBLISHED:
         raise StateError(f"“{publication}” is already published")
     publication.status = Status.PUBLISHED
@@ -190,7 +201,8 @@ def publication_publish(
 
 
 @transaction.atomic
-def publication_unpublish(*, publication: Publication) -> Publication:
+def publication_unpublish(*, actor: Actor, publication: Publication) -> Publication:
+    rules.require_publish(actor, publication)
     if publication.status != Status.PUBLISHED:
         raise StateError(f"“{publication}” is not published")
     publication.status = Status.DRAFT
@@ -199,7 +211,7 @@ def publication_unpublish(*, publication: Publication) -> Publication:
     return publication
 
 
-def publication_set_status(*, publication: Publication, status: str) -> Publication:
+def publication_set_status(*, actor: Actor, publication: Publication, status: str) -> Publication:
     """Move a publication to `status` through the transitions above."""
     if status not in Status.values:
         raise ValidationError(
@@ -211,11 +223,12 @@ def publication_set_status(*, publication: Publication, status: str) -> Publicat
         if status == publication.status:
             return publication
         if status == Status.PUBLISHED:
-            return publication_publish(publication=publication)
+            return publication_publish(actor=actor, publication=publication)
         if publication.status == Status.PUBLISHED:
-            publication_unpublish(publication=publication)
+            publication_unpublish(actor=actor, publication=publication)
         if status == Status.REVIEW:
-            return publication_submit_for_review(publication=publication)
+            return publication_submit_for_review(actor=actor, publication=publication)
+        rules.require_change(actor, publication)
         if publication.status != Status.DRAFT:
             publication.status = Status.DRAFT
             publication.save(update_fields=["status", "updated_at"])
@@ -225,12 +238,12 @@ def publication_set_status(*, publication: Publication, status: str) -> Publicat
 @transaction.atomic
 def translation_create(
     *,
+    actor: Actor,
     original: Publication,
     language: str,
     title: str,
     body: str = "",
     summary: str = "",
-    created_by: AbstractBaseUser | None = None,
     status: str = Status.DRAFT,
     published_at: dt.datetime | None = None,
     date: dt.date | None = None,
@@ -251,6 +264,7 @@ def translation_create(
             hint="translate its original instead",
         )
     return publication_create(
+        actor=actor,
         kind=kind or original.kind,
         language=language,
         title=title,
@@ -264,7 +278,6 @@ def translation_create(
         source_url=source_url,
         legacy_path=legacy_path,
         translation_of=original,
-        created_by=created_by,
     )
 
 
@@ -281,6 +294,7 @@ def _require(fields: dict[str, Any], names: tuple[str, ...]) -> None:
 @transaction.atomic
 def kind_create(
     *,
+    actor: Actor,
     slug: str,
     name_fa: str,
     name_en: str,
@@ -289,6 +303,7 @@ def kind_create(
     order: int = 0,
 ) -> Kind:
     """A new kind of publication (statement, article… or one an organization adds)."""
+    require(actor, rules.KIND_ADD, action="add a kind of publication")
     fields = {
         "slug": slug.strip(),
         "name_fa": name_fa.strip(),
@@ -304,7 +319,8 @@ def kind_create(
 
 
 @transaction.atomic
-def kind_update(*, kind: Kind, **changes: Any) -> Kind:
+def kind_update(*, actor: Actor, kind: Kind, **changes: Any) -> Kind:
+    require(actor, rules.KIND_CHANGE, action=f"change the kind “{kind.slug}”")
     unknown = set(changes) - set(KIND_FIELDS)
     if unknown:
         raise ValidationError(f"cannot change {', '.join(sorted(unknown))}")
@@ -316,8 +332,9 @@ def kind_update(*, kind: Kind, **changes: Any) -> Kind:
 
 
 @transaction.atomic
-def signatory_create(*, slug: str, name_fa: str, name_en: str) -> Signatory:
+def signatory_create(*, actor: Actor, slug: str, name_fa: str, name_en: str) -> Signatory:
     """A body that issues publications: a committee, a coalition, an office."""
+    require(actor, rules.SIGNATORY_ADD, action="add a signatory")
     fields = {"slug": slug.strip(), "name_fa": name_fa.strip(), "name_en": name_en.strip()}
     _require(fields, SIGNATORY_FIELDS)
     if Signatory.objects.filter(slug=fields["slug"]).exists():
@@ -326,7 +343,8 @@ def signatory_create(*, slug: str, name_fa: str, name_en: str) -> Signatory:
 
 
 @transaction.atomic
-def signatory_update(*, signatory: Signatory, **changes: Any) -> Signatory:
+def signatory_update(*, actor: Actor, signatory: Signatory, **changes: Any) -> Signatory:
+    require(actor, rules.SIGNATORY_CHANGE, action=f"change the signatory “{signatory.slug}”")
     unknown = set(changes) - set(SIGNATORY_FIELDS)
     if unknown:
         raise ValidationError(f"cannot change {', '.join(sorted(unknown))}")

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
 
+from nashr.core.actors import COMMAND
 from nashr.publications import services
 from nashr.publications.models import Kind, Publication, Signatory, Status
 
@@ -96,6 +97,7 @@ def publications_content(content: SiteContent) -> None:
         "signatory": signatory,
         "status": Status.PUBLISHED,
         "published_at": published_at,
+        "actor": COMMAND,
     }
     statement_fa = services.publication_create(
         kind=kinds["statement"],
@@ -107,6 +109,7 @@ def publications_content(content: SiteContent) -> None:
         **common,
     )
     statement_en = services.translation_create(
+        actor=COMMAND,
         original=statement_fa,
         language="en",
         title="Statement on the release of political prisoners",
@@ -114,7 +117,7 @@ def publications_content(content: SiteContent) -> None:
         "political prisoners.",
         body=STATEMENT_EN_BODY,
     )
-    services.publication_publish(publication=statement_en, published_at=published_at)
+    services.publication_publish(actor=COMMAND, publication=statement_en, published_at=published_at)
     article_fa = services.publication_create(
         kind=kinds["article"],
         language="fa",
@@ -132,15 +135,16 @@ def publications_content(content: SiteContent) -> None:
         **common,
     )
     report_en = services.translation_create(
+        actor=COMMAND,
         original=report_fa,
         language="en",
         title="Annual report on human rights violations",
         body="This report lists the human rights violations of the past year.",
     )
-    services.publication_publish(publication=report_en, published_at=published_at)
+    services.publication_publish(actor=COMMAND, publication=report_en, published_at=published_at)
     # The original changes after its translation: the English report is now outdated.
     services.publication_update(
-        publication=report_fa, body=report_fa.body + "\n\nبخش تازه‌ای افزوده شد."
+        actor=COMMAND, publication=report_fa, body=report_fa.body + "\n\nبخش تازه‌ای افزوده شد."
     )
     news_en = services.publication_create(
         kind=kinds["news"],
@@ -151,6 +155,7 @@ def publications_content(content: SiteContent) -> None:
         **common,
     )
     draft_fa = services.publication_create(
+        actor=COMMAND,
         kind=kinds["statement"],
         language="fa",
         title="پیش‌نویس بیانیه‌ای که منتشر نشده است",

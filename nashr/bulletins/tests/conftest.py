@@ -10,6 +10,7 @@ import pytest
 
 from nashr.bulletins import services
 from nashr.bulletins.models import Series
+from nashr.core.actors import COMMAND
 from nashr.publications import services as publication_services
 from nashr.publications.models import Kind, Publication
 
@@ -69,9 +70,9 @@ def statement_pair(
         if not translated:
             return original, None
         translation = publication_services.translation_create(
-            original=original, language="en", title=f"EN {title}", body=ENGLISH_BODY
+            actor=COMMAND, original=original, language="en", title=f"EN {title}", body=ENGLISH_BODY
         )
-        publication_services.publication_publish(publication=translation)
+        publication_services.publication_publish(actor=COMMAND, publication=translation)
         return original, translation
 
     return make

@@ -9,6 +9,7 @@ from django.test import Client
 from nashr.bulletins import services
 from nashr.bulletins.models import BulletinItem
 from nashr.bulletins.rendering import bulletin_email_content
+from nashr.core.actors import COMMAND
 from nashr.publications import services as publication_services
 
 
@@ -21,7 +22,7 @@ def test_later_edits_do_not_change_a_published_issue(
         bulletin=services.bulletin_draft(series=english_series, year=2023, month=11)
     )
     publication_services.publication_update(
-        publication=translation, title="Rewritten title", body="Rewritten body."
+        actor=COMMAND, publication=translation, title="Rewritten title", body="Rewritten body."
     )
     page = client.get(bulletin.get_absolute_url()).content.decode()
     mail = bulletin_email_content(bulletin=bulletin, unsubscribe_url="u", manage_url="m")
@@ -36,7 +37,9 @@ def test_corrected_edition_refreezes_under_the_same_number(english_series, state
     bulletin = services.bulletin_publish(
         bulletin=services.bulletin_draft(series=english_series, year=2023, month=11)
     )
-    publication_services.publication_update(publication=translation, title="Fixed title")
+    publication_services.publication_update(
+        actor=COMMAND, publication=translation, title="Fixed title"
+    )
     corrected = services.bulletin_correct(bulletin=bulletin, note="a typo in the title")
     assert (corrected.number, corrected.edition) == (47, 2)
     assert corrected.document["items"][0]["title"] == "Fixed title"

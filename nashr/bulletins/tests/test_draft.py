@@ -6,6 +6,7 @@ import datetime as dt
 
 from nashr.bulletins import services
 from nashr.bulletins.models import BulletinItem
+from nashr.core.actors import COMMAND
 from nashr.publications import services as publication_services
 
 
@@ -80,10 +81,10 @@ def test_translation_published_later_is_preferred(english_series, make_publicati
     """A translation published after the original was carried elsewhere is still one entry."""
     original = make_publication(title="پ")
     translation = publication_services.translation_create(
-        original=original, language="en", title="E"
+        actor=COMMAND, original=original, language="en", title="E"
     )
     draft = services.bulletin_draft(series=english_series, year=2023, month=10)
     assert _proposed(draft) == [original.pk]  # the translation is only a draft yet
-    publication_services.publication_publish(publication=translation)
+    publication_services.publication_publish(actor=COMMAND, publication=translation)
     draft = services.bulletin_draft(series=english_series, year=2023, month=10)
     assert _proposed(draft) == [translation.pk]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TextIO
 
+from nashr.core.actors import DEMO
 from nashr.publications import services
 from nashr.publications.importer import publications_import, translation_key
 from nashr.publications.models import Publication, Signatory
@@ -48,8 +49,8 @@ def load(*, stdout: TextIO | None = None) -> None:
     """Signatories, publications and corrections; running it again changes nothing."""
     for slug, name_fa, name_en in SIGNATORIES:
         if not Signatory.objects.filter(slug=slug).exists():
-            services.signatory_create(slug=slug, name_fa=name_fa, name_en=name_en)
-    report = publications_import(paths=[CONTENT], skip_existing=True)
+            services.signatory_create(actor=DEMO, slug=slug, name_fa=name_fa, name_en=name_en)
+    report = publications_import(actor=DEMO, paths=[CONTENT], skip_existing=True)
     corrected = 0
     for key, language, old, new in CORRECTIONS:
         publication = Publication.objects.filter(
@@ -57,7 +58,7 @@ def load(*, stdout: TextIO | None = None) -> None:
         ).first()
         if publication is not None and old in publication.body:
             services.publication_update(
-                publication=publication, body=publication.body.replace(old, new)
+                actor=DEMO, publication=publication, body=publication.body.replace(old, new)
             )
             corrected += 1
     if stdout is not None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from nashr.core.actors import COMMAND
 from nashr.publications import services
 from nashr.publications.models import Publication, Status
 
@@ -114,7 +115,9 @@ def test_editor_changes_status_through_services(client, make_staff, make_publica
 def test_body_direction_follows_the_content(client, make_staff, make_publication) -> None:
     """An English publication's body is ltr in the Persian admin, a Persian one rtl in English."""
     persian = make_publication()
-    english = services.translation_create(original=persian, language="en", title="A statement")
+    english = services.translation_create(
+        actor=COMMAND, original=persian, language="en", title="A statement"
+    )
     client.force_login(make_staff("editor"))
     fa_page = client.get(CHANGELIST.format(lang="fa") + f"{english.pk}/change/").content.decode()
     body = _tag(fa_page, r"<textarea[^>]*id=\"id_body\"[^>]*>")
@@ -193,7 +196,7 @@ def test_preview_renders_with_content_direction(client, make_staff, make_publica
         status=Status.DRAFT, body="# Heading\n\n<script>x()</script>Text"
     )
     english = services.translation_create(
-        original=publication, language="en", title="T", body="Hello"
+        actor=COMMAND, original=publication, language="en", title="T", body="Hello"
     )
     client.force_login(make_staff("author"))
     page = client.get(CHANGELIST.format(lang="en") + f"{publication.pk}/preview/").content.decode()
@@ -211,8 +214,10 @@ def test_dashboard_lists_gaps_with_links_that_fix_them(
     """Missing translations link to a prefilled add form; outdated ones to the translation."""
     untranslated = make_publication(title="بیانیه بی‌ترجمه")
     original = make_publication(title="بیانیه ترجمه‌شده")
-    translation = services.translation_create(original=original, language="en", title="Translated")
-    services.publication_update(publication=original, body="متن تازه")
+    translation = services.translation_create(
+        actor=COMMAND, original=original, language="en", title="Translated"
+    )
+    services.publication_update(actor=COMMAND, publication=original, body="متن تازه")
     client.force_login(make_staff("translator"))
     index = client.get("/en/admin/").content.decode()
     assert "/en/admin/publications/publication/translations/" in index
@@ -253,7 +258,7 @@ def test_translator_adds_and_updates_translations_only(
     translation = Publication.objects.get(language="en")
     assert translation.translation_of == original and translation.source_revision == 1
 
-    services.publication_update(publication=original, body="متن تازه")
+    services.publication_update(actor=COMMAND, publication=original, body="متن تازه")
     translation.refresh_from_db()
     assert translation.is_outdated
     change = CHANGELIST.format(lang="en") + f"{translation.pk}/change/"

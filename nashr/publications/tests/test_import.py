@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from nashr.core.actors import COMMAND
 from nashr.core.exceptions import ImportFailed
 from nashr.publications.importer import Problem, publications_import
 from nashr.publications.models import Publication, Signatory, Status
@@ -287,7 +288,7 @@ def test_every_problem_of_the_run_is_reported(tmp_path, signatory) -> None:
     )
     write(tmp_path, "two.md", text)
     with pytest.raises(ImportFailed) as failed:
-        publications_import(paths=[tmp_path])
+        publications_import(actor=COMMAND, paths=[tmp_path])
     problems = [p for p in failed.value.problems if isinstance(p, Problem)]
     reported = {(Path(p.path).name, p.field) for p in problems}
     assert {("t.md", "title"), ("k.md", "kind"), ("b.md", None)} <= reported

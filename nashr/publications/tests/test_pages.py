@@ -10,6 +10,7 @@ from django.test import Client, RequestFactory
 from django.utils.translation import override
 from django.views.defaults import server_error
 
+from nashr.core.actors import COMMAND
 from nashr.publications import services
 from nashr.testing.pages import SiteContent, publication_in
 
@@ -226,7 +227,7 @@ def test_server_error_page_in_both_languages(language: str, direction: str, text
 def test_english_original_without_persian_version(client: Client, make_publication, kinds) -> None:
     """An English original is listed on /fa/ and its page is readable from /fa/."""
     news = make_publication(language="en", title="Members meet", kind=kinds["news"])
-    services.publication_update(publication=news, summary="A meeting.")
+    services.publication_update(actor=COMMAND, publication=news, summary="A meeting.")
     html = client.get("/fa/news/").content.decode()
     assert _item_attrs(html, "Members meet") == ("en", "ltr")
     page = client.get(publication_in("fa", news)).content.decode()

@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test import Client
 
+from nashr.core.actors import COMMAND
 from nashr.publications import services
 from nashr.testing.pages import SiteContent
 
@@ -37,6 +38,7 @@ def test_list_pages_do_not_query_per_item(
     before = _queries(client, path)
     for day in range(5):
         original = services.publication_create(
+            actor=COMMAND,
             kind=site_content["kinds"]["statement"],
             language="fa",
             title=f"بیانیه شماره {day}",
@@ -45,8 +47,9 @@ def test_list_pages_do_not_query_per_item(
             status="published",
         )
         services.publication_publish(
+            actor=COMMAND,
             publication=services.translation_create(
-                original=original, language="en", title=f"Statement {day}"
-            )
+                actor=COMMAND, original=original, language="en", title=f"Statement {day}"
+            ),
         )
     assert _queries(client, path) == before

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from nashr.core.actors import COMMAND
 from nashr.core.exceptions import ValidationError
 from nashr.publications import selectors, services
 from nashr.publications.models import Publication
@@ -13,7 +14,7 @@ def test_translation_shares_key_and_records_revision(make_publication) -> None:
     """A translation takes the original's translation key and current revision."""
     original = make_publication()
     translation = services.translation_create(
-        original=original, language="en", title="Statement on political prisoners"
+        actor=COMMAND, original=original, language="en", title="Statement on political prisoners"
     )
     assert translation.translation_key == original.translation_key
     assert translation.source_revision == original.revision == 1
@@ -23,17 +24,19 @@ def test_translation_shares_key_and_records_revision(make_publication) -> None:
 def test_second_version_in_same_language_is_refused(make_publication) -> None:
     """Two versions of one publication cannot share a language."""
     original = make_publication()
-    services.translation_create(original=original, language="en", title="One")
+    services.translation_create(actor=COMMAND, original=original, language="en", title="One")
     with pytest.raises(ValidationError, match="already has a version"):
-        services.translation_create(original=original, language="en", title="Two")
+        services.translation_create(actor=COMMAND, original=original, language="en", title="Two")
     assert Publication.objects.count() == 2
 
 
 def test_changing_the_original_outdates_the_translation(make_publication) -> None:
     """Editing the original's body makes its translation outdated; catching up clears it."""
     original = make_publication()
-    translation = services.translation_create(original=original, language="en", title="T")
-    services.publication_update(publication=original, body="متن تازه")
+    translation = services.translation_create(
+        actor=COMMAND, original=original, language="en", title="T"
+    )
+    services.publication_update(actor=COMMAND, publication=original, body="متن تازه")
     translation.refresh_from_db()
     assert translation.is_outdated
     gaps = selectors.translation_gaps()
@@ -41,7 +44,7 @@ def test_changing_the_original_outdates_the_translation(make_publication) -> Non
         (original.pk, "en", translation)
     ]
     services.publication_update(
-        publication=translation, body="New text", source_revision=original.revision
+        actor=COMMAND, publication=translation, body="New text", source_revision=original.revision
     )
     translation.refresh_from_db()
     assert not translation.is_outdated
@@ -51,8 +54,10 @@ def test_changing_the_original_outdates_the_translation(make_publication) -> Non
 def test_metadata_change_does_not_outdate(make_publication) -> None:
     """Changing only the date or the slug is no new revision of the text."""
     original = make_publication()
-    translation = services.translation_create(original=original, language="en", title="T")
-    services.publication_update(publication=original, slug="new-slug")
+    translation = services.translation_create(
+        actor=COMMAND, original=original, language="en", title="T"
+    )
+    services.publication_update(actor=COMMAND, publication=original, slug="new-slug")
     translation.refresh_from_db()
     assert not translation.is_outdated
 

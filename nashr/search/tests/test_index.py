@@ -8,6 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
+from nashr.core.actors import COMMAND
 from nashr.publications import services
 from nashr.publications.models import Kind, Publication, Status
 from nashr.search.backends import Filters
@@ -23,8 +24,8 @@ def test_drafts_and_reviews_are_never_found(make_publication: MakePublication) -
     """Only published publications are found."""
     make_publication(status=Status.DRAFT, body="سند محرمانه")
     review = make_publication(status=Status.DRAFT, body="سند محرمانه دوم")
-    services.publication_submit_for_review(publication=review)
-    services.publication_update(publication=review, body="سند محرمانه سوم")
+    services.publication_submit_for_review(actor=COMMAND, publication=review)
+    services.publication_update(actor=COMMAND, publication=review, body="سند محرمانه سوم")
     assert found_ids("محرمانه") == []
     assert not SearchEntry.objects.exists()
 
@@ -32,7 +33,7 @@ def test_drafts_and_reviews_are_never_found(make_publication: MakePublication) -
 def test_publishing_makes_it_found(make_publication: MakePublication) -> None:
     """A draft is found once published."""
     draft = make_publication(status=Status.DRAFT, body="گزارش اعتصاب")
-    services.publication_publish(publication=draft)
+    services.publication_publish(actor=COMMAND, publication=draft)
     assert found_ids("اعتصاب") == [draft.pk]
     assert_index_consistent()
 
@@ -40,7 +41,7 @@ def test_publishing_makes_it_found(make_publication: MakePublication) -> None:
 def test_unpublishing_removes_it(make_publication: MakePublication) -> None:
     """An unpublished publication is no longer found."""
     publication = make_publication(body="گزارش اعتصاب")
-    services.publication_unpublish(publication=publication)
+    services.publication_unpublish(actor=COMMAND, publication=publication)
     assert found_ids("اعتصاب") == []
     assert_index_consistent()
 
@@ -48,7 +49,9 @@ def test_unpublishing_removes_it(make_publication: MakePublication) -> None:
 def test_editing_replaces_the_words(make_publication: MakePublication) -> None:
     """After an edit the old words no longer find it and the new ones do."""
     publication = make_publication(title="عنوان قدیم", body="متن قدیمی")
-    services.publication_update(publication=publication, title="عنوان تازه", body="متن جدید")
+    services.publication_update(
+        actor=COMMAND, publication=publication, title="عنوان تازه", body="متن جدید"
+    )
     assert found_ids("قدیمی") == []
     assert found_ids("قدیم") == []
     assert found_ids("جدید تازه") == [publication.pk]
@@ -58,8 +61,8 @@ def test_editing_replaces_the_words(make_publication: MakePublication) -> None:
 def test_editing_an_unpublished_one_keeps_it_out(make_publication: MakePublication) -> None:
     """Editing a publication after unpublishing it does not bring it back."""
     publication = make_publication(body="گزارش اعتصاب")
-    services.publication_unpublish(publication=publication)
-    services.publication_update(publication=publication, body="گزارش اعتصاب تازه")
+    services.publication_unpublish(actor=COMMAND, publication=publication)
+    services.publication_update(actor=COMMAND, publication=publication, body="گزارش اعتصاب تازه")
     assert found_ids("اعتصاب") == []
 
 
@@ -71,7 +74,7 @@ def test_editing_date_and_kind_moves_it_in_filters(
 
     publication = make_publication(body="گزارش اعتصاب")
     services.publication_update(
-        publication=publication, kind=kinds["report"], date=dt.date(2020, 1, 1)
+        actor=COMMAND, publication=publication, kind=kinds["report"], date=dt.date(2020, 1, 1)
     )
     assert found_ids("اعتصاب", kind_id=kinds["statement"].pk) == []
     assert found_ids("اعتصاب", kind_id=kinds["report"].pk) == [publication.pk]
@@ -92,7 +95,7 @@ def test_failed_transaction_leaves_index_unchanged(make_publication: MakePublica
     """If the publishing transaction fails, the index is as it was before."""
     draft = make_publication(status=Status.DRAFT, body="گزارش اعتصاب")
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.publication_publish(publication=draft)
+        services.publication_publish(actor=COMMAND, publication=draft)
         assert found_ids("اعتصاب") == [draft.pk]
         raise RuntimeError("the rest of the request failed")
     assert found_ids("اعتصاب") == []
@@ -126,7 +129,7 @@ def test_many_matches_show_title_matches_first(make_publication: MakePublication
     results = search(query=parse_query("اعتصاب"), filters=Filters(), candidates=3)
     assert results.capped  # 4 matches, 3 candidates: the oldest, in_title, is left out
     assert in_title.pk not in [hit.publication.pk for hit in results.hits]
-    services.publication_update(publication=newer[0], title="اعتصاب در پالایشگاه")
+    services.publication_update(actor=COMMAND, publication=newer[0], title="اعتصاب در پالایشگاه")
     results = search(query=parse_query("اعتصاب"), filters=Filters(), candidates=3)
     assert [hit.publication.pk for hit in results.hits] == [
         newer[0].pk, newer[2].pk, newer[1].pk,
@@ -150,6 +153,6 @@ def test_reindex_rebuilds_from_published(make_publication: MakePublication) -> N
     call_command("search", "reindex", verbosity=0)
     assert found_ids("اعتصاب") == [published.pk]
     assert_index_consistent()
-    services.publication_update(publication=published, body="گزارش اعتراض")
+    services.publication_update(actor=COMMAND, publication=published, body="گزارش اعتراض")
     assert found_ids("اعتراض") == [published.pk]  # triggers are back after the reindex
     assert_index_consistent()

@@ -6,7 +6,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from nashr.core.exceptions import ImportFailed
+from nashr.core.commands import actor_from_options, add_actor_argument
+from nashr.core.exceptions import ApplicationError, ImportFailed
 from nashr.publications.importer import Defaults, publications_import
 from nashr.publications.models import Status
 
@@ -35,6 +36,7 @@ class Command(BaseCommand):
             action="store_true",
             help="create signatories that do not exist yet, named as the files write them",
         )
+        add_actor_argument(parser)
         defaults = parser.add_argument_group("values for files that do not give them")
         defaults.add_argument("--kind", default="", help="kind slug, e.g. statement")
         defaults.add_argument("--language", default="", help="fa or en (else detected)")
@@ -54,6 +56,7 @@ class Command(BaseCommand):
         )
         try:
             report = publications_import(
+                actor=actor_from_options(options),
                 paths=options["paths"],
                 defaults=defaults,
                 dry_run=options["dry_run"],
@@ -65,6 +68,8 @@ class Command(BaseCommand):
             for problem in failed.problems:
                 self.stderr.write(str(problem))
             raise CommandError(str(failed)) from failed
+        except ApplicationError as exc:
+            raise CommandError(str(exc)) from exc
 
         verb = "would create" if report.dry_run else "created"
         for entry in report.created:
