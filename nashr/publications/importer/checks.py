@@ -93,8 +93,8 @@ def check_file(
 class _FileCheck:
     """One file's fields, checked one by one; what is wrong is gathered in ``problems``.
 
-    A field's value is the file's, else the option's (``Defaults``); calendar,
-    source_url, legacy_path and translation_key have no option.
+    A field's value is the file's, else the option's (``Defaults``); summary, slug,
+    source_url, legacy_path, translation_key and original have no option.
     """
 
     def __init__(self, name: str, file_type: str, parsed: Parsed, defaults: Defaults) -> None:
@@ -132,10 +132,10 @@ class _FileCheck:
         status = self.status()
         source_url = self.source_url()
         legacy_path = self.legacy_path()
-        raw_key = self.given("translation_key")
         if self.problems or kind is None or date is None:
             return None
         body, summary = self.parsed.body, self.given("summary")
+        raw_key = self.given("translation_key")
         if encoding == "cp1256" and language == Language.PERSIAN:
             # Windows-1256 has no Persian yeh and keheh; its files use the Arabic letters.
             title, body, summary = (persian_letters(part) for part in (title, body, summary))
@@ -172,7 +172,7 @@ class _FileCheck:
         return title
 
     def language(self, title: str) -> tuple[str, bool]:
-        """The language, and whether the text's script decided it (the file did not say)."""
+        """The language, and whether the text's script decided it (nothing said it)."""
         raw = self.value("language")
         if not raw:
             return detect_language(title + " " + self.parsed.body), True
