@@ -3,14 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 
+import pytest
 from django.test import Client
 
 from nashr.bulletins import services
-from nashr.bulletins.models import BulletinItem
-from nashr.bulletins.rendering import bulletin_email_content
+from nashr.bulletins.models import Bulletin, BulletinItem
+from nashr.bulletins.rendering import (
+    bulletin_email_content,
+    document_html_fragment,
+    email_content,
+    pdf_html,
+)
+from nashr.bulletins.schema import DOCUMENT_VERSION, UPGRADES, UnreadableDocument, document_read
 from nashr.core.actors import COMMAND
 from nashr.publications import services as publication_services
+
+# A document as Nashr froze it at version 1 (a Persian issue: an excerpt with a slogan,
+# an untranslated statement, a standalone news item).
+DATA = Path(__file__).parent / "data"
 
 
 def test_later_edits_do_not_change_a_published_issue(
@@ -101,3 +114,35 @@ def test_excerpt_slogan_and_overrides(english_series, statement_pair):
         "<p>My <em>own</em> words.</p>\n",
     )
     assert items[2]["read_more"] is None and items[2]["title"] == "News from Zahedan"
+
+
+def test_a_stored_version_1_document_renders_after_upgrade() -> None:
+    """A document frozen by Nashr before version 2 gets the series name and renders three ways."""
+    stored = json.loads((DATA / "document_v1.json").read_text(encoding="utf-8"))
+    document = document_read(stored, where="bulletin 1")
+    assert (document["version"], DOCUMENT_VERSION) == (2, 2)
+    assert document["series"]["name"] == "خبرنامه نشر"
+    assert stored["version"] == 1 and "name" not in stored["series"]
+    mail = email_content(document=document, unsubscribe_url="u", manage_url="m")
+    assert mail.text.startswith("خبرنامه نشر — آبان ۱۴۰۲ — شماره‌ی ۱\n")
+    assert "«زن، زندگی، آزادی»" in mail.html
+    assert '<meta name="author" content="خبرنامه نشر">' in pdf_html(document=document)
+    assert "خبر از زاهدان" in document_html_fragment(document=document)
+
+
+def test_every_older_version_has_an_upgrade() -> None:
+    """Bumping the document's version without writing its upgrade fails here."""
+    assert set(UPGRADES) == set(range(1, DOCUMENT_VERSION))
+
+
+def test_a_document_from_a_newer_nashr_is_refused(published_issue, client: Client) -> None:
+    """An issue frozen by a newer Nashr is refused with the versions named, not half shown."""
+    bulletin = published_issue(titles=("پ",))
+    Bulletin.objects.filter(pk=bulletin.pk).update(
+        document={**bulletin.document, "version": DOCUMENT_VERSION + 1}
+    )
+    bulletin.refresh_from_db()
+    with pytest.raises(UnreadableDocument, match=r"version 3, written by a newer Nashr"):
+        bulletin_email_content(bulletin=bulletin, unsubscribe_url="u", manage_url="m")
+    with pytest.raises(UnreadableDocument, match=f"^bulletin {bulletin.pk}: "):
+        document_read(bulletin.document, where=f"bulletin {bulletin.pk}")
