@@ -10,6 +10,7 @@ from django.test import Client
 
 from nashr.bulletins import services
 from nashr.bulletins.models import Bulletin
+from nashr.core.actors import COMMAND
 
 
 def _inline_post(draft: Bulletin, items: list[dict]) -> dict[str, str]:
@@ -35,7 +36,7 @@ def test_reorder_remove_and_override_items(admin_client: Client, english_series,
     """Saving the form with new orders, a removal and an override changes the preview."""
     for day in (1, 2, 3):
         statement_pair(title=f"پ{day}", date=dt.date(2023, 10, day))
-    draft = services.bulletin_draft(series=english_series, year=2023, month=10)
+    draft = services.bulletin_draft(actor=COMMAND, series=english_series, year=2023, month=10)
     first, second, third = draft.items.order_by("order")
     common = {"text": "", "slogan": "", "signatory": "", "date": "", "bulletin": str(draft.pk)}
     items = [
@@ -78,7 +79,7 @@ def test_reorder_remove_and_override_items(admin_client: Client, english_series,
 def test_previews_of_every_format(admin_client: Client, english_series, statement_pair):
     """The admin shows a draft as web page, email HTML and text, .eml and PDF."""
     statement_pair(title="پ", date=dt.date(2023, 10, 1))
-    draft = services.bulletin_draft(series=english_series, year=2023, month=10)
+    draft = services.bulletin_draft(actor=COMMAND, series=english_series, year=2023, month=10)
     base = f"/en/admin/bulletins/bulletin/{draft.pk}/preview"
     change = admin_client.get(f"/en/admin/bulletins/bulletin/{draft.pk}/change/").content
     for fmt in ("html", "email", "text", "pdf", "eml"):
@@ -97,7 +98,7 @@ def test_previews_of_every_format(admin_client: Client, english_series, statemen
 def test_publish_from_the_admin(admin_client: Client, english_series, statement_pair):
     """The publish button numbers the draft; a published issue cannot be deleted."""
     statement_pair(title="پ", date=dt.date(2023, 10, 1))
-    draft = services.bulletin_draft(series=english_series, year=2023, month=10)
+    draft = services.bulletin_draft(actor=COMMAND, series=english_series, year=2023, month=10)
     admin_client.post(f"/en/admin/bulletins/bulletin/{draft.pk}/publish/")
     draft.refresh_from_db()
     assert (draft.status, draft.number) == ("published", 47)
@@ -110,7 +111,7 @@ def test_item_date_typed_in_jalali_in_the_persian_admin(
 ):
     """In the Persian admin an item's date is Jalali: ۱۴۰۲/۰۸/۰۹ is 31 October 2023."""
     statement_pair(title="پ", date=dt.date(2023, 10, 1))
-    draft = services.bulletin_draft(series=english_series, year=2023, month=10)
+    draft = services.bulletin_draft(actor=COMMAND, series=english_series, year=2023, month=10)
     (item,) = draft.items.all()
     fields = {
         "id": str(item.pk),
@@ -137,7 +138,7 @@ def test_item_date_typed_in_jalali_in_the_persian_admin(
 
 def test_issue_text_fields_carry_the_series_language(admin_client: Client, english_series):
     """An English issue's editorial and item fields are ltr even in the Persian admin."""
-    draft = services.bulletin_draft(series=english_series, year=2023, month=10)
+    draft = services.bulletin_draft(actor=COMMAND, series=english_series, year=2023, month=10)
     draft.items.create(order=10, title="Standalone", text="News.")
     page = admin_client.get(f"/fa/admin/bulletins/bulletin/{draft.pk}/change/").content.decode()
     for name in ("editorial_title", "editorial_body", "items-0-title", "items-0-text"):
@@ -177,9 +178,10 @@ def test_admin_refuses_a_period_outside_the_series_calendar(
 def test_actions_say_why_they_did_nothing(admin_client: Client, english_series, statement_pair):
     """Publishing a published issue, or correcting a draft, tells the editor what to do."""
     statement_pair(title="پ", date=dt.date(2023, 10, 1))
-    draft = services.bulletin_draft(series=english_series, year=2023, month=10)
+    draft = services.bulletin_draft(actor=COMMAND, series=english_series, year=2023, month=10)
     published = services.bulletin_publish(
-        bulletin=services.bulletin_draft(series=english_series, year=2023, month=11)
+        actor=COMMAND,
+        bulletin=services.bulletin_draft(actor=COMMAND, series=english_series, year=2023, month=11),
     )
     url = "/en/admin/bulletins/bulletin/"
     response = admin_client.post(
