@@ -113,10 +113,15 @@ def main() -> None:
         ("fa", "khabarnameh", "خبرنامه نشر", 1402, 8),
     ):
         series, _ = services.series_create_or_update(
-            slug=slug, title=title, language=language, label="IRAN:" if language == "en" else ""
+            actor=COMMAND,
+            slug=slug,
+            title=title,
+            language=language,
+            label="IRAN:" if language == "en" else "",
         )
         bulletin = services.bulletin_publish(
-            bulletin=services.bulletin_draft(series=series, year=year, month=month)
+            actor=COMMAND,
+            bulletin=services.bulletin_draft(actor=COMMAND, series=series, year=year, month=month),
         )
         timings, cpu = [], []
         pdf = b""

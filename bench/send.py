@@ -205,7 +205,12 @@ def prepare(sizes: list[int], env: dict[str, str]) -> tuple[dict[int, tuple[str,
     for size in sizes:
         slug = f"bench-{size}-{int(time.time())}"
         series, _created = series_create_or_update(
-            slug=slug, title="Iran Bulletin", language="en", label="IRAN:", first_number=47
+            actor=COMMAND,
+            slug=slug,
+            title="Iran Bulletin",
+            language="en",
+            label="IRAN:",
+            first_number=47,
         )
         Subscription.objects.bulk_create(
             (
@@ -221,13 +226,14 @@ def prepare(sizes: list[int], env: dict[str, str]) -> tuple[dict[int, tuple[str,
             batch_size=5000,
         )
         draft = bulletin_draft(
+            actor=COMMAND,
             series=series,
             year=2023,
             month=11,
             editorial_title="“Woman, Life, Freedom”",
             editorial_body="\n\n".join([PARAGRAPH] * 3),
         )
-        bulletin = bulletin_publish(bulletin=draft)
+        bulletin = bulletin_publish(actor=COMMAND, bulletin=draft)
         issues[size] = (slug, bulletin.pk)
     bulletin = Bulletin.objects.get(pk=issues[largest][1])
     sample = IssueMessage(bulletin=bulletin).as_wire(

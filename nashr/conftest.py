@@ -210,7 +210,7 @@ def make_series(db: None) -> Callable[..., Any]:
             "first_number": 47,
         }
         fields.update(overrides)
-        return series_create_or_update(**fields)[0]
+        return series_create_or_update(actor=COMMAND, **fields)[0]
 
     return make
 
@@ -228,7 +228,9 @@ def publish_issue(db: None) -> Callable[..., Any]:
             "editorial_body": "The month in a few paragraphs.",
         }
         fields.update(overrides)
-        return bulletin_publish(bulletin=bulletin_draft(series=series, **fields))
+        return bulletin_publish(
+            actor=COMMAND, bulletin=bulletin_draft(actor=COMMAND, series=series, **fields)
+        )
 
     return publish
 

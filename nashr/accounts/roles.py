@@ -10,7 +10,8 @@ Apps that are not installed are skipped, so other apps may add their lines here.
   what is already published.
 - translator: creates translations and keeps them up to date with their originals,
   published or not; cannot publish.
-- editor: reviews, edits and publishes anything; manages signatories.
+- editor: reviews, edits and publishes anything; manages signatories; prepares and
+  publishes the bulletin's issues (the series themselves are the administrators').
 - administrator: everything, including accounts, roles and two-factor devices.
 """
 
@@ -36,6 +37,21 @@ _READ_PUBLICATIONS = (
     "publications.view_signatory",
 )
 
+# Preparing an issue: draft it, edit its editorial and items (removing a proposed item
+# deletes it), publish it and its corrected editions. Deleting a draft, and creating or
+# changing a series, stay with administrators.
+_PREPARE_BULLETINS = (
+    "bulletins.view_series",
+    "bulletins.view_bulletin",
+    "bulletins.add_bulletin",
+    "bulletins.change_bulletin",
+    "bulletins.publish_bulletin",
+    "bulletins.view_bulletinitem",
+    "bulletins.add_bulletinitem",
+    "bulletins.change_bulletinitem",
+    "bulletins.delete_bulletinitem",
+)
+
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     AUTHOR: (
         *_READ_PUBLICATIONS,
@@ -55,6 +71,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "publications.translate_publication",
         "publications.add_signatory",
         "publications.change_signatory",
+        *_PREPARE_BULLETINS,
     ),
     ADMINISTRATOR: ("*",),
 }

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
-from django.db import models
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
@@ -17,8 +17,9 @@ from django.utils.translation import ngettext
 
 from nashr.bulletins import rendering, services
 from nashr.bulletins.models import Bulletin, BulletinItem, BulletinStatus, Series
+from nashr.core.admin import ServiceSavedAdmin
 from nashr.core.bidi import direction
-from nashr.core.calendars import calendar_of
+from nashr.core.calendars import calendar_of, format_month
 from nashr.core.exceptions import ApplicationError
 from nashr.core.forms import CalendarDateField
 from nashr.core.languages import current_language
@@ -39,51 +40,48 @@ def _content_attrs(form: Any, names: tuple[str, ...], language: str) -> None:
             )
 
 
-class SeriesForm(forms.ModelForm):
-    class Meta:
-        model = Series
-        fields = ["slug", "title", "language", "label", "first_number", "colophon", "kinds"]
-
-    def clean_first_number(self) -> int:
-        number = int(self.cleaned_data["first_number"])
-        last = self.instance.last_number if self.instance.pk else None
-        if last is not None and number <= last and number != self.instance.first_number:
-            raise forms.ValidationError(
-                _("Numbers up to %(last)s have been given; choose a higher first number.")
-                % {"last": last}
-            )
-        return number
-
-
 @admin.register(Series)
-class SeriesAdmin(admin.ModelAdmin):
-    form = SeriesForm
+class SeriesAdmin(ServiceSavedAdmin):
+    fields = [
+        "slug",
+        "title",
+        "language",
+        "label",
+        "first_number",
+        "colophon",
+        "kinds",
+        "last_number",
+    ]
     list_display = ["slug", "title", "language", "label", "first_number", "last_number"]
     filter_horizontal = ["kinds"]
     readonly_fields = ["last_number"]
     actions = ["draft_next_issue"]
 
-    def save_model(self, request: HttpRequest, obj: Series, form: Any, change: bool) -> None:
-        try:
-            series, _created = services.series_create_or_update(
-                slug=obj.slug,
-                title=obj.title,
-                language=obj.language,
-                label=obj.label,
-                first_number=obj.first_number if "first_number" in form.changed_data else None,
-                colophon=obj.colophon,
-            )
-        except ApplicationError as exc:
-            # The form checked the rules already; a race with another editor lands here.
-            self.message_user(request, str(exc), messages.ERROR)
-            raise
-        obj.pk = series.pk
-        obj.refresh_from_db()
+    def service_save(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> Series:
+        series, _created = services.series_create_or_update(
+            actor=request.user,
+            slug=obj.slug,
+            title=obj.title,
+            language=obj.language,
+            label=obj.label,
+            first_number=obj.first_number if "first_number" in form.changed_data else None,
+            colophon=obj.colophon,
+            kinds=form.cleaned_data["kinds"],
+        )
+        return series
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # The kinds were set by the service; the form's own save_m2m would bypass it.
+        pass
 
     @admin.action(description=_("Draft the next issue with everything not carried yet"))
     def draft_next_issue(self, request: HttpRequest, queryset: QuerySet[Series]) -> None:
         for series in queryset:
-            draft = services.bulletin_draft(series=series)
+            try:
+                draft = services.bulletin_draft(actor=request.user, series=series)
+            except ApplicationError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+                continue
             count = draft.items.count()
             self.message_user(
                 request,
@@ -150,8 +148,31 @@ class BulletinForm(forms.ModelForm):
         return data
 
 
+def _item_specs(formset: Any) -> list[services.ItemSpec]:
+    """The items the inline formset keeps, in its order, as the service takes them."""
+    specs = []
+    for form in formset.forms:
+        data = getattr(form, "cleaned_data", None)
+        if not data or data.get("DELETE"):
+            continue
+        specs.append(
+            services.ItemSpec(
+                pk=data["id"].pk if data.get("id") else None,
+                publication=data.get("publication"),
+                order=data.get("order") or 0,
+                mode=data.get("mode") or BulletinItem.Mode.FULL,
+                title=data.get("title") or "",
+                text=data.get("text") or "",
+                slogan=data.get("slogan") or "",
+                signatory=data.get("signatory"),
+                date=data.get("date"),
+            )
+        )
+    return specs
+
+
 @admin.register(Bulletin)
-class BulletinAdmin(admin.ModelAdmin):
+class BulletinAdmin(ServiceSavedAdmin):
     form = BulletinForm
     change_form_template = "admin/bulletins/bulletin/change_form.html"
     list_display = ["__str__", "series", "number", "period", "status", "edition", "published_at"]
@@ -176,10 +197,42 @@ class BulletinAdmin(admin.ModelAdmin):
             _content_attrs(form, EDITORIAL_FIELDS, obj.series.language)
         return form
 
+    def service_save(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> Bulletin:
+        data = form.cleaned_data
+        if not change:
+            obj = services.bulletin_draft(
+                actor=request.user,
+                series=data["series"],
+                year=data["period_year"],
+                month=data["period_month"],
+                editorial_title=data.get("editorial_title", ""),
+                editorial_body=data.get("editorial_body", ""),
+                propose=False,
+            )
+            if not data.get("correction_note"):
+                return obj
+        changes = {name: data[name] for name in form.changed_data if name in data}
+        changes.pop("series", None)
+        return services.bulletin_update(
+            actor=request.user,
+            bulletin=obj,
+            series=data["series"] if "series" in form.changed_data else None,
+            **changes,
+        )
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        form.save_m2m()
+        for formset in formsets:
+            if formset.model is not BulletinItem:
+                continue
+            services.bulletin_items_set(
+                actor=request.user, bulletin=form.instance, items=_item_specs(formset)
+            )
+            # What the admin's change message lists; the service replaced the items whole.
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+
     @admin.display(description=_("period"))
     def period(self, obj: Bulletin) -> str:
-        from nashr.core.calendars import format_month
-
         return format_month(obj.period_year, obj.period_month, obj.series.language)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Bulletin | None = None) -> Any:
@@ -189,10 +242,20 @@ class BulletinAdmin(admin.ModelAdmin):
         return fields
 
     def has_delete_permission(self, request: HttpRequest, obj: Bulletin | None = None) -> bool:
-        # A published number is never reused, and its page stays in the archive.
-        if obj is not None and obj.is_published:
+        if obj is not None and not services.bulletin_deletable(bulletin=obj):
             return False
         return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request: HttpRequest, obj: Bulletin) -> None:
+        services.bulletin_delete(actor=request.user, bulletin=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Bulletin]) -> None:
+        for bulletin in queryset.select_related("series"):
+            try:
+                with transaction.atomic():
+                    services.bulletin_delete(actor=request.user, bulletin=bulletin)
+            except ApplicationError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Bulletin]:
         return super().get_queryset(request).select_related("series")
@@ -211,7 +274,7 @@ class BulletinAdmin(admin.ModelAdmin):
             )
         for bulletin in queryset.filter(status=BulletinStatus.DRAFT).order_by("id"):
             try:
-                published = services.bulletin_publish(bulletin=bulletin)
+                published = services.bulletin_publish(actor=request.user, bulletin=bulletin)
             except ApplicationError as exc:
                 self.message_user(request, str(exc), messages.ERROR)
                 continue
@@ -232,7 +295,13 @@ class BulletinAdmin(admin.ModelAdmin):
             )
         count = 0
         for bulletin in queryset.filter(status=BulletinStatus.PUBLISHED):
-            services.bulletin_correct(bulletin=bulletin, note=bulletin.correction_note)
+            try:
+                services.bulletin_correct(
+                    actor=request.user, bulletin=bulletin, note=bulletin.correction_note
+                )
+            except ApplicationError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+                continue
             count += 1
         if count:
             self.message_user(

@@ -13,6 +13,7 @@ from django.utils import timezone
 from nashr.bulletins import selectors, services
 from nashr.bulletins.models import Bulletin, BulletinItem, BulletinStatus, Series
 from nashr.core import calendars
+from nashr.core.actors import DEMO
 
 ENGLISH_COLOPHON = (
     "The Nashr Bulletin is the monthly English-language digest of statements, reports and "
@@ -89,7 +90,7 @@ def _ensure_item(draft: Bulletin) -> None:
 
 def _make_issue(series: Series, editorial: tuple[str, str], keep: int | None) -> Bulletin:
     draft = services.bulletin_draft(
-        series=series, editorial_title=editorial[0], editorial_body=editorial[1]
+        actor=DEMO, series=series, editorial_title=editorial[0], editorial_body=editorial[1]
     )
     items = list(draft.items.order_by("order"))
     if keep is not None:
@@ -102,12 +103,13 @@ def _make_issue(series: Series, editorial: tuple[str, str], keep: int | None) ->
             item.save(update_fields=["mode"])
     _ensure_item(draft)
     _period(draft)
-    return services.bulletin_publish(bulletin=draft)
+    return services.bulletin_publish(actor=DEMO, bulletin=draft)
 
 
 @transaction.atomic
 def _english() -> None:
     series, _ = services.series_create_or_update(
+        actor=DEMO,
         slug="iran-bulletin",
         title="Nashr Bulletin",
         language="en",
@@ -128,6 +130,7 @@ def _english() -> None:
 @transaction.atomic
 def _persian() -> None:
     series, _ = services.series_create_or_update(
+        actor=DEMO,
         slug="khabarnameh",
         title="خبرنامه نشر",
         language="fa",

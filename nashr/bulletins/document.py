@@ -2,6 +2,7 @@
 
 It is plain JSON (stored frozen in `Bulletin.document` at publishing) so that a published
 issue reads the same for ever, whatever happens later to the publications it carried.
+Its shape and versions are in `schema`; a stored one is read with `schema.document_read`.
 Every text in it is already in the bulletin's language: dates in its calendar and
 digits, labels translated, links absolute.
 """
@@ -9,7 +10,6 @@ digits, labels translated, links absolute.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -17,6 +17,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from nashr.bulletins.models import Bulletin, BulletinItem
+from nashr.bulletins.schema import (
+    DOCUMENT_VERSION,
+    BulletinDocument,
+    Editorial,
+    Item,
+    ReadMore,
+    TextBlock,
+    series_name,
+)
+from nashr.bulletins.versions import version_for
 from nashr.core import calendars
 from nashr.core.bidi import direction
 from nashr.core.content import render_markdown
@@ -25,12 +35,9 @@ from nashr.publications.models import Publication, Status
 
 from .text import markdown_to_text
 
-DOCUMENT_VERSION = 1
 # The quotation marks a slogan line is set in, by language.
 QUOTES = {"fa": ("«", "»"), "en": ("“", "”")}
 STRIP_QUOTES = "\"'«»“”„‘’ "
-
-Document = dict[str, Any]
 
 
 def _language_name(code: str) -> str:
@@ -46,7 +53,7 @@ def number_label(number: int | None, language: str) -> str:
     return _("No. %(number)s") % {"number": calendars.localize_digits(number, language)}
 
 
-def _text_block(markdown: str, language: str) -> dict[str, str]:
+def _text_block(markdown: str, language: str) -> TextBlock:
     return {
         "markdown": markdown,
         "html": render_markdown(markdown),
@@ -82,12 +89,9 @@ def _versions(items: list[BulletinItem]) -> dict[str, dict[str, Publication]]:
 
 def _read_more(
     publication: Publication, versions: dict[str, Publication], language: str
-) -> dict[str, str]:
-    """The version in the bulletin's language, else the original with its language named."""
-    target = versions.get(language)
-    if target is None:
-        originals = [v for v in versions.values() if v.translation_of_id is None]
-        target = originals[0] if originals else publication
+) -> ReadMore:
+    """The version `version_for` chooses (else the item's own), its language named if other."""
+    target = version_for(versions.values(), language=language) or publication
     if target.language == language:
         label = _("Read more")
     else:
@@ -99,9 +103,7 @@ def _read_more(
     }
 
 
-def _item(
-    item: BulletinItem, versions: dict[str, dict[str, Publication]], language: str
-) -> Document:
+def _item(item: BulletinItem, versions: dict[str, dict[str, Publication]], language: str) -> Item:
     publication = item.publication
     source_language = publication.language if publication else language
     title = item.title.strip() or (publication.title if publication else "")
@@ -148,7 +150,7 @@ def _correction(bulletin: Bulletin, language: str) -> str:
     return _("Corrected edition of %(date)s") % {"date": when}
 
 
-def build_document(*, bulletin: Bulletin) -> Document:
+def build_document(*, bulletin: Bulletin) -> BulletinDocument:
     """The issue as it reads now (a draft's preview, or the content being frozen)."""
     series = bulletin.series
     language = series.language
@@ -167,13 +169,13 @@ def build_document(*, bulletin: Bulletin) -> Document:
             "number": calendars.localize_digits(number, language) if number else "—",
             "period": period,
         }
-        editorial = None
+        editorial: Editorial | None = None
         if bulletin.editorial_title.strip() or bulletin.editorial_body.strip():
             editorial = {
                 "title": bulletin.editorial_title.strip(),
                 "body": _text_block(bulletin.editorial_body, language),
             }
-        document: Document = {
+        document: BulletinDocument = {
             "version": DOCUMENT_VERSION,
             "language": language,
             "direction": direction(language),
@@ -181,6 +183,7 @@ def build_document(*, bulletin: Bulletin) -> Document:
                 "slug": series.slug,
                 "title": series.title,
                 "label": series.label,
+                "name": series_name(label=series.label, title=series.title),
                 "url": settings.NASHR_SITE_URL + series.get_absolute_url(),
             },
             "number": number,

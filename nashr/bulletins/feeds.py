@@ -42,10 +42,12 @@ class SeriesAtom(Feed[Bulletin, Series]):
         return selectors.bulletin_list(series=obj)[:FEED_SIZE]
 
     def item_title(self, item: Bulletin) -> str:
-        return str((item.document or {}).get("subject", item))
+        return selectors.bulletin_document(bulletin=item)["subject"]
 
     def item_description(self, item: Bulletin) -> str:
-        return document_html_fragment(document=item.document or {}, medium="feed")
+        return document_html_fragment(
+            document=selectors.bulletin_document(bulletin=item), medium="feed"
+        )
 
     def item_link(self, item: Bulletin) -> str:
         return item.get_absolute_url()

@@ -85,6 +85,9 @@ class Bulletin(TimeStampedModel):
         ordering = ["series", "-number", "-id"]
         verbose_name = _("bulletin")
         verbose_name_plural = _("bulletins")
+        permissions = [
+            ("publish_bulletin", _("Can publish a bulletin and its corrected editions")),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["series", "number"], name="bulletin_number_unique"),
             models.CheckConstraint(

@@ -26,8 +26,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import override
 
 from nashr.bulletins import selectors
-from nashr.bulletins.document import Document
 from nashr.bulletins.models import Bulletin
+from nashr.bulletins.schema import BulletinDocument
 from nashr.core.exceptions import ApplicationError
 
 
@@ -51,7 +51,7 @@ def _static_text(path: str) -> str:
     return Path(str(found)).read_text(encoding="utf-8")
 
 
-def _context(document: Document, **extra: Any) -> dict[str, Any]:
+def _context(document: BulletinDocument, **extra: Any) -> dict[str, Any]:
     return {"doc": document, **extra}
 
 
@@ -96,14 +96,15 @@ def physical_css(css: str, *, direction: str) -> str:
     return _DECLARATION.sub(replace, css)
 
 
-def _text_masthead(document: Document) -> str:
-    title = document["series"]["title"]
-    if document["series"]["label"]:
-        title = f"{document['series']['label']} {title}"
-    return f"{title} — {document['period']['label']} — {document['number_label']}"
+def _text_masthead(document: BulletinDocument) -> str:
+    return (
+        f"{document['series']['name']} — {document['period']['label']} — {document['number_label']}"
+    )
 
 
-def email_content(*, document: Document, unsubscribe_url: str, manage_url: str) -> EmailContent:
+def email_content(
+    *, document: BulletinDocument, unsubscribe_url: str, manage_url: str
+) -> EmailContent:
     """The subject, text and HTML of an email from a document."""
     import css_inline
 
@@ -199,7 +200,7 @@ def bulletin_email_message(
 # -- web page --------------------------------------------------------------------------
 
 
-def document_html_fragment(*, document: Document, medium: str = "web") -> str:
+def document_html_fragment(*, document: BulletinDocument, medium: str = "web") -> str:
     """The document's body alone (for previews and tests)."""
     with override(document["language"]):
         return render_to_string("bulletins/_document.html", _context(document, medium=medium))
@@ -229,7 +230,7 @@ def _page_counter(language: str) -> str:
     return " ".join(parts)
 
 
-def pdf_html(*, document: Document) -> str:
+def pdf_html(*, document: BulletinDocument) -> str:
     """The HTML WeasyPrint lays out for the PDF."""
     language = document["language"]
     series = document["series"]
@@ -237,7 +238,7 @@ def pdf_html(*, document: Document) -> str:
         header = " · ".join(
             part
             for part in (
-                f"{series['label']} {series['title']}".strip(),
+                series["name"],
                 document["number_label"],
                 document["period"]["label"],
             )
@@ -301,7 +302,7 @@ def _local_path(url: str) -> Path | None:
     return None
 
 
-def pdf_bytes(*, document: Document) -> bytes:
+def pdf_bytes(*, document: BulletinDocument) -> bytes:
     """The PDF: A4, masthead on page one, running header and page numbers, fonts embedded."""
     from weasyprint import HTML
 

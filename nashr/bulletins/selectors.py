@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.db.models import Count, Q, QuerySet
 
-from nashr.bulletins.document import Document, build_document
+from nashr.bulletins.document import build_document
 from nashr.bulletins.models import Bulletin, BulletinStatus, Series
+from nashr.bulletins.schema import BulletinDocument, document_read
+from nashr.bulletins.versions import version_for
 from nashr.core.exceptions import NotFound
 from nashr.publications.models import Publication
 
@@ -50,10 +52,10 @@ def bulletin_get(*, pk: int) -> Bulletin:
     return bulletin
 
 
-def bulletin_document(*, bulletin: Bulletin) -> Document:
+def bulletin_document(*, bulletin: Bulletin) -> BulletinDocument:
     """The frozen document of a published issue; a draft's document as it would read now."""
-    if bulletin.is_published and bulletin.document is not None:
-        return bulletin.document
+    if bulletin.is_published:
+        return document_read(bulletin.document, where=f"bulletin {bulletin.pk}")
     return build_document(bulletin=bulletin)
 
 
@@ -62,8 +64,8 @@ def bulletin_proposal(*, series: Series) -> list[Publication]:
 
     Every published publication of the series' kinds (all kinds if none are chosen) that
     no published issue of the series has carried in any of its language versions; one
-    entry per publication: the version in the series' language if there is one, else
-    the original.
+    entry per publication, in the version `versions.version_for` chooses (the oldest
+    published one if it chooses none).
     """
     carried = Publication.objects.filter(
         bulletin_items__bulletin__series=series,
@@ -78,19 +80,10 @@ def bulletin_proposal(*, series: Series) -> list[Publication]:
     kinds = list(series.kinds.all())
     if kinds:
         candidates = candidates.filter(kind__in=kinds)
-    chosen: dict[str, Publication] = {}
+    versions: dict[str, list[Publication]] = {}
     for publication in candidates:
-        key = str(publication.translation_key)
-        current = chosen.get(key)
-        if current is None or _better(publication, current, series.language):
-            chosen[key] = publication
-    return sorted(chosen.values(), key=lambda p: (p.date, p.pk))
-
-
-def _better(candidate: Publication, current: Publication, language: str) -> bool:
-    """Prefer the series' language, then the original over another translation."""
-    if current.language == language:
-        return False
-    if candidate.language == language:
-        return True
-    return candidate.translation_of_id is None and current.translation_of_id is not None
+        versions.setdefault(str(publication.translation_key), []).append(publication)
+    chosen = [
+        version_for(group, language=series.language) or group[0] for group in versions.values()
+    ]
+    return sorted(chosen, key=lambda p: (p.date, p.pk))

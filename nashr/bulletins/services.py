@@ -1,10 +1,15 @@
-"""Every write to series and issues goes through these functions."""
+"""Every write to series and issues goes through these functions.
+
+Each takes the `actor` doing it and checks the actor's permissions first, so the admin,
+the `bulletin` command, the demo and the benchmarks obey the same rules.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Max
@@ -14,12 +19,14 @@ from nashr.bulletins import selectors
 from nashr.bulletins.document import build_document
 from nashr.bulletins.models import Bulletin, BulletinItem, BulletinStatus, Series
 from nashr.core import calendars
+from nashr.core.actors import Actor, require
 from nashr.core.exceptions import StateError, ValidationError
 from nashr.core.languages import Language
-from nashr.publications.models import Kind
+from nashr.publications.models import Kind, Publication, Signatory, Status
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 ITEM_ORDER_STEP = 10
+ITEM_FIELDS = ("publication", "order", "mode", "title", "text", "slogan", "signatory", "date")
 
 
 def _validate_language(language: str) -> None:
@@ -34,6 +41,7 @@ def _validate_language(language: str) -> None:
 @transaction.atomic
 def series_create_or_update(
     *,
+    actor: Actor,
     slug: str,
     title: str,
     language: str,
@@ -46,6 +54,13 @@ def series_create_or_update(
 
     Options left as None keep their current value on an update.
     """
+    series = Series.objects.select_for_update().filter(slug=slug).first()
+    created = series is None
+    if series is None:
+        require(actor, "bulletins.add_series", action="create a bulletin series")
+        series = Series(slug=slug)
+    else:
+        require(actor, "bulletins.change_series", action=f"change the series “{slug}”")
     if not SLUG_RE.match(slug):
         raise ValidationError(
             f"“{slug}” is not a usable slug",
@@ -55,11 +70,7 @@ def series_create_or_update(
     if not title.strip():
         raise ValidationError("a series needs a title", where="title")
     _validate_language(language)
-    series = Series.objects.select_for_update().filter(slug=slug).first()
-    created = series is None
-    if series is None:
-        series = Series(slug=slug)
-    elif series.language != language and series.bulletins.exists():
+    if not created and series.language != language and series.bulletins.exists():
         raise ValidationError(
             f"series “{slug}” already has issues in “{series.language}”",
             where="language",
@@ -95,19 +106,33 @@ def bulletin_period_validate(*, year: int, month: int, language: str) -> None:
     calendars.month_bounds(year, month, language)
 
 
+def _require_draft(bulletin: Bulletin, *, what: str, where: str) -> None:
+    if bulletin.status != BulletinStatus.DRAFT:
+        raise StateError(
+            f"the {what} of issue {bulletin.number} of “{bulletin.series.slug}” cannot change: "
+            "it is published",
+            where=where,
+            hint="draft a new issue instead",
+        )
+
+
 @transaction.atomic
 def bulletin_draft(
     *,
+    actor: Actor,
     series: Series,
     year: int | None = None,
     month: int | None = None,
     editorial_title: str = "",
     editorial_body: str = "",
+    propose: bool = True,
 ) -> Bulletin:
     """A draft issue proposing every publication the series has not carried yet.
 
-    The period defaults to the current month of the series' calendar.
+    The period defaults to the current month of the series' calendar. `propose=False`
+    leaves it empty (the admin's form brings its own items).
     """
+    require(actor, "bulletins.add_bulletin", action=f"draft an issue of “{series.slug}”")
     if (year is None) != (month is None):
         raise ValidationError("give both the year and the month, or neither", where="month")
     if year is None or month is None:
@@ -120,14 +145,17 @@ def bulletin_draft(
         editorial_title=editorial_title.strip(),
         editorial_body=editorial_body.strip(),
     )
-    BulletinItem.objects.bulk_create(
-        BulletinItem(bulletin=bulletin, publication=publication, order=index * ITEM_ORDER_STEP)
-        for index, publication in enumerate(selectors.bulletin_proposal(series=series), 1)
-    )
+    if propose:
+        BulletinItem.objects.bulk_create(
+            BulletinItem(bulletin=bulletin, publication=publication, order=index * ITEM_ORDER_STEP)
+            for index, publication in enumerate(selectors.bulletin_proposal(series=series), 1)
+        )
     return bulletin
 
 
-def bulletin_publish(*, bulletin: Bulletin, published_at: dt.datetime | None = None) -> Bulletin:
+def bulletin_publish(
+    *, actor: Actor, bulletin: Bulletin, published_at: dt.datetime | None = None
+) -> Bulletin:
     """Give the draft the series' next number and freeze its document.
 
     The series row is locked first (SELECT ... FOR UPDATE on PostgreSQL; SQLite's
@@ -135,6 +163,7 @@ def bulletin_publish(*, bulletin: Bulletin, published_at: dt.datetime | None = N
     at once get consecutive numbers; the unique constraint on (series, number) is the
     last guard. Numbers come from `Series.last_number`, so a number is never given twice.
     """
+    require(actor, "bulletins.publish_bulletin", action=f"publish bulletin {bulletin.pk}")
     with transaction.atomic():
         series = Series.objects.select_for_update().get(pk=bulletin.series_id)
         current = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
@@ -164,11 +193,16 @@ def bulletin_publish(*, bulletin: Bulletin, published_at: dt.datetime | None = N
 
 
 @transaction.atomic
-def bulletin_correct(*, bulletin: Bulletin, note: str = "") -> Bulletin:
+def bulletin_correct(*, actor: Actor, bulletin: Bulletin, note: str = "") -> Bulletin:
     """A corrected edition: the document frozen again from the items as they are now.
 
     The number stays; the edition count goes up and the issue says it was corrected.
     """
+    require(
+        actor,
+        "bulletins.publish_bulletin",
+        action=f"publish a corrected edition of bulletin {bulletin.pk}",
+    )
     current = Bulletin.objects.select_for_update().select_related("series").get(pk=bulletin.pk)
     if current.status != BulletinStatus.PUBLISHED:
         raise StateError(
@@ -181,3 +215,157 @@ def bulletin_correct(*, bulletin: Bulletin, note: str = "") -> Bulletin:
     current.save()
     bulletin.refresh_from_db()
     return bulletin
+
+
+@transaction.atomic
+def bulletin_update(
+    *,
+    actor: Actor,
+    bulletin: Bulletin,
+    series: Series | None = None,
+    period_year: int | None = None,
+    period_month: int | None = None,
+    editorial_title: str | None = None,
+    editorial_body: str | None = None,
+    correction_note: str | None = None,
+) -> Bulletin:
+    """Change an issue's editorial fields; its series and period only while it is a draft.
+
+    Arguments left as None keep their current value. A published issue's readers see the
+    change once a corrected edition is published.
+    """
+    require(actor, "bulletins.change_bulletin", action=f"change bulletin {bulletin.pk}")
+    current = Bulletin.objects.select_for_update().select_related("series").get(pk=bulletin.pk)
+    moved = False
+    if series is not None and series.pk != current.series_id:
+        _require_draft(current, what="series", where="series")
+        current.series = series
+        moved = True
+    year = current.period_year if period_year is None else period_year
+    month = current.period_month if period_month is None else period_month
+    if (year, month) != (current.period_year, current.period_month):
+        _require_draft(current, what="period", where="period_year")
+        current.period_year, current.period_month = year, month
+        moved = True
+    if moved:
+        bulletin_period_validate(year=year, month=month, language=current.series.language)
+    if editorial_title is not None:
+        current.editorial_title = editorial_title.strip()
+    if editorial_body is not None:
+        current.editorial_body = editorial_body.strip()
+    if correction_note is not None:
+        current.correction_note = correction_note.strip()
+    current.save()
+    return current
+
+
+@dataclass(frozen=True)
+class ItemSpec:
+    """One entry of an issue as an editor sets it; empty texts take the publication's own.
+
+    `pk` names the existing item it keeps (None: a new item).
+    """
+
+    pk: int | None = None
+    publication: Publication | None = None
+    order: int = 0
+    mode: str = BulletinItem.Mode.FULL
+    title: str = ""
+    text: str = ""
+    slogan: str = ""
+    signatory: Signatory | None = None
+    date: dt.date | None = None
+
+    def name(self, number: int) -> str:
+        """How an error names the item: its position and its title."""
+        title = self.title.strip() or (self.publication.title if self.publication else "")
+        return f"item {number} (“{title}”)" if title else f"item {number}"
+
+
+def _item_problem(spec: ItemSpec, seen: dict[int, int]) -> tuple[str, str] | None:
+    """What is wrong with one item, and what to do; None if nothing."""
+    if spec.publication is None and not spec.title.strip():
+        return "has neither a publication nor a title", "choose a publication or give a title"
+    if spec.mode not in BulletinItem.Mode.values:
+        return (
+            f"has an unknown text mode “{spec.mode}”",
+            f"use one of: {', '.join(BulletinItem.Mode.values)}",
+        )
+    if spec.order < 0:
+        return f"has the order {spec.order}", "give 0 or more"
+    for field in ("title", "slogan"):
+        limit = getattr(BulletinItem._meta.get_field(field), "max_length", 0)
+        if len(getattr(spec, field)) > limit:
+            return f"has a {field} longer than {limit} characters", "shorten it"
+    if spec.publication is not None:
+        if spec.publication.status != Status.PUBLISHED:
+            return "carries a publication that is not published", "publish it, or remove the item"
+        if spec.publication.pk in seen:
+            return (
+                f"carries the same publication as item {seen[spec.publication.pk]}",
+                "remove one of them",
+            )
+    return None
+
+
+@transaction.atomic
+def bulletin_items_set(*, actor: Actor, bulletin: Bulletin, items: Sequence[ItemSpec]) -> Bulletin:
+    """Replace the issue's items by `items`, all of them or none.
+
+    The items of a published issue may change too: readers see them once a corrected
+    edition is published.
+    """
+    require(
+        actor, "bulletins.change_bulletin", action=f"change the items of bulletin {bulletin.pk}"
+    )
+    current = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
+    existing = {item.pk: item for item in current.items.all()}
+    seen: dict[int, int] = {}
+    for number, spec in enumerate(items, 1):
+        problem = _item_problem(spec, seen)
+        if spec.pk is not None and spec.pk not in existing:
+            problem = (
+                f"is not an item of bulletin {current.pk}",
+                "reload the page: another editor may have removed it",
+            )
+        if problem is not None:
+            message, hint = problem
+            raise ValidationError(f"{spec.name(number)} {message}", where="items", hint=hint)
+        if spec.publication is not None:
+            seen[spec.publication.pk] = number
+    kept: list[BulletinItem] = []
+    new: list[BulletinItem] = []
+    for spec in items:
+        item = existing[spec.pk] if spec.pk is not None else BulletinItem(bulletin=current)
+        item.publication = spec.publication
+        item.order = spec.order
+        item.mode = spec.mode
+        item.title = spec.title.strip()
+        item.text = spec.text.strip()
+        item.slogan = spec.slogan.strip()
+        item.signatory = spec.signatory
+        item.date = spec.date
+        (kept if spec.pk is not None else new).append(item)
+    current.items.exclude(pk__in=[item.pk for item in kept]).delete()
+    BulletinItem.objects.bulk_update(kept, ITEM_FIELDS)
+    BulletinItem.objects.bulk_create(new)
+    return current
+
+
+def bulletin_deletable(*, bulletin: Bulletin) -> bool:
+    """Only a draft may be deleted: a published number is never reused, and its page stays."""
+    return bulletin.status == BulletinStatus.DRAFT
+
+
+@transaction.atomic
+def bulletin_delete(*, actor: Actor, bulletin: Bulletin) -> None:
+    """Delete a draft and its items."""
+    require(actor, "bulletins.delete_bulletin", action=f"delete bulletin {bulletin.pk}")
+    current = Bulletin.objects.select_for_update().select_related("series").get(pk=bulletin.pk)
+    if not bulletin_deletable(bulletin=current):
+        raise StateError(
+            f"issue {current.number} of “{current.series.slug}” is published and stays in the "
+            "archive",
+            hint="publish a corrected edition to change it",
+        )
+    current.delete()

@@ -38,11 +38,14 @@ def series_detail(request: HttpRequest, series: str) -> HttpResponse:
     if series_obj.language != current_language():
         # An issue is read in its own language: one address per page.
         return HttpResponsePermanentRedirect(series_obj.get_absolute_url())
-    bulletins = selectors.bulletin_list(series=series_obj)
+    issues = [
+        (bulletin, selectors.bulletin_document(bulletin=bulletin))
+        for bulletin in selectors.bulletin_list(series=series_obj)
+    ]
     return render(
         request,
         "bulletins/series.html",
-        {"series": series_obj, "bulletins": bulletins, "alternates": _alternates(request)},
+        {"series": series_obj, "issues": issues, "alternates": _alternates(request)},
     )
 
 

@@ -182,8 +182,12 @@ def subscribers_content(content: SiteContent) -> None:
     from nashr.subscribers.models import Subscriber, Subscription
 
     lists = {
-        "fa": series_create_or_update(slug="khabarnameh", title="خبرنامه", language="fa")[0],
-        "en": series_create_or_update(slug="newsletter", title="Newsletter", language="en")[0],
+        "fa": series_create_or_update(
+            actor=COMMAND, slug="khabarnameh", title="خبرنامه", language="fa"
+        )[0],
+        "en": series_create_or_update(
+            actor=COMMAND, slug="newsletter", title="Newsletter", language="en"
+        )[0],
     }
     now = timezone.now()
     reader = Subscriber.objects.create(

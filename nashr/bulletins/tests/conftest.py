@@ -33,6 +33,7 @@ ENGLISH_BODY = (
 @pytest.fixture
 def english_series(db: None) -> Series:
     series, _ = services.series_create_or_update(
+        actor=COMMAND,
         slug="iran-bulletin",
         title="Nashr Bulletin",
         language="en",
@@ -49,6 +50,7 @@ def english_series(db: None) -> Series:
 @pytest.fixture
 def persian_series(db: None) -> Series:
     series, _ = services.series_create_or_update(
+        actor=COMMAND,
         slug="khabarnameh",
         title="خبرنامه نشر",
         language="fa",
@@ -104,12 +106,13 @@ def published_issue(
         else:
             editorial = ("“Freedom is not given”", "A month of *arrests* and of courage.")
         draft = services.bulletin_draft(
+            actor=COMMAND,
             series=series,
             year=year,
             month=month,
             editorial_title=editorial[0],
             editorial_body=editorial[1],
         )
-        return services.bulletin_publish(bulletin=draft)
+        return services.bulletin_publish(actor=COMMAND, bulletin=draft)
 
     return make

@@ -8,8 +8,10 @@ import email.policy
 
 from django.test import Client
 
+from nashr.accounts import roles
 from nashr.bulletins import services
 from nashr.bulletins.models import Bulletin
+from nashr.core.actors import COMMAND
 
 
 def _inline_post(draft: Bulletin, items: list[dict]) -> dict[str, str]:
@@ -35,7 +37,7 @@ def test_reorder_remove_and_override_items(admin_client: Client, english_series,
     """Saving the form with new orders, a removal and an override changes the preview."""
     for day in (1, 2, 3):
         statement_pair(title=f"پ{day}", date=dt.date(2023, 10, day))
-    draft = services.bulletin_draft(series=english_series, year=2023, month=10)
+    draft = services.bulletin_draft(actor=COMMAND, series=english_series, year=2023, month=10)
     first, second, third = draft.items.order_by("order")
     common = {"text": "", "slogan": "", "signatory": "", "date": "", "bulletin": str(draft.pk)}
     items = [
@@ -78,7 +80,7 @@ def test_reorder_remove_and_override_items(admin_client: Client, english_series,
 def test_previews_of_every_format(admin_client: Client, english_series, statement_pair):
     """The admin shows a draft as web page, email HTML and text, .eml and PDF."""
     statement_pair(title="پ", date=dt.date(2023, 10, 1))
-    draft = services.bulletin_draft(series=english_series, year=2023, month=10)
+    draft = services.bulletin_draft(actor=COMMAND, series=english_series, year=2023, month=10)
     base = f"/en/admin/bulletins/bulletin/{draft.pk}/preview"
     change = admin_client.get(f"/en/admin/bulletins/bulletin/{draft.pk}/change/").content
     for fmt in ("html", "email", "text", "pdf", "eml"):
@@ -97,7 +99,7 @@ def test_previews_of_every_format(admin_client: Client, english_series, statemen
 def test_publish_from_the_admin(admin_client: Client, english_series, statement_pair):
     """The publish button numbers the draft; a published issue cannot be deleted."""
     statement_pair(title="پ", date=dt.date(2023, 10, 1))
-    draft = services.bulletin_draft(series=english_series, year=2023, month=10)
+    draft = services.bulletin_draft(actor=COMMAND, series=english_series, year=2023, month=10)
     admin_client.post(f"/en/admin/bulletins/bulletin/{draft.pk}/publish/")
     draft.refresh_from_db()
     assert (draft.status, draft.number) == ("published", 47)
@@ -110,7 +112,7 @@ def test_item_date_typed_in_jalali_in_the_persian_admin(
 ):
     """In the Persian admin an item's date is Jalali: ۱۴۰۲/۰۸/۰۹ is 31 October 2023."""
     statement_pair(title="پ", date=dt.date(2023, 10, 1))
-    draft = services.bulletin_draft(series=english_series, year=2023, month=10)
+    draft = services.bulletin_draft(actor=COMMAND, series=english_series, year=2023, month=10)
     (item,) = draft.items.all()
     fields = {
         "id": str(item.pk),
@@ -137,7 +139,7 @@ def test_item_date_typed_in_jalali_in_the_persian_admin(
 
 def test_issue_text_fields_carry_the_series_language(admin_client: Client, english_series):
     """An English issue's editorial and item fields are ltr even in the Persian admin."""
-    draft = services.bulletin_draft(series=english_series, year=2023, month=10)
+    draft = services.bulletin_draft(actor=COMMAND, series=english_series, year=2023, month=10)
     draft.items.create(order=10, title="Standalone", text="News.")
     page = admin_client.get(f"/fa/admin/bulletins/bulletin/{draft.pk}/change/").content.decode()
     for name in ("editorial_title", "editorial_body", "items-0-title", "items-0-text"):
@@ -177,9 +179,10 @@ def test_admin_refuses_a_period_outside_the_series_calendar(
 def test_actions_say_why_they_did_nothing(admin_client: Client, english_series, statement_pair):
     """Publishing a published issue, or correcting a draft, tells the editor what to do."""
     statement_pair(title="پ", date=dt.date(2023, 10, 1))
-    draft = services.bulletin_draft(series=english_series, year=2023, month=10)
+    draft = services.bulletin_draft(actor=COMMAND, series=english_series, year=2023, month=10)
     published = services.bulletin_publish(
-        bulletin=services.bulletin_draft(series=english_series, year=2023, month=11)
+        actor=COMMAND,
+        bulletin=services.bulletin_draft(actor=COMMAND, series=english_series, year=2023, month=11),
     )
     url = "/en/admin/bulletins/bulletin/"
     response = admin_client.post(
@@ -196,3 +199,74 @@ def test_actions_say_why_they_did_nothing(admin_client: Client, english_series, 
     published.refresh_from_db()
     draft.refresh_from_db()
     assert (published.number, published.edition, draft.status) == (47, 1, "draft")
+
+
+def test_an_item_refused_by_the_service_shows_on_the_form(
+    admin_client: Client, english_series, statement_pair, make_publication
+):
+    """An item carrying an unpublished publication is a message on the form, not a 500."""
+    statement_pair(title="پ", date=dt.date(2023, 10, 1))
+    unpublished = make_publication(title="Not yet public", status="draft")
+    draft = services.bulletin_draft(actor=COMMAND, series=english_series, year=2023, month=10)
+    (item,) = draft.items.all()
+    common = {"mode": "full", "title": "", "text": "", "slogan": "", "signatory": "", "date": ""}
+    items = [
+        {**common, "id": str(item.pk), "order": "10", "publication": str(item.publication_id)},
+        {**common, "id": "", "order": "20", "publication": str(unpublished.pk)},
+    ]
+    data = _inline_post(draft, items) | {"items-INITIAL_FORMS": "1"}
+    response = admin_client.post(f"/en/admin/bulletins/bulletin/{draft.pk}/change/", data)
+    assert response.status_code == 200
+    assert "item 2 (“Not yet public”) carries a publication that is not published" in (
+        response.content.decode()
+    )
+    draft.refresh_from_db()
+    assert list(draft.items.values_list("pk", flat=True)) == [item.pk]
+    assert draft.editorial_title == ""
+
+
+def test_a_series_refusal_shows_on_the_form(admin_client: Client, english_series, make_publication):
+    """A first number already given is refused on the series form, not as a server error."""
+    make_publication(title="s")
+    services.bulletin_publish(
+        actor=COMMAND,
+        bulletin=services.bulletin_draft(actor=COMMAND, series=english_series, year=2023, month=11),
+    )
+    data = {
+        "slug": english_series.slug,
+        "title": english_series.title,
+        "language": "en",
+        "label": english_series.label,
+        "first_number": "40",
+        "colophon": "",
+    }
+    url = f"/en/admin/bulletins/series/{english_series.pk}/change/"
+    response = admin_client.post(url, data)
+    assert response.status_code == 200
+    assert "numbers up to 47 have already been given" in response.content.decode()
+    english_series.refresh_from_db()
+    assert english_series.first_number == 47
+    assert english_series.colophon.startswith("The Nashr Bulletin appears monthly.")
+
+
+def test_publishing_needs_the_publish_permission(
+    client: Client, english_series, statement_pair, make_staff
+):
+    """A staff member who may edit issues but not publish gets a message; an editor publishes."""
+    from django.contrib.auth.models import Permission
+
+    statement_pair(title="پ", date=dt.date(2023, 10, 1))
+    draft = services.bulletin_draft(actor=COMMAND, series=english_series, year=2023, month=10)
+    clerk = make_staff(roles.AUTHOR, username="clerk")
+    clerk.user_permissions.add(
+        *Permission.objects.filter(codename__in=["view_bulletin", "change_bulletin"])
+    )
+    client.force_login(clerk)
+    response = client.post(f"/en/admin/bulletins/bulletin/{draft.pk}/publish/", follow=True)
+    assert f"Clerk may not publish bulletin {draft.pk}" in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == "draft"
+    client.force_login(make_staff(roles.EDITOR))
+    client.post(f"/en/admin/bulletins/bulletin/{draft.pk}/publish/")
+    draft.refresh_from_db()
+    assert (draft.status, draft.number) == ("published", 47)

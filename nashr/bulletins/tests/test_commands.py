@@ -1,4 +1,4 @@
-"""`nashr bulletin series|draft|publish|render` as an editor types them."""
+"""`nashr bulletin series|draft|publish|correct|render` as an editor types them."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.core.management import CommandError, call_command
 
+from nashr.accounts import roles
 from nashr.bulletins.models import Bulletin, Series
 
 
@@ -92,3 +93,24 @@ def test_errors_say_what_and_where(tmp_path: Path, db: None) -> None:
     with pytest.raises(CommandError, match="no published issue number 3"):
         _run("render", "3", "--series", "iran", "--format", "pdf", "--output", "x.pdf")
     assert Bulletin.objects.count() == 0
+
+
+def test_publish_and_draft_act_with_the_role_given_by_as(
+    english_series, make_publication, make_staff
+) -> None:
+    """`--as` an author or translator is refused naming the action; `--as` an editor works."""
+    make_publication(title="s")
+    for role in (roles.AUTHOR, roles.TRANSLATOR, roles.EDITOR):
+        make_staff(role)
+    draft_id = _run("draft", "--series", "iran-bulletin", "--year", "2023", "--month", "11")
+    with pytest.raises(CommandError, match=f"^author may not publish bulletin {draft_id} "):
+        _run("publish", draft_id, "--as", "author")
+    with pytest.raises(
+        CommandError, match=r"^translator may not draft an issue of “iran-bulletin”"
+    ):
+        _run("draft", "--series", "iran-bulletin", "--as", "translator")
+    with pytest.raises(CommandError, match="no active staff member is called “nobody”"):
+        _run("publish", draft_id, "--as", "nobody")
+    assert list(Bulletin.objects.values_list("status", flat=True)) == ["draft"]
+    assert _run("publish", draft_id, "--as", "editor") == "47"
+    assert _run("correct", "47", "--series", "iran-bulletin", "--as", "editor") == "47 edition 2"

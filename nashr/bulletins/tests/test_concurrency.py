@@ -15,6 +15,7 @@ from django.db import connection
 
 from nashr.bulletins import services
 from nashr.bulletins.models import Bulletin, Series
+from nashr.core.actors import COMMAND
 
 WRITERS = 6
 PROCESSES = 4  # each imports Django: keep the suite fast on two cores
@@ -28,6 +29,7 @@ THREADS = textwrap.dedent(
     from django.db import connection
     from nashr.bulletins import services
     from nashr.bulletins.models import Bulletin
+    from nashr.core.actors import COMMAND
     drafts = list(Bulletin.objects.filter(pk__in=[int(a) for a in sys.argv[1:]]))
     connection.close()
     barrier = threading.Barrier(len(drafts))
@@ -35,7 +37,7 @@ THREADS = textwrap.dedent(
     def publish(draft):
         try:
             barrier.wait()
-            numbers.append(services.bulletin_publish(bulletin=draft).number)
+            numbers.append(services.bulletin_publish(actor=COMMAND, bulletin=draft).number)
         except BaseException as exc:
             errors.append(repr(exc))
         finally:
@@ -56,11 +58,13 @@ PUBLISHER = textwrap.dedent(
     django.setup()
     from nashr.bulletins import services
     from nashr.bulletins.models import Bulletin
+    from nashr.core.actors import COMMAND
     start = sys.argv[2]
     open(f"{start}.ready-{sys.argv[1]}", "w").close()
     while not os.path.exists(start):
         time.sleep(0.005)
-    bulletin = services.bulletin_publish(bulletin=Bulletin.objects.get(pk=int(sys.argv[1])))
+    draft = Bulletin.objects.get(pk=int(sys.argv[1]))
+    bulletin = services.bulletin_publish(actor=COMMAND, bulletin=draft)
     print(bulletin.number)
     """
 )
@@ -70,7 +74,7 @@ def _drafts(series: Series, make_publication) -> list[int]:
     ids = []
     for index in range(WRITERS):
         make_publication(title=f"statement {index}")
-        ids.append(services.bulletin_draft(series=series, year=2023, month=11).pk)
+        ids.append(services.bulletin_draft(actor=COMMAND, series=series, year=2023, month=11).pk)
     return ids
 
 

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 from django.test import Client
 
 from nashr.bulletins import services
+from nashr.core.actors import COMMAND
 
 TITLES = ("بیانیه یک", "بیانیه دو")
 
@@ -53,7 +54,7 @@ def test_language_switch_leads_out_of_an_issue(client: Client, published_issue) 
 
 def test_drafts_and_unknown_numbers_are_not_public(client: Client, english_series) -> None:
     """A draft has no page; an unknown number answers 404."""
-    draft = services.bulletin_draft(series=english_series, year=2023, month=11)
+    draft = services.bulletin_draft(actor=COMMAND, series=english_series, year=2023, month=11)
     assert draft.number is None
     assert client.get("/en/bulletins/iran-bulletin/47/").status_code == 404
     assert client.get("/en/bulletins/nothing/").status_code == 404
@@ -64,7 +65,8 @@ def test_list_and_feed(client: Client, published_issue, make_publication) -> Non
     first = published_issue(titles=TITLES)
     make_publication(title="later")
     second = services.bulletin_publish(
-        bulletin=services.bulletin_draft(series=first.series, year=2023, month=12)
+        actor=COMMAND,
+        bulletin=services.bulletin_draft(actor=COMMAND, series=first.series, year=2023, month=12),
     )
     page = client.get("/en/bulletins/iran-bulletin/").content.decode()
     assert page.index(second.get_absolute_url()) < page.index(first.get_absolute_url())

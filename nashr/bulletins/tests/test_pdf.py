@@ -15,6 +15,7 @@ from django.test import override_settings
 from nashr.bulletins.models import BulletinItem
 from nashr.bulletins.rendering import bulletin_pdf
 from nashr.bulletins.tests.conftest import PERSIAN_BODY
+from nashr.core.actors import COMMAND
 
 TITLES = ("بیانیه درباره اعدام‌ها", "گزارش نشست ائتلاف", "خبر اعتصاب کارگران", "فراخوان")
 BIDI_AND_JOINERS = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
@@ -139,7 +140,7 @@ def test_pdf_asks_no_host_for_anything(published_issue, tmp_path) -> None:
             )
             from nashr.bulletins import services
 
-            bulletin = services.bulletin_correct(bulletin=bulletin)
+            bulletin = services.bulletin_correct(actor=COMMAND, bulletin=bulletin)
             bulletin_pdf(bulletin=bulletin)
     finally:
         server.shutdown()

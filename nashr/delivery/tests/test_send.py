@@ -139,11 +139,14 @@ def test_drafts_and_unknown_numbers_are_not_sent(smtp_sink, make_series, make_su
     from django.core.management import CommandError
 
     from nashr.bulletins.services import bulletin_draft
+    from nashr.core.actors import COMMAND
     from nashr.core.exceptions import StateError
 
     series = make_series()
     make_subscribers(series, 1)
-    draft = bulletin_draft(series=series, year=2023, month=11, editorial_body="Text.")
+    draft = bulletin_draft(
+        actor=COMMAND, series=series, year=2023, month=11, editorial_body="Text."
+    )
     with pytest.raises(StateError, match="publish it before sending"):
         delivery_send(bulletin=draft)
     with pytest.raises(CommandError, match="no issue number 47 in series “iran-bulletin”"):

@@ -1,4 +1,8 @@
-"""`nashr bulletin series|draft|publish|correct|render|send`: the bulletin from the command line."""
+"""`nashr bulletin series|draft|publish|correct|render|send`: the bulletin from the command line.
+
+It lives in the delivery app because it composes both: the bulletins app makes and
+publishes issues, delivery sends them, and bulletins does not know about delivery.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,9 @@ from django.utils.translation import override
 
 from nashr.bulletins import rendering, selectors, services
 from nashr.bulletins.models import Bulletin
+from nashr.core.commands import actor_from_options, add_actor_argument
 from nashr.core.exceptions import ApplicationError, NotFound, ValidationError
+from nashr.delivery.management.commands._send import add_send_arguments, handle_send
 from nashr.publications.models import Kind
 
 FORMATS = ("html", "email", "pdf")
@@ -91,6 +97,7 @@ class Command(BaseCommand):
             metavar="SLUG",
             help="A kind of publication a draft proposes (repeat; default: every kind).",
         )
+        add_actor_argument(series)
 
         draft = sub.add_parser("draft", help="Create a draft; prints its id.")
         draft.add_argument("--series", required=True, metavar="SLUG")
@@ -99,14 +106,17 @@ class Command(BaseCommand):
         draft.add_argument(
             "--editorial", metavar="FILE", help="Markdown with `title` front matter."
         )
+        add_actor_argument(draft)
 
         publish = sub.add_parser("publish", help="Publish a draft; prints its number.")
         publish.add_argument("draft_id", type=int, metavar="DRAFT_ID")
+        add_actor_argument(publish)
 
         correct = sub.add_parser("correct", help="Publish a corrected edition of an issue.")
         correct.add_argument("number", type=int, metavar="NUMBER")
         correct.add_argument("--series", required=True, metavar="SLUG")
         correct.add_argument("--note", default="", help="What was corrected.")
+        add_actor_argument(correct)
 
         render = sub.add_parser("render", help="Write an issue as HTML, email (.eml) or PDF.")
         render.add_argument("number", type=int, metavar="NUMBER")
@@ -120,9 +130,6 @@ class Command(BaseCommand):
             "--manage-url", help="Email footer's link to download or delete one's data."
         )
 
-        # Sending belongs to the delivery app; its parser and handler live there.
-        from nashr.delivery.management.commands._send import add_send_arguments
-
         send = sub.add_parser(
             "send", help="Send a published issue to the series' confirmed subscribers."
         )
@@ -135,8 +142,6 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
 
     def _send(self, options: dict[str, Any]) -> None:
-        from nashr.delivery.management.commands._send import handle_send
-
         handle_send(self, options)
 
     def _series(self, options: dict[str, Any]) -> None:
@@ -160,6 +165,7 @@ class Command(BaseCommand):
                 )
         colophon = _read(options["colophon"], "colophon") if options["colophon"] else None
         series, created = services.series_create_or_update(
+            actor=actor_from_options(options),
             slug=options["slug"],
             title=title,
             language=language,
@@ -181,6 +187,7 @@ class Command(BaseCommand):
             )
         title, body = _editorial(options["editorial"]) if options["editorial"] else ("", "")
         bulletin = services.bulletin_draft(
+            actor=actor_from_options(options),
             series=series,
             year=options["year"],
             month=options["month"],
@@ -191,13 +198,16 @@ class Command(BaseCommand):
 
     def _publish(self, options: dict[str, Any]) -> None:
         bulletin = services.bulletin_publish(
-            bulletin=selectors.bulletin_get(pk=options["draft_id"])
+            actor=actor_from_options(options),
+            bulletin=selectors.bulletin_get(pk=options["draft_id"]),
         )
         self.stdout.write(str(bulletin.number))
 
     def _correct(self, options: dict[str, Any]) -> None:
         bulletin = _published(options["series"], options["number"])
-        bulletin = services.bulletin_correct(bulletin=bulletin, note=options["note"])
+        bulletin = services.bulletin_correct(
+            actor=actor_from_options(options), bulletin=bulletin, note=options["note"]
+        )
         self.stdout.write(f"{bulletin.number} edition {bulletin.edition}")
 
     def _render(self, options: dict[str, Any]) -> None:
