@@ -207,14 +207,9 @@ class Command(BaseCommand):
         if fmt == "pdf":
             data = rendering.bulletin_pdf(bulletin=bulletin)
         elif fmt == "email":
-            language = bulletin.series.language
-            site = settings.NASHR_SITE_URL
-            message = rendering.bulletin_email_message(
-                bulletin=bulletin,
-                unsubscribe_url=options["unsubscribe_url"] or f"{site}/{language}/unsubscribe/",
-                manage_url=options["manage_url"] or f"{site}/{language}/subscription/",
-            )
-            data = message.as_bytes()
+            from nashr.delivery.message import bulletin_message_preview
+
+            data = bulletin_message_preview(bulletin=bulletin)
         else:
             data = _archive_page(bulletin).encode("utf-8")
         try:
