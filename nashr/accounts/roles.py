@@ -10,7 +10,8 @@ Apps that are not installed are skipped, so other apps may add their lines here.
   what is already published.
 - translator: creates translations and keeps them up to date with their originals,
   published or not; cannot publish.
-- editor: reviews, edits and publishes anything; manages signatories.
+- editor: reviews, edits and publishes anything; manages signatories; sends issues to
+  subscribers and follows the sending; adds subscribers by hand and corrects them.
 - administrator: everything, including accounts, roles and two-factor devices.
 """
 
@@ -36,6 +37,16 @@ _READ_PUBLICATIONS = (
     "publications.view_signatory",
 )
 
+_SEND_TO_SUBSCRIBERS = (
+    "delivery.view_sending",
+    "delivery.send_bulletin",
+    "delivery.view_delivery",
+    "subscribers.view_subscriber",
+    "subscribers.add_subscriber",
+    "subscribers.change_subscriber",
+    "subscribers.view_subscription",
+)
+
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     AUTHOR: (
         *_READ_PUBLICATIONS,
@@ -48,6 +59,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     ),
     EDITOR: (
         *_READ_PUBLICATIONS,
+        *_SEND_TO_SUBSCRIBERS,
         "publications.add_publication",
         "publications.change_publication",
         "publications.delete_publication",
