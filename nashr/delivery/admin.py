@@ -129,9 +129,7 @@ class SendingAdmin(admin.ModelAdmin):
     def task(self, obj: Any) -> str:
         return sending_task_status(bulletin_id=obj.pk) or "—"
 
-    @admin.action(
-        description=_("Send to subscribers (in the background)"), permissions=["send"]
-    )
+    @admin.action(description=_("Send to subscribers (in the background)"), permissions=["send"])
     def queue_sending(self, request: HttpRequest, queryset: QuerySet[Sending]) -> None:
         queued = 0
         for bulletin in queryset:

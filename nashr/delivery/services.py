@@ -25,6 +25,7 @@ from nashr.delivery.selectors import sending_task_status
 from nashr.subscribers.models import Subscriber, Subscription
 from nashr.subscribers.services import normalize_email, subscriber_record_hard_bounce
 
+
 def delivery_queue_send(*, actor: Actor, bulletin: Bulletin) -> None:
     """Queue the background task that sends a published issue to its subscribers.
 

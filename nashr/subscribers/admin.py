@@ -25,7 +25,7 @@ class SubscriptionInline(admin.TabularInline[Subscription, Subscriber]):
     model = Subscription
     extra = 0
     fields = ["series", "status", "consented_at", "confirmed_at"]
-    readonly_fields = fields
+    readonly_fields = ["series", "status", "consented_at", "confirmed_at"]
     can_delete = False
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
@@ -58,9 +58,7 @@ class SubscriberAdmin(ServiceSavedAdmin):
             kwargs["form"] = SubscriberAddForm
         return super().get_form(request, obj, change=change, **kwargs)
 
-    def service_save(
-        self, request: HttpRequest, obj: Any, form: Any, change: bool
-    ) -> models.Model:
+    def service_save(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> models.Model:
         if not change:
             data = form.cleaned_data
             return services.subscriber_add(

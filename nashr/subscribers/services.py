@@ -18,7 +18,7 @@ from django.utils import timezone, translation
 from nashr.bulletins.models import Series
 from nashr.core.actors import Actor, actor_label, require
 from nashr.core.exceptions import ImportFailed, NotFound, ValidationError
-from nashr.core.languages import Language
+from nashr.core.languages import Language, check_language
 from nashr.core.mail import from_address
 from nashr.subscribers import hooks, tokens
 from nashr.subscribers.models import (
@@ -123,16 +123,6 @@ def confirmation_send(*, subscriber_id: int, series_ids: tuple[int, ...]) -> Non
     _confirmation_message(subscriber=subscriber, series_ids=series_ids).send()
 
 
-def _check_language(language: str) -> str:
-    if language not in Language.values:
-        raise ValidationError(
-            f"unknown language “{language}”",
-            where="language",
-            hint=f"use one of: {', '.join(Language.values)}",
-        )
-    return language
-
-
 def _already_subscribed(address: str) -> ValidationError:
     return ValidationError(
         f"{address} is already a subscriber",
@@ -157,7 +147,7 @@ def subscriber_add(
     if not series:
         raise ValidationError("choose at least one bulletin", where="lists")
     address = _check_email(email)
-    _check_language(language)
+    check_language(language)
     if Subscriber.objects.filter(email=address).exists():
         raise _already_subscribed(address)
     now = timezone.now()
@@ -208,7 +198,7 @@ def subscriber_update(
     """
     require(actor, "subscribers.change_subscriber", action="change subscribers")
     address = _check_email(email)
-    _check_language(language)
+    check_language(language)
     if status not in SubscriberStatus.values:
         raise ValidationError(f"unknown status “{status}”", where="status")
     if Subscriber.objects.filter(email=address).exclude(pk=subscriber.pk).exists():

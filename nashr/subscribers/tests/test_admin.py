@@ -40,9 +40,7 @@ def editor_client(make_staff) -> Client:
 def test_add_form_saves_a_subscriber(editor_client, make_series) -> None:
     """Posting the add form creates the subscriber instead of answering 500."""
     series = make_series()
-    response = editor_client.post(
-        ADD_URL, _form(email="New.Reader@Example.org", lists=[series.pk])
-    )
+    response = editor_client.post(ADD_URL, _form(email="New.Reader@Example.org", lists=[series.pk]))
     assert response.status_code == 302, response.content.decode()[:3000]
     subscriber = Subscriber.objects.get(email="new.reader@example.org")
     assert subscriber.consented_at is not None
@@ -58,9 +56,7 @@ def test_unrequested_addition_waits_for_confirmation(
     subscriber = Subscriber.objects.get(email="reader@example.org")
     assert subscriber.status == SubscriberStatus.PENDING
     assert subscriber.subscriptions.get().status == SubscriptionStatus.PENDING
-    assert subscriber.consent_basis == (
-        "added by staff member alice, confirmation link mailed"
-    )
+    assert subscriber.consent_basis == ("added by staff member alice, confirmation link mailed")
     (confirmation,) = mail.outbox
     assert confirmation.to == ["reader@example.org"]
     assert "/subscribe/confirm/" in confirmation.body
@@ -69,12 +65,14 @@ def test_unrequested_addition_waits_for_confirmation(
 def test_requested_addition_is_confirmed_and_names_the_staff_member(
     editor_client, make_series
 ) -> None:
-    """"The person asked to be added" confirms the lists at once, recorded as such, no mail."""
+    """ "The person asked to be added" confirms the lists at once, recorded as such, no mail."""
     series = make_series()
     other = make_series(slug="nashrieh", title="نشریه", language="fa")
     response = editor_client.post(
         ADD_URL,
-        _form(email="reader@example.org", language="fa", lists=[series.pk, other.pk], requested="on"),
+        _form(
+            email="reader@example.org", language="fa", lists=[series.pk, other.pk], requested="on"
+        ),
     )
     assert response.status_code == 302
     subscriber = Subscriber.objects.get(email="reader@example.org")
