@@ -37,10 +37,14 @@ def editor_client(make_staff) -> Client:
     return client
 
 
-def test_add_form_saves_a_subscriber(editor_client, make_series) -> None:
-    """Posting the add form creates the subscriber instead of answering 500."""
+@pytest.mark.parametrize("admin_language", ["en", "fa"])
+def test_add_form_saves_a_subscriber(editor_client, make_series, admin_language) -> None:
+    """Posting the add form, in either admin language, creates the subscriber (no 500)."""
     series = make_series()
-    response = editor_client.post(ADD_URL, _form(email="New.Reader@Example.org", lists=[series.pk]))
+    response = editor_client.post(
+        ADD_URL.replace("/en/", f"/{admin_language}/"),
+        _form(email="New.Reader@Example.org", lists=[series.pk]),
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     subscriber = Subscriber.objects.get(email="new.reader@example.org")
     assert subscriber.consented_at is not None
