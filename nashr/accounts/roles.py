@@ -11,7 +11,8 @@ Apps that are not installed are skipped, so other apps may add their lines here.
 - translator: creates translations and keeps them up to date with their originals,
   published or not; cannot publish.
 - editor: reviews, edits and publishes anything; manages signatories; prepares and
-  publishes the bulletin's issues (the series themselves are the administrators').
+  publishes the bulletin's issues (the series themselves are the administrators'); sends
+  issues to subscribers and follows the sending; adds subscribers by hand and corrects them.
 - administrator: everything, including accounts, roles and two-factor devices.
 """
 
@@ -52,6 +53,16 @@ _PREPARE_BULLETINS = (
     "bulletins.delete_bulletinitem",
 )
 
+_SEND_TO_SUBSCRIBERS = (
+    "delivery.view_sending",
+    "delivery.send_bulletin",
+    "delivery.view_delivery",
+    "subscribers.view_subscriber",
+    "subscribers.add_subscriber",
+    "subscribers.change_subscriber",
+    "subscribers.view_subscription",
+)
+
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     AUTHOR: (
         *_READ_PUBLICATIONS,
@@ -64,6 +75,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     ),
     EDITOR: (
         *_READ_PUBLICATIONS,
+        *_SEND_TO_SUBSCRIBERS,
         "publications.add_publication",
         "publications.change_publication",
         "publications.delete_publication",

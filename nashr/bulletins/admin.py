@@ -24,7 +24,7 @@ from nashr.core.exceptions import ApplicationError
 from nashr.core.forms import CalendarDateField
 from nashr.core.languages import current_language
 
-PREVIEW_FORMATS = ("html", "email", "text", "eml", "pdf")
+PREVIEW_FORMATS = ("html", "email", "text", "pdf")
 SAMPLE_UNSUBSCRIBE = "https://example.invalid/unsubscribe/sample/"
 SAMPLE_MANAGE = "https://example.invalid/my-data/sample/"
 EDITORIAL_FIELDS = ("editorial_title", "editorial_body", "correction_note")
@@ -340,13 +340,6 @@ class BulletinAdmin(ServiceSavedAdmin):
                 rendering.bulletin_pdf(bulletin=bulletin), content_type="application/pdf"
             )
             response["Content-Disposition"] = f'inline; filename="bulletin-{bulletin.pk}.pdf"'
-            return response
-        if fmt == "eml":
-            message = rendering.bulletin_email_message(
-                bulletin=bulletin, unsubscribe_url=SAMPLE_UNSUBSCRIBE, manage_url=SAMPLE_MANAGE
-            )
-            response = HttpResponse(message.as_bytes(), content_type="message/rfc822")
-            response["Content-Disposition"] = f'attachment; filename="bulletin-{bulletin.pk}.eml"'
             return response
         content = rendering.bulletin_email_content(
             bulletin=bulletin, unsubscribe_url=SAMPLE_UNSUBSCRIBE, manage_url=SAMPLE_MANAGE

@@ -7,20 +7,15 @@ the PDF in `pdf.html` (page rules, embedded Vazirmatn).
 
 from __future__ import annotations
 
-import email.policy
 import re
 from dataclasses import dataclass
-from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
 from functools import cache
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
-from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import override
@@ -158,43 +153,6 @@ def bulletin_email_content(
         unsubscribe_url=unsubscribe_url,
         manage_url=manage_url,
     )
-
-
-def email_message(
-    content: EmailContent, *, from_email: str | None = None, to: str | None = None
-) -> EmailMessage:
-    """A multipart/alternative message (text first, HTML preferred) from the content."""
-    message = EmailMessage(policy=email.policy.SMTP)
-    message["Subject"] = content.subject
-    message["From"] = from_email or settings.DEFAULT_FROM_EMAIL
-    if to:
-        message["To"] = to
-    message["Date"] = format_datetime(timezone.now())
-    message["Message-ID"] = make_msgid(domain=urlsplit(settings.NASHR_SITE_URL).hostname)
-    message["Content-Language"] = content.language
-    message.set_content(content.text, subtype="plain", charset="utf-8")
-    message.add_alternative(content.html, subtype="html", charset="utf-8")
-    # Python's folder drops the space it folds at between two encoded words (RFC 2047
-    # ignores whitespace there), so a Persian subject folded at 78 columns loses a
-    # space. Header lines up to RFC 5322's hard limit keep subjects whole; the parts
-    # were encoded above, with the usual 76-column lines.
-    message.policy = message.policy.clone(max_line_length=998)
-    return message
-
-
-def bulletin_email_message(
-    *,
-    bulletin: Bulletin,
-    unsubscribe_url: str,
-    manage_url: str,
-    from_email: str | None = None,
-    to: str | None = None,
-) -> EmailMessage:
-    """The whole .eml of an issue (`bytes(message)` or `message.as_bytes()` to write it)."""
-    content = bulletin_email_content(
-        bulletin=bulletin, unsubscribe_url=unsubscribe_url, manage_url=manage_url
-    )
-    return email_message(content, from_email=from_email, to=to)
 
 
 # -- web page --------------------------------------------------------------------------

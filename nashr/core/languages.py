@@ -12,6 +12,8 @@ from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from nashr.core.exceptions import ValidationError
+
 
 class Language(models.TextChoices):
     PERSIAN = "fa", _("Persian")
@@ -30,3 +32,14 @@ def current_language() -> str:
     language, so that a page rendered from a command reads as the site's first language.
     """
     return base_language(get_language())
+
+
+def check_language(language: str, *, where: str = "language") -> str:
+    """`language` if Nashr publishes in it, else a ValidationError naming `where`."""
+    if language not in Language.values:
+        raise ValidationError(
+            f"unknown language “{language}”",
+            where=where,
+            hint=f"use one of: {', '.join(Language.values)}",
+        )
+    return language

@@ -1,20 +1,26 @@
-"""Admin: queue an issue's sending as a background task, and follow its progress."""
+"""Admin: queue an issue's sending as a background task, follow its progress, and
+download the message a subscriber receives (.eml). Deliveries are read-only records."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import URLPattern, path
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from nashr.bulletins.models import BulletinStatus
+from nashr.bulletins.models import Bulletin, BulletinStatus
+from nashr.core.exceptions import ApplicationError
+from nashr.delivery.message import bulletin_message_preview
 from nashr.delivery.models import Delivery, DeliveryState, Sending
 from nashr.delivery.selectors import sending_task_status
-from nashr.delivery.tasks import send_bulletin
+from nashr.delivery.services import delivery_queue_send
 
 
 @admin.register(Sending)
@@ -57,8 +63,34 @@ class SendingAdmin(admin.ModelAdmin):
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # An issue is edited in the bulletins admin, through its services; here it is sent.
+        return False
+
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    def has_send_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.has_perm("delivery.send_bulletin"))
+
+    def get_urls(self) -> list[URLPattern]:
+        return [
+            path(
+                "<int:pk>/preview.eml",
+                self.admin_site.admin_view(self.preview_eml),
+                name="delivery_sending_preview_eml",
+            ),
+            *super().get_urls(),
+        ]
+
+    def preview_eml(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """The .eml a subscriber receives, for a sample reader; drafts too (editors check them)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        bulletin = get_object_or_404(Bulletin.objects.select_related("series"), pk=pk)
+        response = HttpResponse(bulletin_message_preview(bulletin=bulletin), "message/rfc822")
+        response["Content-Disposition"] = f'attachment; filename="bulletin-{bulletin.pk}.eml"'
+        return response
 
     @admin.display(description=_("progress"))
     def progress(self, obj: Any) -> str:
@@ -97,19 +129,15 @@ class SendingAdmin(admin.ModelAdmin):
     def task(self, obj: Any) -> str:
         return sending_task_status(bulletin_id=obj.pk) or "—"
 
-    @admin.action(description=_("Send to subscribers (in the background)"))
+    @admin.action(description=_("Send to subscribers (in the background)"), permissions=["send"])
     def queue_sending(self, request: HttpRequest, queryset: QuerySet[Sending]) -> None:
         queued = 0
         for bulletin in queryset:
-            status = sending_task_status(bulletin_id=bulletin.pk)
-            if status in ("READY", "RUNNING"):
-                self.message_user(
-                    request,
-                    _("%(issue)s is already being sent.") % {"issue": bulletin},
-                    messages.WARNING,
-                )
+            try:
+                delivery_queue_send(actor=request.user, bulletin=bulletin)
+            except ApplicationError as refusal:
+                self.message_user(request, str(refusal), messages.WARNING)
                 continue
-            send_bulletin.enqueue(bulletin_id=bulletin.pk)
             queued += 1
         if queued:
             self.message_user(
@@ -133,5 +161,12 @@ class DeliveryAdmin(admin.ModelAdmin):
     show_full_result_count = False
     readonly_fields = [field.name for field in Delivery._meta.fields]
 
+    # Only the sending engine, bounce handling and subscribers leaving write deliveries.
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False

@@ -7,12 +7,9 @@ own links (unsubscribe, data) plus three headers (To, Message-ID, List-Unsubscri
 
 from __future__ import annotations
 
-import base64
 import binascii
 import email.utils
 import hashlib
-import hmac
-import secrets
 from dataclasses import dataclass
 from email.header import Header
 from typing import Any
@@ -22,6 +19,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.utils.translation import override
 
 from nashr.bulletins.models import Bulletin
+from nashr.bulletins.rendering import bulletin_email_content
+from nashr.core.mail import from_address
 from nashr.delivery.smtp import dot_stuff
 from nashr.subscribers import tokens
 
@@ -43,10 +42,6 @@ class Recipient:
 def message_id_for(*, bulletin_id: int, subscriber_id: int) -> str:
     """The Message-ID of an issue for one subscriber: the same every time it is computed."""
     return f"<nashr.{bulletin_id}.{subscriber_id}@{mail_domain()}>"
-
-
-def from_address() -> str:
-    return str(settings.NASHR_BULLETIN_FROM_EMAIL or settings.DEFAULT_FROM_EMAIL)
 
 
 def envelope_sender() -> str:
@@ -109,36 +104,10 @@ class _Body:
                 out.append(dot_stuff(encoded + CRLF))
 
 
-class _LinkMaker:
-    """Per-recipient signed links, with the URL around the token computed once.
-
-    The token is exactly what `django.core.signing.Signer(salt=...).sign()` makes (the
-    views check it with Signer), computed with one-shot hashlib/hmac calls: it is made for
-    every recipient of every issue.
-    """
-
-    def __init__(self, *, view: str, purpose: str, language: str) -> None:
-        marker = "TOKEN"
-        url = tokens.absolute_url(view=view, token=marker, language=language)
-        self.head, _sep, self.tail = url.partition(marker)
-        self.purpose = purpose
-        self.secret = settings.SECRET_KEY.encode()
-
-    def url(self, *, subscriber_id: int, email: str, series_ids: tuple[int, ...] = ()) -> str:
-        value = f"{subscriber_id}.{'-'.join(str(pk) for pk in series_ids)}"
-        # Signer.signature(): salted_hmac(salt + "signer", value, SECRET_KEY), base64url.
-        key = hashlib.sha256(f"{self.purpose}:{email}signer".encode() + self.secret).digest()
-        mac = hmac.digest(key, value.encode(), "sha256")
-        signature = base64.urlsafe_b64encode(mac).decode().rstrip("=")
-        return f"{self.head}{value}:{signature}{self.tail}"
-
-
 class IssueMessage:
     """One issue's message; `as_wire()` and `as_email()` personalize it for a recipient."""
 
     def __init__(self, *, bulletin: Bulletin) -> None:
-        from nashr.bulletins.rendering import bulletin_email_content
-
         series = bulletin.series
         self.series_id = series.pk
         content = bulletin_email_content(
@@ -148,10 +117,12 @@ class IssueMessage:
         )
         self.content = content
         language = content.language or series.language
-        self.unsubscribe = _LinkMaker(
+        self.unsubscribe = tokens.LinkMaker(
             view="subscribers:unsubscribe", purpose=tokens.UNSUBSCRIBE, language=language
         )
-        self.manage = _LinkMaker(view="subscribers:data", purpose=tokens.DATA, language=language)
+        self.manage = tokens.LinkMaker(
+            view="subscribers:data", purpose=tokens.DATA, language=language
+        )
         self.from_email = from_address()
         with override(language):
             self.from_header = email.utils.formataddr(
@@ -159,7 +130,10 @@ class IssueMessage:
             )
         self.list_id = f"<{series.slug}.{mail_domain()}>"
         self.envelope_from = ascii_address(envelope_sender())
-        boundary = f"=_nashr_{secrets.token_hex(12)}"
+        # "=_" never occurs in quoted-printable text, so any such boundary is safe; taken
+        # from the content, the same issue always has the same one (a preview matches).
+        digest = hashlib.sha256(f"{content.text}\0{content.html}".encode()).hexdigest()
+        boundary = f"=_nashr_{digest[:24]}"
         subject = Header(content.subject, "utf-8", header_name="Subject").encode()
         static_headers = [
             f"From: {self.from_header}",
@@ -214,7 +188,7 @@ class IssueMessage:
         wire = b"".join(out)
         if self.dkim is not None:
             # The signature covers the message as received, that is without the stuffing.
-            wire = self.dkim(wire.replace(b"\r\n..", b"\r\n.")) + wire
+            wire = self.dkim(unstuffed(wire)) + wire
         return wire
 
     def as_email(self, recipient: Recipient, connection: Any = None) -> EmailMultiAlternatives:
@@ -243,6 +217,34 @@ class IssueMessage:
         )
         message.attach_alternative(personal(self.content.html), "text/html")
         return message
+
+
+def unstuffed(wire: bytes) -> bytes:
+    """The message as the receiving server stores it: the DATA dot-stuffing undone."""
+    return wire.replace(b"\r\n..", b"\r\n.")
+
+
+# Nobody: the .invalid top-level domain never receives mail (RFC 2606), and id 0 is no
+# subscriber, so the sample's signed links lead to "this link does not work".
+SAMPLE_RECIPIENT = "reader@example.invalid"
+
+
+def bulletin_message_preview(*, bulletin: Bulletin) -> bytes:
+    """The .eml of an issue exactly as a subscriber receives it by SMTP, for a sample reader.
+
+    Built by `IssueMessage.as_wire`, the sender's own code path (DKIM-signed when DKIM is
+    configured), for SAMPLE_RECIPIENT; only To, Message-ID, Date and the signed links (so
+    also the DKIM signature's values) differ from a real subscriber's copy. A draft gives
+    its preview. (A provider's EMAIL_BACKEND gets the same content and headers from
+    `as_email`, and encodes the message its own way.)
+    """
+    recipient = Recipient(
+        delivery_id=0,
+        subscriber_id=0,
+        email=SAMPLE_RECIPIENT,
+        message_id=message_id_for(bulletin_id=bulletin.pk, subscriber_id=0),
+    )
+    return unstuffed(IssueMessage(bulletin=bulletin).as_wire(recipient))
 
 
 DKIM_HEADERS = [

@@ -67,3 +67,4 @@ class Sending(Bulletin):
         proxy = True
         verbose_name = _("sending")
         verbose_name_plural = _("sendings")
+        permissions = [("send_bulletin", _("Can send an issue to its subscribers"))]

@@ -1,6 +1,13 @@
+"""Reads of deliveries: a sending's task, a subscriber's record of messages."""
+
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+
+from nashr.delivery.models import Delivery
+from nashr.subscribers.models import Subscriber
 
 TASK_PATH = "nashr.delivery.tasks.send_bulletin"
 
@@ -20,3 +27,28 @@ def sending_task_status(*, bulletin_id: int) -> str | None:
         .first()
     )
     return str(last) if last else None
+
+
+def subscriber_deliveries_count(subscriber: Subscriber) -> int:
+    return Delivery.objects.filter(subscriber=subscriber).count()
+
+
+def subscriber_deliveries_export(subscriber: Subscriber) -> list[dict[str, Any]]:
+    """The subscriber's deliveries as their data download lists them."""
+    deliveries = (
+        Delivery.objects.filter(subscriber=subscriber)
+        .select_related("bulletin__series")
+        .order_by("id")
+    )
+    return [
+        {
+            "series": delivery.bulletin.series.slug,
+            "number": delivery.bulletin.number,
+            "state": delivery.state,
+            "attempts": delivery.attempts,
+            "last_error": delivery.last_error,
+            "message_id": delivery.message_id,
+            "sent_at": delivery.sent_at.isoformat() if delivery.sent_at else None,
+        }
+        for delivery in deliveries
+    ]

@@ -1,4 +1,5 @@
-"""Writes to deliveries: queueing an issue for its subscribers, recording bounce reports."""
+"""Writes to deliveries: queueing an issue's sending and its rows, forgetting what a reader
+who left would have been sent, recording bounce reports."""
 
 from __future__ import annotations
 
@@ -13,13 +14,55 @@ from pathlib import Path
 from django.db import connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from nashr.bulletins.models import Bulletin
-from nashr.core.exceptions import ImportFailed
+from nashr.bulletins.models import Bulletin, BulletinStatus
+from nashr.core.actors import Actor, require
+from nashr.core.exceptions import ImportFailed, StateError
 from nashr.delivery.message import message_id_for
 from nashr.delivery.models import Delivery, DeliveryState
+from nashr.delivery.selectors import sending_task_status
 from nashr.subscribers.models import Subscriber, Subscription
 from nashr.subscribers.services import normalize_email, subscriber_record_hard_bounce
+
+
+def delivery_queue_send(*, actor: Actor, bulletin: Bulletin) -> None:
+    """Queue the background task that sends a published issue to its subscribers.
+
+    Refused unless the actor may send bulletins, the issue is published, and no task
+    sending it is already waiting or running. The task is queued when the caller's
+    transaction commits. (Two tasks for one issue would share its rows and still send no
+    message twice, see engine.py; the check spares editors a needless one.)
+    """
+    require(actor, "delivery.send_bulletin", action="send bulletins to subscribers")
+    if bulletin.status != BulletinStatus.PUBLISHED:
+        raise StateError(
+            _("%(issue)s is not published.") % {"issue": bulletin},
+            hint=_("publish it first: only published issues are sent"),
+        )
+    if sending_task_status(bulletin_id=bulletin.pk) in ("READY", "RUNNING"):
+        raise StateError(
+            _("%(issue)s is already being sent.") % {"issue": bulletin},
+            hint=_("its progress shows on the sendings page"),
+        )
+    # Imported here: the task module imports the engine, which imports this module.
+    from nashr.delivery.tasks import send_bulletin
+
+    bulletin_id = bulletin.pk
+    transaction.on_commit(lambda: send_bulletin.enqueue(bulletin_id=bulletin_id))
+
+
+def delivery_drop_queued(*, subscriber_id: int, series_ids: tuple[int, ...] | None) -> None:
+    """Forget the messages not yet handed to the mail server for a reader who left.
+
+    `series_ids` None means from every list (the address bounces). Registered with
+    subscribers' hooks (see apps.py), which call it when a reader leaves or bounces.
+    """
+    queued = Delivery.objects.filter(subscriber_id=subscriber_id, state=DeliveryState.QUEUED)
+    if series_ids is not None:
+        queued = queued.filter(bulletin__series_id__in=list(series_ids))
+    queued.delete()
+
 
 ENQUEUE_RANGE = 20_000
 D = Delivery._meta.db_table

@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from nashr.bulletins.models import Series
 from nashr.subscribers import selectors
+from nashr.subscribers.models import Subscriber
 
 
 class SeriesChoiceField(forms.ModelMultipleChoiceField):
@@ -44,3 +47,39 @@ class SubscribeForm(forms.Form):
     def selected_ids(self) -> set[str]:
         value = self["series"].value() or []
         return {str(pk) for pk in value}
+
+
+class SubscriberAddForm(forms.ModelForm[Subscriber]):
+    """The admin's form for adding an address by hand (saved by `subscriber_add`)."""
+
+    lists = SeriesChoiceField(
+        label=_("Bulletins"),
+        queryset=Series.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Choose at least one bulletin.")},
+    )
+    requested = forms.BooleanField(
+        label=_("The person asked to be added"),
+        required=False,
+        help_text=_(
+            "Tick this only if the person asked you to add them (in writing, in person or "
+            "on the phone): their subscription is then confirmed at once. Otherwise they "
+            "are mailed a confirmation link and receive nothing until they follow it."
+        ),
+    )
+
+    class Meta:
+        model = Subscriber
+        fields = ["email", "language"]
+        help_texts = {
+            "email": _(
+                "Your user name and the date and time are recorded as the basis of this "
+                "person's consent."
+            ),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["lists"]
+        assert isinstance(field, SeriesChoiceField)
+        field.queryset = selectors.series_for_form()

@@ -42,6 +42,9 @@ class Subscriber(models.Model):
         default=SubscriberStatus.PENDING,
     )
     consented_at = models.DateTimeField(_("consent given at"))
+    # Empty when the reader subscribed on the site (or came with an import) and confirmed
+    # by the mailed link; "added by staff member <username>, ..." when added by hand.
+    consent_basis = models.CharField(_("basis of consent"), max_length=200, blank=True)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     # Permanent failures (5xx answers and bounce reports) since the address was confirmed.
     hard_bounces = models.PositiveIntegerField(_("hard bounces"), default=0)

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from nashr.bulletins.models import Series
+from nashr.subscribers import hooks
 from nashr.subscribers.models import Subscriber, Subscription
 
 
@@ -19,23 +20,23 @@ def subscriber_subscriptions(*, subscriber: Subscriber) -> QuerySet[Subscription
     return subscriber.subscriptions.select_related("series").order_by("series__title")
 
 
+def subscriber_messages_count(*, subscriber: Subscriber) -> int:
+    """How many messages are recorded as sent (or to be sent) to the subscriber."""
+    return hooks.messages_count(subscriber)
+
+
 def subscriber_data(*, subscriber: Subscriber) -> dict[str, Any]:
     """Everything stored about one subscriber, as they may download it."""
-    from nashr.delivery.models import Delivery
 
     def iso(value: Any) -> str | None:
         return value.isoformat() if value else None
 
-    deliveries = (
-        Delivery.objects.filter(subscriber=subscriber)
-        .select_related("bulletin__series")
-        .order_by("id")
-    )
     return {
         "email": subscriber.email,
         "language": subscriber.language,
         "status": subscriber.status,
         "consented_at": iso(subscriber.consented_at),
+        "consent_basis": subscriber.consent_basis,
         "confirmed_at": iso(subscriber.confirmed_at),
         "hard_bounces": subscriber.hard_bounces,
         "lists": [
@@ -48,16 +49,5 @@ def subscriber_data(*, subscriber: Subscriber) -> dict[str, Any]:
             }
             for subscription in subscriber_subscriptions(subscriber=subscriber)
         ],
-        "deliveries": [
-            {
-                "series": delivery.bulletin.series.slug,
-                "number": delivery.bulletin.number,
-                "state": delivery.state,
-                "attempts": delivery.attempts,
-                "last_error": delivery.last_error,
-                "message_id": delivery.message_id,
-                "sent_at": iso(delivery.sent_at),
-            }
-            for delivery in deliveries
-        ],
+        "deliveries": hooks.messages_export(subscriber),
     }

@@ -4,22 +4,23 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from nashr.bulletins.models import Series
+from nashr.core.actors import Actor, actor_label, require
 from nashr.core.exceptions import ImportFailed, NotFound, ValidationError
-from nashr.core.languages import Language
-from nashr.subscribers import tokens
+from nashr.core.languages import Language, check_language
+from nashr.core.mail import from_address
+from nashr.subscribers import hooks, tokens
 from nashr.subscribers.models import (
     Subscriber,
     SubscriberStatus,
@@ -43,16 +44,6 @@ def _check_email(email: str, *, where: str = "email") -> str:
             hint="write it as name@example.org",
         ) from exc
     return address
-
-
-def _drop_queued_deliveries(*, subscriber: Subscriber, series_ids: Iterable[int] | None) -> None:
-    """Messages not yet handed to the mail server are not sent to someone who left."""
-    from nashr.delivery.models import Delivery, DeliveryState
-
-    queued = Delivery.objects.filter(subscriber=subscriber, state=DeliveryState.QUEUED)
-    if series_ids is not None:
-        queued = queued.filter(bulletin__series_id__in=list(series_ids))
-    queued.delete()
 
 
 def _refresh_status(subscriber: Subscriber) -> None:
@@ -117,7 +108,7 @@ def _confirmation_message(*, subscriber: Subscriber, series_ids: tuple[int, ...]
     message = EmailMessage(
         subject=subject,
         body=body,
-        from_email=settings.NASHR_BULLETIN_FROM_EMAIL or settings.DEFAULT_FROM_EMAIL,
+        from_email=from_address(),
         to=[subscriber.email],
         headers={"Auto-Submitted": "auto-generated"},
     )
@@ -130,6 +121,97 @@ def confirmation_send(*, subscriber_id: int, series_ids: tuple[int, ...]) -> Non
     if subscriber is None:
         return
     _confirmation_message(subscriber=subscriber, series_ids=series_ids).send()
+
+
+def _already_subscribed(address: str) -> ValidationError:
+    return ValidationError(
+        f"{address} is already a subscriber",
+        where="email",
+        hint="find it in the list of subscribers to see its lists and status",
+    )
+
+
+@transaction.atomic
+def subscriber_add(
+    *, actor: Actor, email: str, language: str, series: list[Series], requested: bool
+) -> Subscriber:
+    """Add an address by hand (a staff member, in the admin) to the lists of `series`.
+
+    The basis of consent recorded is the staff member who added the address, and when.
+    When the person asked that staff member to be added (`requested`), the lists are
+    confirmed at once; otherwise they stay pending and the person is mailed the same
+    confirmation link as after subscribing on the site, and receives nothing until they
+    follow it: a staff member's word alone never puts an address on a list.
+    """
+    require(actor, "subscribers.add_subscriber", action="add subscribers")
+    if not series:
+        raise ValidationError("choose at least one bulletin", where="lists")
+    address = _check_email(email)
+    check_language(language)
+    if Subscriber.objects.filter(email=address).exists():
+        raise _already_subscribed(address)
+    now = timezone.now()
+    status = SubscriberStatus.CONFIRMED if requested else SubscriberStatus.PENDING
+    how = "at the person's request" if requested else "confirmation link mailed"
+    try:
+        with transaction.atomic():
+            subscriber = Subscriber.objects.create(
+                email=address,
+                language=language,
+                status=status,
+                consented_at=now,
+                confirmed_at=now if requested else None,
+                consent_basis=f"added by staff member {actor_label(actor)}, {how}",
+            )
+    except IntegrityError as exc:  # added by someone else a moment ago
+        raise _already_subscribed(address) from exc
+    Subscription.objects.bulk_create(
+        Subscription(
+            subscriber=subscriber,
+            series=one,
+            status=SubscriptionStatus.CONFIRMED if requested else SubscriptionStatus.PENDING,
+            consented_at=now,
+            confirmed_at=now if requested else None,
+        )
+        for one in series
+    )
+    if not requested:
+        subscriber_id = subscriber.pk
+        series_ids = tuple(sorted(one.pk for one in series))
+        transaction.on_commit(
+            lambda: confirmation_send(subscriber_id=subscriber_id, series_ids=series_ids)
+        )
+    return subscriber
+
+
+NOT_MAILED = (SubscriberStatus.UNSUBSCRIBED, SubscriberStatus.BOUNCED)
+
+
+@transaction.atomic
+def subscriber_update(
+    *, actor: Actor, subscriber: Subscriber, email: str, language: str, status: str
+) -> Subscriber:
+    """Correct a subscriber's address, language or status by hand (the admin's form).
+
+    Marking an address unsubscribed or bounced drops what was queued for it, as leaving
+    and bouncing do; marking it confirmed records when, if it never was.
+    """
+    require(actor, "subscribers.change_subscriber", action="change subscribers")
+    address = _check_email(email)
+    check_language(language)
+    if status not in SubscriberStatus.values:
+        raise ValidationError(f"unknown status “{status}”", where="status")
+    if Subscriber.objects.filter(email=address).exclude(pk=subscriber.pk).exists():
+        raise _already_subscribed(address)
+    stored = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+    stopped = status in NOT_MAILED and stored.status not in NOT_MAILED
+    stored.email, stored.language, stored.status = address, language, status
+    if status == SubscriberStatus.CONFIRMED and stored.confirmed_at is None:
+        stored.confirmed_at = timezone.now()
+    stored.save(update_fields=["email", "language", "status", "confirmed_at"])
+    if stopped:
+        hooks.mailing_stopped(subscriber_id=stored.pk, series_ids=None)
+    return stored
 
 
 @transaction.atomic
@@ -163,7 +245,8 @@ def subscription_unsubscribe(*, subscriber: Subscriber, series_ids: tuple[int, .
     Subscription.objects.filter(subscriber=subscriber, series_id__in=series_ids).update(
         status=SubscriptionStatus.UNSUBSCRIBED
     )
-    _drop_queued_deliveries(subscriber=subscriber, series_ids=series_ids)
+    # Messages not yet handed to the mail server are not sent to someone who left.
+    hooks.mailing_stopped(subscriber_id=subscriber.pk, series_ids=series_ids)
     _refresh_status(subscriber)
 
 
@@ -186,7 +269,7 @@ def subscriber_record_hard_bounce(*, subscriber_id: int) -> bool:
         ):
             subscriber.status = SubscriberStatus.BOUNCED
             subscriber.save(update_fields=["status"])
-            _drop_queued_deliveries(subscriber=subscriber, series_ids=None)
+            hooks.mailing_stopped(subscriber_id=subscriber.pk, series_ids=None)
             return True
     return False
 

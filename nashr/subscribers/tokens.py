@@ -3,10 +3,19 @@
 A token carries the subscriber's id (never the address, which would end up in logs) and is
 signed with a salt that includes the address, so a token stops working when its subscriber
 is deleted, even if the database later reuses the id.
+
+This module is the only one that signs and reads tokens. Links that do not expire
+(unsubscribe, data) are signed by a fast path, `signature()`: it computes exactly what
+`django.core.signing.Signer(salt=...).sign()` appends, with one-shot hashlib/hmac calls,
+because a sender makes two for every recipient of every issue. The views read every token
+with Django's signers, so a token signed either way (and SECRET_KEY_FALLBACKS) is accepted.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -39,13 +48,25 @@ def _value(subscriber_id: int, series_ids: tuple[int, ...]) -> str:
     return f"{subscriber_id}.{'-'.join(str(pk) for pk in series_ids)}"
 
 
+def signature(*, purpose: str, email: str, value: str, secret: bytes) -> str:
+    """What `Signer(salt=f"{purpose}:{email}").sign(value)` puts after its ':'.
+
+    Signer.signature() is salted_hmac(salt + "signer", value, SECRET_KEY) with SHA-256,
+    base64url without padding; `secret` is SECRET_KEY as bytes.
+    """
+    key = hashlib.sha256(f"{purpose}:{email}signer".encode() + secret).digest()
+    mac = hmac.digest(key, value.encode(), "sha256")
+    return base64.urlsafe_b64encode(mac).decode().rstrip("=")
+
+
 def make_token(
     *, purpose: str, subscriber_id: int, email: str, series_ids: tuple[int, ...] = ()
 ) -> str:
     value = _value(subscriber_id, series_ids)
     if purpose == CONFIRM:
         return signing.TimestampSigner(salt=f"{purpose}:{email}").sign(value)
-    return signing.Signer(salt=f"{purpose}:{email}").sign(value)
+    secret = settings.SECRET_KEY.encode()
+    return f"{value}:{signature(purpose=purpose, email=email, value=value, secret=secret)}"
 
 
 def read_token(*, purpose: str, token: str) -> TokenData:
@@ -77,6 +98,28 @@ def absolute_url(*, view: str, token: str, language: str) -> str:
     with override(language):
         path = reverse(view, kwargs={"token": token})
     return f"{settings.NASHR_SITE_URL}{path}"
+
+
+class LinkMaker:
+    """Signed links of one purpose to one page, for many subscribers in a row.
+
+    The address around the token is computed once; each link then costs one signature.
+    Only for purposes whose tokens do not expire (not CONFIRM).
+    """
+
+    def __init__(self, *, view: str, purpose: str, language: str) -> None:
+        if purpose == CONFIRM:
+            raise ValueError("confirmation links carry a timestamp: use confirm_url()")
+        marker = "TOKEN"
+        url = absolute_url(view=view, token=marker, language=language)
+        self.head, _sep, self.tail = url.partition(marker)
+        self.purpose = purpose
+        self.secret = settings.SECRET_KEY.encode()
+
+    def url(self, *, subscriber_id: int, email: str, series_ids: tuple[int, ...] = ()) -> str:
+        value = _value(subscriber_id, series_ids)
+        mac = signature(purpose=self.purpose, email=email, value=value, secret=self.secret)
+        return f"{self.head}{value}:{mac}{self.tail}"
 
 
 def confirm_url(*, subscriber: Subscriber, series_ids: tuple[int, ...], language: str) -> str:

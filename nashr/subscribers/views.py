@@ -116,7 +116,7 @@ def data(request: HttpRequest, token: str) -> HttpResponse:
         "token": token,
         "subscriber": subscriber,
         "subscriptions": selectors.subscriber_subscriptions(subscriber=subscriber),
-        "deliveries": subscriber.deliveries.count(),
+        "deliveries": selectors.subscriber_messages_count(subscriber=subscriber),
     }
     return render(request, "subscribers/data.html", context)
 

@@ -83,16 +83,16 @@ def test_previews_of_every_format(admin_client: Client, english_series, statemen
     draft = services.bulletin_draft(actor=COMMAND, series=english_series, year=2023, month=10)
     base = f"/en/admin/bulletins/bulletin/{draft.pk}/preview"
     change = admin_client.get(f"/en/admin/bulletins/bulletin/{draft.pk}/change/").content
-    for fmt in ("html", "email", "text", "pdf", "eml"):
+    for fmt in ("html", "email", "text", "pdf"):
         assert f"{base}/{fmt}/".encode() in change
+    eml_url = f"/en/admin/delivery/sending/{draft.pk}/preview.eml"
+    assert eml_url.encode() in change
     assert "Preview of a draft" in admin_client.get(f"{base}/html/").content.decode()
     assert '<html lang="en" dir="ltr">' in admin_client.get(f"{base}/email/").content.decode()
     assert "■ EN پ" in admin_client.get(f"{base}/text/").content.decode()
     pdf = admin_client.get(f"{base}/pdf/")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF-")
-    eml = email.message_from_bytes(
-        admin_client.get(f"{base}/eml/").content, policy=email.policy.default
-    )
+    eml = email.message_from_bytes(admin_client.get(eml_url).content, policy=email.policy.default)
     assert eml.get_content_type() == "multipart/alternative"
 
 

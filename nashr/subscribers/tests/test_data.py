@@ -34,6 +34,7 @@ def test_download_holds_what_is_stored(make_series, make_subscribers) -> None:
         "language",
         "status",
         "consented_at",
+        "consent_basis",
         "confirmed_at",
         "hard_bounces",
         "lists",

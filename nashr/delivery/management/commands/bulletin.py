@@ -18,9 +18,11 @@ from django.utils.translation import override
 
 from nashr.bulletins import rendering, selectors, services
 from nashr.bulletins.models import Bulletin
+from nashr.bulletins.views import render_issue
 from nashr.core.commands import actor_from_options, add_actor_argument
 from nashr.core.exceptions import ApplicationError, NotFound, ValidationError
 from nashr.delivery.management.commands._send import add_send_arguments, handle_send
+from nashr.delivery.message import bulletin_message_preview
 from nashr.publications.models import Kind
 
 FORMATS = ("html", "email", "pdf")
@@ -123,12 +125,6 @@ class Command(BaseCommand):
         render.add_argument("--series", required=True, metavar="SLUG")
         render.add_argument("--format", required=True, choices=FORMATS)
         render.add_argument("--output", required=True, metavar="FILE")
-        render.add_argument(
-            "--unsubscribe-url", help="Email footer's unsubscribe link (default: a sample)."
-        )
-        render.add_argument(
-            "--manage-url", help="Email footer's link to download or delete one's data."
-        )
 
         send = sub.add_parser(
             "send", help="Send a published issue to the series' confirmed subscribers."
@@ -217,14 +213,8 @@ class Command(BaseCommand):
         if fmt == "pdf":
             data = rendering.bulletin_pdf(bulletin=bulletin)
         elif fmt == "email":
-            language = bulletin.series.language
-            site = settings.NASHR_SITE_URL
-            message = rendering.bulletin_email_message(
-                bulletin=bulletin,
-                unsubscribe_url=options["unsubscribe_url"] or f"{site}/{language}/unsubscribe/",
-                manage_url=options["manage_url"] or f"{site}/{language}/subscription/",
-            )
-            data = message.as_bytes()
+            # What a subscriber receives, for a sample recipient: the sender's own builder.
+            data = bulletin_message_preview(bulletin=bulletin)
         else:
             data = _archive_page(bulletin).encode("utf-8")
         try:
@@ -236,8 +226,6 @@ class Command(BaseCommand):
 
 def _archive_page(bulletin: Bulletin) -> str:
     """The archive page as the site serves it, its site-relative links made absolute."""
-    from nashr.bulletins.views import render_issue
-
     path = bulletin.get_absolute_url()
     request = RequestFactory().get(path)
     with override(bulletin.series.language):

@@ -1,0 +1,15 @@
+"""The addresses Nashr's own mail is sent from."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+
+def from_address() -> str:
+    """The From address of bulletins and of the mail readers get about them.
+
+    NASHR_BULLETIN_FROM_EMAIL when it is set, else Django's DEFAULT_FROM_EMAIL: the
+    confirmation mail and the issues come from one address, so a reader who allowed one
+    receives the other.
+    """
+    return str(settings.NASHR_BULLETIN_FROM_EMAIL or settings.DEFAULT_FROM_EMAIL)
