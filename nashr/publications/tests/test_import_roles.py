@@ -43,7 +43,7 @@ def test_author_cannot_import_a_published_file(tmp_path, kinds, make_staff) -> N
     assert not Publication.objects.exists()
 
 
-def test_author_imports_drafts(tmp_path, kinds, make_staff) -> None:
+def test_author_imports_drafts_by_command(tmp_path, kinds, make_staff) -> None:
     """The same author imports a draft file, and a published one told `--status draft`."""
     author = make_staff("author")
     _import(_file(tmp_path, Status.DRAFT), "--as", author.username)
