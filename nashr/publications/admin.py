@@ -1,123 +1,96 @@
-"""The editorial admin: kinds, signatories and publications, every save through services.
+"""The editorial admin: kinds, signatories and publications, every write through services.
+
+The services decide what a user may do (``nashr.publications.rules``) and refuse the
+rest; a refusal shows on the form (``nashr.core.admin.ServiceSavedAdmin``) or, for an
+action on many publications, as one message each. The admin only chooses what to
+offer: which fields are read-only, which statuses and originals are listed.
 
 The title, summary and body carry the publication's language and direction (not the
-admin's), dates are typed and shown in the calendar of the admin's language, and what a
-user may change follows ``nashr.publications.rules``.
+admin's); dates are typed and shown in the calendar of the admin's language. The extra
+pages (preview, translation dashboard) are in ``admin_views``, the forms in
+``admin_forms``.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from functools import partial
+from typing import Any, ClassVar
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import models
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.forms import ModelForm
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.template.response import TemplateResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from nashr.core import calendars
+from nashr.core.admin import ServiceSavedAdmin
 from nashr.core.bidi import RTL_LANGUAGES, direction
 from nashr.core.calendars import calendar_of
 from nashr.core.exceptions import ApplicationError
 from nashr.core.forms import CalendarDateField
 from nashr.core.languages import Language, current_language
-from nashr.publications import rules, selectors, services
+from nashr.publications import admin_views, rules, services
+from nashr.publications.admin_forms import PublicationForm, ServiceModelForm
 from nashr.publications.models import Kind, Publication, Signatory, Status
 
-CONTENT_FIELDS = ("title", "summary", "body")
 
-
-def _service_error(exc: ApplicationError) -> forms.ValidationError:
-    return forms.ValidationError(str(exc))
-
-
-class ServiceSavedAdmin(admin.ModelAdmin):
-    """Runs the create/update service in form validation, so its errors show on the form.
-
-    The admin's own save then only hands over the object the service saved.
-    """
-
-    def get_form(
-        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
-    ) -> type[ModelForm]:
-        form = super().get_form(request, obj, change=change, **kwargs)
-        admin_self = self
-
-        class ServiceForm(form):  # type: ignore[valid-type,misc]
-            def _post_clean(self) -> None:
-                # Model validation happens in the service; the instance stays untouched
-                # until then so that the service sees what changed.
-                if self.errors:
-                    return
-                try:
-                    self.saved = admin_self.save_through_service(
-                        request=request, form=self, obj=obj
-                    )
-                except ApplicationError as exc:
-                    self.add_error(None, _service_error(exc))
-                except PermissionDenied as exc:
-                    self.add_error(None, str(exc) or _("You may not do this."))
-
-            def save(self, commit: bool = True) -> Any:
-                return self.saved
-
-            def save_m2m(self) -> None:
-                pass
-
-        ServiceForm.__name__ = form.__name__
-        return ServiceForm
-
-    def save_through_service(
-        self, *, request: HttpRequest, form: ModelForm, obj: Any
-    ) -> models.Model:
-        raise NotImplementedError
-
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        # Saved by the service during validation; the admin goes on with that object.
-        obj.pk = form.saved.pk
-        obj.refresh_from_db()
-
-    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
-        for formset in formsets:
-            self.save_formset(request, form, formset, change=change)
-
-
-def _changes(form: ModelForm, fields: tuple[str, ...]) -> dict[str, Any]:
+def _changes(form: ModelForm[Any], fields: tuple[str, ...]) -> dict[str, Any]:
     return {name: form.cleaned_data[name] for name in form.changed_data if name in fields}
 
 
-@admin.register(Kind)
-class KindAdmin(ServiceSavedAdmin):
-    list_display = ("slug", "name_fa", "name_en", "order")
-    fields = services.KIND_FIELDS
+class _SimpleServiceAdmin(ServiceSavedAdmin):
+    """Kinds and signatories: `create` with every field, or `update` with those changed.
 
-    def save_through_service(self, *, request: HttpRequest, form: ModelForm, obj: Any) -> Kind:
-        if obj is None:
-            return services.kind_create(
-                actor=request.user,
-                **{name: form.cleaned_data[name] for name in services.KIND_FIELDS},
+    The form has already copied the typed values onto the object; `update` gets the row
+    as stored, so that it sees what changes.
+    """
+
+    form = ServiceModelForm
+    saved_fields: ClassVar[tuple[str, ...]]
+    create: ClassVar[Callable[..., models.Model]]
+    update: ClassVar[Callable[..., models.Model]]
+    # The keyword under which `update` takes the row.
+    updated: ClassVar[str]
+
+    def service_save(
+        self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool
+    ) -> models.Model:
+        if not change:
+            return self.create(
+                actor=request.user, **{name: form.cleaned_data[name] for name in self.saved_fields}
             )
-        return services.kind_update(
-            actor=request.user, kind=obj, **_changes(form, services.KIND_FIELDS)
+        stored = type(obj)._default_manager.get(pk=obj.pk)
+        return self.update(
+            actor=request.user, **{self.updated: stored}, **_changes(form, self.saved_fields)
         )
 
 
+@admin.register(Kind)
+class KindAdmin(_SimpleServiceAdmin):
+    list_display = ("slug", "name_fa", "name_en", "order")
+    fields = saved_fields = services.KIND_FIELDS
+    create = staticmethod(services.kind_create)
+    update = staticmethod(services.kind_update)
+    updated = "kind"
+
+
 @admin.register(Signatory)
-class SignatoryAdmin(ServiceSavedAdmin):
+class SignatoryAdmin(_SimpleServiceAdmin):
     list_display = ("slug", "name_fa_display", "name_en")
     search_fields = ("slug", "name_fa", "name_en")
-    fields = services.SIGNATORY_FIELDS
+    fields = saved_fields = services.SIGNATORY_FIELDS
+    create = staticmethod(services.signatory_create)
+    update = staticmethod(services.signatory_update)
+    updated = "signatory"
 
     @admin.display(description=_("name in Persian"), ordering="name_fa")
     def name_fa_display(self, signatory: Signatory) -> str:
@@ -131,59 +104,6 @@ class SignatoryAdmin(ServiceSavedAdmin):
             language = db_field.name[-2:]
             field.widget.attrs.update({"lang": language, "dir": direction(language)})
         return field
-
-    def save_through_service(self, *, request: HttpRequest, form: ModelForm, obj: Any) -> Signatory:
-        if obj is None:
-            return services.signatory_create(
-                actor=request.user,
-                **{name: form.cleaned_data[name] for name in services.SIGNATORY_FIELDS},
-            )
-        return services.signatory_update(
-            actor=request.user, signatory=obj, **_changes(form, services.SIGNATORY_FIELDS)
-        )
-
-
-class PublicationForm(forms.ModelForm):
-    source_url = forms.URLField(
-        label=_("source URL"),
-        required=False,
-        assume_scheme="https",
-        widget=forms.URLInput(attrs={"dir": "ltr"}),
-    )
-    up_to_date = forms.BooleanField(
-        label=_("This translation now matches the original"),
-        required=False,
-        help_text=_(
-            "Tick when the translation says what the current revision of the original says; "
-            "it is then no longer listed as outdated."
-        ),
-    )
-
-    class Meta:
-        model = Publication
-        fields = [
-            "language",
-            "translation_of",
-            "kind",
-            "title",
-            "slug",
-            "summary",
-            "body",
-            "signatory",
-            "date",
-            "status",
-            "source_url",
-            "legacy_path",
-        ]
-        # A slug may be Persian or Latin; a path is always written left to right.
-        widgets = {
-            "slug": forms.TextInput(attrs={"dir": "auto"}),
-            "legacy_path": forms.TextInput(attrs={"dir": "ltr"}),
-        }
-
-    def clean_legacy_path(self) -> str | None:
-        value = (self.cleaned_data.get("legacy_path") or "").strip()
-        return value or None
 
 
 @admin.register(Publication)
@@ -214,6 +134,9 @@ class PublicationAdmin(ServiceSavedAdmin):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return rules.can_change(request.user, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return rules.can_delete(request.user, obj)
 
     def has_publish_permission(self, request: HttpRequest) -> bool:
         return rules.can_publish(request.user)
@@ -275,7 +198,7 @@ class PublicationAdmin(ServiceSavedAdmin):
                     if original is not None
                     else Language.PERSIAN
                 )
-        for name in CONTENT_FIELDS:
+        for name in services.CONTENT_FIELDS:
             if name in form.base_fields:
                 form.base_fields[name].widget.attrs.update(
                     {"lang": language, "dir": direction(language), "data-content-field": ""}
@@ -285,7 +208,8 @@ class PublicationAdmin(ServiceSavedAdmin):
                 sorted(RTL_LANGUAGES)
             )
         if "status" in form.base_fields and not rules.can_publish(request.user):
-            form.base_fields["status"].choices = [  # type: ignore[attr-defined]
+            # Offered no more; posted anyway, the service refuses it with its reason.
+            form.base_fields["status"].widget.choices = [
                 choice for choice in Status.choices if choice[0] != Status.PUBLISHED
             ]
         if "translation_of" in form.base_fields:
@@ -313,37 +237,28 @@ class PublicationAdmin(ServiceSavedAdmin):
 
     # ---- saving through the services -------------------------------------------------
 
-    def save_through_service(
-        self, *, request: HttpRequest, form: ModelForm, obj: Any
+    def service_save(
+        self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool
     ) -> Publication:
         data = form.cleaned_data
-        user = request.user
-        if obj is None:
+        if not change:
             return self._create(request=request, data=data)
         current = Publication.objects.select_related("translation_of").get(pk=obj.pk)
-        if not rules.can_change(user, current):
-            raise PermissionDenied(_("You may not change this publication."))
-        changes = _changes(form, services.EDITABLE_FIELDS)
         source_revision = None
         if data.get("up_to_date") and current.translation_of is not None:
             source_revision = current.translation_of.revision
-        status = data.get("status", current.status)
-        publishing = status != current.status and Status.PUBLISHED in (status, current.status)
-        if publishing and not rules.can_publish(user):
-            raise PermissionDenied(_("Only editors may publish or unpublish."))
         services.publication_update(
-            actor=user, publication=current, source_revision=source_revision, **changes
+            actor=request.user,
+            publication=current,
+            source_revision=source_revision,
+            **_changes(form, services.EDITABLE_FIELDS),
         )
+        status = data.get("status", current.status)
         if status != current.status:
             services.publication_set_status(actor=request.user, publication=current, status=status)
         return current
 
     def _create(self, *, request: HttpRequest, data: dict[str, Any]) -> Publication:
-        user = request.user
-        original = data.get("translation_of")
-        status = data.get("status") or Status.DRAFT
-        if status == Status.PUBLISHED and not rules.can_publish(user):
-            raise PermissionDenied(_("Only editors may publish."))
         fields: dict[str, Any] = {
             "language": data["language"],
             "title": data["title"],
@@ -352,16 +267,28 @@ class PublicationAdmin(ServiceSavedAdmin):
             "kind": data["kind"],
             "signatory": data.get("signatory"),
             "date": data["date"],
-            "status": status,
+            "status": data.get("status") or Status.DRAFT,
             "slug": data.get("slug", ""),
             "source_url": data.get("source_url", ""),
             "legacy_path": data.get("legacy_path"),
         }
+        original = data.get("translation_of")
         if original is None:
-            if not rules.can_add_original(user):
-                raise PermissionDenied(_("Translators add translations only."))
             return services.publication_create(actor=request.user, **fields)
         return services.translation_create(actor=request.user, original=original, **fields)
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        try:
+            services.publication_delete(actor=request.user, publication=obj)
+        except ApplicationError as exc:
+            # has_delete_permission and the page of protected objects turn these away
+            # first; this is a race with another editor, refused as a whole.
+            raise PermissionDenied(str(exc)) from exc
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Publication]) -> None:
+        with transaction.atomic():
+            for publication in queryset:
+                self.delete_model(request, publication)
 
     # ---- read-only fields and list columns ---------------------------------------------
 
@@ -456,10 +383,12 @@ class PublicationAdmin(ServiceSavedAdmin):
     def _each(
         self, request: HttpRequest, queryset: QuerySet[Publication], action: Any, done: Any
     ) -> None:
+        """`action` on each publication; each refusal is a message, the others go ahead."""
         count = 0
         for publication in queryset:
             try:
-                action(actor=request.user, publication=publication)
+                with transaction.atomic():
+                    action(actor=request.user, publication=publication)
             except ApplicationError as exc:
                 self.message_user(request, str(exc), messages.WARNING)
             else:
@@ -467,80 +396,25 @@ class PublicationAdmin(ServiceSavedAdmin):
         if count:
             self.message_user(request, done % {"count": count}, messages.SUCCESS)
 
-    # ---- extra pages: preview, translation dashboard ---------------------------------------
+    # ---- extra pages: preview, translation dashboard (admin_views) ------------------------
 
     def get_urls(self) -> list[URLPattern]:
+        def view(function: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+            return self.admin_site.admin_view(partial(function, model_admin=self))
+
         extra = [
             path(
                 "translations/",
-                self.admin_site.admin_view(self.translation_dashboard_view),
+                view(admin_views.translation_dashboard),
                 name="publications_translation_dashboard",
             ),
             path(
                 "<int:object_id>/preview/",
-                self.admin_site.admin_view(self.preview_view),
+                view(admin_views.publication_preview),
                 name="publications_publication_preview",
             ),
         ]
         return extra + super().get_urls()
-
-    def preview_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
-        """The body rendered as readers will see it, in the publication's language."""
-        publication = (
-            Publication.objects.select_related("kind", "signatory").filter(pk=object_id).first()
-        )
-        if publication is None:
-            raise Http404
-        if not self.has_view_or_change_permission(request, publication):
-            raise PermissionDenied
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": _("Preview"),
-            "publication": publication,
-            "date_text": calendars.format_date(publication.date, publication.language),
-            "media": self.media,
-        }
-        return TemplateResponse(request, "admin/publications/publication/preview.html", context)
-
-    def translation_dashboard_view(self, request: HttpRequest) -> HttpResponse:
-        """Originals without a translation into a language, and outdated translations."""
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        language = current_language()
-        add_url = reverse("admin:publications_publication_add")
-        missing: list[dict[str, Any]] = []
-        outdated: list[dict[str, Any]] = []
-        for gap in selectors.translation_gaps():
-            if gap.translation is None:
-                query = urlencode(
-                    {"translation_of": str(gap.original.pk), "language": gap.language}
-                )
-                fix_url = f"{add_url}?{query}"
-            else:
-                fix_url = reverse(
-                    "admin:publications_publication_change", args=[gap.translation.pk]
-                )
-            (missing if gap.translation is None else outdated).append(
-                {
-                    "gap": gap,
-                    "language_name": Language(gap.language).label,
-                    "date_text": calendars.format_date(gap.original.date, language),
-                    "original_url": reverse(
-                        "admin:publications_publication_change", args=[gap.original.pk]
-                    ),
-                    "fix_url": fix_url,
-                }
-            )
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": _("Translation dashboard"),
-            "missing": missing,
-            "outdated": outdated,
-            "media": self.media,
-        }
-        return render(request, "admin/publications/translation_dashboard.html", context)
 
     def render_change_form(
         self,

@@ -6,6 +6,8 @@
   any state, so that an outdated one can be brought up to date; never the status of a
   published one, nor an original.
 - ``publish_publication`` (editors): publish, unpublish, and change anything they can.
+- ``delete_publication``: delete drafts; a published text only with ``publish_publication``
+  too, since deleting it takes it off the site.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from nashr.publications.models import Publication
 
 ADD = "publications.add_publication"
 CHANGE = "publications.change_publication"
+DELETE = "publications.delete_publication"
 PUBLISH = "publications.publish_publication"
 TRANSLATE = "publications.translate_publication"
 
@@ -48,6 +51,13 @@ def can_change(actor: Actor, publication: Publication | None = None) -> bool:
     return not publication.is_published or can_publish(actor)
 
 
+def can_delete(actor: Actor, publication: Publication | None = None) -> bool:
+    """Deleting; a published text also needs the right to publish (it leaves the site)."""
+    if not actor.has_perm(DELETE):
+        return False
+    return publication is None or not publication.is_published or can_publish(actor)
+
+
 # The services call these; each raises PermissionDenied naming the actor and the action.
 
 
@@ -67,3 +77,9 @@ def require_change(actor: Actor, publication: Publication) -> None:
     if not can_change(actor, publication):
         state = "published " if publication.is_published else ""
         raise refusal(actor, action=f"change the {state}publication “{publication}”")
+
+
+def require_delete(actor: Actor, publication: Publication) -> None:
+    if not can_delete(actor, publication):
+        state = "published " if publication.is_published else ""
+        raise refusal(actor, action=f"delete the {state}publication “{publication}”")

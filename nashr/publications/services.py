@@ -11,6 +11,7 @@ import uuid
 from typing import Any
 
 from django.db import transaction
+from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -19,6 +20,7 @@ from nashr.core.content import render_markdown
 from nashr.core.exceptions import StateError, ValidationError
 from nashr.core.languages import Language
 from nashr.publications import rules
+from nashr.publications.hooks import publication_changed
 from nashr.publications.models import Kind, Publication, Signatory, Status
 
 # Fields whose change makes existing translations outdated.
@@ -62,13 +64,6 @@ def _validate(publication: Publication) -> None:
                     where="legacy_path",
                     hint="each old address can redirect to one publication only",
                 )
-
-
-def _after_save(publication: Publication) -> None:
-    """Keep derived stores (the search index) in step, inside the same transaction."""
-    from nashr.search.services import search_index_update
-
-    search_index_update(publication=publication)
 
 
 @transaction.atomic
@@ -138,7 +133,7 @@ def publication_create(
             hint="edit that version instead",
         )
     publication.save()
-    _after_save(publication)
+    publication_changed(publication=publication)
     return publication
 
 
@@ -172,7 +167,7 @@ def publication_update(
         publication.slug = make_slug(publication.title)
     _validate(publication)
     publication.save()
-    _after_save(publication)
+    publication_changed(publication=publication)
     return publication
 
 
@@ -183,6 +178,7 @@ def publication_submit_for_review(*, actor: Actor, publication: Publication) -> 
         raise StateError(f"“{publication}” is {publication.get_status_display()}, not a draft")
     publication.status = Status.REVIEW
     publication.save(update_fields=["status", "updated_at"])
+    publication_changed(publication=publication)
     return publication
 
 
@@ -196,7 +192,7 @@ def publication_publish(
     publication.status = Status.PUBLISHED
     publication.published_at = published_at or publication.published_at or timezone.now()
     publication.save(update_fields=["status", "published_at", "updated_at"])
-    _after_save(publication)
+    publication_changed(publication=publication)
     return publication
 
 
@@ -207,7 +203,7 @@ def publication_unpublish(*, actor: Actor, publication: Publication) -> Publicat
         raise StateError(f"“{publication}” is not published")
     publication.status = Status.DRAFT
     publication.save(update_fields=["status", "updated_at"])
-    _after_save(publication)
+    publication_changed(publication=publication)
     return publication
 
 
@@ -232,7 +228,27 @@ def publication_set_status(*, actor: Actor, publication: Publication, status: st
         if publication.status != Status.DRAFT:
             publication.status = Status.DRAFT
             publication.save(update_fields=["status", "updated_at"])
+            publication_changed(publication=publication)
         return publication
+
+
+@transaction.atomic
+def publication_delete(*, actor: Actor, publication: Publication) -> None:
+    """Delete one language version; its translations stay, each then an original.
+
+    Taking a published text off the site is a publication decision, so deleting one
+    needs the right to publish as well as to delete.
+    """
+    rules.require_delete(actor, publication)
+    try:
+        publication.delete()
+    except ProtectedError as exc:
+        users = sorted({str(obj) for obj in exc.protected_objects})
+        named = ", ".join(users[:3]) + (f" and {len(users) - 3} more" if len(users) > 3 else "")
+        raise StateError(
+            f"“{publication}” cannot be deleted: {named} still refer to it",
+            hint="remove it from those first, or unpublish it instead",
+        ) from exc
 
 
 @transaction.atomic

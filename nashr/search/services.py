@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
 
 from django.db import transaction
 
+from nashr.publications.models import Publication, Status
 from nashr.search.backends import get_backend
 from nashr.search.documents import entry_fields
 from nashr.search.models import SearchEntry
-
-if TYPE_CHECKING:
-    from nashr.publications.models import Publication
 
 REINDEX_BATCH = 1000
 
@@ -20,13 +17,12 @@ REINDEX_BATCH = 1000
 def search_index_update(*, publication: Publication) -> None:
     """Index a publication if published, drop it from the index otherwise.
 
-    Called by every publication service inside its transaction, so the index changes
-    with the publication or not at all. Deleting a publication deletes its entry by
+    A "publication changed" hook (registered in ``SearchConfig.ready``): every
+    publication service calls it inside its transaction, so the index changes with the
+    publication or not at all. Deleting a publication deletes its entry by
     cascade; the database's own triggers (SQLite) or generated column (PostgreSQL)
     follow the entry.
     """
-    from nashr.publications.models import Status
-
     if publication.status != Status.PUBLISHED:
         SearchEntry.objects.filter(publication_id=publication.pk).delete()
         return
@@ -42,8 +38,6 @@ def search_reindex(*, progress: Callable[[int], None] | None = None) -> int:
     All or nothing: a failure leaves the index as it was. `progress` is told how many
     publications each finished batch held.
     """
-    from nashr.publications.models import Publication
-
     publications = (
         Publication.objects.published()
         .only("id", "language", "kind_id", "date", "title", "summary", "body_html", "status")

@@ -1,9 +1,12 @@
-"""Template helpers for dates in each calendar and direction by content language."""
+"""Template helpers for dates in each calendar and direction by content language.
+
+Helpers about publications (their address, kind and signatory names) are in
+``nashr.publications.templatetags.publications``.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
 
 from django import template
 from django.conf import settings
@@ -14,26 +17,24 @@ from django.utils.translation import get_language_info, override
 from nashr.core import bidi, calendars
 from nashr.core.languages import base_language, current_language
 
-if TYPE_CHECKING:
-    from nashr.publications.models import Publication
-
 register = template.Library()
 
 
-def _language(language: str | None) -> str:
+def language_or_current(language: str | None) -> str:
+    """`language` as a base code ("fa" for "fa-IR"); none given, the page's language."""
     return base_language(language) if language else current_language()
 
 
 @register.filter
 def localdate(value: dt.date | dt.datetime | None, language: str | None = None) -> str:
     """A date written out in the calendar of `language` (default: the page's)."""
-    return calendars.format_date(value, _language(language))
+    return calendars.format_date(value, language_or_current(language))
 
 
 @register.filter
 def digits(value: object, language: str | None = None) -> str:
     """Digits as `language` (default: the page's) writes them."""
-    return calendars.localize_digits(str(value), _language(language))
+    return calendars.localize_digits(str(value), language_or_current(language))
 
 
 @register.filter
@@ -49,22 +50,7 @@ def content_attrs(language: str) -> SafeString:
 
 @register.simple_tag
 def month_name(year: int, month: int, language: str | None = None) -> str:
-    return calendars.format_month(year, month, _language(language))
-
-
-@register.filter
-def kind_name(kind: object, language: str | None = None) -> str:
-    return str(kind.name(_language(language)))  # type: ignore[attr-defined]
-
-
-@register.filter
-def kind_plural(kind: object, language: str | None = None) -> str:
-    return str(kind.plural(_language(language)))  # type: ignore[attr-defined]
-
-
-@register.filter
-def signatory_name(signatory: object, language: str | None = None) -> str:
-    return str(signatory.name(_language(language)))  # type: ignore[attr-defined]
+    return calendars.format_month(year, month, language_or_current(language))
 
 
 @register.filter
@@ -82,16 +68,12 @@ def language_name_translated(language: str) -> str:
 @register.simple_tag
 def month_only(month: int, language: str | None = None) -> str:
     """The name of a month of the language's calendar, without the year: "آبان", "May"."""
-    names = calendars.JALALI_MONTHS if _language(language) == "fa" else calendars.GREGORIAN_MONTHS
-    return names[month - 1]
-
-
-@register.simple_tag
-def publication_url(publication: Publication) -> str:
-    """The publication's page in the interface language of the page being rendered."""
-    return reverse(
-        "publications:detail", kwargs={"pk": publication.pk, "slug": publication.slug or "-"}
+    names = (
+        calendars.JALALI_MONTHS
+        if language_or_current(language) == "fa"
+        else calendars.GREGORIAN_MONTHS
     )
+    return names[month - 1]
 
 
 def _page_in(context: template.Context, language: str) -> str:
@@ -117,7 +99,7 @@ def _page_in(context: template.Context, language: str) -> str:
 @register.simple_tag(takes_context=True)
 def language_links(context: template.Context) -> list[dict[str, str]]:
     """The header's language switch: every other interface language with this page in it."""
-    current = _language(None)
+    current = language_or_current(None)
     return [
         {
             "code": code,

@@ -30,6 +30,13 @@ def test_drafts_and_reviews_are_never_found(make_publication: MakePublication) -
     assert not SearchEntry.objects.exists()
 
 
+def test_created_published_is_found_at_once(make_publication: MakePublication) -> None:
+    """A publication the service creates as published is found, with no reindex."""
+    publication = make_publication(body="گزارش اعتصاب")
+    assert found_ids("اعتصاب") == [publication.pk]
+    assert_index_consistent()
+
+
 def test_publishing_makes_it_found(make_publication: MakePublication) -> None:
     """A draft is found once published."""
     draft = make_publication(status=Status.DRAFT, body="گزارش اعتصاب")
@@ -88,6 +95,14 @@ def test_deleting_removes_it(make_publication: MakePublication) -> None:
     publication.delete()
     assert found_ids("اعتصاب") == []
     assert not SearchEntry.objects.exists()
+    assert_index_consistent()
+
+
+def test_deleting_through_the_service_removes_it(make_publication: MakePublication) -> None:
+    """`publication_delete` takes the publication out of the index."""
+    publication = make_publication(body="گزارش اعتصاب")
+    services.publication_delete(actor=COMMAND, publication=publication)
+    assert found_ids("اعتصاب") == []
     assert_index_consistent()
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import xml.etree.ElementTree as ET
 
 from django.conf import settings
 from django.test import Client
 
+from nashr.publications.models import Kind
 from nashr.testing.pages import SiteContent
 
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
@@ -50,3 +52,36 @@ def test_home_pages_are_alternates_of_each_other(client: Client, db: None) -> No
     both = {"fa": f"{site}/fa/", "en": f"{site}/en/"}
     assert entries[f"{site}/fa/"] == both
     assert entries[f"{site}/en/"] == both
+
+
+def test_publications_give_when_they_last_changed(
+    client: Client, site_content: SiteContent
+) -> None:
+    """Each publication's <lastmod> is the time it was last saved; the site's pages have none."""
+    response = client.get("/sitemap.xml")
+    root = ET.fromstring(response.content)  # noqa: S314 (our own response)
+    lastmods = {
+        url.findtext(f"{SM}loc"): url.findtext(f"{SM}lastmod") for url in root.iter(f"{SM}url")
+    }
+    statement = site_content["statement_fa"]
+    lastmod = lastmods[settings.NASHR_SITE_URL + statement.get_absolute_url()]
+    assert lastmod is not None
+    assert dt.datetime.fromisoformat(lastmod) == statement.updated_at
+    assert lastmods[f"{settings.NASHR_SITE_URL}/fa/"] is None
+
+
+def test_kind_pages_and_archive_in_both_languages(client: Client, kinds: dict[str, Kind]) -> None:
+    """Each kind's list and the archive are listed in Persian and English, naming each other."""
+    entries = _sitemap(client)
+    site = settings.NASHR_SITE_URL
+    for path in ("statement/", "archive/"):
+        both = {"fa": f"{site}/fa/{path}", "en": f"{site}/en/{path}"}
+        assert entries[f"{site}/fa/{path}"] == both
+        assert entries[f"{site}/en/{path}"] == both
+
+
+def test_robots_names_the_sitemap(client: Client) -> None:
+    """robots.txt points crawlers at /sitemap.xml and away from the admin."""
+    text = client.get("/robots.txt").content.decode()
+    assert f"Sitemap: {settings.NASHR_SITE_URL}/sitemap.xml" in text
+    assert "Disallow: /fa/admin/" in text
