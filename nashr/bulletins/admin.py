@@ -11,7 +11,6 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -19,10 +18,9 @@ from nashr.bulletins import rendering, services
 from nashr.bulletins.models import Bulletin, BulletinItem, BulletinStatus, Series
 from nashr.core.admin import ServiceSavedAdmin
 from nashr.core.bidi import direction
-from nashr.core.calendars import calendar_of, format_month
+from nashr.core.calendars import format_month
 from nashr.core.exceptions import ApplicationError
-from nashr.core.forms import CalendarDateField
-from nashr.core.languages import current_language
+from nashr.core.forms import admin_date_field
 
 PREVIEW_FORMATS = ("html", "email", "text", "pdf")
 SAMPLE_UNSUBSCRIBE = "https://example.invalid/unsubscribe/sample/"
@@ -115,14 +113,8 @@ class BulletinItemInline(admin.StackedInline):
     def formfield_for_dbfield(
         self, db_field: models.Field, request: HttpRequest, **kwargs: Any
     ) -> Any:
-        # Dates are typed in the calendar of the admin's language, as for publications;
-        # Django's own date field would take a Jalali 1402-08-09 as a Gregorian year 1402.
         if db_field.name == "date":
-            calendar = calendar_of(current_language())
-            if calendar == "jalali":
-                return CalendarDateField(
-                    calendar=calendar, label=capfirst(db_field.verbose_name), required=False
-                )
+            return admin_date_field(db_field, required=False)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_formset(self, request: HttpRequest, obj: Bulletin | None = None, **kwargs: Any) -> Any:

@@ -6,10 +6,12 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from nashr.core import calendars
 from nashr.core.exceptions import ValidationError
+from nashr.core.languages import current_language
 
 EXAMPLES = {"jalali": "۱۴۰۲/۰۸/۰۹", "gregorian": "2023-10-31"}
 CALENDAR_LABELS = {"jalali": _("Jalali"), "gregorian": _("Gregorian")}
@@ -112,3 +114,17 @@ class CalendarDateField(forms.DateField):
                 self.error_messages["implausible_year"], "implausible_year", params
             )
         return forms.ValidationError(self.error_messages["impossible"], "impossible", params)
+
+
+def admin_date_field(db_field: Any, *, required: bool) -> CalendarDateField:
+    """The admin's field for a model's date, typed in the calendar of the admin's language.
+
+    Django's own date field would take a Jalali 1402-08-09 as the Gregorian year 1402; this
+    one reads either calendar's digits and refuses a year of the other calendar, in the
+    Persian and the English admin alike.
+    """
+    return CalendarDateField(
+        calendar=calendars.calendar_of(current_language()),
+        label=capfirst(db_field.verbose_name),
+        required=required,
+    )

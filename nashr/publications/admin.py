@@ -27,16 +27,14 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from nashr.core import calendars
 from nashr.core.admin import ServiceSavedAdmin
 from nashr.core.bidi import RTL_LANGUAGES, direction
-from nashr.core.calendars import calendar_of
 from nashr.core.exceptions import ApplicationError
-from nashr.core.forms import CalendarDateField
+from nashr.core.forms import admin_date_field
 from nashr.core.languages import Language, current_language
 from nashr.publications import admin_views, rules, services
 from nashr.publications.admin_forms import PublicationForm, ServiceModelForm
@@ -224,11 +222,7 @@ class PublicationAdmin(ServiceSavedAdmin):
         self, db_field: models.Field, request: HttpRequest, **kwargs: Any
     ) -> Any:
         if db_field.name == "date":
-            calendar = calendar_of(current_language())
-            if calendar == "jalali":
-                return CalendarDateField(
-                    calendar=calendar, label=capfirst(db_field.verbose_name), required=True
-                )
+            return admin_date_field(db_field, required=True)
         if db_field.name == "body":
             kwargs["widget"] = forms.Textarea(attrs={"rows": 24, "cols": 80})
         if db_field.name == "summary":
