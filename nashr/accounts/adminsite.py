@@ -47,7 +47,8 @@ class NashrAdminSite(admin.AdminSite):
         if not super().has_permission(request):
             return False
         if settings.NASHR_REQUIRE_2FA:
-            return bool(request.user.is_verified())  # type: ignore[union-attr]
+            # django-otp's OTPMiddleware adds is_verified() to every request's user.
+            return bool(request.user.is_verified())  # type: ignore[union-attr]  # see above
         return True
 
     def each_context(self, request: HttpRequest) -> dict[str, Any]:

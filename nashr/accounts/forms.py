@@ -26,7 +26,7 @@ def client_address(request: HttpRequest | None) -> str:
     return str(request.META.get("REMOTE_ADDR", ""))[:100]
 
 
-class NashrAuthenticationForm(OTPAuthenticationFormMixin, AdminAuthenticationForm):
+class NashrAuthenticationForm(OTPAuthenticationFormMixin, AdminAuthenticationForm):  # type: ignore[misc]  # django-otp ships no types
     """Admin login that slows guessing down and, when required, asks for a TOTP code."""
 
     otp_device = forms.CharField(required=False, widget=forms.HiddenInput)

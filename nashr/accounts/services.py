@@ -135,7 +135,7 @@ def totp_enrol(
     from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    if not user.is_staff:  # type: ignore[attr-defined]
+    if not getattr(user, "is_staff", False):
         raise ValidationError(
             f"{user.get_username()} is not a staff user",
             hint="two-factor login guards the admin; make the account staff first",

@@ -39,7 +39,7 @@ def _content_attrs(form: Any, names: tuple[str, ...], language: str) -> None:
 
 
 @admin.register(Series)
-class SeriesAdmin(ServiceSavedAdmin):
+class SeriesAdmin(ServiceSavedAdmin[Series]):
     fields = [
         "slug",
         "title",
@@ -93,7 +93,7 @@ class SeriesAdmin(ServiceSavedAdmin):
             )
 
 
-class BulletinItemInline(admin.StackedInline):
+class BulletinItemInline(admin.StackedInline[BulletinItem, Bulletin]):
     model = BulletinItem
     extra = 0
     raw_id_fields = ["publication"]
@@ -111,7 +111,7 @@ class BulletinItemInline(admin.StackedInline):
     )
 
     def formfield_for_dbfield(
-        self, db_field: models.Field, request: HttpRequest, **kwargs: Any
+        self, db_field: models.Field[Any, Any], request: HttpRequest, **kwargs: Any
     ) -> Any:
         if db_field.name == "date":
             return admin_date_field(db_field, required=False)
@@ -124,7 +124,7 @@ class BulletinItemInline(admin.StackedInline):
         return formset
 
 
-class BulletinForm(forms.ModelForm):
+class BulletinForm(forms.ModelForm[Any]):
     def clean(self) -> dict[str, Any]:
         """The period is checked as `nashr bulletin draft` checks it (a Jalali year for a
         Persian series), before the database's constraints see it."""
@@ -164,7 +164,7 @@ def _item_specs(formset: Any) -> list[services.ItemSpec]:
 
 
 @admin.register(Bulletin)
-class BulletinAdmin(ServiceSavedAdmin):
+class BulletinAdmin(ServiceSavedAdmin[Bulletin]):
     form = BulletinForm
     change_form_template = "admin/bulletins/bulletin/change_form.html"
     list_display = ["__str__", "series", "number", "period", "status", "edition", "published_at"]
@@ -189,7 +189,9 @@ class BulletinAdmin(ServiceSavedAdmin):
             _content_attrs(form, EDITORIAL_FIELDS, obj.series.language)
         return form
 
-    def service_save(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> Bulletin:
+    def service_save(
+        self, request: HttpRequest, obj: Bulletin, form: Any, change: bool
+    ) -> Bulletin:
         data = form.cleaned_data
         if not change:
             obj = services.bulletin_draft(

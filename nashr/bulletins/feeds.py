@@ -35,7 +35,8 @@ class SeriesAtom(Feed[Bulletin, Series]):
     def subtitle(self, obj: Series) -> str:
         return obj.title
 
-    def language(self, obj: Series) -> str:  # type: ignore[override]
+    # Django's Feed reads `language` as an attribute or a method taking the object alike.
+    def language(self, obj: Series) -> str:  # type: ignore[override]  # see above
         return obj.language
 
     def items(self, obj: Series) -> QuerySet[Bulletin]:

@@ -233,7 +233,7 @@ def local_url_fetcher() -> Any:
     """
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    class LocalFilesOnly(URLFetcher):
+    class LocalFilesOnly(URLFetcher):  # type: ignore[misc]  # WeasyPrint ships no types
         def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
             path = _local_path(url)
             if path is None:

@@ -27,7 +27,8 @@ def _alternates(request: HttpRequest) -> dict[str, str]:
 
 
 def index(request: HttpRequest) -> HttpResponse:
-    series_list = [s for s in selectors.series_list() if s.published]  # type: ignore[attr-defined]
+    # `published` is the count that the selector annotates each series with.
+    series_list = [s for s in selectors.series_list() if getattr(s, "published", 0)]
     return render(request, "bulletins/index.html", {"series_list": series_list})
 
 

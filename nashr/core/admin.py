@@ -11,7 +11,7 @@ form (the typed values, the inlines and the message all stay).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import admin
@@ -24,26 +24,28 @@ from nashr.core.exceptions import ApplicationError
 # the request object, under this attribute.
 _REFUSAL = "_nashr_service_refusal"
 
+_Model = TypeVar("_Model", bound=models.Model)
+
 
 def refusal_text(error: ApplicationError) -> str:
     """The message as a form shows it next to a field: what, then what to do."""
     return f"{error.message} ({error.hint})" if error.hint else error.message
 
 
-class ServiceSavedAdmin(admin.ModelAdmin[Any]):
+class ServiceSavedAdmin(admin.ModelAdmin[_Model]):
     """A ModelAdmin whose saves go through a service and whose refusals reach the form."""
 
     def service_save(
         self,
         request: HttpRequest,
-        obj: models.Model,
+        obj: _Model,
         form: forms.ModelForm[Any],
         change: bool,
-    ) -> models.Model:
+    ) -> _Model:
         """Save `obj` (the form's unsaved instance) through the app's service."""
         raise NotImplementedError(f"{type(self).__name__} must say which service saves")
 
-    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+    def save_model(self, request: HttpRequest, obj: _Model, form: Any, change: bool) -> None:
         saved = self.service_save(request, obj, form, change)
         if saved is not obj:
             # The admin goes on with `obj` (inlines, the log, the redirect): give it the

@@ -171,7 +171,8 @@ def split_ymd(text: str) -> tuple[int, int, int] | None:
 def _to_gregorian(year: int, month: int, day: int, calendar: str) -> dt.date:
     """Raises ValueError for a day the calendar does not have."""
     if calendar == "jalali":
-        return jdatetime.date(year, month, day).togregorian()
+        gregorian: dt.date = jdatetime.date(year, month, day).togregorian()
+        return gregorian
     return dt.date(year, month, day)
 
 

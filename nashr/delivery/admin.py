@@ -24,7 +24,7 @@ from nashr.delivery.services import delivery_queue_send
 
 
 @admin.register(Sending)
-class SendingAdmin(admin.ModelAdmin):
+class SendingAdmin(admin.ModelAdmin[Sending]):
     list_display = [
         "__str__",
         "published_at",
@@ -153,7 +153,7 @@ class SendingAdmin(admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(admin.ModelAdmin[Delivery]):
     list_display = ["bulletin", "subscriber", "state", "attempts", "possibly_duplicated", "sent_at"]
     list_filter = ["state", "possibly_duplicated", "bulletin__series"]
     search_fields = ["subscriber__email", "message_id"]

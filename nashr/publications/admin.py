@@ -45,7 +45,7 @@ def _changes(form: ModelForm[Any], fields: tuple[str, ...]) -> dict[str, Any]:
     return {name: form.cleaned_data[name] for name in form.changed_data if name in fields}
 
 
-class _SimpleServiceAdmin(ServiceSavedAdmin):
+class _SimpleServiceAdmin(ServiceSavedAdmin[Any]):
     """Kinds and signatories: `create` with every field, or `update` with those changed.
 
     The form has already copied the typed values onto the object; `update` gets the row
@@ -95,7 +95,7 @@ class SignatoryAdmin(_SimpleServiceAdmin):
         return format_html('<span lang="fa" dir="rtl">{}</span>', signatory.name_fa)
 
     def formfield_for_dbfield(
-        self, db_field: models.Field, request: HttpRequest, **kwargs: Any
+        self, db_field: models.Field[Any, Any], request: HttpRequest, **kwargs: Any
     ) -> Any:
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
         if field is not None and db_field.name in ("name_fa", "name_en"):
@@ -105,7 +105,7 @@ class SignatoryAdmin(_SimpleServiceAdmin):
 
 
 @admin.register(Publication)
-class PublicationAdmin(ServiceSavedAdmin):
+class PublicationAdmin(ServiceSavedAdmin[Publication]):
     form = PublicationForm
     list_display = (
         "title_display",
@@ -183,8 +183,8 @@ class PublicationAdmin(ServiceSavedAdmin):
 
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
-    ) -> type[ModelForm]:
-        form = super().get_form(request, obj, change=change, **kwargs)
+    ) -> type[ModelForm[Any]]:
+        form: type[ModelForm[Any]] = super().get_form(request, obj, change=change, **kwargs)
         if obj is not None:
             language = obj.language
         else:
@@ -219,7 +219,7 @@ class PublicationAdmin(ServiceSavedAdmin):
         return form
 
     def formfield_for_dbfield(
-        self, db_field: models.Field, request: HttpRequest, **kwargs: Any
+        self, db_field: models.Field[Any, Any], request: HttpRequest, **kwargs: Any
     ) -> Any:
         if db_field.name == "date":
             return admin_date_field(db_field, required=True)

@@ -14,7 +14,7 @@ from nashr.core.languages import Language
 from nashr.publications.models import Kind
 
 
-class KindChoiceField(forms.ModelChoiceField):
+class KindChoiceField(forms.ModelChoiceField[Kind]):
     def __init__(self, *args: Any, language: str, **kwargs: Any) -> None:
         self.language = language
         super().__init__(*args, **kwargs)

@@ -12,7 +12,6 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.options import InlineModelAdmin
-from django.db import models
 from django.http import HttpRequest
 
 from nashr.core.admin import ServiceSavedAdmin
@@ -33,7 +32,7 @@ class SubscriptionInline(admin.TabularInline[Subscription, Subscriber]):
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(ServiceSavedAdmin):
+class SubscriberAdmin(ServiceSavedAdmin[Subscriber]):
     list_display = ["email", "status", "language", "consented_at", "confirmed_at", "hard_bounces"]
     list_filter = ["status", "language", "subscriptions__series"]
     search_fields = ["email"]
@@ -58,7 +57,9 @@ class SubscriberAdmin(ServiceSavedAdmin):
             kwargs["form"] = SubscriberAddForm
         return super().get_form(request, obj, change=change, **kwargs)
 
-    def service_save(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> models.Model:
+    def service_save(
+        self, request: HttpRequest, obj: Subscriber, form: Any, change: bool
+    ) -> Subscriber:
         if not change:
             data = form.cleaned_data
             return services.subscriber_add(

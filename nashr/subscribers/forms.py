@@ -10,7 +10,7 @@ from nashr.subscribers import selectors
 from nashr.subscribers.models import Subscriber
 
 
-class SeriesChoiceField(forms.ModelMultipleChoiceField):
+class SeriesChoiceField(forms.ModelMultipleChoiceField[Series]):
     def label_from_instance(self, obj: Series) -> str:
         return obj.title
 
@@ -31,7 +31,7 @@ class SubscribeForm(forms.Form):
     website = forms.CharField(label=_("Leave this field empty"), required=False)
 
     def __init__(self, *args: object, language: str = "", **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]  # Form's own signature, passed on whole
         choices = selectors.series_for_form()
         field = self.fields["series"]
         assert isinstance(field, SeriesChoiceField)

@@ -301,8 +301,9 @@ def _read_rows(text: str, *, filename: str) -> tuple[list[tuple[int, str, str]],
         if index == 0 and len(cells) > 1:
             language_col = 1
         email = cells[email_col] if email_col < len(cells) else ""
-        has_language = language_col is not None and language_col < len(cells)
-        language = cells[language_col] if has_language else ""  # type: ignore[index]
+        language = (
+            cells[language_col] if language_col is not None and language_col < len(cells) else ""
+        )
         where = f"{filename}, line {line}"
         try:
             address = _check_email(email, where=where)

@@ -23,7 +23,7 @@ from nashr.subscribers.forms import SubscribeForm
 
 
 def _client(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 @csrf_exempt

@@ -14,7 +14,7 @@ from nashr.search.selectors import search
 
 def found_ids(text: str, **filters: object) -> list[int]:
     """Ids of the publications a search for `text` finds, best first."""
-    results = search(query=parse_query(text), filters=Filters(**filters))  # type: ignore[arg-type]
+    results = search(query=parse_query(text), filters=Filters(**filters))  # type: ignore[arg-type]  # tests pass filter names as keywords
     return [hit.publication.pk for hit in results.hits]
 
 
