@@ -3,7 +3,7 @@ download the message a subscriber receives (.eml). Deliveries are read-only reco
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
@@ -21,6 +21,19 @@ from nashr.delivery.message import bulletin_message_preview
 from nashr.delivery.models import Delivery, DeliveryState, Sending
 from nashr.delivery.selectors import sending_task_status
 from nashr.delivery.services import delivery_queue_send
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
+
+
+def _count_column(name: str, description: StrOrPromise, *, sortable: bool = False) -> Any:
+    """A list column showing one of the counts `get_queryset` annotates."""
+
+    @admin.display(description=description, ordering=name if sortable else None)
+    def column(admin_self: Any, obj: Any) -> int:
+        return int(getattr(obj, name))
+
+    return column
 
 
 @admin.register(Sending)
@@ -105,25 +118,11 @@ class SendingAdmin(admin.ModelAdmin[Sending]):
             obj.n_total,
         )
 
-    @admin.display(description=_("sent"), ordering="n_sent")
-    def n_sent(self, obj: Any) -> int:
-        return int(obj.n_sent)
-
-    @admin.display(description=_("failed"))
-    def n_failed(self, obj: Any) -> int:
-        return int(obj.n_failed)
-
-    @admin.display(description=_("bounced"))
-    def n_bounced(self, obj: Any) -> int:
-        return int(obj.n_bounced)
-
-    @admin.display(description=_("waiting"))
-    def n_waiting(self, obj: Any) -> int:
-        return int(obj.n_waiting)
-
-    @admin.display(description=_("possibly duplicated"))
-    def n_duplicated(self, obj: Any) -> int:
-        return int(obj.n_duplicated)
+    n_sent = _count_column("n_sent", _("sent"), sortable=True)
+    n_failed = _count_column("n_failed", _("failed"))
+    n_bounced = _count_column("n_bounced", _("bounced"))
+    n_waiting = _count_column("n_waiting", _("waiting"))
+    n_duplicated = _count_column("n_duplicated", _("possibly duplicated"))
 
     @admin.display(description=_("background task"))
     def task(self, obj: Any) -> str:

@@ -171,15 +171,20 @@ def publication_update(
     return publication
 
 
+def _status_save(publication: Publication, status: str, *fields: str) -> Publication:
+    """Store a new status (and `fields` set with it) and tell the hooks."""
+    publication.status = status
+    publication.save(update_fields=["status", *fields, "updated_at"])
+    publication_changed(publication=publication)
+    return publication
+
+
 @transaction.atomic
 def publication_submit_for_review(*, actor: Actor, publication: Publication) -> Publication:
     rules.require_change(actor, publication)
     if publication.status != Status.DRAFT:
         raise StateError(f"“{publication}” is {publication.get_status_display()}, not a draft")
-    publication.status = Status.REVIEW
-    publication.save(update_fields=["status", "updated_at"])
-    publication_changed(publication=publication)
-    return publication
+    return _status_save(publication, Status.REVIEW)
 
 
 @transaction.atomic
@@ -189,11 +194,8 @@ def publication_publish(
     rules.require_publish(actor, publication)
     if publication.status == Status.PUBLISHED:
         raise StateError(f"“{publication}” is already published")
-    publication.status = Status.PUBLISHED
     publication.published_at = published_at or publication.published_at or timezone.now()
-    publication.save(update_fields=["status", "published_at", "updated_at"])
-    publication_changed(publication=publication)
-    return publication
+    return _status_save(publication, Status.PUBLISHED, "published_at")
 
 
 @transaction.atomic
@@ -201,10 +203,7 @@ def publication_unpublish(*, actor: Actor, publication: Publication) -> Publicat
     rules.require_publish(actor, publication)
     if publication.status != Status.PUBLISHED:
         raise StateError(f"“{publication}” is not published")
-    publication.status = Status.DRAFT
-    publication.save(update_fields=["status", "updated_at"])
-    publication_changed(publication=publication)
-    return publication
+    return _status_save(publication, Status.DRAFT)
 
 
 def publication_set_status(*, actor: Actor, publication: Publication, status: str) -> Publication:
@@ -226,9 +225,7 @@ def publication_set_status(*, actor: Actor, publication: Publication, status: st
             return publication_submit_for_review(actor=actor, publication=publication)
         rules.require_change(actor, publication)
         if publication.status != Status.DRAFT:
-            publication.status = Status.DRAFT
-            publication.save(update_fields=["status", "updated_at"])
-            publication_changed(publication=publication)
+            _status_save(publication, Status.DRAFT)
         return publication
 
 

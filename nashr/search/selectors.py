@@ -8,7 +8,7 @@ from django.utils.safestring import SafeString
 
 from nashr.publications.models import Publication
 from nashr.search import highlight
-from nashr.search.backends import CANDIDATES, Filters, get_backend
+from nashr.search.backends import CANDIDATES, EngineResult, Filters, get_backend
 from nashr.search.documents import publication_text
 from nashr.search.query import ParsedQuery
 
@@ -77,22 +77,21 @@ def search(
     filters = filters or Filters()
     backend = get_backend()
     page = max(1, min(page, -(-candidates // page_size)))
-    result = backend.search(
-        query=query,
-        filters=filters,
-        limit=page_size,
-        offset=(page - 1) * page_size,
-        candidates=candidates,
-    )
-    if not result.hits and result.total:
-        page = -(-result.total // page_size)
-        result = backend.search(
+
+    def page_of(number: int) -> EngineResult:
+        return backend.search(
             query=query,
             filters=filters,
             limit=page_size,
-            offset=(page - 1) * page_size,
+            offset=(number - 1) * page_size,
             candidates=candidates,
         )
+
+    result = page_of(page)
+    if not result.hits and result.total:
+        # Past the last page (the matches shrank since the link was made): show the last.
+        page = -(-result.total // page_size)
+        result = page_of(page)
     # By primary key alone: a status filter here can lead SQLite's planner to scan the
     # status index; whether each one is still published is checked below.
     publications = Publication.objects.select_related("kind", "signatory")

@@ -8,7 +8,9 @@ RFC 8058 requires the unsubscribe POST to work with no cookie at all.
 
 from __future__ import annotations
 
+import functools
 import json
+from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -71,13 +73,30 @@ def _invalid(request: HttpRequest, exc: tokens.InvalidToken) -> HttpResponse:
     return render(request, "subscribers/link_invalid.html", {"expired": expired}, status=400)
 
 
+TokenView = Callable[[HttpRequest, str, tokens.TokenData], HttpResponse]
+
+
+def _signed_link(purpose: str) -> Callable[[TokenView], Callable[[HttpRequest, str], HttpResponse]]:
+    """A view of a signed link: it runs only with the link's token read, else explains."""
+
+    def decorate(view: TokenView) -> Callable[[HttpRequest, str], HttpResponse]:
+        @functools.wraps(view)
+        def read_first(request: HttpRequest, token: str) -> HttpResponse:
+            try:
+                found = tokens.read_token(purpose=purpose, token=token)
+            except tokens.InvalidToken as exc:
+                return _invalid(request, exc)
+            return view(request, token, found)
+
+        return read_first
+
+    return decorate
+
+
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
-def confirm(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        data = tokens.read_token(purpose=tokens.CONFIRM, token=token)
-    except tokens.InvalidToken as exc:
-        return _invalid(request, exc)
+@_signed_link(tokens.CONFIRM)
+def confirm(request: HttpRequest, token: str, data: tokens.TokenData) -> HttpResponse:
     if request.method != "POST":
         # Mail scanners open links: only the button confirms.
         return render(request, "subscribers/confirm.html", {"token": token})
@@ -87,12 +106,9 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 @csrf_exempt
 @require_http_methods(["GET", "POST"])
-def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+@_signed_link(tokens.UNSUBSCRIBE)
+def unsubscribe(request: HttpRequest, token: str, data: tokens.TokenData) -> HttpResponse:
     """GET shows a button; POST (the button, or a mail client's one-click) unsubscribes."""
-    try:
-        data = tokens.read_token(purpose=tokens.UNSUBSCRIBE, token=token)
-    except tokens.InvalidToken as exc:
-        return _invalid(request, exc)
     subscriptions = selectors.subscriber_subscriptions(subscriber=data.subscriber).filter(
         series_id__in=data.series_ids
     )
@@ -106,11 +122,8 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "subscribers/unsubscribed.html", {"subscriptions": subscriptions})
 
 
-def data(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        found = tokens.read_token(purpose=tokens.DATA, token=token)
-    except tokens.InvalidToken as exc:
-        return _invalid(request, exc)
+@_signed_link(tokens.DATA)
+def data(request: HttpRequest, token: str, found: tokens.TokenData) -> HttpResponse:
     subscriber = found.subscriber
     context = {
         "token": token,
@@ -121,11 +134,8 @@ def data(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "subscribers/data.html", context)
 
 
-def data_download(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        found = tokens.read_token(purpose=tokens.DATA, token=token)
-    except tokens.InvalidToken as exc:
-        return _invalid(request, exc)
+@_signed_link(tokens.DATA)
+def data_download(request: HttpRequest, token: str, found: tokens.TokenData) -> HttpResponse:
     stored = selectors.subscriber_data(subscriber=found.subscriber)
     response = HttpResponse(
         json.dumps(stored, ensure_ascii=False, indent=2),
@@ -138,10 +148,7 @@ def data_download(request: HttpRequest, token: str) -> HttpResponse:
 
 @csrf_exempt
 @require_POST
-def data_delete(request: HttpRequest, token: str) -> HttpResponse:
-    try:
-        found = tokens.read_token(purpose=tokens.DATA, token=token)
-    except tokens.InvalidToken as exc:
-        return _invalid(request, exc)
+@_signed_link(tokens.DATA)
+def data_delete(request: HttpRequest, token: str, found: tokens.TokenData) -> HttpResponse:
     services.subscriber_delete(subscriber=found.subscriber)
     return render(request, "subscribers/deleted.html")

@@ -121,22 +121,23 @@ def _open(browser: Browser, *, bypass_csp: bool) -> tuple[BrowserContext, Browse
     return context, opened
 
 
-@pytest.fixture
-def browser_page(chromium: Browser) -> Iterator[BrowserPage]:
-    """A page as a reader gets it (the site's CSP applies); fails if a request left."""
-    context, opened = _open(chromium, bypass_csp=False)
+def _opened_page(chromium: Browser, *, bypass_csp: bool) -> Iterator[BrowserPage]:
+    context, opened = _open(chromium, bypass_csp=bypass_csp)
     yield opened
     context.close()
     opened.recorder.assert_local()
+
+
+@pytest.fixture
+def browser_page(chromium: Browser) -> Iterator[BrowserPage]:
+    """A page as a reader gets it (the site's CSP applies); fails if a request left."""
+    yield from _opened_page(chromium, bypass_csp=False)
 
 
 @pytest.fixture
 def axe_page(chromium: Browser) -> Iterator[BrowserPage]:
-    """A page whose CSP is bypassed so that axe-core can run in it."""
-    context, opened = _open(chromium, bypass_csp=True)
-    yield opened
-    context.close()
-    opened.recorder.assert_local()
+    """A page whose CSP is bypassed so that axe-core can run in it; fails if a request left."""
+    yield from _opened_page(chromium, bypass_csp=True)
 
 
 def run_axe(page: Page) -> list[dict[str, Any]]:
