@@ -169,6 +169,8 @@ class _Job(Protocol):
 
 
 class Sender:
+    """One run of sending an issue: its threads, and what they share."""
+
     def __init__(
         self,
         *,
@@ -198,14 +200,13 @@ class Sender:
         self.throttle = _Throttle(1.0 / rate if rate else 0.0)
         self.finished = False  # nothing is left to send: no row is leased either
         self.errors: list[BaseException] = []
-        self.message: IssueMessage | None = None
 
     # -- the run ------------------------------------------------------------------------
 
     def run(self) -> SendSummary:
         tallies = [_Tally()]  # this thread's, then one for each sending thread
         with self.ledger.sending(self.on_notice):
-            self.message = message = self._prepare(tallies[0])
+            message = self._prepare(tallies[0])
             if self.on_start is not None:
                 self.on_start(delivery_summary(bulletin=self.bulletin))
             jobs: dict[str, Callable[[_Shift], _Job]]
@@ -300,7 +301,7 @@ class Sender:
                 work.close()
             connection.close()
 
-    # -- nothing to send now --------------------------------------------------------------
+    # -- nothing to send now ------------------------------------------------------------
 
     def pause(self, tally: _Tally) -> bool:
         """Nothing to send now: wait until a retry is due. False when stopping, or when
