@@ -90,3 +90,18 @@ def test_totp_enrolment_is_recorded_without_its_secret(make_staff) -> None:
     assert entry.changes == {"device": "authenticator", "backup_codes": 2}
     secret_uri = next(line for line in out.getvalue().splitlines() if "otpauth://" in line)
     assert secret_uri not in entry_text(entry) and "secret" not in entry_text(entry)
+
+
+def test_a_password_set_in_the_admin_is_recorded_without_it(client, make_staff) -> None:
+    """An administrator setting a staff member's password records that, not the password."""
+    editor = make_staff("editor", username="maryam")
+    client.force_login(make_staff("administrator", username="boss"))
+    new = "another long passphrase 43"
+    response = client.post(
+        f"/en/admin/auth/user/{editor.pk}/password/",
+        {"password1": new, "password2": new, "usable_password": "true"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    entry = AuditEntry.objects.get(action="staff.password_set")
+    assert (entry.actor_name, entry.target_label) == ("boss", "maryam")
+    assert new not in entry_text(entry)
