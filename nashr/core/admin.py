@@ -1,4 +1,4 @@
-"""The admin's bases: for models written through services, and for read-only records.
+"""The admin's base for models written through services.
 
 ``ServiceSavedAdmin.save_model`` hands the form's object to ``service_save`` (each admin
 calls its app's service there). When the service refuses (an ``ApplicationError``: a
@@ -86,16 +86,3 @@ class ServiceSavedAdmin(admin.ModelAdmin[_Model]):
                 return data
 
         return RefusedForm
-
-
-class ReadOnlyAdmin(admin.ModelAdmin[_Model]):
-    """A list to read and filter: nobody, superusers included, adds, changes or deletes."""
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
