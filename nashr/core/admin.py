@@ -102,3 +102,20 @@ class ServiceSavedAdmin(admin.ModelAdmin[_Model]):
                 return data
 
         return RefusedForm
+
+
+class ReadOnlyAdminMixin:
+    """An admin that shows rows and never writes them, whoever is logged in.
+
+    For records that only a service or an engine writes (deliveries, the audit log):
+    add, change and delete are refused to every user, superusers included.
+    """
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
