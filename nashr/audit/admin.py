@@ -6,16 +6,14 @@ see nashr.accounts.roles); nobody, superusers included, may write to it here.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
-from django.http import HttpRequest
 
 from nashr.audit.models import AuditEntry
+from nashr.core.admin import ReadOnlyAdminMixin
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
+class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[AuditEntry]):
     list_display = ["at", "actor_name", "action", "target_type", "target_id", "target_label"]
     list_filter = ["action", "actor_name", "at", "target_type"]
     search_fields = ["actor_name", "action", "target_id", "target_label"]
@@ -32,12 +30,3 @@ class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
         "address_hash",
         "changes",
     )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

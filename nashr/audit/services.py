@@ -75,7 +75,8 @@ def _safe_changes(changes: Mapping[str, Any]) -> dict[str, Any]:
 
 def audit_snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
     """The values of `fields` on `obj` now, to compare with after an edit (`audit_diff`)."""
-    return {name: getattr(obj, name) for name in fields}
+    # An unknown name is the service's to refuse, after this.
+    return {name: getattr(obj, name, None) for name in fields}
 
 
 def audit_diff(before: Mapping[str, Any], obj: models.Model) -> dict[str, list[Any]]:
