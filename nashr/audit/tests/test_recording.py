@@ -16,6 +16,7 @@ from nashr.core.clients import address_hash
 from nashr.core.exceptions import PermissionDenied
 from nashr.publications import services
 from nashr.publications.models import Publication, Status
+from nashr.publications.tests.test_import_roles import _file as statement_file
 
 CHANGELIST = "/en/admin/publications/publication/"
 
@@ -83,23 +84,11 @@ def test_an_edit_refused_half_way_in_the_admin_records_nothing(
     assert AuditEntry.objects.count() == before
 
 
-STATEMENT = """---
-title: {title}
-language: fa
-kind: statement
-date: 2024-03-05
-status: {status}
----
-پاراگراف نخست.
-"""
-
-
 def test_a_rolled_back_import_records_nothing(tmp_path: Path, kinds, make_staff) -> None:
     """An author's import of a draft and a published file fails whole; neither is recorded."""
     author = make_staff("author")
     for status in (Status.DRAFT, Status.PUBLISHED):
-        text = STATEMENT.format(title=f"بیانیه {status}", status=status)
-        (tmp_path / f"{status}.md").write_text(text, encoding="utf-8")
+        statement_file(tmp_path, status)
     with pytest.raises(CommandError, match="nothing was imported"):
         call_command(
             "import",
@@ -116,9 +105,8 @@ def test_a_rolled_back_import_records_nothing(tmp_path: Path, kinds, make_staff)
 def test_a_completed_import_records_each_publication(tmp_path: Path, kinds, make_staff) -> None:
     """The same author's import of a draft records its creation, by that author."""
     author = make_staff("author")
-    path = tmp_path / "draft.md"
-    path.write_text(STATEMENT.format(title="بیانیه", status=Status.DRAFT), encoding="utf-8")
-    call_command("import", str(path), "--as", author.username, stdout=io.StringIO())
+    path = statement_file(tmp_path, Status.DRAFT)
+    call_command("import", path, "--as", author.username, stdout=io.StringIO())
     entry = AuditEntry.objects.get()
     assert (entry.action, entry.actor_name) == ("publication.create", author.username)
     assert entry.changes == {"status": Status.DRAFT, "language": "fa"}
