@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import AnonymousUser, Group, Permission, User
 from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from nashr.accounts.models import LoginThrottle
 from nashr.accounts.roles import ROLE_PERMISSIONS
+from nashr.audit.services import audit_record
+from nashr.core.actors import Actor, require
 from nashr.core.clients import address_hash
 from nashr.core.exceptions import ValidationError
 
@@ -122,6 +127,9 @@ def login_failure_record(*, username: str, address: str) -> None:
             doublings = min(throttle.failures - allowed, 10)
             throttle.locked_until = now + min(window * 2**doublings, MAX_LOCKOUT)
         throttle.save()
+    # The account tried, if there is one; a name that is none is not kept (it may be a
+    # password typed in the wrong field).
+    audit_record(actor=AnonymousUser(), action="login.failure", target=_staff_named(username))
 
 
 def login_success_record(*, username: str, address: str) -> None:
@@ -132,6 +140,52 @@ def login_success_record(*, username: str, address: str) -> None:
     """
     key = _keys(username=username, address=address)[1][0]
     LoginThrottle.objects.filter(key=key).delete()
+    user = _staff_named(username)
+    if user is not None:
+        audit_record(actor=user, action="login.success", target=user)
+
+
+def _staff_named(username: str) -> User | None:
+    model = get_user_model()
+    found: User | None = model._default_manager.filter(**{model.USERNAME_FIELD: username}).first()
+    return found
+
+
+@transaction.atomic
+def staff_roles_set(
+    *,
+    actor: Actor,
+    user: AbstractBaseUser,
+    roles: Iterable[Group],
+    permissions: Iterable[Permission] | None = None,
+) -> None:
+    """Give a staff member exactly the roles (groups) `roles`, and `permissions` if given.
+
+    A change is recorded in the audit trail: roles and permissions decide who may
+    publish and send.
+    """
+    require(actor, "auth.change_user", action=f"change the roles of {user.get_username()}")
+    # AbstractBaseUser has neither; the User model (PermissionsMixin) has both.
+    groups = user.groups  # type: ignore[attr-defined]
+    granted = user.user_permissions  # type: ignore[attr-defined]
+    before = _access(groups, granted)
+    groups.set(list(roles))
+    if permissions is not None:
+        granted.set(list(permissions))
+    after = _access(groups, granted)
+    changes = {name: [before[name], after[name]] for name in before if before[name] != after[name]}
+    if changes:
+        audit_record(actor=actor, action="staff.roles_set", target=user, changes=changes)
+
+
+def _access(groups: Any, granted: Any) -> dict[str, list[str]]:
+    return {
+        "roles": sorted(groups.values_list("name", flat=True)),
+        "permissions": sorted(
+            f"{app}.{codename}"
+            for app, codename in granted.values_list("content_type__app_label", "codename")
+        ),
+    }
 
 
 @dataclass(frozen=True)
@@ -142,7 +196,7 @@ class Enrolment:
 
 @transaction.atomic
 def totp_enrol(
-    *, user: AbstractBaseUser, name: str = "authenticator", backup_codes: int = 0
+    *, actor: Actor, user: AbstractBaseUser, name: str = "authenticator", backup_codes: int = 0
 ) -> Enrolment:
     """A confirmed TOTP device for a staff user (replacing one of the same name).
 
@@ -169,4 +223,6 @@ def totp_enrol(
             token = StaticToken.random_token()
             static.token_set.create(token=token)
             codes.append(token)
+    facts = {"device": name, "backup_codes": len(codes)}
+    audit_record(actor=actor, action="staff.totp_enrol", target=user, changes=facts)
     return Enrolment(config_url=device.config_url, backup_codes=codes)
