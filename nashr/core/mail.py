@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 
+from nashr.core.text import check_one_line
+
 
 def from_address() -> str:
     """The From address of bulletins and of the mail readers get about them.
@@ -12,4 +14,8 @@ def from_address() -> str:
     confirmation mail and the issues come from one address, so a reader who allowed one
     receives the other.
     """
-    return str(settings.NASHR_BULLETIN_FROM_EMAIL or settings.DEFAULT_FROM_EMAIL)
+    if settings.NASHR_BULLETIN_FROM_EMAIL:
+        return check_one_line(
+            str(settings.NASHR_BULLETIN_FROM_EMAIL), where="NASHR_BULLETIN_FROM_EMAIL"
+        )
+    return check_one_line(str(settings.DEFAULT_FROM_EMAIL), where="DEFAULT_FROM_EMAIL")
