@@ -22,7 +22,6 @@ import binascii
 import email.utils
 import hashlib
 import re
-import secrets
 from dataclasses import dataclass
 from email.header import Header
 from typing import Any
@@ -32,7 +31,7 @@ from django.core.mail import EmailMultiAlternatives
 
 from nashr.bulletins.models import Bulletin
 from nashr.bulletins.rendering import bulletin_email_content
-from nashr.core.mail import from_address
+from nashr.core.mail import from_address, mail_domain, message_id_new
 from nashr.core.text import check_one_line
 from nashr.delivery.smtp import dot_stuff
 from nashr.subscribers import tokens
@@ -42,7 +41,6 @@ CRLF = b"\r\n"
 UNSUBSCRIBE_PLACEHOLDER = "https://nashr-placeholder.invalid/unsubscribe-link"
 MANAGE_PLACEHOLDER = "https://nashr-placeholder.invalid/manage-link"
 PLACEHOLDERS = (UNSUBSCRIBE_PLACEHOLDER, MANAGE_PLACEHOLDER)
-TOKEN_BYTES = 16
 # A token as it appears in a Message-ID or a return path (lower-case hex, 128 bits).
 TOKEN_RE = r"[0-9a-f]{32}"  # noqa: S105 (a pattern, not a secret)
 
@@ -53,11 +51,6 @@ class Recipient:
     subscriber_id: int
     email: str
     message_id: str
-
-
-def message_id_new() -> str:
-    """A Message-ID as a delivery row gets one (see the module's docstring): random."""
-    return f"<{secrets.token_hex(TOKEN_BYTES)}@{mail_domain()}>"
 
 
 def message_token(message_id: str) -> str:
@@ -80,10 +73,6 @@ def envelope_sender() -> str:
     """Where bounce reports go (they are fed back to `nashr bounces ingest`)."""
     address = str(settings.NASHR_BOUNCE_ADDRESS or from_address())
     return check_one_line(address, where="NASHR_BOUNCE_ADDRESS")
-
-
-def mail_domain() -> str:
-    return email.utils.parseaddr(from_address())[1].rpartition("@")[2] or "nashr.invalid"
 
 
 def ascii_address(address: str) -> str:

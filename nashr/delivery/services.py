@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from nashr.bulletins.models import Bulletin, BulletinStatus
 from nashr.core.actors import Actor, require
 from nashr.core.exceptions import ImportFailed, StateError
-from nashr.delivery.message import TOKEN_RE, mail_domain, return_path_tokens
+from nashr.core.mail import mail_domain
+from nashr.delivery.message import TOKEN_RE, return_path_tokens
 from nashr.delivery.models import Delivery, DeliveryState
 from nashr.delivery.selectors import sending_task_status
 from nashr.subscribers.models import Subscriber, Subscription

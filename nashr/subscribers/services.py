@@ -19,7 +19,7 @@ from nashr.bulletins.models import Series
 from nashr.core.actors import Actor, actor_label, require
 from nashr.core.exceptions import ImportFailed, NotFound, ValidationError
 from nashr.core.languages import Language, check_language
-from nashr.core.mail import from_address
+from nashr.core.mail import from_address, message_id_new
 from nashr.core.text import check_one_line
 from nashr.subscribers import hooks, tokens
 from nashr.subscribers.models import (
@@ -113,7 +113,7 @@ def _confirmation_message(*, subscriber: Subscriber, series_ids: tuple[int, ...]
         body=body,
         from_email=from_address(),
         to=[subscriber.email],
-        headers={"Auto-Submitted": "auto-generated"},
+        headers={"Auto-Submitted": "auto-generated", "Message-ID": message_id_new()},
     )
     return message
 

@@ -157,15 +157,17 @@ def test_a_lone_dot_in_the_content_does_not_end_the_message(
     assert smtp_sink.count() == 1
     (received,) = smtp_sink.to(reader.email)
     assert _only_crlf(received.data)
-    message = email.message_from_bytes(received.data, policy=email.policy.default)
+    message: Any = email.message_from_bytes(received.data, policy=email.policy.default)
     text = message.get_body(("plain",)).get_content()
     assert "\n.\n" in text.replace("\r\n", "\n") and "\n..\n" in text.replace("\r\n", "\n")
     assert "After." in text
     assert "After." in message.get_body(("html",)).get_content()
 
 
-def test_the_confirmation_mail_has_crlf_line_ends(smtp_sink: Any, make_series: Any) -> None:
-    """The confirmation mail (Persian subject and body) arrives with CRLF line ends only."""
+def test_the_confirmation_mail_has_crlf_line_ends_and_a_random_id(
+    smtp_sink: Any, make_series: Any
+) -> None:
+    """The confirmation mail arrives with CRLF line ends, its Message-ID naming no server."""
     from nashr.subscribers.services import subscriber_subscribe
 
     series = make_series(slug="khabarnameh", title=LONG_TITLE.strip(), language="fa")
@@ -174,3 +176,4 @@ def test_the_confirmation_mail_has_crlf_line_ends(smtp_sink: Any, make_series: A
     assert _only_crlf(received.data)
     message = email.message_from_bytes(received.data, policy=email.policy.default)
     assert message["Subject"] and not message["Subject"].isascii()
+    assert re.fullmatch(r"<[0-9a-f]{32}@nashr\.example>", message["Message-ID"])
