@@ -11,9 +11,10 @@ it (or comes back to the return path made from it, `bounces+{token}@…`, when
 NASHR_BOUNCE_ADDRESS is set) proves that it answers that very message; a report that only
 names a reader's address proves nothing (see `bounce_ingest_message`).
 
-Headers are folded with CRLF (RFC 2047 encoded words, lines of at most 78 characters); the
-values that come from editors are checked to be one line (nashr.core.text) by their
-services, and once more here, for rows written before the rule.
+Headers end in CRLF; a non-ASCII subject or name is written as RFC 2047 encoded words,
+folded (CRLF and a space) at 78 characters. The values that come from editors are checked
+to be one line (nashr.core.text) by their services, and once more here, for rows written
+before the rule.
 """
 
 from __future__ import annotations

@@ -236,8 +236,8 @@ def _ingest_one(*, where: str, raw: bytes, report: BounceReport) -> None:
     except RecursionError:
         # The email package parses nested parts recursively (a bomb of nested multiparts).
         report.unread.append(Unread(where, "nested too deeply to be read, skipped"))
-    except (DatabaseError, KeyboardInterrupt):
-        raise
+    except DatabaseError:
+        raise  # not the message's fault: stop, as any other command would
     except Exception as exc:  # the parser's and flufl.bounce's, for malformed input
         report.unread.append(Unread(where, f"cannot be read ({type(exc).__name__}: {exc})"))
 
