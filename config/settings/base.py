@@ -207,10 +207,14 @@ LOGGING = {
 # Subscribers and delivery (nashr.subscribers, nashr.delivery).
 # The From address of bulletins (else DEFAULT_FROM_EMAIL); the series' title is its name.
 NASHR_BULLETIN_FROM_EMAIL = os.environ.get("NASHR_BULLETIN_FROM_EMAIL", "")
-# The envelope sender: where bounce reports go, to be fed to `nashr bounces ingest`.
+# The envelope sender: where bounce reports go, to be fed to `nashr bounces ingest`. When
+# set, each message goes out from its own return path, bounces+{token}@… for bounces@…
+# (VERP): the address must accept the "+" extension (Postfix's recipient_delimiter).
 NASHR_BOUNCE_ADDRESS = os.environ.get("NASHR_BOUNCE_ADDRESS", "")
 # Hard bounces (5xx answers and bounce reports) after which an address is no longer mailed.
 NASHR_BOUNCE_LIMIT = int(os.environ.get("NASHR_BOUNCE_LIMIT", "3"))
+# The most read of one bounce message; a larger one is reported and skipped.
+NASHR_BOUNCE_MAX_BYTES = int(os.environ.get("NASHR_BOUNCE_MAX_BYTES", str(1024 * 1024)))
 NASHR_CONFIRM_MAX_AGE = int(os.environ.get("NASHR_CONFIRM_MAX_AGE", str(7 * 24 * 3600)))
 # (attempts, seconds): per client (keyed hash of the address, in the cache only) and per email.
 NASHR_SUBSCRIBE_RATE = (int(os.environ.get("NASHR_SUBSCRIBE_RATE", "10")), 600)

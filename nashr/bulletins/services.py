@@ -23,6 +23,7 @@ from nashr.core import calendars
 from nashr.core.actors import Actor, require
 from nashr.core.exceptions import StateError, ValidationError
 from nashr.core.languages import Language
+from nashr.core.text import check_one_line
 from nashr.publications.models import Kind, Publication, Signatory, Status
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -80,6 +81,10 @@ def series_create_or_update(
         )
     if not title.strip():
         raise ValidationError("a series needs a title", where="title")
+    # The title names the sender of every issue (From) and starts its subject.
+    check_one_line(title.strip(), where="title")
+    if label is not None:
+        check_one_line(label.strip(), where="label")
     _validate_language(language)
     if not created and series.language != language and series.bulletins.exists():
         raise ValidationError(

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import email.utils
+import secrets
+
 from django.conf import settings
+
+from nashr.core.text import check_one_line
 
 
 def from_address() -> str:
@@ -12,4 +17,23 @@ def from_address() -> str:
     confirmation mail and the issues come from one address, so a reader who allowed one
     receives the other.
     """
-    return str(settings.NASHR_BULLETIN_FROM_EMAIL or settings.DEFAULT_FROM_EMAIL)
+    if settings.NASHR_BULLETIN_FROM_EMAIL:
+        return check_one_line(
+            str(settings.NASHR_BULLETIN_FROM_EMAIL), where="NASHR_BULLETIN_FROM_EMAIL"
+        )
+    return check_one_line(str(settings.DEFAULT_FROM_EMAIL), where="DEFAULT_FROM_EMAIL")
+
+
+def mail_domain() -> str:
+    """The domain of the From address: the right-hand side of Nashr's Message-IDs."""
+    return email.utils.parseaddr(from_address())[1].rpartition("@")[2] or "nashr.invalid"
+
+
+def message_id_new() -> str:
+    """A Message-ID of 128 random bits, `<{32 hex digits}@{domain}>`.
+
+    It names nothing: not the server (Django's default carries the host name, process id
+    and time), not an issue, not a reader. A delivery row draws its own the same way in
+    SQL (nashr.delivery.services.SQL_TOKEN).
+    """
+    return f"<{secrets.token_hex(16)}@{mail_domain()}>"

@@ -170,7 +170,8 @@ class Lanes:
         server waits for anything (see _chore()).
         """
         following = None if self.feed.stopping() else self.feed.next()
-        lane.outcome = lane.transport.middle(following, self.message.envelope_from)
+        sender = "" if following is None else self.message.envelope_for(following)
+        lane.outcome = lane.transport.middle(following, sender)
         lane.stage = 2
         if following is not None:
             lane.next = (following, None)

@@ -3,6 +3,18 @@
 The bulletin renderer is called once per issue with placeholder links; the message is then
 cut into pre-encoded pieces, and each recipient costs only the few lines that carry their
 own links (unsubscribe, data) plus three headers (To, Message-ID, List-Unsubscribe).
+
+Message-IDs. Each delivery row carries a Message-ID made of 128 random bits, drawn by the
+database when the row is queued (`delivery_enqueue`): `<{32 hex digits}@{domain}>`. It
+names no issue and no subscriber, and it cannot be guessed, so a bounce report that quotes
+it (or comes back to the return path made from it, `bounces+{token}@…`, when
+NASHR_BOUNCE_ADDRESS is set) proves that it answers that very message; a report that only
+names a reader's address proves nothing (see `bounce_ingest_message`).
+
+Headers end in CRLF; a non-ASCII subject or name is written as RFC 2047 encoded words,
+folded (CRLF and a space) at 78 characters. The values that come from editors are checked
+to be one line (nashr.core.text) by their services, and once more here, for rows written
+before the rule.
 """
 
 from __future__ import annotations
@@ -10,17 +22,18 @@ from __future__ import annotations
 import binascii
 import email.utils
 import hashlib
+import re
 from dataclasses import dataclass
 from email.header import Header
 from typing import Any
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.utils.translation import override
 
 from nashr.bulletins.models import Bulletin
 from nashr.bulletins.rendering import bulletin_email_content
-from nashr.core.mail import from_address
+from nashr.core.mail import from_address, mail_domain, message_id_new
+from nashr.core.text import check_one_line
 from nashr.delivery.smtp import dot_stuff
 from nashr.subscribers import tokens
 
@@ -29,6 +42,8 @@ CRLF = b"\r\n"
 UNSUBSCRIBE_PLACEHOLDER = "https://nashr-placeholder.invalid/unsubscribe-link"
 MANAGE_PLACEHOLDER = "https://nashr-placeholder.invalid/manage-link"
 PLACEHOLDERS = (UNSUBSCRIBE_PLACEHOLDER, MANAGE_PLACEHOLDER)
+# A token as it appears in a Message-ID or a return path (lower-case hex, 128 bits).
+TOKEN_RE = r"[0-9a-f]{32}"  # noqa: S105 (a pattern, not a secret)
 
 
 @dataclass(frozen=True)
@@ -39,18 +54,26 @@ class Recipient:
     message_id: str
 
 
-def message_id_for(*, bulletin_id: int, subscriber_id: int) -> str:
-    """The Message-ID of an issue for one subscriber: the same every time it is computed."""
-    return f"<nashr.{bulletin_id}.{subscriber_id}@{mail_domain()}>"
+def message_token(message_id: str) -> str:
+    """The token of a Message-ID: what stands between "<" and "@"."""
+    return message_id[1:].partition("@")[0]
+
+
+def return_path(*, bounce_address: str, message_id: str) -> str:
+    """A message's own return path (VERP): `bounces+{token}@domain` for `bounces@domain`."""
+    local, _at, domain = bounce_address.rpartition("@")
+    return f"{local}+{message_token(message_id)}@{domain}"
+
+
+def return_path_tokens(text: str) -> set[str]:
+    """The tokens of the return paths that `text` names (see `return_path`)."""
+    return set(re.findall(rf"\+({TOKEN_RE})@", text))
 
 
 def envelope_sender() -> str:
     """Where bounce reports go (they are fed back to `nashr bounces ingest`)."""
-    return str(settings.NASHR_BOUNCE_ADDRESS or from_address())
-
-
-def mail_domain() -> str:
-    return email.utils.parseaddr(from_address())[1].rpartition("@")[2] or "nashr.invalid"
+    address = str(settings.NASHR_BOUNCE_ADDRESS or from_address())
+    return check_one_line(address, where="NASHR_BOUNCE_ADDRESS")
 
 
 def ascii_address(address: str) -> str:
@@ -124,29 +147,33 @@ class IssueMessage:
             view="subscribers:data", purpose=tokens.DATA, language=language
         )
         self.from_email = from_address()
-        with override(language):
-            self.from_header = email.utils.formataddr(
-                (series.title, ascii_address(self.from_email)), charset="utf-8"
-            )
+        # Rows written before the services checked these fields get no further than here.
+        name = check_one_line(series.title, where=f"series “{series.slug}”, title")
+        check_one_line(
+            content.subject, where=f"issue {bulletin.number} of “{series.slug}”, subject"
+        )
+        address = ascii_address(email.utils.parseaddr(self.from_email)[1])
+        # Django's mail (as_email) takes the From header as text, on one line.
+        self.from_header = email.utils.formataddr((name, address), charset="utf-8")
         self.list_id = f"<{series.slug}.{mail_domain()}>"
-        self.envelope_from = ascii_address(envelope_sender())
+        self.bounce_address = ascii_address(envelope_sender())
+        self.verp = bool(settings.NASHR_BOUNCE_ADDRESS)
         # "=_" never occurs in quoted-printable text, so any such boundary is safe; taken
         # from the content, the same issue always has the same one (a preview matches).
         digest = hashlib.sha256(f"{content.text}\0{content.html}".encode()).hexdigest()
         boundary = f"=_nashr_{digest[:24]}"
-        subject = Header(content.subject, "utf-8", header_name="Subject").encode()
-        static_headers = [
-            f"From: {self.from_header}",
-            f"Subject: {subject}",
-            f"Date: {email.utils.formatdate(localtime=False)}",
-            "MIME-Version: 1.0",
-            f"Content-Language: {language}",
-            f"List-Id: {self.list_id}",
-            "List-Unsubscribe-Post: List-Unsubscribe=One-Click",
-            "Precedence: bulk",
-            f'Content-Type: multipart/alternative; boundary="{boundary}"',
+        head = [
+            _from_header(name, address),
+            _subject_header(content.subject),
+            f"Date: {email.utils.formatdate(localtime=False)}\r\n",
+            "MIME-Version: 1.0\r\n",
+            f"Content-Language: {language}\r\n",
+            f"List-Id: {self.list_id}\r\n",
+            "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n",
+            "Precedence: bulk\r\n",
+            f'Content-Type: multipart/alternative; boundary="{boundary}"\r\n',
         ]
-        self.head = ("\r\n".join(static_headers) + "\r\n\r\n").encode("ascii")
+        self.head = ("".join(head) + "\r\n").encode("ascii")
         part_head = (
             f'--{boundary}\r\nContent-Type: text/%s; charset="utf-8"\r\n'
             "Content-Transfer-Encoding: quoted-printable\r\n\r\n"
@@ -157,6 +184,13 @@ class IssueMessage:
         self.text = _Body(content.text)
         self.html = _Body(content.html)
         self.dkim = _dkim_signer()
+
+    def envelope_for(self, recipient: Recipient) -> str:
+        """The MAIL FROM of the recipient's message: its own return path with a bounce
+        address (NASHR_BOUNCE_ADDRESS), else the From address."""
+        if self.verp:
+            return return_path(bounce_address=self.bounce_address, message_id=recipient.message_id)
+        return self.bounce_address
 
     def links(self, recipient: Recipient) -> tuple[str, str]:
         unsubscribe = self.unsubscribe.url(
@@ -219,6 +253,25 @@ class IssueMessage:
         return message
 
 
+# Headers are folded by email.header.Header, with CRLF. Not by the email.policy folder:
+# Python 3.11's puts the space between two words as folding whitespace between two
+# encoded words, where a reader drops it (RFC 2047, 6.2), so a long Persian subject
+# arrives with words run together.
+
+
+def _subject_header(subject: str) -> str:
+    encoded = Header(subject, "utf-8", header_name="Subject").encode(linesep="\r\n")
+    return f"Subject: {encoded}\r\n"
+
+
+def _from_header(name: str, address: str) -> str:
+    """From: a name in ASCII as it is (quoted if need be), any other as encoded words."""
+    if name.isascii():
+        return f"From: {email.utils.formataddr((name, address))}\r\n"
+    encoded = Header(name, "utf-8", header_name="From").encode(linesep="\r\n")
+    return f"From: {encoded}\r\n <{address}>\r\n"
+
+
 def unstuffed(wire: bytes) -> bytes:
     """The message as the receiving server stores it: the DATA dot-stuffing undone."""
     return wire.replace(b"\r\n..", b"\r\n.")
@@ -242,7 +295,7 @@ def bulletin_message_preview(*, bulletin: Bulletin) -> bytes:
         delivery_id=0,
         subscriber_id=0,
         email=SAMPLE_RECIPIENT,
-        message_id=message_id_for(bulletin_id=bulletin.pk, subscriber_id=0),
+        message_id=message_id_new(),
     )
     return unstuffed(IssueMessage(bulletin=bulletin).as_wire(recipient))
 

@@ -34,7 +34,8 @@ class Delivery(models.Model):
     )
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
-    # The same for the same issue and subscriber, so a resent message is recognizably the same.
+    # Random, drawn when the row is queued (see message.py): a bounce report that quotes it
+    # answers this message. One row per issue and subscriber, so a resent message keeps it.
     message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
     next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
     # The sending process that leased the row or holds it in 'sending' (see engine.py).

@@ -4,14 +4,14 @@ who left would have been sent, recording bounce reports."""
 from __future__ import annotations
 
 import email
-import email.message
 import email.policy
-import mailbox
-from collections.abc import Iterable, Iterator
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import connection, transaction
+from django.conf import settings
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +20,8 @@ from nashr.audit.services import audit_record
 from nashr.bulletins.models import Bulletin, BulletinStatus
 from nashr.core.actors import Actor, require
 from nashr.core.exceptions import ImportFailed, StateError
-from nashr.delivery.message import message_id_for
+from nashr.core.mail import mail_domain
+from nashr.delivery.message import TOKEN_RE, return_path_tokens
 from nashr.delivery.models import Delivery, DeliveryState
 from nashr.delivery.selectors import sending_task_status
 from nashr.subscribers.models import Subscriber, Subscription
@@ -72,13 +73,22 @@ SQL_ENQUEUE = (
     f"INSERT INTO {D} (bulletin_id, subscriber_id, state, attempts, last_error,"  # noqa: S608
     f" message_id, next_attempt_at, possibly_duplicated)"
     f" SELECT %s, sub.subscriber_id, 'queued', 0, '',"
-    f" CAST(%s AS TEXT) || CAST(sub.subscriber_id AS TEXT) || CAST(%s AS TEXT), %s, FALSE"
+    f" CAST(%s AS TEXT) || {{token}} || CAST(%s AS TEXT), %s, FALSE"
     f" FROM {Subscription._meta.db_table} sub"
     f" INNER JOIN {Subscriber._meta.db_table} s ON s.id = sub.subscriber_id"
     f" WHERE sub.series_id = %s AND sub.status = 'confirmed' AND s.status = 'confirmed'"
     f" AND sub.subscriber_id > %s AND sub.subscriber_id <= %s"
     f" {{skip_queued}} ON CONFLICT DO NOTHING"
 )
+# Each row's Message-ID token: 128 bits from the database's own strong generator, as 32
+# lower-case hex digits (message.TOKEN_RE), drawn per row inside the INSERT … SELECT.
+# SQLite's randomblob() is its ChaCha20 generator seeded by the operating system
+# (3.40+); PostgreSQL's gen_random_uuid() reads pg_strong_random() (122 random bits: a
+# version 4 UUID fixes six).
+SQL_TOKEN = {
+    "sqlite": "lower(hex(randomblob(16)))",
+    "postgresql": "replace(CAST(gen_random_uuid() AS TEXT), '-', '')",
+}
 # Rows already queued are skipped before they are built (when the issue has some already);
 # the unique constraint is the guard either way.
 SQL_SKIP_QUEUED = (
@@ -99,11 +109,12 @@ def delivery_enqueue(*, bulletin: Bulletin) -> int:
     )
     if bounds["low"] is None:
         return 0
-    head, _sep, tail = message_id_for(bulletin_id=bulletin.pk, subscriber_id=0).partition(".0@")
-    head, tail = f"{head}.", f"@{tail}"
+    head, tail = "<", f"@{mail_domain()}>"
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     resumed = Delivery.objects.filter(bulletin=bulletin).exists()
-    sql = SQL_ENQUEUE.format(skip_queued=SQL_SKIP_QUEUED if resumed else "")
+    sql = SQL_ENQUEUE.format(
+        token=SQL_TOKEN[connection.vendor], skip_queued=SQL_SKIP_QUEUED if resumed else ""
+    )
     added = 0
     low = bounds["low"] - 1
     while low < bounds["high"]:
@@ -116,94 +127,145 @@ def delivery_enqueue(*, bulletin: Bulletin) -> int:
     return added
 
 
+@dataclass(frozen=True)
+class Unread:
+    """A message left unread, and why; `where` names a Maildir entry by its file."""
+
+    where: str
+    reason: str
+
+
 @dataclass
 class BounceReport:
     messages: int = 0
     hard: int = 0
     soft: int = 0
     newly_bounced: list[str] = field(default_factory=list)
+    # The addresses of permanent failures that answer no message sent (forged, or not ours).
     unmatched: list[str] = field(default_factory=list)
+    unread: list[Unread] = field(default_factory=list)
 
 
-def _original_message_ids(message: email.message.Message) -> set[str]:
-    """The Message-IDs of the returned message, from the report's attached headers."""
-    found: set[str] = set()
-    for part in message.walk():
-        content_type = part.get_content_type()
-        if content_type in ("message/rfc822", "message/rfc822-headers", "text/rfc822-headers"):
-            payload = part.get_payload()
-            if isinstance(payload, list):
-                headers = [item for item in payload if isinstance(item, email.message.Message)]
-            else:
-                raw = payload if isinstance(payload, str) else ""
-                headers = [email.message_from_string(raw)]
-            for original in headers:
-                value = original.get("Message-ID")
-                if value:
-                    found.add(str(value).strip())
-    return found
+# A report answers one message; a few more are tolerated (a digest of reports), no flood.
+MAX_MESSAGES_PER_REPORT = 20
+MESSAGE_ID_RE = re.compile(rf"<{TOKEN_RE}@[^<>\s]+>")
 
 
-def bounce_ingest_message(*, message: email.message.Message, report: BounceReport) -> None:
-    """Match one delivery status notification to subscribers and count hard bounces.
+def _answered_deliveries(raw: bytes) -> list[Delivery]:
+    """The sent messages that a report proves it answers.
 
-    A report already counted (its delivery is marked bounced) is not counted again, so a
-    Maildir can be fed twice.
+    The proof is a message's own token: its Message-ID quoted anywhere in the report (the
+    returned headers, a quoted original), or its return path (the report was sent to
+    `bounces+{token}@…`, and the receiving server names that address in To,
+    Delivered-To or X-Original-To). Tokens are random (see message.py): only who saw the
+    message knows it. Addresses named in the report prove nothing, so they decide nothing.
+    """
+    text = raw.decode("latin-1")
+    message_ids = set(MESSAGE_ID_RE.findall(text)[:MAX_MESSAGES_PER_REPORT])
+    domain = mail_domain()
+    tokens = sorted(return_path_tokens(text))[:MAX_MESSAGES_PER_REPORT]
+    message_ids.update(f"<{token}@{domain}>" for token in tokens)
+    if not message_ids:
+        return []
+    return list(
+        Delivery.objects.filter(
+            message_id__in=message_ids, state__in=[DeliveryState.SENT, DeliveryState.BOUNCED]
+        ).select_related("subscriber")
+    )
+
+
+def bounce_ingest_message(*, raw: bytes, report: BounceReport) -> None:
+    """Count a delivery status notification's permanent failure against the reader of the
+    message it answers.
+
+    Only a report that proves which sent message it answers (`_answered_deliveries`)
+    changes anything, and only for that message's reader: a report that merely names an
+    address, as anyone can write one, is listed as unmatched. A report already counted
+    (its delivery is marked bounced) is not counted again, so a Maildir can be fed twice.
     """
     from flufl.bounce import all_failures
 
-    report.messages += 1
+    message = email.message_from_bytes(raw, policy=email.policy.compat32)
     temporary, permanent = all_failures(message)
+    report.messages += 1
     report.soft += len(temporary)
-    message_ids = _original_message_ids(message)
-    for raw in permanent:
-        address = normalize_email(raw.decode("utf-8", "replace") if isinstance(raw, bytes) else raw)
-        subscriber = Subscriber.objects.filter(email=address).first()
-        if subscriber is None:
-            report.unmatched.append(address)
-            continue
-        deliveries = Delivery.objects.filter(subscriber=subscriber)
-        delivery = deliveries.filter(message_id__in=message_ids).first() if message_ids else None
-        if delivery is None:
-            delivery = deliveries.filter(state=DeliveryState.SENT).order_by("-sent_at").first()
-        if delivery is None:
-            report.unmatched.append(address)
-            continue
+    if not permanent:
+        return
+    deliveries = _answered_deliveries(raw)
+    if not deliveries:
+        report.unmatched.extend(
+            normalize_email(address.decode("utf-8", "replace"))
+            if isinstance(address, bytes)
+            else normalize_email(address)
+            for address in permanent
+        )
+        return
+    for delivery in deliveries:
         with transaction.atomic():
-            changed = (
-                Delivery.objects.filter(pk=delivery.pk)
-                .exclude(state=DeliveryState.BOUNCED)
-                .update(state=DeliveryState.BOUNCED, last_error="bounce report received")
+            changed = Delivery.objects.filter(pk=delivery.pk, state=DeliveryState.SENT).update(
+                state=DeliveryState.BOUNCED, last_error="bounce report received"
             )
             if not changed:
                 continue
             report.hard += 1
-            if subscriber_record_hard_bounce(subscriber_id=subscriber.pk):
-                report.newly_bounced.append(address)
+            if subscriber_record_hard_bounce(subscriber_id=delivery.subscriber_id):
+                report.newly_bounced.append(delivery.subscriber.email)
 
 
-def _maildir_messages(path: Path) -> Iterator[email.message.Message]:
-    box = mailbox.Maildir(path, factory=None, create=False)
-    for key in box.iterkeys():
-        with box.get_file(key) as handle:
-            data = handle.read()
-        yield email.message_from_bytes(data, policy=email.policy.compat32)
+def _read_limited(path: Path, limit: int) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(limit + 1)
+
+
+def _maildir_entries(path: Path) -> Iterator[tuple[str, Path]]:
+    """The messages of a Maildir (new/ and cur/), in name order, each with its name."""
+    for folder in ("new", "cur"):
+        for entry in sorted((path / folder).iterdir()):
+            if entry.is_file() and not entry.name.startswith("."):
+                yield f"{folder}/{entry.name}", entry
+
+
+def _ingest_one(*, where: str, raw: bytes, report: BounceReport) -> None:
+    """One message, whatever it holds: a failure is reported, and the next one is read."""
+    limit = settings.NASHR_BOUNCE_MAX_BYTES
+    if len(raw) > limit:
+        report.unread.append(
+            Unread(where, f"larger than NASHR_BOUNCE_MAX_BYTES ({limit} bytes), skipped")
+        )
+        return
+    try:
+        bounce_ingest_message(raw=raw, report=report)
+    except RecursionError:
+        # The email package parses nested parts recursively (a bomb of nested multiparts).
+        report.unread.append(Unread(where, "nested too deeply to be read, skipped"))
+    except DatabaseError:
+        raise  # not the message's fault: stop, as any other command would
+    except Exception as exc:  # the parser's and flufl.bounce's, for malformed input
+        report.unread.append(Unread(where, f"cannot be read ({type(exc).__name__}: {exc})"))
 
 
 def bounces_ingest(*, source: Path | bytes) -> BounceReport:
-    """Read a bounce report (bytes) or every message of a Maildir and record the bounces."""
+    """Read a bounce report (bytes) or every message of a Maildir and record the bounces.
+
+    At most NASHR_BOUNCE_MAX_BYTES are read of any message; a larger one, or one that
+    cannot be parsed, is listed in `unread` and the others are read all the same.
+    """
     report = BounceReport()
-    messages: Iterable[email.message.Message]
     if isinstance(source, bytes):
-        messages = [email.message_from_bytes(source, policy=email.policy.compat32)]
-    else:
-        if not (source / "cur").is_dir() or not (source / "new").is_dir():
-            raise ImportFailed(
-                "not a Maildir (it has no cur/ and new/ folders)",
-                where=str(source),
-                hint="give a Maildir path, or pipe one message on standard input",
-            )
-        messages = _maildir_messages(source)
-    for message in messages:
-        bounce_ingest_message(message=message, report=report)
+        _ingest_one(where="standard input", raw=source, report=report)
+        return report
+    if not (source / "cur").is_dir() or not (source / "new").is_dir():
+        raise ImportFailed(
+            "not a Maildir (it has no cur/ and new/ folders)",
+            where=str(source),
+            hint="give a Maildir path, or pipe one message on standard input",
+        )
+    limit = settings.NASHR_BOUNCE_MAX_BYTES
+    for where, path in _maildir_entries(source):
+        try:
+            raw = _read_limited(path, limit)
+        except OSError as exc:
+            report.unread.append(Unread(where, f"cannot be opened ({exc.strerror})"))
+            continue
+        _ingest_one(where=where, raw=raw, report=report)
     return report

@@ -123,7 +123,7 @@ class SmtpTransport(Transport):
                 return Outcome(Result.TEMPORARY, f"cannot connect to the mail server: {exc}")
         try:
             self.replies = send_envelope(
-                self.connection, message.envelope_from, ascii_address(recipient.email)
+                self.connection, message.envelope_for(recipient), ascii_address(recipient.email)
             )
         except (OSError, smtplib.SMTPException) as exc:
             self.close()

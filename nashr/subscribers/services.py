@@ -20,7 +20,8 @@ from nashr.bulletins.models import Series
 from nashr.core.actors import Actor, actor_label, require
 from nashr.core.exceptions import ImportFailed, NotFound, ValidationError
 from nashr.core.languages import Language, check_language
-from nashr.core.mail import from_address
+from nashr.core.mail import from_address, message_id_new
+from nashr.core.text import check_one_line
 from nashr.subscribers import hooks, tokens
 from nashr.subscribers.models import (
     Subscriber,
@@ -36,6 +37,8 @@ def normalize_email(email: str) -> str:
 
 def _check_email(email: str, *, where: str = "email") -> str:
     address = normalize_email(email)
+    # A quoted local part may hold control characters; the address goes into To and RCPT.
+    check_one_line(address, where=where)
     try:
         validate_email(address)
     except DjangoValidationError as exc:
@@ -111,7 +114,7 @@ def _confirmation_message(*, subscriber: Subscriber, series_ids: tuple[int, ...]
         body=body,
         from_email=from_address(),
         to=[subscriber.email],
-        headers={"Auto-Submitted": "auto-generated"},
+        headers={"Auto-Submitted": "auto-generated", "Message-ID": message_id_new()},
     )
     return message
 

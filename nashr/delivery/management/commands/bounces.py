@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from nashr.core.exceptions import ApplicationError
@@ -24,7 +25,10 @@ class Command(BaseCommand):
         ingest.add_argument("maildir", nargs="?", type=Path, metavar="MAILDIR")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        source: Path | bytes = options["maildir"] or sys.stdin.buffer.read()
+        # One byte past the limit is enough to tell that a message is too large.
+        source: Path | bytes = options["maildir"] or sys.stdin.buffer.read(
+            settings.NASHR_BOUNCE_MAX_BYTES + 1
+        )
         if source == b"":
             raise CommandError(
                 "standard input is empty: pipe a bounce message into the command, "
@@ -42,3 +46,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {address}")
         if report.unmatched:
             self.stdout.write(f"not matched to a sent message: {len(report.unmatched)}")
+        if report.unread:
+            self.stdout.write(f"messages not read: {len(report.unread)}")
+            for unread in report.unread:
+                self.stdout.write(f"  {unread.where}: {unread.reason}")
