@@ -78,7 +78,7 @@ def _drafts(series: Series, make_publication) -> list[int]:
     return ids
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_threads_publishing_at_once_get_distinct_numbers(
     english_series, make_publication, tmp_path
 ):
@@ -130,7 +130,7 @@ def _environment(tmp_path: Path) -> dict[str, str]:
     }
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_processes_publishing_at_once_get_distinct_numbers(
     english_series, make_publication, tmp_path
 ):
