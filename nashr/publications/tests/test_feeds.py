@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import xml.etree.ElementTree as ET
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -96,7 +97,7 @@ def _texts(root: ET.Element) -> dict[str, list[str]]:
     "path",
     ["/en/feeds/rss/", "/en/feeds/atom/", "/en/feeds/pixel/rss/", "/en/feeds/pixel/atom/"],
 )
-def test_no_plain_field_goes_out_as_markup(client: Client, kinds, path: str) -> None:
+def test_no_plain_field_goes_out_as_markup(client: Client, kinds: Any, path: str) -> None:
     """Markup typed into a title, summary, signatory or kind reaches no feed reader as markup."""
     kind = Kind.objects.create(
         slug="pixel", name_fa="نوع", name_en=f"Kind {PIXEL}", plural_en=f"Kinds {PIXEL}"
@@ -104,7 +105,12 @@ def test_no_plain_field_goes_out_as_markup(client: Client, kinds, path: str) -> 
     signatory = Signatory.objects.create(slug="s", name_fa="امضا", name_en=f"Council {PIXEL}")
     title = f"Wages & {PIXEL} prices"
     summary = f"A summary {PIXEL} with a pixel."
-    common = {"actor": COMMAND, "kind": kind, "language": "en", "signatory": signatory}
+    common: dict[str, Any] = {
+        "actor": COMMAND,
+        "kind": kind,
+        "language": "en",
+        "signatory": signatory,
+    }
     services.publication_create(
         title=title, summary=summary, date=dt.date(2024, 1, 2), status=Status.PUBLISHED, **common
     )
