@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -50,6 +51,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "nashr.core",
+    "nashr.audit",
     "nashr.accounts",
     "nashr.publications",
     "nashr.bulletins",
@@ -60,6 +62,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The client's address for the audit trail, for the time of the request.
+    "nashr.core.middleware.ClientAddressMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -149,6 +153,15 @@ NASHR_REQUIRE_2FA = env_bool("NASHR_REQUIRE_2FA", False)
 NASHR_LOGIN_FAILURES_ALLOWED = int(os.environ.get("NASHR_LOGIN_FAILURES_ALLOWED", "5"))
 NASHR_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("NASHR_LOGIN_LOCKOUT_SECONDS", "900"))
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Nashr")
+# Reverse proxies in front of the application (nginx, Caddy, a CDN), each of which appends
+# the address it was reached from to X-Forwarded-For. 0: the header is ignored, since a
+# visitor could write it. Lockouts and rate limits key on the address found this way.
+NASHR_PROXY_COUNT = int(os.environ.get("NASHR_PROXY_COUNT", "0"))
+if NASHR_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(
+        f"NASHR_PROXY_COUNT is {NASHR_PROXY_COUNT}; set it to the number of reverse "
+        "proxies in front of Nashr (0 when clients connect to it directly)."
+    )
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

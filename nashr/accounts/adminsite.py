@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib import admin
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from nashr.accounts.forms import NashrAuthenticationForm
-
-
-@dataclass(frozen=True)
-class IndexLink:
-    """A page that is no model's list (a dashboard), shown on the admin index."""
-
-    label: str | Promise
-    url_name: str
-    permission: str
-    description: str | Promise = ""
+from nashr.core.admin import IndexLink
 
 
 class NashrAdminSite(admin.AdminSite):

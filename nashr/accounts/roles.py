@@ -13,7 +13,8 @@ Apps that are not installed are skipped, so other apps may add their lines here.
 - editor: reviews, edits and publishes anything; manages signatories; prepares and
   publishes the bulletin's issues (the series themselves are the administrators'); sends
   issues to subscribers and follows the sending; adds subscribers by hand and corrects them.
-- administrator: everything, including accounts, roles and two-factor devices.
+- administrator: everything, including accounts, roles and two-factor devices, and
+  reading the audit trail (``audit.view_auditentry``; no role may write to it).
 """
 
 from __future__ import annotations

@@ -3,23 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import AnonymousUser, Group, Permission, User
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from nashr.accounts.models import LoginThrottle
 from nashr.accounts.roles import ROLE_PERMISSIONS
+from nashr.audit.services import audit_record
+from nashr.core.actors import Actor, require
+from nashr.core.clients import address_hash
 from nashr.core.exceptions import ValidationError
 
-# How much larger the allowance of one address is than that of one user name: an office
-# behind one address has several editors, a password sprayer tries many names.
+# How much larger the allowance of one address is than that of one user name at it: an
+# office behind one address has several editors, a password sprayer tries many names.
 ADDRESS_FACTOR = 5
 MAX_LOCKOUT = dt.timedelta(days=1)
+_PAIR_NAMESPACE = "nashr.accounts.login.address-user"
 
 
 def _is_installed_label(app_label: str) -> bool:
@@ -70,15 +78,25 @@ class Lock:
 
 
 def _keys(*, username: str, address: str) -> list[tuple[str, int]]:
-    allowed = settings.NASHR_LOGIN_FAILURES_ALLOWED
-    keys = [(f"user:{username.strip().lower()[:150]}", allowed)]
-    if address:
-        keys.append((f"ip:{address}", allowed * ADDRESS_FACTOR))
-    return keys
+    """The counters one login attempt touches, each with its allowance of failures.
+
+    Never the user name alone: counting per name would let anyone lock a staff member
+    out by guessing at their name. The address counter stops one visitor guessing many
+    names; the address-and-name counter stops them guessing one name's password, and
+    leaves the name free at the staff member's own address. Both are keyed hashes.
+    """
+    allowed: int = settings.NASHR_LOGIN_FAILURES_ALLOWED
+    hashed_address = address_hash(address)
+    name = username.strip().lower()[:150]
+    pair = salted_hmac(_PAIR_NAMESPACE, f"{hashed_address}:{name}", algorithm="sha256")
+    return [
+        (f"address:{hashed_address}", allowed * ADDRESS_FACTOR),
+        (f"address-user:{pair.hexdigest()}", allowed),
+    ]
 
 
 def login_lock(*, username: str, address: str) -> Lock | None:
-    """The lock that keeps this user name or address from trying now, if any."""
+    """The lock that keeps this address, or this user name at it, from trying now."""
     now = timezone.now()
     keys = [key for key, _allowed in _keys(username=username, address=address)]
     locked = (
@@ -109,12 +127,65 @@ def login_failure_record(*, username: str, address: str) -> None:
             doublings = min(throttle.failures - allowed, 10)
             throttle.locked_until = now + min(window * 2**doublings, MAX_LOCKOUT)
         throttle.save()
+    # The account tried, if there is one; a name that is none is not kept (it may be a
+    # password typed in the wrong field).
+    audit_record(actor=AnonymousUser(), action="login.failure", target=_staff_named(username))
 
 
-def login_success_record(*, username: str) -> None:
-    """A correct login clears the count for the user name (not for the address)."""
-    key = _keys(username=username, address="")[0][0]
+def login_success_record(*, username: str, address: str) -> None:
+    """A correct login clears the count of this user name at this address only.
+
+    The address's own count stays: one staff member's login must not wipe out the
+    failures of a sprayer sharing their address (an office, a VPN exit).
+    """
+    key = _keys(username=username, address=address)[1][0]
     LoginThrottle.objects.filter(key=key).delete()
+    user = _staff_named(username)
+    if user is not None:
+        audit_record(actor=user, action="login.success", target=user)
+
+
+def _staff_named(username: str) -> User | None:
+    model = get_user_model()
+    found: User | None = model._default_manager.filter(**{model.USERNAME_FIELD: username}).first()
+    return found
+
+
+@transaction.atomic
+def staff_roles_set(
+    *,
+    actor: Actor,
+    user: AbstractBaseUser,
+    roles: Iterable[Group],
+    permissions: Iterable[Permission] | None = None,
+) -> None:
+    """Give a staff member exactly the roles (groups) `roles`, and `permissions` if given.
+
+    A change is recorded in the audit trail: roles and permissions decide who may
+    publish and send.
+    """
+    require(actor, "auth.change_user", action=f"change the roles of {user.get_username()}")
+    # AbstractBaseUser has neither; the User model (PermissionsMixin) has both.
+    groups = user.groups  # type: ignore[attr-defined]
+    granted = user.user_permissions  # type: ignore[attr-defined]
+    before = _access(groups, granted)
+    groups.set(list(roles))
+    if permissions is not None:
+        granted.set(list(permissions))
+    after = _access(groups, granted)
+    changes = {name: [before[name], after[name]] for name in before if before[name] != after[name]}
+    if changes:
+        audit_record(actor=actor, action="staff.roles_set", target=user, changes=changes)
+
+
+def _access(groups: Any, granted: Any) -> dict[str, list[str]]:
+    return {
+        "roles": sorted(groups.values_list("name", flat=True)),
+        "permissions": sorted(
+            f"{app}.{codename}"
+            for app, codename in granted.values_list("content_type__app_label", "codename")
+        ),
+    }
 
 
 @dataclass(frozen=True)
@@ -125,7 +196,7 @@ class Enrolment:
 
 @transaction.atomic
 def totp_enrol(
-    *, user: AbstractBaseUser, name: str = "authenticator", backup_codes: int = 0
+    *, actor: Actor, user: AbstractBaseUser, name: str = "authenticator", backup_codes: int = 0
 ) -> Enrolment:
     """A confirmed TOTP device for a staff user (replacing one of the same name).
 
@@ -152,4 +223,6 @@ def totp_enrol(
             token = StaticToken.random_token()
             static.token_set.create(token=token)
             codes.append(token)
+    facts = {"device": name, "backup_codes": len(codes)}
+    audit_record(actor=actor, action="staff.totp_enrol", target=user, changes=facts)
     return Enrolment(config_url=device.config_url, backup_codes=codes)

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from nashr.audit.services import audit_diff, audit_record, audit_snapshot
 from nashr.bulletins import selectors
 from nashr.bulletins.document import build_document
 from nashr.bulletins.models import Bulletin, BulletinItem, BulletinStatus, Series
@@ -27,6 +28,15 @@ from nashr.publications.models import Kind, Publication, Signatory, Status
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 ITEM_ORDER_STEP = 10
 ITEM_FIELDS = ("publication", "order", "mode", "title", "text", "slogan", "signatory", "date")
+SERIES_AUDITED = ("title", "language", "label", "colophon", "first_number")
+BULLETIN_AUDITED = (
+    "series",
+    "period_year",
+    "period_month",
+    "editorial_title",
+    "editorial_body",
+    "correction_note",
+)
 
 
 def _validate_language(language: str) -> None:
@@ -61,6 +71,7 @@ def series_create_or_update(
         series = Series(slug=slug)
     else:
         require(actor, "bulletins.change_series", action=f"change the series “{slug}”")
+    before = audit_snapshot(series, SERIES_AUDITED)
     if not SLUG_RE.match(slug):
         raise ValidationError(
             f"“{slug}” is not a usable slug",
@@ -97,6 +108,8 @@ def series_create_or_update(
     series.save()
     if kinds is not None:
         series.kinds.set(list(kinds))
+    action = "series.create" if created else "series.update"
+    audit_record(actor=actor, action=action, target=series, changes=audit_diff(before, series))
     return series, created
 
 
@@ -150,6 +163,7 @@ def bulletin_draft(
             BulletinItem(bulletin=bulletin, publication=publication, order=index * ITEM_ORDER_STEP)
             for index, publication in enumerate(selectors.bulletin_proposal(series=series), 1)
         )
+    audit_record(actor=actor, action="bulletin.draft", target=bulletin)
     return bulletin
 
 
@@ -188,6 +202,9 @@ def bulletin_publish(
         current.published_at = published_at or timezone.now()
         current.document = build_document(bulletin=current)
         current.save()
+        audit_record(
+            actor=actor, action="bulletin.publish", target=current, changes={"number": number}
+        )
     bulletin.refresh_from_db()
     return bulletin
 
@@ -213,6 +230,8 @@ def bulletin_correct(*, actor: Actor, bulletin: Bulletin, note: str = "") -> Bul
     current.correction_note = note.strip()
     current.document = build_document(bulletin=current)
     current.save()
+    facts = {"edition": current.edition, "note": current.correction_note}
+    audit_record(actor=actor, action="bulletin.correct", target=current, changes=facts)
     bulletin.refresh_from_db()
     return bulletin
 
@@ -236,6 +255,7 @@ def bulletin_update(
     """
     require(actor, "bulletins.change_bulletin", action=f"change bulletin {bulletin.pk}")
     current = Bulletin.objects.select_for_update().select_related("series").get(pk=bulletin.pk)
+    before = audit_snapshot(current, BULLETIN_AUDITED)
     moved = False
     if series is not None and series.pk != current.series_id:
         _require_draft(current, what="series", where="series")
@@ -256,6 +276,8 @@ def bulletin_update(
     if correction_note is not None:
         current.correction_note = correction_note.strip()
     current.save()
+    if changed := audit_diff(before, current):
+        audit_record(actor=actor, action="bulletin.update", target=current, changes=changed)
     return current
 
 
@@ -319,7 +341,8 @@ def bulletin_items_set(*, actor: Actor, bulletin: Bulletin, items: Sequence[Item
         actor, "bulletins.change_bulletin", action=f"change the items of bulletin {bulletin.pk}"
     )
     current = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
-    existing = {item.pk: item for item in current.items.all()}
+    existing = {item.pk: item for item in current.items.select_related("publication", "signatory")}
+    items_before = [audit_snapshot(item, ITEM_FIELDS) for item in existing.values()]
     seen: dict[int, int] = {}
     for number, spec in enumerate(items, 1):
         problem = _item_problem(spec, seen)
@@ -349,7 +372,15 @@ def bulletin_items_set(*, actor: Actor, bulletin: Bulletin, items: Sequence[Item
     current.items.exclude(pk__in=[item.pk for item in kept]).delete()
     BulletinItem.objects.bulk_update(kept, ITEM_FIELDS)
     BulletinItem.objects.bulk_create(new)
+    items_after = [audit_snapshot(item, ITEM_FIELDS) for item in sorted(kept + new, key=_order)]
+    if items_after != items_before:
+        changed = {"items": [items_before, items_after]}
+        audit_record(actor=actor, action="bulletin.items_set", target=current, changes=changed)
     return current
+
+
+def _order(item: BulletinItem) -> int:
+    return item.order
 
 
 def bulletin_deletable(*, bulletin: Bulletin) -> bool:
@@ -368,4 +399,5 @@ def bulletin_delete(*, actor: Actor, bulletin: Bulletin) -> None:
             "archive",
             hint="publish a corrected edition to change it",
         )
+    audit_record(actor=actor, action="bulletin.delete", target=current)
     current.delete()

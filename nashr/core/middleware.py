@@ -1,10 +1,14 @@
-"""Headers that keep readers' browsers from asking any other host for anything."""
+"""Middleware: headers that keep readers' browsers from asking any other host for anything,
+and the client's address made known to the services for the audit trail."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
+
+from nashr.core.clients import client_address
+from nashr.core.origin import client_address_set
 
 # Public pages need no script, no inline style and nothing from another host.
 PUBLIC_CSP = (
@@ -40,3 +44,14 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         return response
+
+
+class ClientAddressMiddleware:
+    """The client's address available to the services for the request (see core.origin)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        with client_address_set(client_address(request)):
+            return self.get_response(request)

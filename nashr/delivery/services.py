@@ -16,6 +16,7 @@ from django.db.models import Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nashr.audit.services import audit_record
 from nashr.bulletins.models import Bulletin, BulletinStatus
 from nashr.core.actors import Actor, require
 from nashr.core.exceptions import ImportFailed, StateError
@@ -50,6 +51,7 @@ def delivery_queue_send(*, actor: Actor, bulletin: Bulletin) -> None:
 
     bulletin_id = bulletin.pk
     transaction.on_commit(lambda: send_bulletin.enqueue(bulletin_id=bulletin_id))
+    audit_record(actor=actor, action="bulletin.send", target=bulletin)
 
 
 def delivery_drop_queued(*, subscriber_id: int, series_ids: tuple[int, ...] | None) -> None:

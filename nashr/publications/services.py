@@ -15,6 +15,7 @@ from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.text import slugify
 
+from nashr.audit.services import audit_diff, audit_record, audit_snapshot
 from nashr.core.actors import Actor, actor_user, require
 from nashr.core.content import render_markdown
 from nashr.core.exceptions import StateError, ValidationError
@@ -134,6 +135,8 @@ def publication_create(
         )
     publication.save()
     publication_changed(publication=publication)
+    facts = {"status": publication.status, "language": publication.language}
+    audit_record(actor=actor, action="publication.create", target=publication, changes=facts)
     return publication
 
 
@@ -150,6 +153,7 @@ def publication_update(
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(f"cannot change {', '.join(sorted(unknown))}")
+    before = audit_snapshot(publication, [*changes, "source_revision"])
     content_changed = any(
         field in changes and changes[field] != getattr(publication, field)
         for field in CONTENT_FIELDS
@@ -168,6 +172,8 @@ def publication_update(
     _validate(publication)
     publication.save()
     publication_changed(publication=publication)
+    if changed := audit_diff(before, publication):
+        audit_record(actor=actor, action="publication.update", target=publication, changes=changed)
     return publication
 
 
@@ -184,6 +190,7 @@ def publication_submit_for_review(*, actor: Actor, publication: Publication) -> 
     rules.require_change(actor, publication)
     if publication.status != Status.DRAFT:
         raise StateError(f"“{publication}” is {publication.get_status_display()}, not a draft")
+    audit_record(actor=actor, action="publication.submit", target=publication)
     return _status_save(publication, Status.REVIEW)
 
 
@@ -195,6 +202,7 @@ def publication_publish(
     if publication.status == Status.PUBLISHED:
         raise StateError(f"“{publication}” is already published")
     publication.published_at = published_at or publication.published_at or timezone.now()
+    audit_record(actor=actor, action="publication.publish", target=publication)
     return _status_save(publication, Status.PUBLISHED, "published_at")
 
 
@@ -203,6 +211,7 @@ def publication_unpublish(*, actor: Actor, publication: Publication) -> Publicat
     rules.require_publish(actor, publication)
     if publication.status != Status.PUBLISHED:
         raise StateError(f"“{publication}” is not published")
+    audit_record(actor=actor, action="publication.unpublish", target=publication)
     return _status_save(publication, Status.DRAFT)
 
 
@@ -225,6 +234,7 @@ def publication_set_status(*, actor: Actor, publication: Publication, status: st
             return publication_submit_for_review(actor=actor, publication=publication)
         rules.require_change(actor, publication)
         if publication.status != Status.DRAFT:
+            audit_record(actor=actor, action="publication.to_draft", target=publication)
             _status_save(publication, Status.DRAFT)
         return publication
 
@@ -237,6 +247,8 @@ def publication_delete(*, actor: Actor, publication: Publication) -> None:
     needs the right to publish as well as to delete.
     """
     rules.require_delete(actor, publication)
+    # Recorded before the row goes (it still has its id); a refused delete rolls it back.
+    audit_record(actor=actor, action="publication.delete", target=publication)
     try:
         publication.delete()
     except ProtectedError as exc:
@@ -304,6 +316,22 @@ def _require(fields: dict[str, Any], names: tuple[str, ...]) -> None:
             raise ValidationError(f"{name} must not be empty", where=name)
 
 
+def _apply(
+    obj: Kind | Signatory,
+    changes: dict[str, Any],
+    *,
+    allowed: tuple[str, ...],
+    required: tuple[str, ...],
+) -> None:
+    """Set the changed fields (text stripped), refusing unknown ones and emptied required ones."""
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise ValidationError(f"cannot change {', '.join(sorted(unknown))}")
+    for field, value in changes.items():
+        setattr(obj, field, value.strip() if isinstance(value, str) else value)
+    _require({f: getattr(obj, f) for f in allowed}, required)
+
+
 @transaction.atomic
 def kind_create(
     *,
@@ -328,19 +356,19 @@ def kind_create(
     _require(fields, ("slug", "name_fa", "name_en"))
     if Kind.objects.filter(slug=fields["slug"]).exists():
         raise ValidationError(f"a kind “{fields['slug']}” exists already", where="slug")
-    return Kind.objects.create(**fields)
+    kind = Kind.objects.create(**fields)
+    audit_record(actor=actor, action="kind.create", target=kind)
+    return kind
 
 
 @transaction.atomic
 def kind_update(*, actor: Actor, kind: Kind, **changes: Any) -> Kind:
     require(actor, rules.KIND_CHANGE, action=f"change the kind “{kind.slug}”")
-    unknown = set(changes) - set(KIND_FIELDS)
-    if unknown:
-        raise ValidationError(f"cannot change {', '.join(sorted(unknown))}")
-    for field, value in changes.items():
-        setattr(kind, field, value.strip() if isinstance(value, str) else value)
-    _require({f: getattr(kind, f) for f in KIND_FIELDS}, ("slug", "name_fa", "name_en"))
+    before = audit_snapshot(kind, changes)
+    _apply(kind, changes, allowed=KIND_FIELDS, required=("slug", "name_fa", "name_en"))
     kind.save()
+    if changed := audit_diff(before, kind):
+        audit_record(actor=actor, action="kind.update", target=kind, changes=changed)
     return kind
 
 
@@ -352,17 +380,17 @@ def signatory_create(*, actor: Actor, slug: str, name_fa: str, name_en: str) -> 
     _require(fields, SIGNATORY_FIELDS)
     if Signatory.objects.filter(slug=fields["slug"]).exists():
         raise ValidationError(f"a signatory “{fields['slug']}” exists already", where="slug")
-    return Signatory.objects.create(**fields)
+    signatory = Signatory.objects.create(**fields)
+    audit_record(actor=actor, action="signatory.create", target=signatory)
+    return signatory
 
 
 @transaction.atomic
 def signatory_update(*, actor: Actor, signatory: Signatory, **changes: Any) -> Signatory:
     require(actor, rules.SIGNATORY_CHANGE, action=f"change the signatory “{signatory.slug}”")
-    unknown = set(changes) - set(SIGNATORY_FIELDS)
-    if unknown:
-        raise ValidationError(f"cannot change {', '.join(sorted(unknown))}")
-    for field, value in changes.items():
-        setattr(signatory, field, value.strip())
-    _require({f: getattr(signatory, f) for f in SIGNATORY_FIELDS}, SIGNATORY_FIELDS)
+    before = audit_snapshot(signatory, changes)
+    _apply(signatory, changes, allowed=SIGNATORY_FIELDS, required=SIGNATORY_FIELDS)
     signatory.save()
+    if changed := audit_diff(before, signatory):
+        audit_record(actor=actor, action="signatory.update", target=signatory, changes=changed)
     return signatory

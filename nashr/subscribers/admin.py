@@ -12,6 +12,8 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.options import InlineModelAdmin
+from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from nashr.core.admin import ServiceSavedAdmin
@@ -76,3 +78,11 @@ class SubscriberAdmin(ServiceSavedAdmin[Subscriber]):
             language=obj.language,
             status=obj.status,
         )
+
+    def delete_model(self, request: HttpRequest, obj: Subscriber) -> None:
+        services.subscriber_delete(actor=request.user, subscriber=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Subscriber]) -> None:
+        with transaction.atomic():
+            for subscriber in queryset:
+                services.subscriber_delete(actor=request.user, subscriber=subscriber)

@@ -16,6 +16,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from nashr.audit.services import audit_diff, audit_record, audit_snapshot
 from nashr.bulletins.models import Series
 from nashr.core.actors import Actor, actor_label, require
 from nashr.core.exceptions import ImportFailed, NotFound, ValidationError
@@ -186,6 +187,8 @@ def subscriber_add(
         transaction.on_commit(
             lambda: confirmation_send(subscriber_id=subscriber_id, series_ids=series_ids)
         )
+    facts = {"status": status, "lists": sorted(one.slug for one in series)}
+    audit_record(actor=actor, action="subscriber.add", target=subscriber, changes=facts)
     return subscriber
 
 
@@ -209,6 +212,7 @@ def subscriber_update(
     if Subscriber.objects.filter(email=address).exclude(pk=subscriber.pk).exists():
         raise _already_subscribed(address)
     stored = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+    before = audit_snapshot(stored, ("email", "language", "status"))
     stopped = status in NOT_MAILED and stored.status not in NOT_MAILED
     stored.email, stored.language, stored.status = address, language, status
     if status == SubscriberStatus.CONFIRMED and stored.confirmed_at is None:
@@ -216,6 +220,8 @@ def subscriber_update(
     stored.save(update_fields=["email", "language", "status", "confirmed_at"])
     if stopped:
         hooks.mailing_stopped(subscriber_id=stored.pk, series_ids=None)
+    if changed := audit_diff(before, stored):
+        audit_record(actor=actor, action="subscriber.update", target=stored, changes=changed)
     return stored
 
 
@@ -256,8 +262,16 @@ def subscription_unsubscribe(*, subscriber: Subscriber, series_ids: tuple[int, .
 
 
 @transaction.atomic
-def subscriber_delete(*, subscriber: Subscriber) -> None:
-    """Erase everything stored about the subscriber, their delivery records included."""
+def subscriber_delete(*, subscriber: Subscriber, actor: Actor | None = None) -> None:
+    """Erase everything stored about the subscriber, their delivery records included.
+
+    `actor` None: the reader themself, through their own signed link. Readers' own
+    actions are not recorded in the audit trail (a record of them is what readers must
+    not leave behind); a staff member's deletion is.
+    """
+    if actor is not None:
+        require(actor, "subscribers.delete_subscriber", action="delete subscribers")
+        audit_record(actor=actor, action="subscriber.delete", target=subscriber)
     Subscriber.objects.filter(pk=subscriber.pk).delete()
 
 
@@ -276,8 +290,13 @@ def subscribers_purge_unconfirmed(*, actor: Actor, now: dt.datetime | None = Non
         .exclude(status=SubscriberStatus.CONFIRMED)
         .exclude(subscriptions__consented_at__gte=cutoff)
     )
-    _total, deleted = Subscriber.objects.filter(pk__in=stale.values("pk")).delete()
-    return deleted.get(Subscriber._meta.label, 0)
+    _total, per_model = Subscriber.objects.filter(pk__in=stale.values("pk")).delete()
+    deleted = per_model.get(Subscriber._meta.label, 0)
+    if deleted:
+        # How many, never which: the addresses are what the purge exists to forget.
+        facts = {"deleted": deleted, "days": settings.NASHR_UNCONFIRMED_DAYS}
+        audit_record(actor=actor, action="subscriber.purge_unconfirmed", changes=facts)
+    return deleted
 
 
 def subscriber_record_hard_bounce(*, subscriber_id: int) -> bool:
@@ -346,7 +365,7 @@ def _read_rows(text: str, *, filename: str) -> tuple[list[tuple[int, str, str]],
 
 @transaction.atomic
 def subscribers_import(
-    *, text: str, filename: str, series: Series, confirmed: bool
+    *, actor: Actor, text: str, filename: str, series: Series, confirmed: bool
 ) -> ImportResult:
     """Add the addresses of a CSV file (email[,language]) to the list of `series`.
 
@@ -354,6 +373,7 @@ def subscribers_import(
     address that appears twice is one subscriber. Addresses that unsubscribed or bounce
     are left as they are: an import never overrides a reader's choice to leave.
     """
+    require(actor, "subscribers.add_subscriber", action="import subscribers")
     rows, errors = _read_rows(text, filename=filename)
     if errors:
         raise ImportFailed(
@@ -409,6 +429,15 @@ def subscribers_import(
             subscription.save(update_fields=["status", "confirmed_at"])
         if subscription.status == SubscriptionStatus.PENDING:
             result.to_confirm.append(subscriber.pk)
+    facts = {
+        "file": filename,
+        "created": result.created,
+        "added": result.added,
+        "merged": result.merged,
+        "skipped": len(result.skipped),
+        "confirmed": confirmed,
+    }
+    audit_record(actor=actor, action="subscriber.import", target=series, changes=facts)
     return result
 
 

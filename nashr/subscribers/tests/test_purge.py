@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
 
+from nashr.audit.models import AuditEntry
 from nashr.core.actors import COMMAND
 from nashr.subscribers import services, tasks
 from nashr.subscribers.models import Subscriber, Subscription
@@ -44,7 +45,8 @@ def _emails() -> set[str]:
 
 
 def test_command_deletes_only_old_unconfirmed_addresses(addresses) -> None:
-    """`nashr subscribers purge-unconfirmed` deletes the two 15-day-old pending addresses."""
+    """`nashr subscribers purge-unconfirmed` deletes the two 15-day-old pending addresses, and
+    the audit trail says how many, not which."""
     out = io.StringIO()
     call_command("subscribers", "purge-unconfirmed", stdout=out)
     assert "14 days: 2" in out.getvalue()
@@ -54,6 +56,8 @@ def test_command_deletes_only_old_unconfirmed_addresses(addresses) -> None:
         "old-left0@example.org",
     }
     assert not Subscription.objects.filter(subscriber__email__startswith="old-pending").exists()
+    entry = AuditEntry.objects.get(action="subscriber.purge_unconfirmed")
+    assert (entry.actor_name, entry.changes) == ("system:command", {"deleted": 2, "days": 14})
 
 
 def test_task_does_the_same_for_the_worker(addresses, settings) -> None:

@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from nashr.accounts import services
+from nashr.core.actors import COMMAND
 from nashr.core.exceptions import ApplicationError
 
 
@@ -40,7 +41,7 @@ class Command(BaseCommand):
             ) from exc
         try:
             enrolment = services.totp_enrol(
-                user=user, name=options["name"], backup_codes=options["backup_codes"]
+                actor=COMMAND, user=user, name=options["name"], backup_codes=options["backup_codes"]
             )
         except ApplicationError as exc:
             raise CommandError(str(exc)) from exc

@@ -13,7 +13,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
+from nashr.audit.services import audit_record
 from nashr.bulletins.models import Bulletin
+from nashr.core.actors import COMMAND
 from nashr.core.exceptions import ApplicationError
 from nashr.delivery.engine import SendSummary, default_workers, delivery_send
 from nashr.delivery.transport import Outcome
@@ -83,6 +85,7 @@ def handle_send(command: BaseCommand, options: dict[str, Any]) -> SendSummary:
     def on_notice(text: str) -> None:
         command.stderr.write(text)
 
+    audit_record(actor=COMMAND, action="bulletin.send", target=bulletin)
     try:
         summary = delivery_send(
             bulletin=bulletin,

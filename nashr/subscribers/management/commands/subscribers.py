@@ -11,6 +11,8 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from nashr.audit.services import audit_record
+from nashr.core.actors import COMMAND
 from nashr.core.commands import actor_from_options, add_actor_argument
 from nashr.core.exceptions import ApplicationError
 from nashr.subscribers import services, tasks
@@ -36,6 +38,7 @@ class Command(BaseCommand):
             action="store_true",
             help="the addresses already confirmed elsewhere: send no confirmation link",
         )
+        add_actor_argument(importer)
         exporter = sub.add_parser("export", help="write subscribers as CSV to standard output")
         exporter.add_argument("--series", metavar="SLUG", help="only this series' list")
         purge = sub.add_parser(
@@ -72,7 +75,11 @@ class Command(BaseCommand):
                 f"{path}: not UTF-8 text (byte {exc.start}); save the file as UTF-8 CSV"
             ) from exc
         result = services.subscribers_import(
-            text=text, filename=str(path), series=series, confirmed=options["confirmed"]
+            actor=actor_from_options(options),
+            text=text,
+            filename=str(path),
+            series=series,
+            confirmed=options["confirmed"],
         )
         self.stdout.write(f"new subscribers: {result.created}")
         self.stdout.write(f"added to “{series.slug}”: {result.added}")
@@ -102,6 +109,9 @@ class Command(BaseCommand):
         )
         if options["series"]:
             rows = rows.filter(series=services.series_by_slug(options["series"]))
+        # Recorded before the addresses leave: an export cut short has still shown some.
+        facts = {"series": options["series"] or "", "rows": rows.count()}
+        audit_record(actor=COMMAND, action="subscriber.export", changes=facts)
         writer = csv.writer(self.stdout)
         writer.writerow(
             ["email", "language", "series", "status", "list_status", "consented_at", "confirmed_at"]

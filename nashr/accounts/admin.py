@@ -1,0 +1,65 @@
+"""Staff accounts in the admin: Django's user admin, with access changes recorded.
+
+Roles (groups) and permissions are set through ``services.staff_roles_set`` and the
+flags that open the admin (active, staff, superuser) are recorded as they are saved, so
+the audit trail shows who gave whom which access.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+
+from nashr.accounts import services
+from nashr.audit.services import audit_record
+
+User = get_user_model()
+# Fields of the account whose change is recorded (never the password: only that it was set).
+ACCESS_FIELDS = ("username", "is_active", "is_staff", "is_superuser")
+
+
+class StaffAdmin(UserAdmin):  # type: ignore[type-arg]  # django-stubs' UserAdmin is generic over the user model
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            audit_record(actor=request.user, action="staff.create", target=obj)
+            return
+        changes = {
+            name: [form.initial.get(name), form.cleaned_data[name]]
+            for name in form.changed_data
+            if name in ACCESS_FIELDS
+        }
+        if changes:
+            audit_record(actor=request.user, action="staff.update", target=obj, changes=changes)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # The roles and permissions are set by the service, not by the form.
+        roles = form.cleaned_data.pop("groups", None)
+        permissions = form.cleaned_data.pop("user_permissions", None)
+        super().save_related(request, form, formsets, change)
+        if roles is not None or permissions is not None:
+            services.staff_roles_set(
+                actor=request.user,
+                user=form.instance,
+                roles=roles if roles is not None else form.instance.groups.all(),
+                permissions=permissions,
+            )
+
+    def user_change_password(
+        self, request: HttpRequest, id: str, form_url: str = ""
+    ) -> HttpResponse:
+        with transaction.atomic():
+            response: HttpResponse = super().user_change_password(request, id, form_url)
+            if request.method == "POST" and response.status_code == 302:
+                user = self.get_object(request, id)
+                audit_record(actor=request.user, action="staff.password_set", target=user)
+        return response
+
+
+admin.site.unregister(User)
+admin.site.register(User, StaffAdmin)
