@@ -204,6 +204,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
+# Publications (nashr.publications).
+# `nashr import` refuses a file larger than this many bytes (5 MiB: a long report is 200 kB).
+NASHR_IMPORT_MAX_BYTES = int(os.environ.get("NASHR_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+
 # Subscribers and delivery (nashr.subscribers, nashr.delivery).
 # The From address of bulletins (else DEFAULT_FROM_EMAIL); the series' title is its name.
 NASHR_BULLETIN_FROM_EMAIL = os.environ.get("NASHR_BULLETIN_FROM_EMAIL", "")
@@ -216,6 +220,10 @@ NASHR_BOUNCE_LIMIT = int(os.environ.get("NASHR_BOUNCE_LIMIT", "3"))
 # The most read of one bounce message; a larger one is reported and skipped.
 NASHR_BOUNCE_MAX_BYTES = int(os.environ.get("NASHR_BOUNCE_MAX_BYTES", str(1024 * 1024)))
 NASHR_CONFIRM_MAX_AGE = int(os.environ.get("NASHR_CONFIRM_MAX_AGE", str(7 * 24 * 3600)))
+# Addresses never confirmed are deleted this many days after their last consent, by
+# `nashr subscribers purge-unconfirmed` (cron) or its task: no list of people who were
+# only named by someone else is kept.
+NASHR_UNCONFIRMED_DAYS = int(os.environ.get("NASHR_UNCONFIRMED_DAYS", "14"))
 # (attempts, seconds): per client (keyed hash of the address, in the cache only) and per email.
 NASHR_SUBSCRIBE_RATE = (int(os.environ.get("NASHR_SUBSCRIBE_RATE", "10")), 600)
 NASHR_SUBSCRIBE_ADDRESS_RATE = (3, 3600)

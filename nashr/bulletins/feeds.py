@@ -1,4 +1,9 @@
-"""An Atom feed of a series' published issues."""
+"""An Atom feed of a series' published issues.
+
+Plain-text fields go out through `feed_text` and the entry's content is the issue's
+document, whose every piece of HTML was sanitized when it was rendered (see
+`nashr.publications.feeds` for why).
+"""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from django.utils.feedgenerator import Atom1Feed
 from nashr.bulletins import selectors
 from nashr.bulletins.models import Bulletin, Series
 from nashr.bulletins.rendering import document_html_fragment
+from nashr.publications.feeds import feed_text
 
 FEED_SIZE = 24
 
@@ -27,13 +33,13 @@ class SeriesAtom(Feed[Bulletin, Series]):
         return found
 
     def title(self, obj: Series) -> str:
-        return f"{obj.label} {obj.title}".strip()
+        return feed_text(f"{obj.label} {obj.title}".strip())
 
     def link(self, obj: Series) -> str:
         return obj.get_absolute_url()
 
     def subtitle(self, obj: Series) -> str:
-        return obj.title
+        return feed_text(obj.title)
 
     # Django's Feed reads `language` as an attribute or a method taking the object alike.
     def language(self, obj: Series) -> str:  # type: ignore[override]  # see above
@@ -43,7 +49,7 @@ class SeriesAtom(Feed[Bulletin, Series]):
         return selectors.bulletin_list(series=obj)[:FEED_SIZE]
 
     def item_title(self, item: Bulletin) -> str:
-        return selectors.bulletin_document(bulletin=item)["subject"]
+        return feed_text(selectors.bulletin_document(bulletin=item)["subject"])
 
     def item_description(self, item: Bulletin) -> str:
         return document_html_fragment(

@@ -167,9 +167,19 @@ def document_html_fragment(*, document: BulletinDocument, medium: str = "web") -
 # -- PDF -------------------------------------------------------------------------------
 
 
+# Characters a CSS string in an HTML <style> element must not hold as themselves: its
+# quote, the escape, line ends and other controls (which end or break the string), and
+# `<`, `>`, `&` and `'`, so that no "</style>" in a title ends the element and starts HTML.
+_CSS_STRING_UNSAFE = frozenset("\"\\<>&'\x7f") | {chr(code) for code in range(0x20)}
+
+
 def css_string(text: str) -> str:
-    """A CSS string literal holding `text`."""
-    escaped = "".join(f"\\{ord(c):x} " if c in '"\\' or ord(c) < 0x20 else c for c in text)
+    """A CSS string literal holding `text`, safe inside an HTML <style> element.
+
+    Each unsafe character becomes a CSS hexadecimal escape ("\\3c " for "<"); the space
+    after it ends the escape and is not part of the text.
+    """
+    escaped = "".join(f"\\{ord(c):x} " if c in _CSS_STRING_UNSAFE else c for c in text)
     return f'"{escaped}"'
 
 

@@ -4,6 +4,13 @@ A feed carries the interface language of its address (/fa/feeds/â€¦, /en/feeds/â
 lists what a reader of that language sees on the site: the version in their language,
 or the original where there is no translation. An Atom entry in another language than
 its feed says so with its own xml:lang.
+
+No field goes out as it was typed. A feed reader shows an entry's description as HTML
+(both formats say so), and many show titles, authors and categories as HTML as well
+(RSS leaves it open), so markup typed into a plain-text field, such as an image on
+another host, would be loaded by every reader of the feed and tell that host who reads
+it. Plain-text fields go out through `feed_text`, a summary escaped, and HTML only as
+the sanitized `body_html`, which holds no remote image.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFeed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from nashr.core.languages import current_language
@@ -24,6 +32,17 @@ from nashr.publications import selectors
 from nashr.publications.models import Kind, Publication
 
 FEED_SIZE = 30
+
+
+def feed_text(text: str) -> str:
+    """A plain-text field that no feed reader turns into markup, whether it takes it for
+    text or for HTML.
+
+    Only `<` can open an element; written as an entity it shows as itself in a reader
+    that takes the field for HTML, and as "&lt;" in one that takes it for text, which a
+    title rarely holds. `&` stays as it is, so "Wages & prices" reads right in both.
+    """
+    return text.replace("<", "&lt;")
 
 
 class LanguageAtom1Feed(Atom1Feed):
@@ -41,10 +60,11 @@ class _PublicationFeed(Feed[Publication, Any]):
     feed_type: type[SyndicationFeed] = Rss201rev2Feed
 
     def item_title(self, item: Publication) -> str:
-        return item.title
+        return feed_text(item.title)
 
     def item_description(self, item: Publication) -> str:
-        return item.summary or item.body_html
+        # The description is HTML: the plain summary escaped, or the sanitized body.
+        return escape(item.summary) if item.summary else item.body_html
 
     def item_link(self, item: Publication) -> str:
         return reverse("publications:detail", kwargs={"pk": item.pk, "slug": item.slug or "-"})
@@ -56,10 +76,10 @@ class _PublicationFeed(Feed[Publication, Any]):
         return item.updated_at
 
     def item_author_name(self, item: Publication) -> str | None:
-        return item.signatory.name(item.language) if item.signatory else None
+        return feed_text(item.signatory.name(item.language)) if item.signatory else None
 
     def item_categories(self, item: Publication) -> list[str]:
-        return [item.kind.name(current_language())]
+        return [feed_text(item.kind.name(current_language()))]
 
     def item_extra_kwargs(self, item: Publication) -> dict[str, Any]:
         return {"language": item.language}
@@ -91,13 +111,13 @@ class KindRss(_PublicationFeed):
         return get_object_or_404(Kind, slug=kind)
 
     def title(self, obj: Kind) -> str:
-        return _("Nashr: %(kind)s") % {"kind": obj.plural(current_language())}
+        return feed_text(_("Nashr: %(kind)s") % {"kind": obj.plural(current_language())})
 
     def link(self, obj: Kind) -> str:
         return obj.get_absolute_url()
 
     def description(self, obj: Kind) -> str:
-        return obj.plural(current_language())
+        return feed_text(obj.plural(current_language()))
 
     def subtitle(self, obj: Kind) -> str:
         return self.description(obj)

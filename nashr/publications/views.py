@@ -90,6 +90,10 @@ def archive(request: HttpRequest) -> HttpResponse:
 def archive_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
     """A month of the interface language's calendar; a month with nothing in it is 404."""
     language = current_language()
+    # A year no archive can hold is not looked up: the date libraries answer a year like
+    # 99999999999 with OverflowError or ValueError, depending on the calendar.
+    if not calendars.is_plausible_year(year, calendars.calendar_of(language)):
+        raise Http404
     try:
         publications = list(selectors.archive_month(language=language, year=year, month=month))
     except (ValidationError, ValueError) as exc:

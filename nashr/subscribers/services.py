@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from dataclasses import dataclass, field
 
@@ -73,7 +74,7 @@ def subscriber_subscribe(
         raise ValidationError("choose at least one bulletin", where="series")
     address = _check_email(email)
     now = timezone.now()
-    subscriber, _created = Subscriber.objects.select_for_update().get_or_create(
+    subscriber, new_address = Subscriber.objects.select_for_update().get_or_create(
         email=address, defaults={"language": language, "consented_at": now}
     )
     for one in series:
@@ -88,6 +89,10 @@ def subscriber_subscribe(
         subscriber.status = SubscriberStatus.PENDING
         subscriber.consented_at = now
         subscriber.save(update_fields=["status", "consented_at"])
+    elif subscriber.confirmed_at is None and not new_address:
+        # Asked again for a link: kept NASHR_UNCONFIRMED_DAYS from now, so the new link works.
+        subscriber.consented_at = now
+        subscriber.save(update_fields=["consented_at"])
     if send_confirmation:
         subscriber_id = subscriber.pk
         series_ids = tuple(sorted(one.pk for one in series))
@@ -271,6 +276,30 @@ def subscriber_delete(*, subscriber: Subscriber, actor: Actor | None = None) -> 
         require(actor, "subscribers.delete_subscriber", action="delete subscribers")
         audit_record(actor=actor, action="subscriber.delete", target=subscriber)
     Subscriber.objects.filter(pk=subscriber.pk).delete()
+
+
+@transaction.atomic
+def subscribers_purge_unconfirmed(*, actor: Actor, now: dt.datetime | None = None) -> int:
+    """Delete the addresses never confirmed whose last consent is NASHR_UNCONFIRMED_DAYS old.
+
+    Such an address was typed in by someone who may not be its owner; kept, it would be a
+    list of people named by others. Confirmed addresses stay, whatever their status now.
+    Returns how many addresses were deleted.
+    """
+    require(actor, "subscribers.delete_subscriber", action="delete subscribers")
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.NASHR_UNCONFIRMED_DAYS)
+    stale = (
+        Subscriber.objects.filter(confirmed_at__isnull=True, consented_at__lt=cutoff)
+        .exclude(status=SubscriberStatus.CONFIRMED)
+        .exclude(subscriptions__consented_at__gte=cutoff)
+    )
+    _total, per_model = Subscriber.objects.filter(pk__in=stale.values("pk")).delete()
+    deleted = per_model.get(Subscriber._meta.label, 0)
+    if deleted:
+        # How many, never which: the addresses are what the purge exists to forget.
+        facts = {"deleted": deleted, "days": settings.NASHR_UNCONFIRMED_DAYS}
+        audit_record(actor=actor, action="subscriber.purge_unconfirmed", changes=facts)
+    return deleted
 
 
 def subscriber_record_hard_bounce(*, subscriber_id: int) -> bool:

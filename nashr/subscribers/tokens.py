@@ -69,12 +69,30 @@ def make_token(
     return f"{value}:{signature(purpose=purpose, email=email, value=value, secret=secret)}"
 
 
+# An id has at most the 19 digits of a signed 64-bit integer; int() refuses a number of
+# more than 4300 digits with ValueError, so a longer run is refused before it is read.
+_ID_DIGITS = 19
+
+
+def _id(text: str) -> int | None:
+    """The id written in `text` in ASCII digits, or None.
+
+    str.isdigit() also holds for "²" and "۱", which int() refuses or reads as another
+    number, and a link from a stranger may hold any of them.
+    """
+    if not (text.isascii() and text.isdigit()) or len(text) > _ID_DIGITS:
+        return None
+    return int(text)
+
+
 def read_token(*, purpose: str, token: str) -> TokenData:
-    """The subscriber and lists a token names, or InvalidToken / ExpiredToken."""
+    """The subscriber and lists a token names; else InvalidToken (ExpiredToken), whatever
+    the token holds."""
     head, _sep, rest = token.partition(".")
-    if not head.isdigit() or not rest:
+    subscriber_id = _id(head)
+    if subscriber_id is None or not rest:
         raise InvalidToken(token)
-    subscriber = Subscriber.objects.filter(pk=int(head)).first()
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
     if subscriber is None:
         raise InvalidToken(token)
     try:
@@ -89,7 +107,7 @@ def read_token(*, purpose: str, token: str) -> TokenData:
     except signing.BadSignature as exc:
         raise InvalidToken(token) from exc
     series_part = value.partition(".")[2]
-    series_ids = tuple(int(pk) for pk in series_part.split("-") if pk.isdigit())
+    series_ids = tuple(pk for pk in map(_id, series_part.split("-")) if pk is not None)
     return TokenData(subscriber=subscriber, series_ids=series_ids)
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -68,17 +69,23 @@ def sent(request: HttpRequest) -> HttpResponse:
 
 
 def _invalid(request: HttpRequest, exc: tokens.InvalidToken) -> HttpResponse:
+    # 404: to the site, a link it did not sign names nothing, as a mistyped address does.
     expired = isinstance(exc, tokens.ExpiredToken)
-    return render(request, "subscribers/link_invalid.html", {"expired": expired}, status=400)
+    return render(request, "subscribers/link_invalid.html", {"expired": expired}, status=404)
 
 
 TokenView = Callable[[HttpRequest, str, tokens.TokenData], HttpResponse]
 
 
 def _signed_link(purpose: str) -> Callable[[TokenView], Callable[[HttpRequest, str], HttpResponse]]:
-    """A view of a signed link: it runs only with the link's token read, else explains."""
+    """A view of a signed link: it runs only with the link's token read, else explains.
+
+    Whatever it answers is kept by no cache, shared or the browser's own: these pages
+    belong to one reader (their address, their lists), and a device may be searched.
+    """
 
     def decorate(view: TokenView) -> Callable[[HttpRequest, str], HttpResponse]:
+        @never_cache
         @functools.wraps(view)
         def read_first(request: HttpRequest, token: str) -> HttpResponse:
             try:
@@ -141,7 +148,6 @@ def data_download(request: HttpRequest, token: str, found: tokens.TokenData) -> 
         content_type="application/json; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="nashr-subscriber-data.json"'
-    response["Cache-Control"] = "no-store"
     return response
 
 

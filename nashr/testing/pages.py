@@ -292,7 +292,7 @@ PUBLIC_PAGES: list[PublicPage] = [
     PublicPage("unsubscribe-en", lambda c: "/" + c["unsubscribe_en"]),
     PublicPage("subscriber-data-fa", lambda c: "/" + c["data_fa"]),
     PublicPage("subscriber-data-en", lambda c: "/" + c["data_en"]),
-    PublicPage("bad-link-en", lambda c: "/en/subscribe/unsubscribe/1.1:forged/", status=400),
+    PublicPage("bad-link-en", lambda c: "/en/subscribe/unsubscribe/1.1:forged/", status=404),
     PublicPage("not-found-fa", lambda c: "/fa/no-such-page/here/", status=404),
     PublicPage("not-found-en", lambda c: "/en/p/999999/missing/", status=404),
 ]

@@ -7,6 +7,8 @@ import unicodedata
 from collections.abc import Iterable
 from pathlib import Path
 
+from django.conf import settings
+
 from nashr.publications.importer.problems import Problem, Refused
 
 MARKDOWN, HTML, TEXT = "markdown", "html", "text"
@@ -61,9 +63,15 @@ def _once_each(files: list[Path]) -> list[Path]:
 
 
 def read_text(path: Path) -> tuple[str, str]:
-    """The text of a file and the encoding it was in; Refused if it has no text to import."""
+    """The text of a file and the encoding it was in; Refused if it has no text to import.
+
+    At most NASHR_IMPORT_MAX_BYTES are read, so that neither a huge file nor a link to a
+    device that never ends (/dev/zero) fills the memory.
+    """
+    limit = settings.NASHR_IMPORT_MAX_BYTES
     try:
-        data = path.read_bytes()
+        with path.open("rb") as file:
+            data = file.read(limit + 1)
     except OSError as exc:
         raise Refused(
             Problem(
@@ -72,6 +80,14 @@ def read_text(path: Path) -> tuple[str, str]:
                 hint="check that the file exists and may be read",
             )
         ) from exc
+    if len(data) > limit:
+        raise Refused(
+            Problem(
+                str(path),
+                f"larger than the limit of {limit} bytes",
+                hint="split it into smaller files, or raise NASHR_IMPORT_MAX_BYTES",
+            )
+        )
     return decode(data, path=str(path))
 
 

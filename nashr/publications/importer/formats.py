@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -120,7 +120,19 @@ def _single_values(data: dict[Any, Any], lines: dict[str, int], *, path: str) ->
 
 # ---- Markdown and plain text ------------------------------------------------------------
 
-_HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$")
+
+def _heading(line: str) -> str | None:
+    """The text of a first-level ATX heading ("# Title", "# Title #"), else None.
+
+    Written without a regular expression: the pattern it replaces tried every split of a
+    line's trailing spaces and hashes, and a line ending in thousands of spaces took minutes.
+    """
+    if len(line) < 2 or line[0] != "#" or not line[1].isspace():
+        return None
+    text = line[1:].strip()
+    if not text:
+        return None
+    return text.rstrip("#").rstrip() or text[0]
 
 
 def parse_markdown(text: str, *, path: str) -> Parsed:
@@ -130,9 +142,9 @@ def parse_markdown(text: str, *, path: str) -> Parsed:
         for index, line in enumerate(body_lines):
             if not line.strip():
                 continue
-            match = _HEADING.match(line)
-            if match:
-                parsed.fields["title"] = match.group(1)
+            heading = _heading(line)
+            if heading is not None:
+                parsed.fields["title"] = heading
                 parsed.lines["title"] = parsed.body_line + index
                 parsed.body = "\n".join(body_lines[index + 1 :])
             break
@@ -141,7 +153,9 @@ def parse_markdown(text: str, *, path: str) -> Parsed:
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>])")
-_LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])", re.MULTILINE)
+# Spaces, not \s: \s also matches line ends, so from every line start of a long run of
+# blank lines the pattern would read the whole run.
+_LINE_START = re.compile(r"^([^\S\n]*)([#>+\-=]|\d+[.)])", re.MULTILINE)
 
 
 def plain_to_markdown(text: str) -> str:
@@ -168,14 +182,71 @@ def parse_text(text: str, *, path: str) -> Parsed:
 
 
 # ---- HTML -------------------------------------------------------------------------------
+#
+# Every scan below takes time in proportion to the file, whatever it holds. A tag ends at
+# the first `>` after its `<name`, found with str.find; a pair's closing tag is searched
+# for once, from its opening tag. (A lazy `<title[^>]*>(.*?)</title>` tried from every
+# `<title`, or `<meta[^>]*>` from every `<meta` with no `>` after them, reads the rest of
+# the file once per opening: 100 kB of them took minutes.)
 
-_TAG_RE = {
-    name: re.compile(rf"<{name}\b[^>]*>(.*?)</{name}\s*>", re.IGNORECASE | re.DOTALL)
-    for name in ("title", "h1", "body", "head")
+_OPENING = {
+    name: re.compile(rf"<{name}\b", re.IGNORECASE)
+    for name in ("title", "h1", "body", "head", "html", "meta")
 }
-_META = re.compile(r"<meta\b([^>]*)>", re.IGNORECASE)
-_ATTR = re.compile(r"""([a-zA-Z_:-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""")
-_HTML_LANG = re.compile(r"<html\b[^>]*\blang\s*=\s*[\"']?([A-Za-z-]+)", re.IGNORECASE)
+_CLOSING = {
+    name: re.compile(rf"</{name}\s*>", re.IGNORECASE) for name in ("title", "h1", "body", "head")
+}
+_ANY_TAG = re.compile("<")
+# An attribute's name starts after a space, a quote or a slash, never inside another name:
+# tried from every letter of a long name, the pattern would read the name once per letter.
+_ATTR = re.compile(r"""(?<![^\s"'/])([a-zA-Z_:-]+)\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""")
+_LANGUAGE_CODE = re.compile(r"[A-Za-z-]+")
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class _Element:
+    """Where a `<name …>…</name>` pair is: its opening tag, what is inside, and its end."""
+
+    tag: _Span
+    inside: _Span
+    end: int
+
+
+def _tags(text: str, opening: re.Pattern[str], position: int = 0) -> Iterator[_Span]:
+    """Each tag that `opening` starts, to its `>`; in order, none inside another."""
+    while (found := opening.search(text, position)) is not None:
+        end = text.find(">", found.end())
+        if end < 0:
+            return  # no tag after this one has its `>` either
+        yield _Span(found.start(), end + 1)
+        position = end + 1
+
+
+def _element(text: str, name: str, position: int = 0) -> _Element | None:
+    """The first `<name …>…</name>` of the text from `position`."""
+    tag = next(_tags(text, _OPENING[name], position), None)
+    if tag is None:
+        return None
+    closing = _CLOSING[name].search(text, tag.end)
+    if closing is None:
+        return None
+    return _Element(tag, _Span(tag.end, closing.start()), closing.end())
+
+
+def _without(text: str, name: str) -> str:
+    """The text with every `<name …>…</name>` element taken out."""
+    parts, position = [], 0
+    while (element := _element(text, name, position)) is not None:
+        parts.append(text[position : element.tag.start])
+        position = element.end
+    parts.append(text[position:])
+    return "".join(parts)
 
 
 def _attrs(text: str) -> dict[str, str]:
@@ -187,27 +258,40 @@ def _text_of(fragment: str) -> str:
 
 
 def sanitize_tags(fragment: str) -> str:
-    return re.sub(r"<[^>]*>", " ", fragment)
+    """The fragment with each tag replaced by a space."""
+    parts, position = [], 0
+    for tag in _tags(fragment, _ANY_TAG):
+        parts += [fragment[position : tag.start], " "]
+        position = tag.end
+    parts.append(fragment[position:])
+    return "".join(parts)
 
 
 def _line_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
+def _inside(text: str, element: _Element) -> str:
+    return text[element.inside.start : element.inside.end]
+
+
 def parse_html(text: str, *, path: str) -> Parsed:
     fields, lines = _html_fields(text)
-    body_match = _TAG_RE["body"].search(text)
-    body = body_match.group(1) if body_match else _TAG_RE["head"].sub("", text)
-    title_match = _TAG_RE["title"].search(text)
-    h1_match = _TAG_RE["h1"].search(body)
-    if title_match and _text_of(title_match.group(1)):
-        fields.setdefault("title", _text_of(title_match.group(1)))
-        lines.setdefault("title", _line_of(text, title_match.start()))
-    elif h1_match:
-        fields.setdefault("title", _text_of(h1_match.group(1)))
-        lines.setdefault("title", _line_of(text, h1_match.start()))
-    if h1_match and _text_of(h1_match.group(1)) == fields.get("title"):
-        body = body[: h1_match.start()] + body[h1_match.end() :]
+    body_element = _element(text, "body")
+    if body_element:
+        body, body_offset = _inside(text, body_element), body_element.inside.start
+    else:
+        body, body_offset = _without(text, "head"), 0
+    title_element = _element(text, "title")
+    h1_element = _element(body, "h1")
+    if title_element and _text_of(_inside(text, title_element)):
+        fields.setdefault("title", _text_of(_inside(text, title_element)))
+        lines.setdefault("title", _line_of(text, title_element.tag.start))
+    elif h1_element:
+        fields.setdefault("title", _text_of(_inside(body, h1_element)))
+        lines.setdefault("title", _line_of(text, body_offset + h1_element.tag.start))
+    if h1_element and _text_of(_inside(body, h1_element)) == fields.get("title"):
+        body = body[: h1_element.tag.start] + body[h1_element.end :]
     clean = sanitize_html(body)
     # Markdown ends an HTML block at a blank line: keep the sanitized HTML one block.
     clean = "\n".join(line for line in clean.split("\n") if line.strip())
@@ -218,16 +302,19 @@ def _html_fields(text: str) -> tuple[dict[str, str], dict[str, int]]:
     """The fields of ``<html lang>`` and ``<meta name content>`` (description is the summary)."""
     fields: dict[str, str] = {}
     lines: dict[str, int] = {}
-    match = _HTML_LANG.search(text)
-    if match:
-        fields["language"], lines["language"] = match.group(1), _line_of(text, match.start())
-    for meta in _META.finditer(text):
-        attrs = _attrs(meta.group(1))
+    for tag in _tags(text, _OPENING["html"]):
+        attrs = _attrs(text[tag.start : tag.end])
+        code = _LANGUAGE_CODE.match(attrs.get("lang") or attrs.get("xml:lang") or "")
+        if code:
+            fields["language"], lines["language"] = code.group(0), _line_of(text, tag.start)
+            break
+    for tag in _tags(text, _OPENING["meta"]):
+        attrs = _attrs(text[tag.start : tag.end])
         name = attrs.get("name", "").lower()
         if name == "description":
             name = "summary"
         if name in FIELDS and "content" in attrs:
-            fields[name], lines[name] = attrs["content"].strip(), _line_of(text, meta.start())
+            fields[name], lines[name] = attrs["content"].strip(), _line_of(text, tag.start)
     return fields, lines
 
 

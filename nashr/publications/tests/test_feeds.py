@@ -1,12 +1,18 @@
-"""RSS and Atom feeds per language and per kind parse and carry their language."""
+"""RSS and Atom feeds per language and per kind parse, carry their language, and no markup."""
 
 from __future__ import annotations
 
+import datetime as dt
+import html
 import xml.etree.ElementTree as ET
+from typing import Any
 
 import pytest
 from django.test import Client
 
+from nashr.core.actors import COMMAND
+from nashr.publications import services
+from nashr.publications.models import Kind, Signatory, Status
 from nashr.testing.pages import SiteContent
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -72,3 +78,62 @@ def test_kind_feeds_hold_only_their_kind(client: Client, site_content: SiteConte
 def test_unknown_kind_feed_is_404(client: Client, db: None) -> None:
     """A feed for a kind that does not exist answers 404."""
     assert client.get("/en/feeds/no-such-kind/rss/").status_code == 404
+
+
+PIXEL = "<img src=https://tracker.example/p.gif>"
+
+
+def _texts(root: ET.Element) -> dict[str, list[str]]:
+    """Every element's text and attribute values in a feed, by the element's tag."""
+    found: dict[str, list[str]] = {}
+    for element in root.iter():
+        tag = element.tag.rpartition("}")[2]
+        found.setdefault(tag, []).append(element.text or "")
+        found[tag].extend(element.attrib.values())
+    return found
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/en/feeds/rss/", "/en/feeds/atom/", "/en/feeds/pixel/rss/", "/en/feeds/pixel/atom/"],
+)
+def test_no_plain_field_goes_out_as_markup(client: Client, kinds: Any, path: str) -> None:
+    """Markup typed into a title, summary, signatory or kind reaches no feed reader as markup."""
+    kind = Kind.objects.create(
+        slug="pixel", name_fa="نوع", name_en=f"Kind {PIXEL}", plural_en=f"Kinds {PIXEL}"
+    )
+    signatory = Signatory.objects.create(slug="s", name_fa="امضا", name_en=f"Council {PIXEL}")
+    title = f"Wages & {PIXEL} prices"
+    summary = f"A summary {PIXEL} with a pixel."
+    common: dict[str, Any] = {
+        "actor": COMMAND,
+        "kind": kind,
+        "language": "en",
+        "signatory": signatory,
+    }
+    services.publication_create(
+        title=title, summary=summary, date=dt.date(2024, 1, 2), status=Status.PUBLISHED, **common
+    )
+    services.publication_create(
+        title="Body only",
+        body=f"Text {PIXEL} and <script>alert(1)</script>.",
+        date=dt.date(2024, 1, 1),
+        status=Status.PUBLISHED,
+        **common,
+    )
+    response = client.get(path)
+    assert response.status_code == 200
+    texts = _texts(ET.fromstring(response.content))  # noqa: S314 (our own response)
+    html_fields = {"description", "summary"}
+    for tag, values in texts.items():
+        for value in values:
+            # A reader taking any field for HTML finds no element in it...
+            assert "<img" not in value and "<script" not in value, (tag, value)
+            if tag not in html_fields:
+                assert "<" not in value, (tag, value)
+    # ...and shows the words as they were typed.
+    assert title in [html.unescape(value) for value in texts["title"]]
+    descriptions = texts.get("description", []) + texts.get("summary", [])
+    assert summary in [html.unescape(value) for value in descriptions]
+    everything = [html.unescape(value) for values in texts.values() for value in values]
+    assert f"Council {PIXEL}" in everything

@@ -50,7 +50,7 @@ def test_delete_erases_everything(make_series, make_subscribers) -> None:
     assert Client().get(path + "delete/").status_code == 405
     assert Client(enforce_csrf_checks=True).post(path + "delete/").status_code == 200
     assert not Subscriber.objects.filter(email=subscriber.email).exists()
-    assert Client().get(path).status_code == 400
+    assert Client().get(path).status_code == 404
 
 
 def test_data_link_of_another_address_does_not_work(make_series, make_subscribers) -> None:
@@ -59,4 +59,4 @@ def test_data_link_of_another_address_does_not_work(make_series, make_subscriber
     (subscriber,) = make_subscribers(series, 1)
     path = _path(subscriber)
     Subscriber.objects.filter(pk=subscriber.pk).update(email="someone-else@example.org")
-    assert Client().get(path).status_code == 400
+    assert Client().get(path).status_code == 404

@@ -54,7 +54,7 @@ def test_expired_link_does_not_confirm(client: Client, smtp_sink, make_series, s
     link = _confirm_link(smtp_sink, "late@example.org")
     settings.NASHR_CONFIRM_MAX_AGE = -1
     response = client.post(link)
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert b"expired" in response.content
     assert Subscriber.objects.get(email="late@example.org").status == SubscriberStatus.PENDING
 

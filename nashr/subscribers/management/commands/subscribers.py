@@ -1,4 +1,5 @@
-"""`nashr subscribers import FILE.csv --series SLUG [--confirmed]`, `nashr subscribers export`."""
+"""`nashr subscribers import FILE.csv --series SLUG [--confirmed]`, `nashr subscribers export`,
+`nashr subscribers purge-unconfirmed [--enqueue]` (for cron: once a day is enough)."""
 
 from __future__ import annotations
 
@@ -7,18 +8,22 @@ import csv
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from nashr.audit.services import audit_record
 from nashr.core.actors import COMMAND
 from nashr.core.commands import actor_from_options, add_actor_argument
 from nashr.core.exceptions import ApplicationError
-from nashr.subscribers import services
+from nashr.subscribers import services, tasks
 from nashr.subscribers.models import Subscription
 
 
 class Command(BaseCommand):
-    help = "Import subscribers from a CSV file (email[,language]) or export them as CSV."
+    help = (
+        "Import subscribers from a CSV file (email[,language]), export them as CSV, or "
+        "delete the addresses never confirmed."
+    )
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -36,11 +41,23 @@ class Command(BaseCommand):
         add_actor_argument(importer)
         exporter = sub.add_parser("export", help="write subscribers as CSV to standard output")
         exporter.add_argument("--series", metavar="SLUG", help="only this series' list")
+        purge = sub.add_parser(
+            "purge-unconfirmed",
+            help="delete the addresses never confirmed within NASHR_UNCONFIRMED_DAYS",
+        )
+        purge.add_argument(
+            "--enqueue",
+            action="store_true",
+            help="leave the work to the task worker (nashr db_worker) instead of doing it now",
+        )
+        add_actor_argument(purge)
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
             if options["action"] == "import":
                 self.import_(options)
+            elif options["action"] == "purge-unconfirmed":
+                self.purge_unconfirmed(options)
             else:
                 self.export(options)
         except ApplicationError as exc:
@@ -74,6 +91,17 @@ class Command(BaseCommand):
         if result.to_confirm:
             sent = services.confirmations_send(subscriber_ids=result.to_confirm, series=series)
             self.stdout.write(f"confirmation links sent: {sent}")
+
+    def purge_unconfirmed(self, options: dict[str, Any]) -> None:
+        days = settings.NASHR_UNCONFIRMED_DAYS
+        if options["enqueue"]:
+            if options["actor"]:
+                raise CommandError("the task worker acts as itself: give --as or --enqueue")
+            tasks.purge_unconfirmed.enqueue()
+            self.stdout.write("handed to the task worker")
+            return
+        deleted = services.subscribers_purge_unconfirmed(actor=actor_from_options(options))
+        self.stdout.write(f"addresses deleted, not confirmed within {days} days: {deleted}")
 
     def export(self, options: dict[str, Any]) -> None:
         rows = Subscription.objects.select_related("subscriber", "series").order_by(
