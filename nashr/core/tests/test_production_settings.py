@@ -74,6 +74,23 @@ def test_deploy_check_warns_of_a_clear_text_site_url(tmp_path: Path) -> None:
     assert "nashr.W001" in result.stdout + result.stderr
 
 
+def test_deploy_check_warns_of_two_factor_login_off(tmp_path: Path) -> None:
+    """Production with NASHR_REQUIRE_2FA=0 (a password alone opens the admin) fails the check."""
+    result = _run(
+        "check",
+        "--deploy",
+        "--fail-level",
+        "WARNING",
+        tmp_path=tmp_path,
+        SECRET_KEY=secrets.token_urlsafe(64),
+        NASHR_SITE_URL="https://nashr.example",
+        ALLOWED_HOSTS="nashr.example",
+        NASHR_REQUIRE_2FA="0",
+    )
+    assert result.returncode != 0
+    assert "nashr.W002" in result.stdout + result.stderr
+
+
 def test_production_refuses_to_start_without_secret_key(tmp_path: Path) -> None:
     """Without SECRET_KEY, or with a short one, production stops and says what to set."""
     for env in ({}, {"SECRET_KEY": "short"}):
