@@ -1,4 +1,4 @@
-"""The admin login: password, then a TOTP code when two-factor login is required."""
+"""The admin login: password, then a passkey or a TOTP code when two-factor login is required."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.forms import OTPAuthenticationFormMixin
 
-from nashr.accounts import services
+from nashr.accounts import passkeys, services
 from nashr.core.calendars import to_latin_digits
 
 _DIGITS = re.compile(r"^\d{6,8}$")
@@ -47,7 +47,13 @@ class NashrAuthenticationForm(OTPAuthenticationFormMixin, AdminAuthenticationFor
             "This account has no two-factor device yet. Ask an administrator to run "
             "“nashr enrol_totp %(username)s” and scan the code it prints."
         ),
+        "passkey_required": _(
+            "Administrators sign in with their passkey or security key, not with a code. "
+            "Leave the code empty and log in again to use it."
+        ),
     }
+    # Set by clean_otp when the password was right and the passkey step is next.
+    passkey_user: Any = None
 
     @property
     def requires_2fa(self) -> bool:
@@ -81,6 +87,24 @@ class NashrAuthenticationForm(OTPAuthenticationFormMixin, AdminAuthenticationFor
             raise
         services.login_success_record(username=username)
         return cleaned
+
+    def clean_otp(self, user: Any) -> None:
+        """A passkey step when the user has one and typed no code; a TOTP code otherwise.
+
+        An administrator who must use a passkey and has one cannot use a code instead: a
+        code can be relayed by a phishing page, a passkey cannot.
+        """
+        if user is None:
+            return
+        if passkeys.has_passkey(user):
+            if not self.cleaned_data.get("otp_token"):
+                self.passkey_user = user
+                return
+            if passkeys.must_use_passkey(user):
+                raise forms.ValidationError(
+                    self.error_messages["passkey_required"], code="passkey_required"
+                )
+        super().clean_otp(user)
 
     def _chosen_device(self, user: Any) -> Any:
         """The user's TOTP device for a code of digits, the backup codes otherwise."""
