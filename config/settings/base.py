@@ -179,6 +179,9 @@ def webauthn_relying_party(site_url: str) -> tuple[str, list[str]]:
     return host, [origin]
 
 
+# Passkeys are bound to the relying party id for good: changing the site's domain means
+# registering them again. Set OTP_WEBAUTHN_ALLOWED_ORIGINS (comma-separated) only when the
+# admin is served from another origin of the same domain than NASHR_SITE_URL.
 OTP_WEBAUTHN_RP_ID, _webauthn_origins = webauthn_relying_party(NASHR_SITE_URL)
 OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("OTP_WEBAUTHN_ALLOWED_ORIGINS", ",".join(_webauthn_origins))
 OTP_WEBAUTHN_RP_NAME = os.environ.get("OTP_WEBAUTHN_RP_NAME", "Nashr")

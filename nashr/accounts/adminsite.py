@@ -85,6 +85,8 @@ class NashrAdminSite(admin.AdminSite):
             "app_path": request.get_full_path(),
             "username": request.user.get_username(),
             "enrolment_only": passkeys.enrolment_only(request.user),
+            "passkey_needed": passkeys.must_use_passkey(request.user)
+            and not passkeys.verified_by_passkey(request.user),
         }
         if REDIRECT_FIELD_NAME not in request.GET and REDIRECT_FIELD_NAME not in request.POST:
             context[REDIRECT_FIELD_NAME] = reverse("admin:index", current_app=self.name)

@@ -103,6 +103,7 @@ def test_administrator_with_only_totp_reaches_only_enrolment(
     assert response["Location"] == "/en/admin/passkeys/"
     assert client.get("/en/admin/").status_code == 302
     assert client.get("/en/admin/auth/user/").status_code == 302
+    assert 'href="/en/admin/passkeys/"' in client.get("/en/admin/login/").content.decode()
     page = client.get("/en/admin/passkeys/")
     assert page.status_code == 200
     assert 'id="passkey-registration-placeholder"' in page.content.decode()
