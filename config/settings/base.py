@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -196,6 +197,16 @@ OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
 NASHR_STAFF_SESSION_SECONDS = int(os.environ.get("NASHR_STAFF_SESSION_SECONDS", str(8 * 3600)))
 # Only staff have sessions (public pages set no cookie): the same age for every session.
 SESSION_COOKIE_AGE = NASHR_STAFF_SESSION_SECONDS
+
+# Reverse proxies in front of the application (nginx, Caddy, a CDN), each of which appends
+# the address it was reached from to X-Forwarded-For. 0: the header is ignored, since a
+# visitor could write it. Lockouts and rate limits key on the address found this way.
+NASHR_PROXY_COUNT = int(os.environ.get("NASHR_PROXY_COUNT", "0"))
+if NASHR_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(
+        f"NASHR_PROXY_COUNT is {NASHR_PROXY_COUNT}; set it to the number of reverse "
+        "proxies in front of Nashr (0 when clients connect to it directly)."
+    )
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

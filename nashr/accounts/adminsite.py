@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -11,22 +10,12 @@ from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import NoReverseMatch, URLPattern, URLResolver, path, reverse
 from django.utils.decorators import method_decorator
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from nashr.accounts import passkeys, views
 from nashr.accounts.forms import NashrAuthenticationForm
-
-
-@dataclass(frozen=True)
-class IndexLink:
-    """A page that is no model's list (a dashboard), shown on the admin index."""
-
-    label: str | Promise
-    url_name: str
-    permission: str
-    description: str | Promise = ""
+from nashr.core.admin import IndexLink
 
 
 class NashrAdminSite(admin.AdminSite):

@@ -8,22 +8,20 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.contrib.admin.forms import AdminAuthenticationForm
-from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.forms import OTPAuthenticationFormMixin
 
 from nashr.accounts import passkeys, services
 from nashr.core.calendars import to_latin_digits
+from nashr.core.clients import client_address
 
 _DIGITS = re.compile(r"^\d{6,8}$")
-
-
-def client_address(request: HttpRequest | None) -> str:
-    """The address the request came from (REMOTE_ADDR; a proxy must set it right)."""
-    if request is None:
-        return ""
-    return str(request.META.get("REMOTE_ADDR", ""))[:100]
+# The one answer to every refused login when a second factor is asked for.
+_REFUSED_WITH_2FA = _(
+    "Enter the correct user name, password and two-factor code of a staff account. "
+    "Note that the user name and password may be case-sensitive."
+)
 
 
 class NashrAuthenticationForm(OTPAuthenticationFormMixin, AdminAuthenticationForm):  # type: ignore[misc]  # django-otp ships no types
@@ -47,12 +45,8 @@ class NashrAuthenticationForm(OTPAuthenticationFormMixin, AdminAuthenticationFor
             "This account has no two-factor device yet. Ask an administrator to run "
             "“nashr enrol_totp %(username)s” and scan the code it prints."
         ),
-        "passkey_required": _(
-            "Administrators sign in with their passkey or security key, not with a code. "
-            "Leave the code empty and log in again to use it."
-        ),
     }
-    # Set by clean_otp when the password was right and the passkey step is next.
+    # Set by clean_otp when the password was right and the user's passkey may follow.
     passkey_user: Any = None
 
     @property
@@ -84,27 +78,40 @@ class NashrAuthenticationForm(OTPAuthenticationFormMixin, AdminAuthenticationFor
                 self.clean_otp(self.get_user())
         except forms.ValidationError:
             services.login_failure_record(username=username, address=address)
-            raise
-        services.login_success_record(username=username)
+            # Whoever holds a phished password must not learn from the answer that it was
+            # right: a wrong password, a wrong or missing code and an account with no
+            # device yet (an administrator enrols it) all get the same message.
+            self.user_cache = None
+            raise self._refusal() from None
+        if self.get_user() is not None:
+            # Not on a blank password: no guess was made, so no count may be cleared.
+            services.login_success_record(username=username, address=address)
         return cleaned
 
     def clean_otp(self, user: Any) -> None:
-        """A passkey step when the user has one and typed no code; a TOTP code otherwise.
+        """A TOTP (or backup) code when one was typed; without one, the passkey step.
 
-        An administrator who must use a passkey and has one cannot use a code instead: a
-        code can be relayed by a phishing page, a passkey cannot.
+        Without a code the login is refused here for every user name and password (the
+        view then shows everyone the same passkey step), so the answer tells no one
+        whether the password was right; only for a passkey holder whose password was
+        right does the passkey step lead anywhere. An administrator who must use a
+        passkey and has one cannot use a code instead: a phishing page can relay a code.
         """
         if user is None:
             return
-        if passkeys.has_passkey(user):
-            if not self.cleaned_data.get("otp_token"):
+        if not self.cleaned_data.get("otp_token"):
+            if passkeys.has_passkey(user):
                 self.passkey_user = user
-                return
-            if passkeys.must_use_passkey(user):
-                raise forms.ValidationError(
-                    self.error_messages["passkey_required"], code="passkey_required"
-                )
+            raise forms.ValidationError(_REFUSED_WITH_2FA, code="passkey_step")
+        if passkeys.must_use_passkey(user) and passkeys.has_passkey(user):
+            raise forms.ValidationError(_REFUSED_WITH_2FA, code="passkey_required")
         super().clean_otp(user)
+
+    def _refusal(self) -> forms.ValidationError:
+        if not self.requires_2fa:
+            error: forms.ValidationError = self.get_invalid_login_error()
+            return error
+        return forms.ValidationError(_REFUSED_WITH_2FA, code="invalid_login")
 
     def _chosen_device(self, user: Any) -> Any:
         """The user's TOTP device for a code of digits, the backup codes otherwise."""

@@ -3,10 +3,14 @@
 A passkey is bound by the browser to this site's origin: a look-alike site that relays a
 password and a TOTP code in real time gets nothing it can use from a passkey. The rules:
 
-- Login is two steps. A correct password of a user who has a passkey (and typed no TOTP
-  code) logs nobody in: the session only remembers, for ``PENDING_SECONDS``, whose
-  password was right, and the passkey step (``PasskeyAuthenticationBegin``/``Complete``)
-  logs that user in once the browser has signed the challenge.
+- Login is two steps. A login form sent without a TOTP code is refused for everyone, and
+  everyone is shown the same passkey step, so that the answer tells nobody whether the
+  password was right (nashr/accounts/forms.py). Only when it was, for a user who has a
+  passkey, does the session remember that user, for ``PENDING_SECONDS``; the passkey step
+  (``PasskeyAuthenticationBegin``/``Complete``) logs that user in once the browser has
+  signed the challenge with one of the user's passkeys. The challenge names no
+  credential (the browser offers the passkeys it holds for this site), since a list of
+  the user's credentials would again say that the password was right.
 - With ``NASHR_REQUIRE_WEBAUTHN_FOR_ADMINS`` (and ``NASHR_REQUIRE_2FA``), administrators
   reach the admin only from a session verified by a passkey. One who has no passkey yet
   may still log in with TOTP, to register one: that session opens the enrolment page only.
@@ -23,7 +27,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.base_user import AbstractBaseUser
-from django.http import HttpRequest
+from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django_otp import login as otp_login
 from django_otp_webauthn import exceptions
@@ -35,7 +39,9 @@ from django_otp_webauthn.views import (
     CompleteCredentialRegistrationView,
 )
 
+from nashr.accounts import services
 from nashr.accounts.roles import ADMINISTRATOR
+from nashr.core.clients import client_address
 
 # Whose password was right, waiting for the passkey: the user's id, the authentication
 # backend that checked the password, and when.
@@ -86,19 +92,31 @@ def enrolment_only(user: Any) -> bool:
     return must_use_passkey(user) and not has_passkey(user)
 
 
-def pending_login_start(request: HttpRequest, user: AbstractBaseUser) -> None:
-    """Remember that this user's password was right; the passkey step follows."""
+def pending_login_start(request: HttpRequest, user: AbstractBaseUser | None) -> None:
+    """Start the passkey step: for this user if the password was right, else for no one."""
     request.session[PENDING_SESSION_KEY] = {
-        "user": user.pk,
+        "user": user.pk if user is not None else None,
         "backend": getattr(user, "backend", settings.AUTHENTICATION_BACKENDS[0]),
         "at": time.time(),
     }
 
 
-def pending_login_user(request: HttpRequest) -> Any:
-    """The user whose password was right less than ``PENDING_SECONDS`` ago, or None."""
+def _pending(request: HttpRequest) -> dict[str, Any] | None:
     pending = request.session.get(PENDING_SESSION_KEY)
     if not isinstance(pending, dict) or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        return None
+    return pending
+
+
+def pending_login_exists(request: HttpRequest) -> bool:
+    """True during a passkey step, whether or not it can succeed."""
+    return _pending(request) is not None
+
+
+def pending_login_user(request: HttpRequest) -> Any:
+    """The user whose password was right less than ``PENDING_SECONDS`` ago, or None."""
+    pending = _pending(request)
+    if pending is None or pending["user"] is None:
         return None
     User = get_user_model()
     user: Any = User._default_manager.filter(pk=pending["user"], is_active=True).first()
@@ -131,18 +149,32 @@ class PasskeyRegistrationComplete(CompleteCredentialRegistrationView):  # type: 
             raise exceptions.NotVerified()
 
 
-class PasskeyAuthenticationBegin(BeginCredentialAuthenticationView):  # type: ignore[misc]  # untyped library
-    """The challenge for the user whose password was just right (or who is logged in)."""
+class _PasskeyStep:
+    """Who the ceremony is for; it may start during a passkey step or when logged in."""
+
+    request: HttpRequest
 
     def get_user(self) -> Any:
         return _ceremony_user(self.request)
 
+    def check_can_authenticate(self) -> None:
+        if not (self.request.user.is_authenticated or pending_login_exists(self.request)):
+            raise exceptions.PasswordlessLoginDisabled()
 
-class PasskeyAuthenticationComplete(CompleteCredentialAuthenticationView):  # type: ignore[misc]  # untyped library
+
+class PasskeyAuthenticationBegin(_PasskeyStep, BeginCredentialAuthenticationView):  # type: ignore[misc]  # untyped library
+    """A challenge naming no credential, the same whether the password was right or not."""
+
+    def post(self, *args: Any, **kwargs: Any) -> JsonResponse:
+        options, state = self.get_helper().authenticate_begin(
+            user=None, require_user_verification=False
+        )
+        self.request.session["otp_webauthn_authentication_state"] = state
+        return JsonResponse(options)
+
+
+class PasskeyAuthenticationComplete(_PasskeyStep, CompleteCredentialAuthenticationView):  # type: ignore[misc]  # untyped library
     """Check the signed challenge; log the pending user in, verified by the passkey."""
-
-    def get_user(self) -> Any:
-        return _ceremony_user(self.request)
 
     def complete_auth(self, device: WebAuthnCredential) -> None:
         user = self.get_user()
@@ -150,6 +182,10 @@ class PasskeyAuthenticationComplete(CompleteCredentialAuthenticationView):  # ty
             raise exceptions.CredentialUserMismatch()
         if not self.request.user.is_authenticated:
             auth_login(self.request, user)
+            # The form counted the login without a code as failed; it succeeded after all.
+            services.login_success_record(
+                username=user.get_username(), address=client_address(self.request)
+            )
         self.request.session.pop(PENDING_SESSION_KEY, None)
         otp_login(self.request, device)
 

@@ -11,15 +11,18 @@ from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from nashr.accounts.models import LoginThrottle
 from nashr.accounts.roles import ROLE_PERMISSIONS
+from nashr.core.clients import address_hash
 from nashr.core.exceptions import ValidationError
 
-# How much larger the allowance of one address is than that of one user name: an office
-# behind one address has several editors, a password sprayer tries many names.
+# How much larger the allowance of one address is than that of one user name at it: an
+# office behind one address has several editors, a password sprayer tries many names.
 ADDRESS_FACTOR = 5
 MAX_LOCKOUT = dt.timedelta(days=1)
+_PAIR_NAMESPACE = "nashr.accounts.login.address-user"
 
 
 def _is_installed_label(app_label: str) -> bool:
@@ -70,15 +73,25 @@ class Lock:
 
 
 def _keys(*, username: str, address: str) -> list[tuple[str, int]]:
-    allowed = settings.NASHR_LOGIN_FAILURES_ALLOWED
-    keys = [(f"user:{username.strip().lower()[:150]}", allowed)]
-    if address:
-        keys.append((f"ip:{address}", allowed * ADDRESS_FACTOR))
-    return keys
+    """The counters one login attempt touches, each with its allowance of failures.
+
+    Never the user name alone: counting per name would let anyone lock a staff member
+    out by guessing at their name. The address counter stops one visitor guessing many
+    names; the address-and-name counter stops them guessing one name's password, and
+    leaves the name free at the staff member's own address. Both are keyed hashes.
+    """
+    allowed: int = settings.NASHR_LOGIN_FAILURES_ALLOWED
+    hashed_address = address_hash(address)
+    name = username.strip().lower()[:150]
+    pair = salted_hmac(_PAIR_NAMESPACE, f"{hashed_address}:{name}", algorithm="sha256")
+    return [
+        (f"address:{hashed_address}", allowed * ADDRESS_FACTOR),
+        (f"address-user:{pair.hexdigest()}", allowed),
+    ]
 
 
 def login_lock(*, username: str, address: str) -> Lock | None:
-    """The lock that keeps this user name or address from trying now, if any."""
+    """The lock that keeps this address, or this user name at it, from trying now."""
     now = timezone.now()
     keys = [key for key, _allowed in _keys(username=username, address=address)]
     locked = (
@@ -111,9 +124,13 @@ def login_failure_record(*, username: str, address: str) -> None:
         throttle.save()
 
 
-def login_success_record(*, username: str) -> None:
-    """A correct login clears the count for the user name (not for the address)."""
-    key = _keys(username=username, address="")[0][0]
+def login_success_record(*, username: str, address: str) -> None:
+    """A correct login clears the count of this user name at this address only.
+
+    The address's own count stays: one staff member's login must not wipe out the
+    failures of a sprayer sharing their address (an office, a VPN exit).
+    """
+    key = _keys(username=username, address=address)[1][0]
     LoginThrottle.objects.filter(key=key).delete()
 
 

@@ -31,9 +31,21 @@ class PasswordThenSecondFactorLoginView(LoginView):
 
     admin_site_name = "admin"
 
-    def form_valid(self, form: NashrAuthenticationForm) -> HttpResponse:  # type: ignore[override]  # the admin's form
-        if form.passkey_user is None:
-            return super().form_valid(form)
+    def form_invalid(self, form: NashrAuthenticationForm) -> HttpResponse:  # type: ignore[override]  # the admin's form
+        """Without a code, every refused login goes on to the same passkey step.
+
+        Only a lockout, or an empty user name or password, is answered on the form: those
+        answers say nothing about the password.
+        """
+        codes = {error.code for error in form.non_field_errors().as_data()}
+        if (
+            not form.requires_2fa
+            or form.data.get("otp_token")
+            or "locked" in codes
+            or form.has_error("username")
+            or form.has_error("password")
+        ):
+            return super().form_invalid(form)
         passkeys.pending_login_start(self.request, form.passkey_user)
         step = reverse("admin:passkey_login", current_app=self.admin_site_name)
         index = reverse("admin:index", current_app=self.admin_site_name)
@@ -48,7 +60,7 @@ class PasswordThenSecondFactorLoginView(LoginView):
 
 def passkey_login(request: HttpRequest, *, site: AdminSite) -> HttpResponse:
     """The second login step: the browser signs a challenge with the user's passkey."""
-    if passkeys.pending_login_user(request) is None:
+    if not passkeys.pending_login_exists(request):
         return HttpResponseRedirect(reverse("admin:login", current_app=site.name))
     context = {
         **site.each_context(request),

@@ -11,12 +11,14 @@ form (the typed values, the inlines and the message all stay).
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import admin
 from django.db import models, router, transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import Promise
 
 from nashr.core.exceptions import ApplicationError
 
@@ -25,6 +27,20 @@ from nashr.core.exceptions import ApplicationError
 _REFUSAL = "_nashr_service_refusal"
 
 _Model = TypeVar("_Model", bound=models.Model)
+
+
+@dataclass(frozen=True)
+class IndexLink:
+    """A page that is no model's list (a dashboard), shown on the admin index.
+
+    Apps hand theirs to the admin site's ``add_index_link`` (Nashr's admin site, in
+    accounts, has it), so an app's admin lists its dashboard without importing accounts.
+    """
+
+    label: str | Promise
+    url_name: str
+    permission: str
+    description: str | Promise = ""
 
 
 def refusal_text(error: ApplicationError) -> str:
@@ -86,3 +102,20 @@ class ServiceSavedAdmin(admin.ModelAdmin[_Model]):
                 return data
 
         return RefusedForm
+
+
+class ReadOnlyAdminMixin:
+    """An admin that shows rows and never writes them, whoever is logged in.
+
+    For records that only a service or an engine writes (deliveries, the audit log):
+    add, change and delete are refused to every user, superusers included.
+    """
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from nashr.bulletins.models import Bulletin, BulletinStatus
+from nashr.core.admin import ReadOnlyAdminMixin
 from nashr.core.exceptions import ApplicationError
 from nashr.delivery.message import bulletin_message_preview
 from nashr.delivery.models import Delivery, DeliveryState, Sending
@@ -37,7 +38,8 @@ def _count_column(name: str, description: StrOrPromise, *, sortable: bool = Fals
 
 
 @admin.register(Sending)
-class SendingAdmin(admin.ModelAdmin[Sending]):
+# An issue is edited in the bulletins admin, through its services; here it is only sent.
+class SendingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Sending]):
     list_display = [
         "__str__",
         "published_at",
@@ -72,16 +74,6 @@ class SendingAdmin(admin.ModelAdmin[Sending]):
                 n_duplicated=Count("deliveries", filter=Q(deliveries__possibly_duplicated=True)),
             )
         )
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        # An issue is edited in the bulletins admin, through its services; here it is sent.
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
     def has_send_permission(self, request: HttpRequest) -> bool:
         return bool(request.user.has_perm("delivery.send_bulletin"))
@@ -152,20 +144,11 @@ class SendingAdmin(admin.ModelAdmin[Sending]):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin[Delivery]):
+# Only the sending engine, bounce handling and subscribers leaving write deliveries.
+class DeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Delivery]):
     list_display = ["bulletin", "subscriber", "state", "attempts", "possibly_duplicated", "sent_at"]
     list_filter = ["state", "possibly_duplicated", "bulletin__series"]
     search_fields = ["subscriber__email", "message_id"]
     list_select_related = ["bulletin__series", "subscriber"]
     show_full_result_count = False
     readonly_fields = [field.name for field in Delivery._meta.fields]
-
-    # Only the sending engine, bounce handling and subscribers leaving write deliveries.
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

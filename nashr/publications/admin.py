@@ -31,7 +31,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from nashr.core import calendars
-from nashr.core.admin import ServiceSavedAdmin
+from nashr.core.admin import IndexLink, ServiceSavedAdmin
 from nashr.core.bidi import RTL_LANGUAGES, direction
 from nashr.core.exceptions import ApplicationError
 from nashr.core.forms import admin_date_field
@@ -428,8 +428,6 @@ class PublicationAdmin(ServiceSavedAdmin[Publication]):
 
 
 def _register_dashboard() -> None:
-    from nashr.accounts.adminsite import IndexLink
-
     add_link = getattr(admin.site, "add_index_link", None)
     if add_link is not None:
         add_link(

@@ -304,6 +304,22 @@ def _require(fields: dict[str, Any], names: tuple[str, ...]) -> None:
             raise ValidationError(f"{name} must not be empty", where=name)
 
 
+def _apply(
+    obj: Kind | Signatory,
+    changes: dict[str, Any],
+    *,
+    allowed: tuple[str, ...],
+    required: tuple[str, ...],
+) -> None:
+    """Set the changed fields (text stripped), refusing unknown ones and emptied required ones."""
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise ValidationError(f"cannot change {', '.join(sorted(unknown))}")
+    for field, value in changes.items():
+        setattr(obj, field, value.strip() if isinstance(value, str) else value)
+    _require({f: getattr(obj, f) for f in allowed}, required)
+
+
 @transaction.atomic
 def kind_create(
     *,
@@ -334,12 +350,7 @@ def kind_create(
 @transaction.atomic
 def kind_update(*, actor: Actor, kind: Kind, **changes: Any) -> Kind:
     require(actor, rules.KIND_CHANGE, action=f"change the kind “{kind.slug}”")
-    unknown = set(changes) - set(KIND_FIELDS)
-    if unknown:
-        raise ValidationError(f"cannot change {', '.join(sorted(unknown))}")
-    for field, value in changes.items():
-        setattr(kind, field, value.strip() if isinstance(value, str) else value)
-    _require({f: getattr(kind, f) for f in KIND_FIELDS}, ("slug", "name_fa", "name_en"))
+    _apply(kind, changes, allowed=KIND_FIELDS, required=("slug", "name_fa", "name_en"))
     kind.save()
     return kind
 
@@ -358,11 +369,6 @@ def signatory_create(*, actor: Actor, slug: str, name_fa: str, name_en: str) -> 
 @transaction.atomic
 def signatory_update(*, actor: Actor, signatory: Signatory, **changes: Any) -> Signatory:
     require(actor, rules.SIGNATORY_CHANGE, action=f"change the signatory “{signatory.slug}”")
-    unknown = set(changes) - set(SIGNATORY_FIELDS)
-    if unknown:
-        raise ValidationError(f"cannot change {', '.join(sorted(unknown))}")
-    for field, value in changes.items():
-        setattr(signatory, field, value.strip())
-    _require({f: getattr(signatory, f) for f in SIGNATORY_FIELDS}, SIGNATORY_FIELDS)
+    _apply(signatory, changes, allowed=SIGNATORY_FIELDS, required=SIGNATORY_FIELDS)
     signatory.save()
     return signatory

@@ -18,14 +18,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from nashr.core.clients import address_hash, client_address
 from nashr.core.exceptions import ValidationError
 from nashr.core.languages import current_language
 from nashr.subscribers import ratelimit, selectors, services, tokens
 from nashr.subscribers.forms import SubscribeForm
-
-
-def _client(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR", ""))
 
 
 @csrf_exempt
@@ -36,7 +33,9 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         form = SubscribeForm(language=language)
         return render(request, "subscribers/subscribe.html", {"form": form})
     limit, window = settings.NASHR_SUBSCRIBE_RATE
-    if not ratelimit.hit(kind="client", value=_client(request), limit=limit, window=window):
+    if not ratelimit.hit(
+        kind="client", value=address_hash(client_address(request)), limit=limit, window=window
+    ):
         return render(request, "subscribers/too_many.html", status=429)
     form = SubscribeForm(request.POST, language=language)
     if not form.is_valid():

@@ -10,6 +10,7 @@ from django_otp_webauthn.models import WebAuthnCredential
 from playwright.sync_api import Browser, Page
 
 from nashr.accounts import services
+from nashr.accounts.models import LoginThrottle
 from nashr.accounts.tests.test_two_factor import PASSWORD, _code
 from nashr.testing.plugin import BrowserPage, RequestRecorder
 
@@ -83,8 +84,12 @@ def test_passkey_registered_then_used_to_log_in(
         fresh.goto(f"{live_server.url}/en/admin/")
         assert fresh.url.startswith(f"{live_server.url}/en/admin/login/")
         fresh.go_back()
+        # The login without a code counts as failed until the passkey completes it.
+        counted = LoginThrottle.objects.filter(key__startswith="address-user:")
+        assert counted.get().failures == 1
         fresh.click("#passkey-verification-button")
         fresh.wait_for_url(f"{live_server.url}/en/admin/")
+        assert not counted.exists()
         assert fresh.locator("#nashr-account").count() == 1
         assert WebAuthnCredential.objects.get(user=user).last_used_at is not None
     finally:

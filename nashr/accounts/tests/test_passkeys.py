@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp_webauthn.models import WebAuthnCredential
 
 from nashr.accounts import passkeys, services
 from nashr.accounts.tests.test_two_factor import _code, _login
+
+# The random CSRF token, the only part of two pages that may differ.
+CSRF = re.compile(r'"csrfToken": "[^"]+"')
 
 
 @pytest.fixture
@@ -53,6 +58,31 @@ def test_password_of_passkey_user_leads_to_passkey_step_only(
     assert "/static/django_otp_webauthn/otp_webauthn_auth.js" in step.content.decode()
 
 
+def test_passkey_step_does_not_tell_whether_the_password_was_right(
+    client, make_staff, require_2fa
+) -> None:
+    """A wrong password without a code meets the same step and the same challenge."""
+    _passkey(make_staff("editor", username="maryam"))
+    answers = []
+    for password in ("a long passphrase 42", "a wrong guess"):
+        client.logout()
+        response = client.post(
+            "/en/admin/login/?next=/en/admin/",
+            {"username": "maryam", "password": password, "otp_token": ""},
+        )
+        step = client.get(response["Location"]).content.decode()
+        options = client.post("/en/admin/passkeys/api/authentication/begin/").json()
+        answers.append(
+            (response.status_code, response["Location"], step, options["allowCredentials"])
+        )
+    (right, wrong) = answers
+    assert right[0] == wrong[0] == 302
+    assert right[1] == wrong[1]
+    assert right[3] == wrong[3] == []
+    assert CSRF.sub("", right[2]) == CSRF.sub("", wrong[2])
+    assert client.get("/en/admin/").status_code == 302
+
+
 def test_passkey_step_without_right_password_is_refused(client, make_staff, require_2fa) -> None:
     """Without a password checked first, the passkey ceremony does not even begin."""
     _passkey(make_staff("editor", username="maryam"))
@@ -89,7 +119,9 @@ def test_administrator_with_passkey_is_refused_totp(
     _passkey(user)
     response = _login(client, "shirin", _totp_code(user))
     assert response.status_code == 200
-    assert "Administrators sign in with their passkey" in response.content.decode()
+    assert "Enter the correct user name, password and two-factor code" in (
+        response.content.decode()
+    )
     assert client.get("/en/admin/").status_code == 302
 
 

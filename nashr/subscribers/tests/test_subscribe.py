@@ -105,6 +105,22 @@ def test_rate_limit_keeps_no_ip_in_the_database(smtp_sink, make_series, settings
             assert "203.0.113.77" not in str(row), model
 
 
+def test_rate_limit_behind_proxy_is_per_visitor(smtp_sink, make_series, settings) -> None:
+    """Behind a proxy one visitor's eleventh request gets 429 while another visitor is served."""
+    settings.NASHR_PROXY_COUNT = 1
+    settings.NASHR_SUBSCRIBE_RATE = (10, 600)
+    series = make_series()
+
+    def post(visitor: str, number: int) -> int:
+        client = Client(REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=visitor)
+        data = {"email": f"p{number}@example.org", "series": [series.pk]}
+        return client.post("/en/subscribe/", data).status_code
+
+    codes = [post("203.0.113.90", number) for number in range(11)]
+    assert codes == [303] * 10 + [429]
+    assert post("198.51.100.90", 11) == 303
+
+
 def test_footer_form_on_public_pages_sets_no_cookie(client: Client, make_series) -> None:
     """Every public page carries the subscribe form, works without JS and sets no cookie."""
     series = make_series(language="fa", slug="nashrieh", title="نشریه")
