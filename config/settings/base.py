@@ -188,6 +188,7 @@ OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("OTP_WEBAUTHN_ALLOWED_ORIGINS", ",".join
 OTP_WEBAUTHN_RP_NAME = os.environ.get("OTP_WEBAUTHN_RP_NAME", "Nashr")
 # A passkey is a second factor here, after the password: never a login on its own.
 OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_HELPER_CLASS = "nashr.accounts.passkeys.DiscoverablePasskeys"
 
 # Staff sessions end after this much idleness in the admin (each admin request starts the
 # count again; public pages neither read nor renew it). Eight hours, a working day: an

@@ -31,6 +31,7 @@ from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django_otp import login as otp_login
 from django_otp_webauthn import exceptions
+from django_otp_webauthn.helpers import WebAuthnHelper
 from django_otp_webauthn.models import WebAuthnCredential
 from django_otp_webauthn.views import (
     BeginCredentialAuthenticationView,
@@ -38,6 +39,7 @@ from django_otp_webauthn.views import (
     CompleteCredentialAuthenticationView,
     CompleteCredentialRegistrationView,
 )
+from webauthn.helpers.structs import ResidentKeyRequirement
 
 from nashr.accounts import services
 from nashr.accounts.roles import ADMINISTRATOR
@@ -131,6 +133,17 @@ def _ceremony_user(request: HttpRequest) -> Any:
     if request.user.is_authenticated:
         return request.user
     return pending_login_user(request)
+
+
+class DiscoverablePasskeys(WebAuthnHelper):  # type: ignore[misc]  # untyped library
+    """Registers only passkeys the authenticator can find by itself (discoverable).
+
+    The login challenge names no credential (see above), so a key that can only answer
+    for a credential id it is given would fail at every login: it is refused at once.
+    """
+
+    def get_discoverable_credentials_preference(self) -> ResidentKeyRequirement:
+        return ResidentKeyRequirement.REQUIRED
 
 
 class PasskeyRegistrationBegin(BeginCredentialRegistrationView):  # type: ignore[misc]  # untyped library

@@ -156,6 +156,13 @@ def test_registration_needs_a_verified_session(client, make_staff, require_2fa) 
     assert client.post("/en/admin/passkeys/api/registration/begin/").status_code == 403
 
 
+def test_only_discoverable_passkeys_are_registered(client, make_staff) -> None:
+    """Registration asks for a passkey the authenticator finds without being told its id."""
+    client.force_login(make_staff("editor", username="maryam"))
+    options = client.post("/en/admin/passkeys/api/registration/begin/").json()
+    assert options["authenticatorSelection"]["residentKey"] == "required"
+
+
 def test_non_staff_cannot_register(client, django_user_model) -> None:
     """A logged-in user who is not staff gets no registration options."""
     client.force_login(django_user_model.objects.create_user(username="reader"))
