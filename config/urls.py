@@ -20,6 +20,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
 ]
 
 urlpatterns += i18n_patterns(
+    # Before the admin, whose catch-all would take these (nashr/accounts/passkeys.py).
+    path("admin/passkeys/api/", include("nashr.accounts.passkey_urls")),
     path("admin/", admin.site.urls),
     path("subscribe/", include("nashr.subscribers.urls")),
     path("bulletins/", include("nashr.bulletins.urls")),

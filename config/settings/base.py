@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "django_otp_webauthn",
     "django_tasks",
     "django_tasks_db",
     "nashr.core",
@@ -70,6 +72,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "nashr.accounts.sessions.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "nashr.core.middleware.SecurityHeadersMiddleware",
@@ -153,6 +156,52 @@ NASHR_REQUIRE_2FA = env_bool("NASHR_REQUIRE_2FA", False)
 NASHR_LOGIN_FAILURES_ALLOWED = int(os.environ.get("NASHR_LOGIN_FAILURES_ALLOWED", "5"))
 NASHR_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("NASHR_LOGIN_LOCKOUT_SECONDS", "900"))
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Nashr")
+# TOTP secrets and backup codes never appear in the admin: whoever reads a secret there
+# (over a shoulder, from a screenshot, from a hijacked session) holds the second factor.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Passkeys and security keys (WebAuthn, django-otp-webauthn) as a second factor: bound to
+# this site's origin by the browser, so a look-alike phishing site cannot replay them as
+# it can replay a TOTP code. With this on (and NASHR_REQUIRE_2FA), administrators
+# (superusers and the administrator role) must sign in with one; TOTP is refused for them
+# once they have one, and until then a TOTP login opens only the page that registers one.
+NASHR_REQUIRE_WEBAUTHN_FOR_ADMINS = env_bool("NASHR_REQUIRE_WEBAUTHN_FOR_ADMINS", False)
+
+
+def webauthn_relying_party(site_url: str) -> tuple[str, list[str]]:
+    """The relying party id and the allowed origins for the site at ``site_url``.
+
+    Browsers accept no IP address as a relying party id but treat http://localhost as a
+    secure origin, so a loopback address becomes ``localhost`` (open the development
+    server at http://localhost:8000 to use passkeys).
+    """
+    parts = urlsplit(site_url)
+    host = parts.hostname or "localhost"
+    if host in {"127.0.0.1", "::1"}:
+        host = "localhost"
+    origin = f"{parts.scheme}://{host}" + (f":{parts.port}" if parts.port else "")
+    return host, [origin]
+
+
+# Passkeys are bound to the relying party id for good: changing the site's domain means
+# registering them again. Set OTP_WEBAUTHN_ALLOWED_ORIGINS (comma-separated) only when the
+# admin is served from another origin of the same domain than NASHR_SITE_URL.
+OTP_WEBAUTHN_RP_ID, _webauthn_origins = webauthn_relying_party(NASHR_SITE_URL)
+OTP_WEBAUTHN_ALLOWED_ORIGINS = env_list("OTP_WEBAUTHN_ALLOWED_ORIGINS", ",".join(_webauthn_origins))
+OTP_WEBAUTHN_RP_NAME = os.environ.get("OTP_WEBAUTHN_RP_NAME", "Nashr")
+# A passkey is a second factor here, after the password: never a login on its own.
+OTP_WEBAUTHN_ALLOW_PASSWORDLESS_LOGIN = False
+OTP_WEBAUTHN_HELPER_CLASS = "nashr.accounts.passkeys.DiscoverablePasskeys"
+
+# Staff sessions end after this much idleness in the admin (each admin request starts the
+# count again; public pages neither read nor renew it). Eight hours, a working day: an
+# editor is not asked for the password and second factor again after every meeting (which
+# teaches typing them into whatever page asks), yet a session left on a laptop overnight,
+# or on a seized one, no longer opens the admin the next morning.
+NASHR_STAFF_SESSION_SECONDS = int(os.environ.get("NASHR_STAFF_SESSION_SECONDS", str(8 * 3600)))
+# Only staff have sessions (public pages set no cookie): the same age for every session.
+SESSION_COOKIE_AGE = NASHR_STAFF_SESSION_SECONDS
+
 # Reverse proxies in front of the application (nginx, Caddy, a CDN), each of which appends
 # the address it was reached from to X-Forwarded-For. 0: the header is ignored, since a
 # visitor could write it. Lockouts and rate limits key on the address found this way.

@@ -18,6 +18,10 @@ if len(SECRET_KEY) < 50:
     )
 
 NASHR_REQUIRE_2FA = env_bool("NASHR_REQUIRE_2FA", True)
+# Administrators hold every account and every subscriber's address: only a phishing-proof
+# second factor for them. An upgraded installation's administrators register a passkey
+# after their next TOTP login (the only page that login opens for them).
+NASHR_REQUIRE_WEBAUTHN_FOR_ADMINS = env_bool("NASHR_REQUIRE_WEBAUTHN_FOR_ADMINS", True)
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

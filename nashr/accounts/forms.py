@@ -1,4 +1,4 @@
-"""The admin login: password, then a TOTP code when two-factor login is required."""
+"""The admin login: password, then a passkey or a TOTP code when two-factor login is required."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.forms import OTPAuthenticationFormMixin
 
-from nashr.accounts import services
+from nashr.accounts import passkeys, services
 from nashr.core.calendars import to_latin_digits
 from nashr.core.clients import client_address
 
@@ -46,6 +46,8 @@ class NashrAuthenticationForm(OTPAuthenticationFormMixin, AdminAuthenticationFor
             "“nashr enrol_totp %(username)s” and scan the code it prints."
         ),
     }
+    # Set by clean_otp when the password was right and the user's passkey may follow.
+    passkey_user: Any = None
 
     @property
     def requires_2fa(self) -> bool:
@@ -85,6 +87,25 @@ class NashrAuthenticationForm(OTPAuthenticationFormMixin, AdminAuthenticationFor
             # Not on a blank password: no guess was made, so no count may be cleared.
             services.login_success_record(username=username, address=address)
         return cleaned
+
+    def clean_otp(self, user: Any) -> None:
+        """A TOTP (or backup) code when one was typed; without one, the passkey step.
+
+        Without a code the login is refused here for every user name and password (the
+        view then shows everyone the same passkey step), so the answer tells no one
+        whether the password was right; only for a passkey holder whose password was
+        right does the passkey step lead anywhere. An administrator who must use a
+        passkey and has one cannot use a code instead: a phishing page can relay a code.
+        """
+        if user is None:
+            return
+        if not self.cleaned_data.get("otp_token"):
+            if passkeys.has_passkey(user):
+                self.passkey_user = user
+            raise forms.ValidationError(_REFUSED_WITH_2FA, code="passkey_step")
+        if passkeys.must_use_passkey(user) and passkeys.has_passkey(user):
+            raise forms.ValidationError(_REFUSED_WITH_2FA, code="passkey_required")
+        super().clean_otp(user)
 
     def _refusal(self) -> forms.ValidationError:
         if not self.requires_2fa:

@@ -21,3 +21,18 @@ def check_site_url_is_https(**kwargs: Any) -> list[CheckMessage]:
             id="nashr.W001",
         )
     ]
+
+
+@register(Tags.security, deploy=True)
+def check_two_factor_login_is_required(**kwargs: Any) -> list[CheckMessage]:
+    """Staff of an exile organization are phished by state actors: a password is not enough."""
+    if settings.NASHR_REQUIRE_2FA:
+        return []
+    return [
+        CheckWarning(
+            "NASHR_REQUIRE_2FA is off: a phished or guessed password alone opens the admin.",
+            hint="Remove NASHR_REQUIRE_2FA=0 from the environment (production turns it on) "
+            "and give every staff member a device with `nashr enrol_totp USERNAME`.",
+            id="nashr.W002",
+        )
+    ]

@@ -107,3 +107,14 @@ def test_enrol_refuses_unknown_and_non_staff(django_user_model, db) -> None:
     django_user_model.objects.create_user(username="reader", password=PASSWORD)
     with pytest.raises(CommandError, match="not a staff user"):
         _enrol("reader")
+
+
+def test_admin_hides_totp_secret(admin_client, make_staff) -> None:
+    """The admin's page of a TOTP device shows neither its secret nor its QR code."""
+    _enrol(make_staff("editor", username="maryam").username, "--no-qr")
+    device = TOTPDevice.objects.get(user__username="maryam")
+    page = admin_client.get(f"/en/admin/otp_totp/totpdevice/{device.pk}/change/")
+    assert page.status_code == 200
+    assert device.key not in page.content.decode()
+    listing = admin_client.get("/en/admin/otp_totp/totpdevice/").content.decode()
+    assert "qrcode" not in listing.lower()

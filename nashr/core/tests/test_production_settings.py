@@ -59,19 +59,27 @@ def test_deploy_check_is_clean(tmp_path: Path) -> None:
     assert "WARNING" not in output
 
 
+def _deploy_warnings(tmp_path: Path, **env: str) -> str:
+    """The output of a deploy check of production settings that failed on a warning."""
+    settings_env = {
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "NASHR_SITE_URL": "https://nashr.example",
+        "ALLOWED_HOSTS": "nashr.example",
+        **env,
+    }
+    result = _run("check", "--deploy", "--fail-level", "WARNING", tmp_path=tmp_path, **settings_env)
+    assert result.returncode != 0
+    return result.stdout + result.stderr
+
+
 def test_deploy_check_warns_of_a_clear_text_site_url(tmp_path: Path) -> None:
     """An http:// NASHR_SITE_URL (put in every unsubscribe link) fails the deploy check."""
-    result = _run(
-        "check",
-        "--deploy",
-        "--fail-level",
-        "WARNING",
-        tmp_path=tmp_path,
-        SECRET_KEY=secrets.token_urlsafe(64),
-        NASHR_SITE_URL="http://nashr.example",
-    )
-    assert result.returncode != 0
-    assert "nashr.W001" in result.stdout + result.stderr
+    assert "nashr.W001" in _deploy_warnings(tmp_path, NASHR_SITE_URL="http://nashr.example")
+
+
+def test_deploy_check_warns_of_two_factor_login_off(tmp_path: Path) -> None:
+    """Production with NASHR_REQUIRE_2FA=0 (a password alone opens the admin) fails the check."""
+    assert "nashr.W002" in _deploy_warnings(tmp_path, NASHR_REQUIRE_2FA="0")
 
 
 def test_production_refuses_to_start_without_secret_key(tmp_path: Path) -> None:
