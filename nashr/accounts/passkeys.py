@@ -27,6 +27,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.base_user import AbstractBaseUser
+from django.db import transaction
 from django.http import HttpRequest, JsonResponse
 from django.urls import reverse
 from django_otp import login as otp_login
@@ -144,6 +145,14 @@ class DiscoverablePasskeys(WebAuthnHelper):  # type: ignore[misc]  # untyped lib
 
     def get_discoverable_credentials_preference(self) -> ResidentKeyRequirement:
         return ResidentKeyRequirement.REQUIRED
+
+    def register_complete(self, user: Any, state: Any, data: Any) -> Any:
+        with transaction.atomic():
+            device = super().register_complete(user=user, state=state, data=data)
+            services.passkey_enrolment_record(
+                actor=user, user=user, device_name=str(getattr(device, "name", ""))
+            )
+        return device
 
 
 class PasskeyRegistrationBegin(BeginCredentialRegistrationView):  # type: ignore[misc]  # untyped library

@@ -226,3 +226,13 @@ def totp_enrol(
     facts = {"device": name, "backup_codes": len(codes)}
     audit_record(actor=actor, action="staff.totp_enrol", target=user, changes=facts)
     return Enrolment(config_url=device.config_url, backup_codes=codes)
+
+
+def passkey_enrolment_record(*, actor: Actor, user: Any, device_name: str) -> None:
+    """Record that a passkey or security key was registered for `user`.
+
+    The ceremony itself is django-otp-webauthn's (its views verify and store the
+    credential); this is the audit trail's part of it, called in the same transaction.
+    """
+    facts = {"device": device_name or "passkey"}
+    audit_record(actor=actor, action="staff.passkey_enrol", target=user, changes=facts)

@@ -12,6 +12,8 @@ from playwright.sync_api import Browser, Page
 from nashr.accounts import services
 from nashr.accounts.models import LoginThrottle
 from nashr.accounts.tests.test_two_factor import PASSWORD, _code
+from nashr.audit.models import AuditEntry
+from nashr.core.actors import COMMAND
 from nashr.testing.plugin import BrowserPage, RequestRecorder
 
 
@@ -53,7 +55,7 @@ def test_passkey_registered_then_used_to_log_in(
     settings.OTP_WEBAUTHN_ALLOWED_ORIGINS = [live_server.url]
     assert live_server.url.startswith("http://localhost:")
     user = make_staff("editor", username="maryam")
-    services.totp_enrol(user=user)
+    services.totp_enrol(actor=COMMAND, user=user)
 
     page = browser_page.page
     cdp, authenticator = _virtual_authenticator(page)
@@ -63,6 +65,9 @@ def test_passkey_registered_then_used_to_log_in(
     page.click("#passkey-register-button")
     page.wait_for_selector("#passkey-register-status-message[data-status-enum=success]")
     assert WebAuthnCredential.objects.filter(user=user, confirmed=True).count() == 1
+    enrolment = AuditEntry.objects.get(action="staff.passkey_enrol")
+    assert (enrolment.actor_user_id, enrolment.target_id) == (user.pk, str(user.pk))
+    assert enrolment.address_hash  # from the browser's request, hashed
     credentials = cdp.send("WebAuthn.getCredentials", {"authenticatorId": authenticator})
     assert len(credentials["credentials"]) == 1
     assert not [line for line in browser_page.console if "Content Security Policy" in line]

@@ -10,6 +10,7 @@ from django_otp_webauthn.models import WebAuthnCredential
 
 from nashr.accounts import passkeys, services
 from nashr.accounts.tests.test_two_factor import _code, _login
+from nashr.core.actors import COMMAND
 
 # The random CSRF token, the only part of two pages that may differ.
 CSRF = re.compile(r'"csrfToken": "[^"]+"')
@@ -38,7 +39,7 @@ def _passkey(user) -> WebAuthnCredential:
 
 
 def _totp_code(user) -> str:
-    services.totp_enrol(user=user)
+    services.totp_enrol(actor=COMMAND, user=user)
     return _code(TOTPDevice.objects.get(user=user))
 
 
