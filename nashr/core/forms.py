@@ -87,7 +87,8 @@ class CalendarDateField(forms.DateField):
     def _error(self, text: str) -> forms.ValidationError:
         """The field's message for text that `calendars.parse_date` refused."""
         params = {
-            "value": text,
+            # Isolated, so a Latin date keeps its order inside a right-to-left message.
+            "value": f"\u2068{text}\u2069",
             "calendar": CALENDAR_LABELS[self.calendar],
             "other": CALENDAR_LABELS[calendars.other_calendar(self.calendar)],
             "example": EXAMPLES[self.calendar],
