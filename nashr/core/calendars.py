@@ -11,6 +11,7 @@ import datetime as dt
 import re
 
 import jdatetime
+from django.utils import timezone
 
 from nashr.core.exceptions import ValidationError
 
@@ -121,6 +122,17 @@ def format_date(date: dt.date | dt.datetime | None, language: str) -> str:
         j = to_jalali(date)
         return to_persian_digits(f"{j.day} {JALALI_MONTHS[j.month - 1]} {j.year}")
     return f"{GREGORIAN_MONTHS[date.month - 1]} {date.day}, {date.year}"
+
+
+def format_datetime(moment: dt.datetime | None, language: str) -> str:
+    """A moment in the site's time zone, in the language's calendar and digits, to the minute.
+
+    "۹ آبان ۱۴۰۲ ۱۴:۰۵", "October 31, 2023 14:05"; "—" for no moment.
+    """
+    if moment is None:
+        return "—"
+    local = timezone.localtime(moment)
+    return f"{format_date(local, language)} {localize_digits(local.strftime('%H:%M'), language)}"
 
 
 def format_month(year: int, month: int, language: str) -> str:

@@ -25,7 +25,6 @@ from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path, reverse
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -341,14 +340,7 @@ class PublicationAdmin(ServiceSavedAdmin[Publication]):
 
     @admin.display(description=_("published at"))
     def published_on(self, publication: Publication) -> str:
-        if publication.published_at is None:
-            return "—"
-        local = timezone.localtime(publication.published_at)
-        language = current_language()
-        return "{} {}".format(
-            calendars.format_date(local, language),
-            calendars.localize_digits(local.strftime("%H:%M"), language),
-        )
+        return calendars.format_datetime(publication.published_at, current_language())
 
     # ---- actions -------------------------------------------------------------------------
 

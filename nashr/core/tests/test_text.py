@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
+from django.utils import translation
 
 from nashr.core.exceptions import ValidationError
 from nashr.core.text import check_one_line
+
+
+@pytest.fixture(autouse=True)
+def _in_english() -> Iterator[None]:
+    # The messages are translated; these tests read the English ones.
+    with translation.override("en"):
+        yield
 
 
 @pytest.mark.parametrize(

@@ -6,11 +6,13 @@ import email
 import email.header
 import email.policy
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import translation
 
 from nashr.bulletins import selectors
 from nashr.bulletins.models import Series
@@ -25,6 +27,13 @@ pytestmark = pytest.mark.django_db(transaction=True)
 INJECTED = "Iran Bulletin\r\nReply-To: attacker@example.com"
 # A long Persian title: with number and month the subject is past 200 characters.
 LONG_TITLE = "خبرنامه ماهانه کمیته همبستگی با کارگران و معلمان زندانی ایران " * 3
+
+
+@pytest.fixture(autouse=True)
+def _in_english() -> Iterator[None]:
+    # The refusals are translated; these tests read the English ones.
+    with translation.override("en"):
+        yield
 
 
 def _only_crlf(data: bytes) -> bool:
