@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 from django.contrib.auth.models import User
 from django.test import Client
 
@@ -47,7 +48,7 @@ def test_a_role_without_the_send_permission_is_refused(published_bulletin, make_
 def test_a_draft_is_not_queued(make_series, publish_issue) -> None:
     """Only a published issue can be queued for sending."""
     draft = bulletin_draft(actor=COMMAND, series=make_series(), year=2023, month=12)
-    with pytest.raises(StateError, match="is not published"):
+    with translation.override("en"), pytest.raises(StateError, match="is not published"):
         delivery_queue_send(actor=COMMAND, bulletin=draft)
 
 
