@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from django.utils import translation
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import translation
 
 from nashr.bulletins.services import bulletin_draft
 from nashr.core.actors import COMMAND
