@@ -15,7 +15,9 @@ class LegacyPathRedirectMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        if response.status_code != 404:
+        # No stored path holds a NUL (PostgreSQL's text cannot), and looking one up there
+        # would be a server error instead of the 404.
+        if response.status_code != 404 or "\x00" in request.path:
             return response
         publication = (
             Publication.objects.filter(legacy_path=request.path, status=Status.PUBLISHED)
