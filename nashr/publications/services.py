@@ -316,6 +316,25 @@ def _require(fields: dict[str, Any], names: tuple[str, ...]) -> None:
             raise ValidationError(f"{name} must not be empty", where=name)
 
 
+def _lookup_update(
+    obj: Kind | Signatory,
+    changes: dict[str, Any],
+    *,
+    actor: Actor,
+    permission: str,
+    allowed: tuple[str, ...],
+    required: tuple[str, ...],
+) -> None:
+    """Change a kind or a signatory (the lists publications choose from) and record it."""
+    entity = obj._meta.model_name
+    require(actor, permission, action=f"change the {entity} “{obj.slug}”")
+    before = audit_snapshot(obj, changes)
+    _apply(obj, changes, allowed=allowed, required=required)
+    obj.save()
+    if changed := audit_diff(before, obj):
+        audit_record(actor=actor, action=f"{entity}.update", target=obj, changes=changed)
+
+
 def _apply(
     obj: Kind | Signatory,
     changes: dict[str, Any],
@@ -363,12 +382,14 @@ def kind_create(
 
 @transaction.atomic
 def kind_update(*, actor: Actor, kind: Kind, **changes: Any) -> Kind:
-    require(actor, rules.KIND_CHANGE, action=f"change the kind “{kind.slug}”")
-    before = audit_snapshot(kind, changes)
-    _apply(kind, changes, allowed=KIND_FIELDS, required=("slug", "name_fa", "name_en"))
-    kind.save()
-    if changed := audit_diff(before, kind):
-        audit_record(actor=actor, action="kind.update", target=kind, changes=changed)
+    _lookup_update(
+        kind,
+        changes,
+        actor=actor,
+        permission=rules.KIND_CHANGE,
+        allowed=KIND_FIELDS,
+        required=("slug", "name_fa", "name_en"),
+    )
     return kind
 
 
@@ -387,10 +408,12 @@ def signatory_create(*, actor: Actor, slug: str, name_fa: str, name_en: str) -> 
 
 @transaction.atomic
 def signatory_update(*, actor: Actor, signatory: Signatory, **changes: Any) -> Signatory:
-    require(actor, rules.SIGNATORY_CHANGE, action=f"change the signatory “{signatory.slug}”")
-    before = audit_snapshot(signatory, changes)
-    _apply(signatory, changes, allowed=SIGNATORY_FIELDS, required=SIGNATORY_FIELDS)
-    signatory.save()
-    if changed := audit_diff(before, signatory):
-        audit_record(actor=actor, action="signatory.update", target=signatory, changes=changed)
+    _lookup_update(
+        signatory,
+        changes,
+        actor=actor,
+        permission=rules.SIGNATORY_CHANGE,
+        allowed=SIGNATORY_FIELDS,
+        required=SIGNATORY_FIELDS,
+    )
     return signatory
