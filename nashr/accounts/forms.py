@@ -39,13 +39,6 @@ class NashrAuthenticationForm(OTPAuthenticationFormMixin, AdminAuthenticationFor
     )
     otp_challenge = forms.CharField(required=False, widget=forms.HiddenInput)
 
-    error_messages = {
-        **AdminAuthenticationForm.error_messages,
-        "no_device": _(
-            "This account has no two-factor device yet. Ask an administrator to run "
-            "“nashr enrol_totp %(username)s” and scan the code it prints."
-        ),
-    }
     # Set by clean_otp when the password was right and the user's passkey may follow.
     passkey_user: Any = None
 
@@ -121,11 +114,8 @@ class NashrAuthenticationForm(OTPAuthenticationFormMixin, AdminAuthenticationFor
 
         devices = list(devices_for_user(user, confirmed=True, for_verify=True))
         if not devices:
-            raise forms.ValidationError(
-                self.error_messages["no_device"],
-                code="no_device",
-                params={"username": user.get_username()},
-            )
+            # Refused like any other failure (see `clean`); an administrator enrols them.
+            raise forms.ValidationError(_REFUSED_WITH_2FA, code="no_device")
         token = self.cleaned_data.get("otp_token") or ""
         wanted = TOTPDevice if _DIGITS.match(token) else StaticDevice
         for device in devices:

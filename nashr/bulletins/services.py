@@ -22,7 +22,7 @@ from nashr.bulletins.models import Bulletin, BulletinItem, BulletinStatus, Serie
 from nashr.core import calendars
 from nashr.core.actors import Actor, require
 from nashr.core.exceptions import StateError, ValidationError
-from nashr.core.languages import Language
+from nashr.core.languages import check_language
 from nashr.core.text import check_one_line
 from nashr.publications.models import Kind, Publication, Signatory, Status
 
@@ -38,15 +38,6 @@ BULLETIN_AUDITED = (
     "editorial_body",
     "correction_note",
 )
-
-
-def _validate_language(language: str) -> None:
-    if language not in Language.values:
-        raise ValidationError(
-            f"unknown language “{language}”",
-            where="language",
-            hint=f"use one of: {', '.join(Language.values)}",
-        )
 
 
 @transaction.atomic
@@ -85,7 +76,7 @@ def series_create_or_update(
     check_one_line(title.strip(), where="title")
     if label is not None:
         check_one_line(label.strip(), where="label")
-    _validate_language(language)
+    check_language(language)
     if not created and series.language != language and series.bulletins.exists():
         raise ValidationError(
             f"series “{slug}” already has issues in “{series.language}”",

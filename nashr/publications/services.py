@@ -19,7 +19,7 @@ from nashr.audit.services import audit_diff, audit_record, audit_snapshot
 from nashr.core.actors import Actor, actor_user, require
 from nashr.core.content import render_markdown
 from nashr.core.exceptions import StateError, ValidationError
-from nashr.core.languages import Language
+from nashr.core.languages import check_language
 from nashr.publications import rules
 from nashr.publications.hooks import publication_changed
 from nashr.publications.models import Kind, Publication, Signatory, Status
@@ -44,12 +44,7 @@ def make_slug(title: str) -> str:
 def _validate(publication: Publication) -> None:
     if not publication.title.strip():
         raise ValidationError("a publication needs a title", where="title")
-    if publication.language not in Language.values:
-        raise ValidationError(
-            f"unknown language “{publication.language}”",
-            where="language",
-            hint=f"use one of: {', '.join(Language.values)}",
-        )
+    check_language(publication.language)
     if publication.legacy_path is not None:
         path = publication.legacy_path.strip()
         if not path:
