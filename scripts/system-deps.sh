@@ -2,7 +2,10 @@
 # Installs the Debian packages that the demo and the tests need, if any is missing:
 # npm (the Vazirmatn font and the checkers come from the npm registry), Chromium for the
 # browser tests, poppler-utils for reading PDFs back, Java for the Nu Html Checker,
-# PostgreSQL 15 for the second run of the suite, and the libraries WeasyPrint draws with.
+# PostgreSQL 15 for the second run of the suite, the servers the production tests start on
+# loopback (Redis, MariaDB for the Drupal importer, PgBouncer, nginx and Caddy whose
+# configuration files the deployment guide ships), exiftool for checking stripped images,
+# wrk for the benchmarks, and the libraries WeasyPrint draws with.
 set -euo pipefail
 
 want=()
@@ -12,6 +15,13 @@ if [ "${1:-}" != "--demo" ]; then
   command -v pdftotext >/dev/null 2>&1 || want+=(poppler-utils)
   command -v java >/dev/null 2>&1 || want+=(default-jre-headless)
   [ -x /usr/lib/postgresql/15/bin/initdb ] || want+=(postgresql-15)
+  command -v redis-server >/dev/null 2>&1 || want+=(redis-server)
+  command -v mariadbd >/dev/null 2>&1 || want+=(mariadb-server)
+  command -v pgbouncer >/dev/null 2>&1 || want+=(pgbouncer)
+  command -v nginx >/dev/null 2>&1 || want+=(nginx)
+  command -v caddy >/dev/null 2>&1 || want+=(caddy)
+  command -v exiftool >/dev/null 2>&1 || want+=(libimage-exiftool-perl)
+  command -v wrk >/dev/null 2>&1 || want+=(wrk)
 fi
 ldconfig -p 2>/dev/null | grep libpango-1.0 >/dev/null || want+=(libpango-1.0-0 libpangoft2-1.0-0)
 ldconfig -p 2>/dev/null | grep libharfbuzz-subset >/dev/null || want+=(libharfbuzz-subset0)

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "nashr.subscribers",
     "nashr.delivery",
     "nashr.search",
+    "nashr.comments",
 ]
 
 MIDDLEWARE = [

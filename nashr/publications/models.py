@@ -98,6 +98,10 @@ class Publication(TimeStampedModel):
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # Set on an unpublished publication: the task worker publishes it at this time (UTC),
+    # through the same service as a manual publish; a time already past when the worker
+    # comes back is caught up.
+    publish_at = models.DateTimeField(_("publish at"), null=True, blank=True, db_index=True)
     source_url = models.URLField(_("source URL"), blank=True)
     legacy_path = models.CharField(
         _("legacy path"),

@@ -1,0 +1,88 @@
+"""Readers' comments under a publication: pseudonymous, moderated, no address stored."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from nashr.publications.models import Publication
+
+
+class CommentStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    APPROVED = "approved", _("Approved")
+    SPAM = "spam", _("Spam")
+    REMOVED = "removed", _("Removed")
+
+
+class Comment(models.Model):
+    """One comment (or a reply to one) under one language version of a publication."""
+
+    publication = models.ForeignKey(
+        Publication,
+        on_delete=models.CASCADE,
+        related_name="comments",
+        verbose_name=_("publication"),
+    )
+    # One level of replies: a reply's parent is never itself a reply.
+    parent = models.ForeignKey(
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="replies",
+        verbose_name=_("reply to"),
+    )
+    name = models.CharField(_("name"), max_length=80)
+    body = models.TextField(_("comment"))
+    # The language the comment is written in when known ("" = unknown: dir="auto" decides).
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=CommentStatus.choices,
+        default=CommentStatus.PENDING,
+        db_index=True,
+    )
+    # Kept only while the commenter wants to hear of replies; never shown.
+    email = models.EmailField(_("email"), blank=True)
+    email_confirmed_at = models.DateTimeField(_("email confirmed at"), null=True, blank=True)
+    # Keyed hashes: the same commenter is recognised (trust, blocks) without storing who.
+    email_hash = models.CharField(_("email hash"), max_length=64, blank=True, db_index=True)
+    address_hash = models.CharField(_("address hash"), max_length=64, blank=True)
+    # A reply written by staff is shown as the organization's.
+    staff_author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("written by staff member"),
+    )
+    created_at = models.DateTimeField(_("written at"), db_index=True)
+    moderated_at = models.DateTimeField(_("moderated at"), null=True, blank=True)
+    # Where an imported comment came from ("wordpress", "drupal7", ...) and its id there;
+    # a second import matches on the pair and duplicates nothing.
+    source = models.CharField(_("imported from"), max_length=32, blank=True)
+    legacy_id = models.CharField(_("id in the old system"), max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "legacy_id"],
+                condition=~Q(source=""),
+                name="comment_one_per_legacy_id",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["publication", "status", "created_at"], name="comment_page_idx"),
+        ]
+        permissions = [("moderate_comment", _("Can moderate comments"))]
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.body[:40]}"
