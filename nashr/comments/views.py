@@ -87,7 +87,7 @@ def post(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "comments/posted.html", context, status=400)
     if form.cleaned_data["website"]:
         # A bot: it gets the answer a person gets, and nothing is kept.
-        return render(request, "comments/posted.html", {**context, "held": True})
+        return render(request, "comments/posted.html", {**context, "held": True, "form": None})
     parent = None
     if form.cleaned_data["parent"]:
         parent = Comment.objects.filter(

@@ -20,7 +20,7 @@
     if (!response.ok) { return ""; }
     var challenge = await response.json();
     var encoder = new TextEncoder();
-    for (var n = 0; n <= challenge.maxnumber; n++) {
+    for (var n = 0; n <= challenge.maxNumber; n++) {
       var digest = await crypto.subtle.digest("SHA-256", encoder.encode(challenge.salt + n));
       if (hex(digest) === challenge.challenge) {
         return btoa(JSON.stringify({
