@@ -52,11 +52,14 @@ def test_comment_from_cached_page_is_held_then_approved_and_shown(
 
 
 def test_post_from_another_site_is_refused(client: Client, publication) -> None:
-    """A post whose Origin is another host, or with neither Origin nor Referer, keeps nothing."""
+    """A post from another site (Sec-Fetch-Site, Origin, else Referer) keeps nothing."""
     data = {"name": "x", "body": "forged", "website": "", "altcha": ""}
     url = f"/en/p/{publication.pk}/comments/"
     assert client.post(url, data, HTTP_ORIGIN="https://evil.example").status_code == 403
     assert client.post(url, data).status_code == 403
+    assert client.post(url, data, HTTP_ORIGIN="null").status_code == 403
+    cross = client.post(url, data, HTTP_SEC_FETCH_SITE="cross-site", HTTP_ORIGIN=ORIGIN)
+    assert cross.status_code == 403
     referer = client.post(url, data, HTTP_REFERER=ORIGIN + publication.get_absolute_url())
     assert referer.status_code == 200
     assert Comment.objects.count() == 1
