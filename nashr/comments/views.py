@@ -3,8 +3,9 @@
 No view here reads or sets a cookie, and the comment form carries no CSRF token (one
 reader's token would be served to everyone from the page cache). A post is accepted
 only when the browser says it comes from this site (Sec-Fetch-Site, else Origin or
-Referer): another site's page cannot make a reader's browser post in their name. The links mailed to a commenter are
-authorized by their signed token, as the subscribers' links are.
+Referer): another site's page cannot make a reader's browser post in their name. The
+links mailed to a commenter are authorized by their signed token, as the subscribers'
+links are.
 """
 
 from __future__ import annotations

@@ -9,11 +9,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.urls import reverse
 from django.utils.safestring import SafeString
 
 from nashr.comments import selectors, services
 from nashr.comments.forms import CommentForm
+from nashr.comments.models import Comment
+from nashr.comments.rendering import comment_html
 from nashr.comments.text import linkify
+from nashr.core.languages import current_language
 from nashr.publications.models import Publication
 
 register = template.Library()
@@ -29,10 +33,17 @@ def comments_section(context: template.Context, publication: Publication) -> dic
         "count": thread.count,
         "open": services.comments_open(publication),
         "form": CommentForm(),
+        "reply_url": reverse("comments:post", kwargs={"pk": publication.pk}),
         # The static mirror renders pages without the form (it cannot take posts).
         "mirror_mode": context.get("mirror_mode", False),
         "PAGE_LANGUAGE": context.get("PAGE_LANGUAGE"),
     }
+
+
+@register.simple_tag
+def comment_article(comment: Comment, reply_url: str = "") -> SafeString:
+    """One comment, in the page's calendar; `reply_url` adds its "Reply" link."""
+    return comment_html(comment, language=current_language(), reply_url=reply_url)
 
 
 @register.filter
