@@ -67,7 +67,7 @@ class CommentAdmin(admin.ModelAdmin[Comment]):
     ordering = ["-created_at"]
     show_full_result_count = False
     actions = ["approve", "remove", "mark_spam", "block"]
-    fields = [
+    readonly_fields = [
         "publication",
         "parent",
         "name",
@@ -81,8 +81,7 @@ class CommentAdmin(admin.ModelAdmin[Comment]):
         "source",
         "legacy_id",
     ]
-    readonly_fields = fields
-    fields = [*fields, "reply"]
+    fields = [*readonly_fields, "reply"]
 
     @admin.display(description=_("comment"))
     def text(self, obj: Comment) -> str:

@@ -13,7 +13,7 @@ import datetime as dt
 import json
 from typing import Any
 
-import altcha
+from altcha.v1 import ChallengeOptions, create_challenge, verify_solution
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
@@ -27,12 +27,12 @@ def _key() -> str:
 
 
 def challenge_new() -> dict[str, Any]:
-    options = altcha.ChallengeOptionsV1(
+    options = ChallengeOptions(
         hmac_key=_key(),
         max_number=settings.NASHR_COMMENTS_POW_MAX_NUMBER,
         expires=timezone.now() + LIFETIME,
     )
-    challenge: dict[str, Any] = altcha.create_challenge_v1(options).to_dict()
+    challenge: dict[str, Any] = create_challenge(options).to_dict()
     return challenge
 
 
@@ -41,7 +41,7 @@ def solution_accept(payload: str) -> bool:
     if not payload or len(payload) > 2000:
         return False
     try:
-        verified, _error = altcha.verify_solution_v1(payload, _key(), check_expires=True)
+        verified, _error = verify_solution(payload, _key(), check_expires=True)
     except Exception:  # whatever a forged payload makes the library raise
         return False
     if not verified:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, QuerySet
@@ -14,7 +15,7 @@ from nashr.publications.models import Publication
 class Thread:
     """The approved comments under a publication, oldest first, each with its replies."""
 
-    comments: list[Comment]
+    comments: Sequence[Comment]
     count: int
 
 
@@ -35,7 +36,7 @@ def comment_thread(*, publication: Publication) -> Thread:
         .prefetch_related(replies)
         .order_by("created_at", "id")
     )
-    count = len(comments) + sum(len(c.approved_replies) for c in comments)  # type: ignore[attr-defined]  # set by the Prefetch above
+    count = len(comments) + sum(len(c.approved_replies) for c in comments)
     return Thread(comments=comments, count=count)
 
 

@@ -222,6 +222,7 @@ def comments_content(content: SiteContent) -> None:
     from nashr.comments import services as comments
     from nashr.comments import tokens as comment_tokens
     from nashr.comments.models import Comment
+    from nashr.comments.privacy import email_hash
 
     staff, _created = get_user_model().objects.get_or_create(
         username="site-editor", defaults={"is_staff": True, "is_superuser": True}
@@ -266,7 +267,7 @@ def comments_content(content: SiteContent) -> None:
         name="Reader",
         body="My own comment.",
         email="commenter@example.org",
-        email_hash=comment_tokens.email_hash("commenter@example.org"),
+        email_hash=email_hash("commenter@example.org"),
         created_at=when,
     )
     content["comment_fa"] = mine

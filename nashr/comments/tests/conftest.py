@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import altcha
 import pytest
+from altcha.v1 import Payload, solve_challenge
 from django.test import Client
 
 from nashr.comments import proof
@@ -31,12 +31,12 @@ def moderator(make_staff: Callable[..., Any]) -> Any:
 def solved() -> str:
     """A proof of work solved as the reader's script solves it."""
     challenge = proof.challenge_new()
-    solution = altcha.solve_challenge_v1(
+    solution = solve_challenge(
         challenge["challenge"], challenge["salt"], challenge["algorithm"], challenge["maxNumber"]
     )
     assert solution is not None
     return str(
-        altcha.PayloadV1(
+        Payload(
             challenge["algorithm"],
             challenge["challenge"],
             solution.number,

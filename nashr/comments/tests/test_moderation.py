@@ -115,16 +115,22 @@ def test_digest_mails_each_moderator_once(publication, post_comment, moderator, 
         post_comment(publication, body=f"waiting {number}", address=f"198.51.100.{number}")
     assert services.comments_digest_send(actor=COMMAND) == 1
     [mail] = smtp_sink.to("moderator@example.org")
-    text = email.message_from_bytes(mail.data).get_payload(decode=True).decode()
+    text = _text(mail)
     assert all(f"waiting {number}" in text for number in range(3))
     assert smtp_sink.count() == 1
+
+
+def _text(mail) -> str:
+    payload = email.message_from_bytes(mail.data).get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return payload.decode()
 
 
 def _link(smtp_sink, address: str, kind: str, *, last: bool = False) -> str:
     messages = smtp_sink.to(address)
     assert messages
     mail = messages[-1] if last else messages[0]
-    text = email.message_from_bytes(mail.data).get_payload(decode=True).decode()
+    text = _text(mail)
     match = re.search(rf"https?://[^/\s]+(/\S+/comments/{kind}/\S+/)", text)
     assert match, text
     return match.group(1)
