@@ -195,3 +195,26 @@ def test_moderation_needs_the_permission(publication, make_staff) -> None:
     author = make_staff("author")
     with pytest.raises(PermissionDenied):
         services.comments_moderate(actor=author, comment_ids=[], status="approved")
+
+
+def test_admin_queue_shows_each_comment_in_its_direction_and_staff_replies(
+    admin_client, publication
+) -> None:
+    """The queue lists comments with dir="auto"; the change page posts a staff reply."""
+    top, _ = services.comment_import(
+        actor=COMMAND,
+        publication=publication,
+        source="test",
+        legacy_id="9",
+        name="Ali",
+        body="سلام",
+        created_at=timezone.now(),
+        status="pending",
+    )
+    queue = admin_client.get("/en/admin/comments/comment/?status__exact=pending")
+    assert queue.status_code == 200 and b'<div dir="auto" lang="fa">' in queue.content
+    page = f"/en/admin/comments/comment/{top.pk}/change/"
+    assert admin_client.get(page).status_code == 200
+    admin_client.post(page, {"reply": "From the editors."})
+    reply = Comment.objects.get(parent=top)
+    assert reply.staff_author is not None and reply.status == CommentStatus.APPROVED
