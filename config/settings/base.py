@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "nashr.delivery",
     "nashr.search",
     "nashr.comments",
+    "nashr.media",
 ]
 
 MIDDLEWARE = [
@@ -292,3 +293,9 @@ ANYMAIL = {
     for name, value in os.environ.items()
     if name.startswith("ANYMAIL_")
 }
+
+# -- Editors' desk: uploads and scheduled publishing (issue 16) --------------------------
+# An upload larger than this many bytes, or an image of more pixels, is refused before
+# it is decoded (a decompression bomb is small on disk and huge in memory).
+NASHR_MEDIA_MAX_BYTES = int(os.environ.get("NASHR_MEDIA_MAX_BYTES", "25000000"))
+NASHR_MEDIA_MAX_PIXELS = int(os.environ.get("NASHR_MEDIA_MAX_PIXELS", "50000000"))
