@@ -124,7 +124,9 @@ class MediaAdmin(ServiceSavedAdmin[Media]):
         labels = services.removed_labels(media)
         if not labels:
             return str(_("none found"))
-        return format_html("<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((x,) for x in labels)))
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((x,) for x in labels))
+        )
 
     @admin.display(description=_("size"))
     def dimensions(self, media: Media) -> str:

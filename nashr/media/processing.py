@@ -133,8 +133,9 @@ def clean_upload(*, name: str, data: bytes) -> Cleaned:
         return _clean_image(name, data, IMAGE_EXTENSIONS[extension])
     raise _refuse(
         name,
-        f"files ending in “.{extension}” are not accepted" if extension else "the file has no "
-        "extension",
+        f"files ending in “.{extension}” are not accepted"
+        if extension
+        else "the file has no extension",
         "upload a JPEG, PNG or WebP image, or a PDF",
     )
 
@@ -177,8 +178,8 @@ def _removed_from_image(image: Image.Image) -> list[str]:
             removed.append("thumbnail")
     if "xmp" in image.info or "XML:com.adobe.xmp" in image.info:
         removed.append("xmp")
-    if "photoshop" in image.info or getattr(image, "applist", None) and any(
-        marker == "APP13" for marker, _ in image.applist
+    if "photoshop" in image.info or (
+        getattr(image, "applist", None) and any(marker == "APP13" for marker, _ in image.applist)
     ):
         removed.append("iptc")
     if "comment" in image.info:
@@ -196,11 +197,19 @@ def _has_thumbnail(image: Image.Image) -> bool:
 
 
 def _clean_image(name: str, data: bytes, expected: str) -> Cleaned:
+    pixels = int(settings.NASHR_MEDIA_MAX_PIXELS)
     try:
         with Image.open(io.BytesIO(data)) as probe:
             fmt = probe.format
             width, height = probe.size
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+    except Image.DecompressionBombError as exc:
+        # Pillow's own guard, for images far above its limit, fires while reading the header.
+        raise _refuse(
+            name,
+            f"the image has more than the {pixels // 1_000_000} million pixels allowed",
+            "scale it down before uploading",
+        ) from exc
+    except (UnidentifiedImageError, OSError) as exc:
         raise _refuse(
             name, "the file is not an image that can be read", "export it again as JPEG or PNG"
         ) from exc
@@ -211,7 +220,6 @@ def _clean_image(name: str, data: bytes, expected: str) -> Cleaned:
             f"“.{extension_of(name)}”",
             "rename it with the right extension, or export it again",
         )
-    pixels = int(settings.NASHR_MEDIA_MAX_PIXELS)
     if width * height > pixels:
         raise _refuse(
             name,
@@ -359,6 +367,8 @@ def _clean_pdf(name: str, data: bytes) -> Cleaned:
 def _object_bytes(obj: Any) -> bytes:
     """An object's names, to look for active content (streams are not decoded)."""
     try:
-        return obj.unparse() if not isinstance(obj, pikepdf.Stream) else obj.stream_dict.unparse()
+        if isinstance(obj, pikepdf.Stream):
+            return bytes(obj.stream_dict.unparse(resolved=True))
+        return bytes(obj.unparse(resolved=True))
     except (pikepdf.PdfError, AttributeError, TypeError):
         return b""

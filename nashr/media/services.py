@@ -93,7 +93,6 @@ def media_upload(
     return media
 
 
-
 @transaction.atomic
 def media_update(*, actor: Actor, media: Media, **changes: str) -> Media:
     """Change the title, the alt text or its language."""

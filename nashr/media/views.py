@@ -7,7 +7,6 @@ browser still treats one only as the image or PDF it is.
 
 from __future__ import annotations
 
-
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404, HttpRequest
 from django.views.decorators.http import require_safe
@@ -29,5 +28,3 @@ def media_file(request: HttpRequest, path: str) -> FileResponse:
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cross-Origin-Resource-Policy"] = "same-origin"
     return response
-
-
