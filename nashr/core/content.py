@@ -5,8 +5,9 @@ attributes below. No script, style, event handler or `javascript:`/`data:` URL s
 and no element may load anything from another host: an image must be on this site, or it
 is dropped. An uploaded file is referenced as ``media:ID`` (``![alt](media:12)``,
 ``[the PDF](media:13)``); the app that stores uploads registers how such a reference is
-shown (``set_media_resolver``), so core needs no knowledge of it. Attribute values are checked too, so that what survives is also valid HTML
-(a page that fails the HTML checker because of one bad `dir="x"` is a broken page).
+shown (``set_media_resolver``), so core needs no knowledge of it.
+Attribute values are checked too, so that what survives is also valid HTML (a page that
+fails the HTML checker because of one bad `dir="x"` is a broken page).
 """
 
 from __future__ import annotations
@@ -96,6 +97,7 @@ def _local_srcset(value: str) -> bool:
         if len(parts) == 2 and not re.fullmatch(r"[0-9]{1,5}w|[0-9](?:\.[0-9])?x", parts[1]):
             return False
     return True
+
 
 _markdown = (
     MarkdownIt("commonmark", {"html": True, "linkify": False})

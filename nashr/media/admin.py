@@ -92,7 +92,9 @@ class MediaAdmin(ServiceSavedAdmin[Media]):
         except ValidationError as exc:
             if exc.where == "alt_text":
                 raise
-            raise ValidationError(f"“{upload.name}”: {exc.message}", where="upload", hint=exc.hint)
+            raise ValidationError(
+                f"“{upload.name}”: {exc.message}", where="upload", hint=exc.hint
+            ) from exc
         removed = services.removed_labels(media)
         if removed:
             self.message_user(

@@ -268,7 +268,7 @@ def _to_srgb(image: Image.Image) -> Image.Image:
 def _has_alpha(image: Image.Image) -> bool:
     if image.mode == "P":
         return "transparency" in image.info
-    return image.getextrema()[-1] != (255, 255)  # type: ignore[comparison-overlap]  # alpha band
+    return bool(image.getextrema()[-1] != (255, 255))
 
 
 def _encode(picture: Image.Image, removed: list[str]) -> Cleaned:
