@@ -178,9 +178,8 @@ def _removed_from_image(image: Image.Image) -> list[str]:
             removed.append("thumbnail")
     if "xmp" in image.info or "XML:com.adobe.xmp" in image.info:
         removed.append("xmp")
-    if "photoshop" in image.info or (
-        getattr(image, "applist", None) and any(marker == "APP13" for marker, _ in image.applist)
-    ):
+    applist: list[tuple[str, bytes]] = getattr(image, "applist", [])
+    if "photoshop" in image.info or any(marker == "APP13" for marker, _ in applist):
         removed.append("iptc")
     if "comment" in image.info:
         removed.append("comment")
