@@ -197,9 +197,7 @@ def publication_update(
     _validate(publication)
     publication.save()
     if content_changed:
-        _keep_revision(
-            publication, actor=actor, changed=changed_text, restored_from=restored_from
-        )
+        _keep_revision(publication, actor=actor, changed=changed_text, restored_from=restored_from)
     publication_changed(publication=publication)
     if changed := audit_diff(before, publication):
         audit_record(actor=actor, action="publication.update", target=publication, changes=changed)

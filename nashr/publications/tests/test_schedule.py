@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.management import call_command
@@ -87,7 +88,7 @@ def test_moved_later_is_not_published_at_the_old_time(scheduled: Publication, cl
 
 
 def test_an_author_cannot_schedule(
-    make_publication: Callable[..., Publication], make_staff: Callable[..., object], clock: Clock
+    make_publication: Callable[..., Publication], make_staff: Callable[..., Any], clock: Clock
 ) -> None:
     """Scheduling is publishing: the author's role refuses it."""
     draft = make_publication(status=Status.DRAFT)
