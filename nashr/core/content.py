@@ -214,6 +214,26 @@ def sanitize_html(html: str) -> str:
     return _EMPTY_PARAGRAPH.sub("", _cleaner.clean("".join(tidy.out)))
 
 
+_LOCAL_URL = re.compile(r'\b(src|href)="(/(?!/)[^"]*)"')
+_SRCSET = re.compile(r'\bsrcset="([^"]*)"')
+
+
+def absolute_urls(html: str, *, base: str) -> str:
+    """Sanitized HTML with every local address made absolute on `base` (for an email).
+
+    Only for HTML this module produced: its addresses are local paths or full URLs.
+    """
+
+    def srcset(match: re.Match[str]) -> str:
+        candidates = [c.strip() for c in match[1].split(",")]
+        absolute = [
+            base + c if c.startswith("/") and not c.startswith("//") else c for c in candidates
+        ]
+        return f'srcset="{", ".join(absolute)}"'
+
+    return _SRCSET.sub(srcset, _LOCAL_URL.sub(lambda m: f'{m[1]}="{base}{m[2]}"', html))
+
+
 def render_markdown(text: str) -> str:
     """Markdown (which may contain HTML) rendered and sanitized."""
     return sanitize_html(_resolve_media(_markdown.render(text or "")))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.core.files.storage import default_storage
@@ -58,3 +59,29 @@ class MediaReferences:
     def url(self, pk: int) -> str | None:
         media = Media.objects.filter(pk=pk).first()
         return default_storage.url(media.file.name) if media is not None else None
+
+
+_PICTURE = re.compile(r"<picture>.*?(<img [^>]*>)</picture>", re.S)
+_WEB_VARIANT = re.compile(r'src="(/[^"]*/uploads/[0-9a-f]{2}/[0-9a-f]{32})-[0-9]+\.(jpg|png)"')
+_SRCSET_ATTR = re.compile(r'\s(?:srcset|sizes|loading|decoding)="[^"]*"')
+
+
+def print_html(html: str) -> str:
+    """HTML for print: each picture becomes its print-resolution image alone.
+
+    A PDF renderer reads no `srcset`; the image it embeds is the one printed at the
+    column's width at 300 dpi, found next to the web variant under its `-print` name.
+    """
+
+    def to_print(match: re.Match[str]) -> str:
+        img = _SRCSET_ATTR.sub("", match[1])
+        found = _WEB_VARIANT.search(img)
+        if found is None:
+            return img
+        url = f"{found[1]}-print.{found[2]}"
+        name = url.split("/uploads/", 1)[1]
+        if not default_storage.exists(f"uploads/{name}"):
+            return img
+        return img.replace(found[0], f'src="{url}"')
+
+    return _PICTURE.sub(to_print, html)

@@ -26,16 +26,25 @@ def _check_alt_text(*, kind: str, alt_text: str) -> None:
         )
 
 
+def _save(name: str, data: bytes) -> str:
+    """Store `data` as `name`; the same name always holds the same bytes, so once is enough.
+
+    (A storage's `save` would add a suffix to a taken name, and the print variant is
+    found from the web one's name.)
+    """
+    if default_storage.exists(name):
+        return name
+    return default_storage.save(name, ContentFile(data))
+
+
 def _store(cleaned: Cleaned) -> tuple[str, list[dict[str, object]]]:
     """Save the clean file and its variants under names made from the content's hash."""
     stem = f"uploads/{cleaned.sha256[:2]}/{cleaned.sha256[:32]}"
-    name = default_storage.save(f"{stem}.{cleaned.extension}", ContentFile(cleaned.data))
+    name = _save(f"{stem}.{cleaned.extension}", cleaned.data)
     variants: list[dict[str, object]] = []
     for variant in cleaned.variants:
         suffix = "print" if variant.purpose == "print" else str(variant.width)
-        saved = default_storage.save(
-            f"{stem}-{suffix}.{variant.extension}", ContentFile(variant.data)
-        )
+        saved = _save(f"{stem}-{suffix}.{variant.extension}", variant.data)
         variants.append(
             {
                 "name": saved,
@@ -49,7 +58,10 @@ def _store(cleaned: Cleaned) -> tuple[str, list[dict[str, object]]]:
     return name, variants
 
 
-def _delete_files(names: list[str]) -> None:
+def _delete_files(names: list[str], sha256: str) -> None:
+    # Another upload of the same content shares the files.
+    if Media.objects.filter(sha256=sha256).exists():
+        return
     for name in names:
         default_storage.delete(name)
 
@@ -118,7 +130,8 @@ def media_delete(*, actor: Actor, media: Media) -> None:
     names = [media.file.name, *(str(v["name"]) for v in media.variants)]
     audit_record(actor=actor, action="media.delete", target=media)
     media.delete()
-    transaction.on_commit(lambda: _delete_files(names))
+    sha256 = media.sha256
+    transaction.on_commit(lambda: _delete_files(names, sha256))
     public_pages_changed()
 
 
