@@ -41,6 +41,10 @@ def word_diff(old: str, new: str) -> SafeString:
             continue
         if op in ("delete", "replace"):
             parts.append(f"<del>{escape(''.join(before[a1:a2]))}</del>")
+        if op == "replace":
+            # Apart, or a browser joins the last letter of the removed Persian word to the
+            # first of the added one, and both read as one word.
+            parts.append(" ")
         if op in ("insert", "replace"):
             parts.append(f"<ins>{escape(''.join(after[b1:b2]))}</ins>")
     return mark_safe("".join(parts))  # every piece of text is escaped above

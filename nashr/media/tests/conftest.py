@@ -27,6 +27,23 @@ def photo_bytes(*, width: int = 1600, height: int = 1200, quality: int = 92) -> 
     return out.getvalue()
 
 
+def scene_bytes(*, width: int = 4000, height: int = 3000, seed: int = 0) -> bytes:
+    """A JPEG that compresses like a photograph: smooth areas, some texture, edges."""
+    from PIL import ImageDraw, ImageFilter
+
+    sky = Image.linear_gradient("L").resize((width, height)).convert("RGB")
+    texture = Image.effect_noise((width // 4, height // 4), 60).resize((width, height))
+    picture = Image.blend(sky, Image.merge("RGB", (texture,) * 3), 0.25)
+    draw = ImageDraw.Draw(picture)
+    for index in range(12):
+        x = (index * 337 + seed * 911) % width
+        draw.rectangle((x, height // 2, x + width // 20, height), fill=(40 + index * 9, 60, 90))
+    picture = picture.filter(ImageFilter.GaussianBlur(1))
+    out = io.BytesIO()
+    picture.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
 def tagged_photo(tmp_path: Path) -> bytes:
     """A photo carrying what betrays its author: GPS, camera serial, XMP, IPTC, thumbnail."""
     thumb = tmp_path / "thumb.jpg"
