@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from playwright.sync_api import Response
+from playwright.sync_api import Response, ViewportSize
 
 from nashr.core.actors import COMMAND
 from nashr.media.services import media_upload
@@ -19,7 +19,7 @@ from .conftest import scene_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 BUDGET = 400_000
 
 
