@@ -41,6 +41,10 @@ DOCUMENT_EXTENSIONS = {"pdf"}
 VARIANT_WIDTHS = (480, 800, 1200, 1600)
 PRINT_WIDTH = 2000
 WEBP_QUALITY = 72
+# Wide variants are for screens of 2-3 device pixels per CSS pixel, where compression
+# artefacts are a third their size: a lower quality keeps a phone's page light.
+WEBP_QUALITY_DENSE = 52
+DENSE_FROM = 1200
 JPEG_QUALITY = 80
 # Markup, script and archives have no business inside a picture or a statement's PDF.
 _HIDDEN = re.compile(
@@ -278,8 +282,9 @@ def _encode(picture: Image.Image, removed: list[str]) -> Cleaned:
     variants: list[Variant] = []
     for target in sorted({min(w, width) for w in VARIANT_WIDTHS}):
         scaled = _scaled(picture, target)
-        for fmt in ("WEBP", fallback):
-            variants.append(Variant(fmt, *scaled.size, _save(scaled, fmt)))
+        webp_quality = WEBP_QUALITY_DENSE if scaled.width >= DENSE_FROM else WEBP_QUALITY
+        variants.append(Variant("WEBP", *scaled.size, _save(scaled, "WEBP", quality=webp_quality)))
+        variants.append(Variant(fallback, *scaled.size, _save(scaled, fallback)))
     printed = _scaled(picture, min(PRINT_WIDTH, width))
     variants.append(Variant(fallback, *printed.size, _save(printed, fallback, quality=88), "print"))
     return Cleaned(
@@ -298,7 +303,8 @@ def _scaled(picture: Image.Image, width: int) -> Image.Image:
     if width >= picture.width:
         return picture
     height = max(1, round(picture.height * width / picture.width))
-    return picture.resize((width, height), Image.Resampling.LANCZOS)
+    # reducing_gap: a cheap integer reduction first, then Lanczos; same look, a few times faster.
+    return picture.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
 
 
 def _save(picture: Image.Image, fmt: str, *, quality: int | None = None) -> bytes:
