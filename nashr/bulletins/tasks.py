@@ -8,6 +8,7 @@ from django_tasks import task
 
 from nashr.bulletins import services
 from nashr.core.actors import TASKS
+from nashr.core.tasks import enqueue_at
 
 
 @task()
@@ -17,6 +18,4 @@ def publish_due() -> list[int]:
 
 
 def enqueue_publish_due(when: dt.datetime) -> None:
-    """Queue `publish_due` for `when` on a backend that can wait (see publications.tasks)."""
-    if publish_due.get_backend().supports_defer:
-        publish_due.using(run_after=when).enqueue()
+    enqueue_at(publish_due, when)

@@ -8,6 +8,7 @@ from django_tasks import task
 
 from nashr.bulletins.models import Bulletin
 from nashr.core.actors import TASKS
+from nashr.core.tasks import enqueue_at
 from nashr.delivery import services
 from nashr.delivery.engine import DEFAULT_CONNECTIONS, delivery_send
 
@@ -26,6 +27,4 @@ def send_due() -> list[int]:
 
 
 def enqueue_send_due(when: dt.datetime) -> None:
-    """Queue `send_due` for `when` on a backend that can wait (see publications.tasks)."""
-    if send_due.get_backend().supports_defer:
-        send_due.using(run_after=when).enqueue()
+    enqueue_at(send_due, when)

@@ -7,6 +7,7 @@ import datetime as dt
 from django_tasks import task
 
 from nashr.core.actors import TASKS
+from nashr.core.tasks import enqueue_at
 from nashr.publications import services
 
 
@@ -21,10 +22,4 @@ def publish_due() -> list[int]:
 
 
 def enqueue_publish_due(when: dt.datetime) -> None:
-    """Queue `publish_due` to run at `when`, on a backend that can wait.
-
-    A backend that runs tasks at once (the tests', a development setup) cannot; there the
-    `nashr publish-due` command, run from cron, publishes what is due.
-    """
-    if publish_due.get_backend().supports_defer:
-        publish_due.using(run_after=when).enqueue()
+    enqueue_at(publish_due, when)

@@ -36,3 +36,10 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[Clock]:
     fake = Clock(dt.datetime(2024, 3, 18, 6, 0, tzinfo=dt.UTC))
     monkeypatch.setattr(timezone, "now", fake)
     yield fake
+
+
+def run_worker() -> None:
+    """The real database task worker, running every task that is due, then stopping."""
+    from django.core.management import call_command
+
+    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)

@@ -7,20 +7,15 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 
 from nashr.bulletins.models import Bulletin, BulletinStatus
 from nashr.bulletins.services import bulletin_draft, bulletin_schedule
 from nashr.core.actors import COMMAND
 from nashr.core.exceptions import StateError
 from nashr.delivery.services import delivery_schedule_send
-from nashr.testing.clock import Clock
+from nashr.testing.clock import Clock, run_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def run_worker() -> None:
-    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
 
 
 def test_scheduled_publish_and_send_caught_up_after_downtime(

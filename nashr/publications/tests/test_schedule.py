@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django.core.management import call_command
 from django.test import Client
 
 from nashr.audit.models import AuditEntry
@@ -15,16 +14,11 @@ from nashr.core.actors import COMMAND
 from nashr.core.exceptions import PermissionDenied
 from nashr.publications import services
 from nashr.publications.models import Publication, Status
-from nashr.testing.clock import Clock
+from nashr.testing.clock import Clock, run_worker
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-
-
-def run_worker() -> None:
-    """The real database worker, running what is due and stopping."""
-    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
 
 
 @pytest.fixture
