@@ -27,7 +27,6 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-import pikepdf
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
@@ -321,6 +320,10 @@ def _save(picture: Image.Image, fmt: str, *, quality: int | None = None) -> byte
 
 
 def _clean_pdf(name: str, data: bytes) -> Cleaned:
+    # Imported when a PDF comes: pikepdf takes half a second to import, which every
+    # command, worker and sender process would otherwise pay at start.
+    import pikepdf
+
     if not data.startswith(b"%PDF-"):
         raise _refuse(
             name,
@@ -371,6 +374,8 @@ def _clean_pdf(name: str, data: bytes) -> Cleaned:
 
 def _object_bytes(obj: Any) -> bytes:
     """An object's names, to look for active content (streams are not decoded)."""
+    import pikepdf
+
     try:
         if isinstance(obj, pikepdf.Stream):
             return bytes(obj.stream_dict.unparse(resolved=True))
