@@ -17,6 +17,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="sitemap",
     ),
     path("robots.txt", core_views.robots, name="robots"),
+    # Uploads, served by the site itself (nashr/media/views.py).
+    path("media/", include("nashr.media.urls")),
 ]
 
 urlpatterns += i18n_patterns(

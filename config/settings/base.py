@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "nashr.delivery",
     "nashr.search",
     "nashr.comments",
+    "nashr.media",
 ]
 
 MIDDLEWARE = [
@@ -312,3 +313,9 @@ NASHR_COMMENTS_PUBLICATION_RATE = (
 NASHR_COMMENTS_MAX_LINKS = int(os.environ.get("NASHR_COMMENTS_MAX_LINKS", "2"))
 # The proof of work's difficulty: the largest number a reader's browser may have to try.
 NASHR_COMMENTS_POW_MAX_NUMBER = int(os.environ.get("NASHR_COMMENTS_POW_MAX_NUMBER", "50000"))
+
+# -- Editors' desk: uploads and scheduled publishing (issue 16) --------------------------
+# An upload larger than this many bytes, or an image of more pixels, is refused before
+# it is decoded (a decompression bomb is small on disk and huge in memory).
+NASHR_MEDIA_MAX_BYTES = int(os.environ.get("NASHR_MEDIA_MAX_BYTES", "25000000"))
+NASHR_MEDIA_MAX_PIXELS = int(os.environ.get("NASHR_MEDIA_MAX_PIXELS", "50000000"))

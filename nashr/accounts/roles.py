@@ -55,6 +55,9 @@ _PREPARE_BULLETINS = (
     "bulletins.delete_bulletinitem",
 )
 
+# Images and attachments: authors and editors upload them and correct their alt text.
+_UPLOAD_MEDIA = ("media.view_media", "media.add_media", "media.change_media")
+
 _SEND_TO_SUBSCRIBERS = (
     "delivery.view_sending",
     "delivery.send_bulletin",
@@ -83,6 +86,7 @@ _MODERATE_COMMENTS = (
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     AUTHOR: (
         *_READ_PUBLICATIONS,
+        *_UPLOAD_MEDIA,
         "publications.add_publication",
         "publications.change_publication",
     ),
@@ -92,6 +96,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     ),
     EDITOR: (
         *_READ_PUBLICATIONS,
+        *_UPLOAD_MEDIA,
+        "media.delete_media",
         *_SEND_TO_SUBSCRIBERS,
         "publications.add_publication",
         "publications.change_publication",

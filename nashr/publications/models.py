@@ -186,3 +186,49 @@ class Publication(TimeStampedModel):
             and self.source_revision is not None
             and self.source_revision < original.revision
         )
+
+
+class Revision(models.Model):
+    """The title, summary and body of a publication as one save left them.
+
+    Kept in this app because the update service writes one in the same transaction as
+    the edit: a revision cannot be missing for a saved text, whatever called the service
+    (the admin, the importer, a restore). `number` is the publication's `revision` then.
+    """
+
+    publication = models.ForeignKey(
+        Publication,
+        on_delete=models.CASCADE,
+        related_name="revisions",
+        verbose_name=_("publication"),
+    )
+    number = models.PositiveIntegerField(_("revision"))
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True)
+    body = models.TextField(_("body (Markdown)"), blank=True)
+    created_at = models.DateTimeField(_("saved at"), auto_now_add=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("saved by"),
+    )
+    # Who saved it when no staff member did ("system:command") or the account is gone.
+    actor_label = models.CharField(_("saved by"), max_length=150)
+    changed = models.JSONField(_("fields changed"), default=list)
+    restored_from = models.PositiveIntegerField(_("restored from revision"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["publication", "-number"]
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "number"], name="revision_one_per_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publication_id} r{self.number}"
