@@ -25,8 +25,11 @@ class LegacyPathRedirectMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         # `/?p=7` reaches a page of this site (the root's language redirect), never a 404.
+        # An unpublished one is left to the site (the language redirect takes it to the
+        # home page), as an unknown query is.
         query = query_address(request.path, request.GET) if request.GET else None
-        if query is not None and (answer := old_address_answer(query)) is not None:
+        answer = old_address_answer(query) if query is not None else None
+        if answer is not None and answer.status != 404:
             return self.answer(request, answer)
         response = self.get_response(request)
         if response.status_code != 404:

@@ -80,7 +80,7 @@ def old_address_answer(path: str) -> OldAnswer | None:
         .only(
             "answer",
             "target",
-            "publication__pk",
+            "publication__id",
             "publication__slug",
             "publication__status",
             "publication__language",
