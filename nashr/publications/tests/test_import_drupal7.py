@@ -34,7 +34,7 @@ def drupal_url(request, tmp_path) -> str:
         drupal7.build(connection, "?")
         connection.close()
         return f"sqlite:///{path}"
-    import pymysql
+    import pymysql  # type: ignore[import-untyped]  # no stubs among the dependencies
 
     server = request.getfixturevalue("mariadb")
     name = f"d7_{uuid.uuid4().hex[:8]}"
