@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from xml.etree.ElementTree import Element, ParseError
 
 import phpserialize  # type: ignore[import-untyped]  # the package ships no type hints
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import parse
+from defusedxml.ElementTree import fromstring
 from django.utils import timezone
 
 from nashr.core.actors import Actor
@@ -83,25 +84,69 @@ def read_wxr(path: Path) -> Export:
     """Every post and page of the export; Refused if the file is not a readable WXR."""
     name = str(path)
     try:
-        root = parse(str(path), forbid_dtd=True).getroot()
-    except (ParseError, DefusedXmlException) as exc:
-        position = getattr(exc, "position", None)
-        raise Refused(
-            Problem(
-                name,
-                f"not well-formed XML: {exc}",
-                line=position[0] if position else None,
-                hint="export the site again (Tools → Export), the file may be cut short",
-            )
-        ) from exc
-    channel = root.find("channel") if root is not None else None
+        data = path.read_bytes()
+    except OSError as exc:
+        raise Refused(Problem(name, f"cannot be read: {exc}", hint="check the path")) from exc
+    notes = []
+    try:
+        root = _parse(data)
+    except ParseError as exc:
+        # WordPress.com's exports use prefixes (atom:, georss:) they never declare.
+        undeclared = _undeclared_prefixes(data)
+        if "unbound prefix" not in str(exc) or not undeclared:
+            raise _not_well_formed(name, exc) from exc
+        root = _parse(_declare(data, undeclared))
+        notes.append(
+            Problem(name, f"undeclared XML prefixes {', '.join(sorted(undeclared))} ignored")
+        )
+    channel = root.find("channel")
     if channel is None:
         raise Refused(Problem(name, "no <channel>: not a WordPress export"))
     wp = _namespace(channel)
     if wp is None:
         raise Refused(Problem(name, "no <wp:wxr_version>: not a WordPress export"))
-    reader = _Reader(name, channel, wp)
-    return reader.read()
+    export = _Reader(name, channel, wp).read()
+    export.notes[:0] = notes
+    return export
+
+
+def _parse(data: bytes) -> Element:
+    try:
+        return fromstring(data, forbid_dtd=True)
+    except DefusedXmlException as exc:
+        raise ParseError(str(exc)) from exc
+
+
+def _not_well_formed(name: str, exc: ParseError) -> Refused:
+    position = getattr(exc, "position", None)
+    return Refused(
+        Problem(
+            name,
+            f"not well-formed XML: {exc}",
+            line=position[0] if position else None,
+            hint="export the site again (Tools → Export), the file may be cut short",
+        )
+    )
+
+
+_PREFIXED_TAG = re.compile(rb"</?([A-Za-z][\w.-]*):[A-Za-z]")
+_DECLARED = re.compile(rb"xmlns:([A-Za-z][\w.-]*)\s*=")
+
+
+def _undeclared_prefixes(data: bytes) -> set[str]:
+    used = {m.group(1).decode() for m in _PREFIXED_TAG.finditer(data)}
+    declared = {m.group(1).decode() for m in _DECLARED.finditer(data)}
+    return used - declared - {"xml"}
+
+
+def _declare(data: bytes, prefixes: set[str]) -> bytes:
+    """The export with each undeclared prefix declared on its root element."""
+    start = data.find(b"<rss")
+    if start < 0:
+        return data
+    declarations = "".join(f' xmlns:{p}="urn:nashr:undeclared:{p}"' for p in sorted(prefixes))
+    end = start + len(b"<rss")
+    return data[:end] + declarations.encode() + data[end:]
 
 
 def _namespace(channel: Element) -> str | None:

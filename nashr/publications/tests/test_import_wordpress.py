@@ -311,3 +311,14 @@ def test_not_a_wordpress_export(tmp_path, kinds) -> None:
     path.write_text("<rss><channel><title>x</title></channel></rss>")
     with pytest.raises(CommandError, match="not a WordPress export"):
         run(str(path))
+
+
+def test_undeclared_prefix(tmp_path, kinds) -> None:
+    """A WordPress.com export using atom: without declaring it is still read (and said so)."""
+    text = wxr([Post(1, "Hello", "<p>x</p>", slug="hello")])
+    text = text.replace("<wp:wxr_version>", '<atom:link rel="hub" href="x"/><wp:wxr_version>')
+    path = tmp_path / "export.xml"
+    path.write_text(text, encoding="utf-8")
+    out = run(str(path))
+    assert Publication.objects.count() == 1
+    assert "undeclared XML prefixes atom ignored" in out
