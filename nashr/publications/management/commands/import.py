@@ -11,6 +11,8 @@ Every one is all or nothing, and has --dry-run.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -95,16 +97,22 @@ class Command(BaseCommand):
         defaults.add_argument("--signatory", default="", help="slug or name")
         defaults.add_argument("--status", default=Status.PUBLISHED, choices=Status.values)
 
-    def handle(self, *args: Any, **options: Any) -> None:
+    @contextmanager
+    def refusals(self) -> Iterator[None]:
+        """Every problem of a failed import printed, then the command fails cleanly."""
         try:
-            if self.other_source(options):
-                return
+            yield
         except ImportFailed as failed:
             for problem in failed.problems:
                 self.stderr.write(str(problem))
             raise CommandError(str(failed)) from failed
         except ApplicationError as exc:
             raise CommandError(str(exc)) from exc
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        with self.refusals():
+            if self.other_source(options):
+                return
         if not options["paths"]:
             raise CommandError(
                 "nothing to import: name files, a WordPress export, --from-drupal7, "
@@ -118,7 +126,7 @@ class Command(BaseCommand):
             signatory=options["signatory"],
             status=options["status"],
         )
-        try:
+        with self.refusals():
             report = publications_import(
                 actor=actor_from_options(options),
                 paths=options["paths"],
@@ -128,12 +136,6 @@ class Command(BaseCommand):
                 create_signatories=options["create_signatories"],
                 progress=options["verbosity"] > 0,
             )
-        except ImportFailed as failed:
-            for problem in failed.problems:
-                self.stderr.write(str(problem))
-            raise CommandError(str(failed)) from failed
-        except ApplicationError as exc:
-            raise CommandError(str(exc)) from exc
 
         verb = "would create" if report.dry_run else "created"
         for entry in report.created:
