@@ -26,6 +26,7 @@ urlpatterns += i18n_patterns(
     path("subscribe/", include("nashr.subscribers.urls")),
     path("bulletins/", include("nashr.bulletins.urls")),
     path("search/", include("nashr.search.urls")),
+    path("", include("nashr.comments.urls")),
     path("", include("nashr.publications.urls")),
     prefix_default_language=True,
 )

@@ -12,7 +12,8 @@ Apps that are not installed are skipped, so other apps may add their lines here.
   published or not; cannot publish.
 - editor: reviews, edits and publishes anything; manages signatories; prepares and
   publishes the bulletin's issues (the series themselves are the administrators'); sends
-  issues to subscribers and follows the sending; adds subscribers by hand and corrects them.
+  issues to subscribers and follows the sending; adds subscribers by hand and corrects them;
+  moderates readers' comments.
 - administrator: everything, including accounts, roles and two-factor devices, and
   reading the audit trail (``audit.view_auditentry``; no role may write to it).
 """
@@ -64,6 +65,21 @@ _SEND_TO_SUBSCRIBERS = (
     "subscribers.view_subscription",
 )
 
+# Moderating readers' comments: the queue, staff replies, blocks, the pattern list and
+# each publication's comment settings.
+_MODERATE_COMMENTS = (
+    "comments.view_comment",
+    "comments.moderate_comment",
+    "comments.view_commentblock",
+    "comments.view_commentpattern",
+    "comments.add_commentpattern",
+    "comments.change_commentpattern",
+    "comments.delete_commentpattern",
+    "comments.view_commentpolicy",
+    "comments.add_commentpolicy",
+    "comments.change_commentpolicy",
+)
+
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     AUTHOR: (
         *_READ_PUBLICATIONS,
@@ -85,6 +101,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "publications.add_signatory",
         "publications.change_signatory",
         *_PREPARE_BULLETINS,
+        *_MODERATE_COMMENTS,
     ),
     ADMINISTRATOR: ("*",),
 }
