@@ -232,3 +232,72 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.publication_id} r{self.number}"
+
+
+class OldAddress(models.Model):
+    """An address of the old site (``/node/12``, ``/?p=7``, a permalink) and what it answers.
+
+    A publication may have many (its node path, its aliases with and without a language
+    prefix, its WordPress permalink and ``?p=ID``). The path is stored decoded, without a
+    trailing slash; a WordPress query address is stored as ``/?p=ID`` or ``/?page_id=ID``.
+    """
+
+    class Answer(models.TextChoices):
+        MOVED = "moved", _("Moved (301)")
+        GONE = "gone", _("Removed on purpose (410)")
+
+    path = models.CharField(_("old path"), max_length=1000, unique=True)
+    answer = models.CharField(
+        _("answer"), max_length=8, choices=Answer.choices, default=Answer.MOVED
+    )
+    publication = models.ForeignKey(
+        Publication,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="old_addresses",
+        verbose_name=_("publication"),
+    )
+    # A redirect to any page of this site (from a CSV of extra redirects).
+    target = models.CharField(_("new path"), max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("old address")
+        verbose_name_plural = _("old addresses")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(answer="gone", publication__isnull=True, target="")
+                    | Q(answer="moved", publication__isnull=False, target="")
+                    | (Q(answer="moved", publication__isnull=True) & ~Q(target=""))
+                ),
+                name="old_address_one_answer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.path
+
+
+class ImportedItem(models.Model):
+    """Which publication an item of another system became: a second import matches on it."""
+
+    source = models.CharField(_("imported from"), max_length=32)
+    source_id = models.CharField(_("id in the old system"), max_length=200)
+    publication = models.ForeignKey(
+        Publication,
+        on_delete=models.CASCADE,
+        related_name="imported_items",
+        verbose_name=_("publication"),
+    )
+
+    class Meta:
+        verbose_name = _("imported item")
+        verbose_name_plural = _("imported items")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "source_id"], name="imported_item_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.source_id}"
