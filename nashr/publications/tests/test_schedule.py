@@ -90,3 +90,40 @@ def test_an_author_cannot_schedule(
         services.publication_schedule(
             actor=make_staff("author"), publication=draft, publish_at=clock.current
         )
+
+
+def test_imported_future_post_publishes_itself(
+    settings: pytest.FixtureRequest, clock: Clock, tmp_path: Any, kinds: Any
+) -> None:
+    """A WordPress `future` post is imported unpublished and the worker publishes it at its time."""
+    from django.core.management import call_command
+
+    from nashr.publications.models import ImportedItem
+    from nashr.testing.wxr import Post, wxr
+
+    settings.TASKS = DATABASE_TASKS  # type: ignore[attr-defined]
+    settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined]
+    export = tmp_path / "export.xml"
+    post = Post(
+        31,
+        "بیانیه آینده",
+        "<p>بعداً</p>",
+        status="future",
+        date="2024-03-18 12:00:00",
+        date_gmt="2024-03-18 08:30:00",
+        meta={"_icl_lang_code": "fa"},
+    )
+    export.write_text(wxr([post]), encoding="utf-8")
+    call_command("import", str(export), verbosity=0)
+    publication = ImportedItem.objects.get(source="wordpress", source_id="31").publication
+    assert publication.status == Status.DRAFT
+
+    clock.set(dt.datetime(2024, 3, 18, 8, 29, tzinfo=dt.UTC))
+    run_worker()
+    publication.refresh_from_db()
+    assert publication.status == Status.DRAFT
+
+    clock.set(dt.datetime(2024, 3, 18, 8, 30, tzinfo=dt.UTC))
+    run_worker()
+    publication.refresh_from_db()
+    assert publication.status == Status.PUBLISHED
