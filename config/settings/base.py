@@ -280,6 +280,12 @@ NASHR_SUBSCRIBE_ADDRESS_RATE = (3, 3600)
 # A 4xx answer is retried after base × 2^(attempt-1) seconds, up to the given attempts.
 NASHR_SEND_RETRY_BASE = float(os.environ.get("NASHR_SEND_RETRY_BASE", "60"))
 NASHR_SEND_MAX_ATTEMPTS = int(os.environ.get("NASHR_SEND_MAX_ATTEMPTS", "6"))
+# Several senders on PostgreSQL (issue 15): each renews a lease every third of this many
+# seconds; the rows of a sender whose lease ran out are taken over by the others. The
+# host name tells senders on different machines apart (a dead process on the same host
+# is seen at once).
+NASHR_SEND_LEASE_SECONDS = float(os.environ.get("NASHR_SEND_LEASE_SECONDS", "30"))
+NASHR_SEND_HOST = os.environ.get("NASHR_SEND_HOST", "")  # else the machine's host name
 # DKIM signing of bulletins sent over SMTP; off until a selector and a key are given.
 NASHR_DKIM_SELECTOR = os.environ.get("NASHR_DKIM_SELECTOR", "")
 NASHR_DKIM_DOMAIN = os.environ.get("NASHR_DKIM_DOMAIN", "")  # else the From address' domain

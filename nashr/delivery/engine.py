@@ -204,8 +204,11 @@ class Sender:
     # -- the run ------------------------------------------------------------------------
 
     def run(self) -> SendSummary:
-        tallies = [_Tally()]  # this thread's, then one for each sending thread
-        with self.ledger.sending(self.on_notice):
+        # This thread's, the lease renewer's, then one for each sending thread.
+        tallies = [_Tally(), renewer := _Tally()]
+        # While the sending threads are busy, the lease renewer takes over the rows of
+        # dead senders (on other machines: once their leases have run out).
+        with self.ledger.sending(self.on_notice, lambda: self.recover(renewer)):
             message = self._prepare(tallies[0])
             if self.on_start is not None:
                 self.on_start(delivery_summary(bulletin=self.bulletin))
@@ -306,7 +309,7 @@ class Sender:
     def pause(self, tally: _Tally) -> bool:
         """Nothing to send now: wait until a retry is due. False when stopping, or when
         everything is done (then no row is leased either: see run())."""
-        if self.stop_event.is_set():
+        if self.stop_event.is_set() or self.ledger.lost.is_set():
             return False
         wait = self._idle(tally)
         if wait is None:
@@ -347,7 +350,8 @@ class _Shift:
         self.books = sender.ledger.connect()
 
     def stopping(self) -> bool:
-        return self.sender.stop_event.is_set()
+        sender = self.sender
+        return sender.stop_event.is_set() or sender.ledger.lost.is_set()
 
     def next(self) -> Recipient | None:
         return self.sender.leased.take(self.books)
