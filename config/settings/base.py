@@ -107,6 +107,11 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
+# Behind PgBouncer in transaction mode (issue 15) each transaction may run on another
+# server connection: no state may outlive a transaction, so no server-side cursors (which
+# Django holds open across transactions for .iterator() outside atomic blocks).
+if env_bool("DATABASE_TRANSACTION_POOLING", False):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while the sender or the importer writes; IMMEDIATE makes a
     # write transaction take the lock at BEGIN, so two writers queue instead of deadlocking.

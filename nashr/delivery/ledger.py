@@ -36,6 +36,8 @@ import fcntl
 import logging
 import os
 import random
+import re
+import select
 import socket
 import sqlite3
 import threading
@@ -332,6 +334,27 @@ class Ledger:
             return take_back()
 
 
+class Step:
+    """The commit of a message's outcome with the next message's 'sending', possibly still
+    on its way to the database (see LedgerConnection.step_start)."""
+
+    fd = -1  # a socket to wait on until ready(), or -1: already done
+
+    def __init__(self, claimed: bool = False) -> None:
+        self.claimed = claimed
+        # The engine's bookkeeping: the outcome this commit records, and whether the
+        # message was counted (once the commit is done).
+        self.outcome: Outcome | None = None
+        self.counted = False
+
+    def ready(self) -> bool:
+        return True
+
+    def result(self) -> bool:
+        """Whether the next message was claimed (waiting for the commit if need be)."""
+        return self.claimed
+
+
 class LedgerConnection:
     """The ledger's hot path through one thread's database connection, by its driver (one
     subclass for each database)."""
@@ -393,6 +416,11 @@ class LedgerConnection:
         """One commit: delivery `done` sent, delivery `claim` 'sending' (either may be None);
         whether `claim` was still there to claim (not unsubscribed or deleted meanwhile)."""
         raise NotImplementedError
+
+    def step_start(self, done: int | None, claim: int | None) -> Step:
+        """commit_sent(), returning at once where the database's driver lets the commit go
+        on meanwhile (see PostgresLaneBooks); here it is done before returning."""
+        return Step(self.commit_sent(done, claim))
 
     def commit_failed(self, recipient: Recipient, outcome: Outcome, claim: int | None) -> bool:
         """One commit: a failed attempt (queued again after the retry policy's delay, or
@@ -481,3 +509,75 @@ class _PostgresConnection(LedgerConnection):
         self.step_cursor.execute(SQL_STEP, params)
         returned = self.step_cursor.fetchall()
         return claim is not None and any(row[0] == claim for row in returned)
+
+
+def _numbered(sql: str) -> bytes:
+    """`sql` with $1, $2… for each %s, as libpq takes it."""
+    count = iter(range(1, sql.count("%s") + 1))
+    return re.sub("%s", lambda _match: f"${next(count)}", sql).encode()
+
+
+SQL_STEP_NUMBERED = _numbered(SQL_STEP)
+
+
+class PostgresLaneBooks:
+    """One SMTP connection's own PostgreSQL connection, for its common step only.
+
+    The step's commit is sent without waiting for it (libpq's asynchronous calls), so the
+    one sending thread drives other SMTP connections while this one's commit is flushed
+    to disk; the message's content still waits for the commit (Step.result()), so the
+    crash bound is unchanged. Each connection commits on its own: the server flushes the
+    commits of several at once (group commit), where one connection's would queue.
+    """
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.key = ledger.key
+        self.driver: psycopg.Connection[Any] = connection.get_new_connection(
+            connection.get_connection_params()
+        )
+        self.driver.autocommit = True
+
+    def step_start(self, done: int | None, claim: int | None) -> Step:
+        params = [done, done, done, done, done, self.key, done, claim]
+        self.driver.pgconn.send_query_params(
+            SQL_STEP_NUMBERED, [None if value is None else b"%d" % value for value in params]
+        )
+        return _PostgresStep(self.driver, claim)
+
+    def close(self) -> None:
+        self.driver.close()
+
+
+class _PostgresStep(Step):
+    def __init__(self, driver: psycopg.Connection[Any], claim: int | None) -> None:
+        super().__init__()
+        self.pgconn = driver.pgconn
+        self.claim = claim
+        self.fd = self.pgconn.socket
+        self.done = False
+
+    def ready(self) -> bool:
+        self.pgconn.consume_input()
+        return not self.pgconn.is_busy()
+
+    def result(self) -> bool:
+        if self.done:
+            return self.claimed
+        while not self.ready():
+            select.select([self.fd], [], [], 1.0)
+        from psycopg import DatabaseError
+        from psycopg.pq import ExecStatus
+
+        error = None
+        while (result := self.pgconn.get_result()) is not None:
+            if result.status != ExecStatus.TUPLES_OK:
+                error = (result.error_message or b"").decode(errors="replace")
+                continue
+            for row in range(result.ntuples):
+                value = result.get_value(row, 0)
+                if value is not None and self.claim is not None and int(value) == self.claim:
+                    self.claimed = True
+        self.done = True
+        if error is not None:
+            raise DatabaseError(f"the sending step failed: {error}")
+        return self.claimed

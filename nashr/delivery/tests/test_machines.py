@@ -7,6 +7,7 @@ import collections
 import signal
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,7 @@ LEASE_SECONDS = 3.0
 WORKERS = 2
 
 
-def _wait_for(condition, timeout: float, message: str) -> None:  # type: ignore[no-untyped-def]  # a test helper taking any callable
+def _wait_for(condition: Callable[[], bool], timeout: float, message: str) -> None:
     deadline = time.monotonic() + timeout
     while not condition():
         assert time.monotonic() < deadline, message
