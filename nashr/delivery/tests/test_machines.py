@@ -53,7 +53,7 @@ def test_three_senders_share_an_issue_and_take_over_a_dead_one(
         processes[host] = subprocess.Popen(
             command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
         )
-    _wait_for(lambda: SenderLease.objects.count() == 3, 30, "the senders did not start")
+    _wait_for(lambda: SenderLease.objects.count() == 3, 120, "the senders did not start")
     victim = SenderLease.objects.get(host="host-a").key
     _wait_for(
         lambda: smtp_sink.count() >= 600 and Delivery.objects.filter(claimed_by=victim).exists(),
