@@ -108,6 +108,11 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
+# Behind PgBouncer in transaction mode (issue 15) each transaction may run on another
+# server connection: no state may outlive a transaction, so no server-side cursors (which
+# Django holds open across transactions for .iterator() outside atomic blocks).
+if env_bool("DATABASE_TRANSACTION_POOLING", False):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while the sender or the importer writes; IMMEDIATE makes a
     # write transaction take the lock at BEGIN, so two writers queue instead of deadlocking.
@@ -281,6 +286,12 @@ NASHR_SUBSCRIBE_ADDRESS_RATE = (3, 3600)
 # A 4xx answer is retried after base × 2^(attempt-1) seconds, up to the given attempts.
 NASHR_SEND_RETRY_BASE = float(os.environ.get("NASHR_SEND_RETRY_BASE", "60"))
 NASHR_SEND_MAX_ATTEMPTS = int(os.environ.get("NASHR_SEND_MAX_ATTEMPTS", "6"))
+# Several senders on PostgreSQL (issue 15): each renews a lease every third of this many
+# seconds; the rows of a sender whose lease ran out are taken over by the others. The
+# host name tells senders on different machines apart (a dead process on the same host
+# is seen at once).
+NASHR_SEND_LEASE_SECONDS = float(os.environ.get("NASHR_SEND_LEASE_SECONDS", "30"))
+NASHR_SEND_HOST = os.environ.get("NASHR_SEND_HOST", "")  # else the machine's host name
 # DKIM signing of bulletins sent over SMTP; off until a selector and a key are given.
 NASHR_DKIM_SELECTOR = os.environ.get("NASHR_DKIM_SELECTOR", "")
 NASHR_DKIM_DOMAIN = os.environ.get("NASHR_DKIM_DOMAIN", "")  # else the From address' domain
