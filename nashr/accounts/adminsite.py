@@ -124,7 +124,7 @@ def _with_local_digits(response: HttpResponse, language: str) -> HttpResponse:
     """An HTML page of the admin with its text's digits in `language` (see htmldigits)."""
     if language != "fa" or not response.get("Content-Type", "").startswith("text/html"):
         return response
-    if getattr(response, "streaming", False):
+    if getattr(response, "streaming", False) or getattr(response, "keeps_its_digits", False):
         return response
 
     def rewrite(rendered: HttpResponse) -> HttpResponse:

@@ -12,7 +12,7 @@ form (the typed values, the inlines and the message all stay).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django import forms
 from django.contrib import admin
@@ -20,7 +20,12 @@ from django.db import models, router, transaction
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import Promise
 
+from nashr.core import calendars
 from nashr.core.exceptions import ApplicationError
+from nashr.core.languages import current_language
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise as StrOrPromise
 
 # The refusal travels from the first run of the view to the form of the second one on
 # the request object, under this attribute.
@@ -102,6 +107,20 @@ class ServiceSavedAdmin(admin.ModelAdmin[_Model]):
                 return data
 
         return RefusedForm
+
+
+def datetime_column(name: str, description: StrOrPromise) -> Any:
+    """A list column or read-only field showing a moment in the admin's calendar and digits.
+
+    Django's admin writes dates in the Gregorian calendar with ASCII digits whatever the
+    language; this writes "۹ آبان ۱۴۰۲ ۱۴:۰۵" in the Persian admin.
+    """
+
+    @admin.display(description=description, ordering=name)
+    def column(admin_self: Any, obj: Any) -> str:
+        return calendars.format_datetime(getattr(obj, name), current_language())
+
+    return column
 
 
 class ReadOnlyAdminMixin:
