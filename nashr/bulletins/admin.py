@@ -123,7 +123,8 @@ def bulletin_editable(request: HttpRequest, bulletin: Bulletin | None) -> bool:
 class BulletinItemInline(admin.StackedInline[BulletinItem, Bulletin]):
     model = BulletinItem
     extra = 0
-    raw_id_fields = ["publication"]
+    # Picked by typing its title, not its id (PublicationAdmin's search).
+    autocomplete_fields = ["publication"]
     fields = [
         ("order", "mode"),
         "publication",
@@ -227,6 +228,9 @@ class BulletinAdmin(ServiceSavedAdmin[Bulletin]):
 
     published = datetime_column("published_at", _("published at"))
     corrected = datetime_column("corrected_at", _("corrected at"))
+
+    class Media:
+        css = {"all": ("bulletins/admin/flow.css",)}
 
     @admin.display(description=_("number"), ordering="number")
     def number_display(self, obj: Bulletin) -> str:
@@ -504,6 +508,8 @@ class BulletinAdmin(ServiceSavedAdmin[Bulletin]):
         form_url: str = "",
         obj: Bulletin | None = None,
     ) -> HttpResponse:
+        # An issue is added as a draft of the next one (draft_view), never from this form.
+        context["show_save_and_add_another"] = False
         context["correcting"] = correcting(request)
         context["may_publish"] = request.user.has_perm("bulletins.publish_bulletin")
         context["may_send"] = request.user.has_perm("delivery.send_bulletin")
