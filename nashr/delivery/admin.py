@@ -194,9 +194,10 @@ class SendingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Sending]):
             return "—"
         done = obj.n_total - obj.n_waiting
         return format_html(
-            '<progress value="{}" max="{}"></progress> {} / {}',
+            '<progress value="{}" max="{}"></progress> <a href="{}">{} / {}</a>',
             done,
             obj.n_total,
+            reverse("admin:delivery_sending_progress", args=[obj.pk]),
             done,
             obj.n_total,
         )
@@ -238,9 +239,16 @@ class SendingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Sending]):
 @admin.register(Delivery)
 # Only the sending engine, bounce handling and subscribers leaving write deliveries.
 class DeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Delivery]):
-    list_display = ["bulletin", "subscriber", "state", "attempts", "possibly_duplicated", "sent_at"]
+    list_display = ["bulletin", "subscriber", "state", "attempts", "possibly_duplicated", "sent"]
     list_filter = ["state", "possibly_duplicated", "bulletin__series"]
     search_fields = ["subscriber__email", "message_id"]
     list_select_related = ["bulletin__series", "subscriber"]
     show_full_result_count = False
-    readonly_fields = [field.name for field in Delivery._meta.fields]
+    # Every field, the moments written in the admin's calendar.
+    fields = readonly_fields = [
+        {"sent_at": "sent", "next_attempt_at": "next_attempt"}.get(field.name, field.name)
+        for field in Delivery._meta.fields
+        if field.name != "id"
+    ]
+    sent = datetime_column("sent_at", _("sent at"))
+    next_attempt = datetime_column("next_attempt_at", _("next attempt at"))
