@@ -245,10 +245,10 @@ class DeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Delivery]):
     list_select_related = ["bulletin__series", "subscriber"]
     show_full_result_count = False
     # Every field, the moments written in the admin's calendar.
-    fields = readonly_fields = [
+    fields = readonly_fields = tuple(
         {"sent_at": "sent", "next_attempt_at": "next_attempt"}.get(field.name, field.name)
         for field in Delivery._meta.fields
         if field.name != "id"
-    ]
+    )
     sent = datetime_column("sent_at", _("sent at"))
     next_attempt = datetime_column("next_attempt_at", _("next attempt at"))

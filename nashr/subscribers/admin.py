@@ -26,7 +26,7 @@ from nashr.subscribers.models import Subscriber, Subscription
 class SubscriptionInline(admin.TabularInline[Subscription, Subscriber]):
     model = Subscription
     extra = 0
-    fields = readonly_fields = ["series", "status", "consented", "confirmed"]
+    fields = readonly_fields = ("series", "status", "consented", "confirmed")
     can_delete = False
     consented = datetime_column("consented_at", _("consent given at"))
     confirmed = datetime_column("confirmed_at", _("confirmed at"))
@@ -40,8 +40,8 @@ class SubscriberAdmin(ServiceSavedAdmin[Subscriber]):
     list_display = ["email", "status", "language", "consented", "confirmed", "hard_bounces"]
     list_filter = ["status", "language", "subscriptions__series"]
     search_fields = ["email"]
-    fields = ["email", "language", "status", "consent_basis", "consented", "confirmed",
-              "hard_bounces"]  # fmt: skip
+    fields = ("email", "language", "status", "consent_basis", "consented", "confirmed",
+              "hard_bounces")  # fmt: skip
     readonly_fields = ["consent_basis", "consented", "confirmed", "hard_bounces"]
     consented = datetime_column("consented_at", _("consent given at"))
     confirmed = datetime_column("confirmed_at", _("confirmed at"))

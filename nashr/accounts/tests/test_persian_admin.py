@@ -7,7 +7,7 @@ import re
 from collections import deque
 from urllib.parse import urldefrag, urlsplit
 
-import lxml.html
+import lxml.html  # type: ignore[import-untyped]  # no stubs; installed with pikepdf
 import pytest
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType

@@ -80,8 +80,8 @@ def test_draft_publish_send_and_follow_in_the_persian_admin(
     _shot(page, "4-publish-confirm", tmp_path)
     page.click("#content-main form input[type=submit]")
     page.wait_for_url(re.compile(rf".*/bulletin/{draft.pk}/change/$"))
-    draft.refresh_from_db()
-    assert (draft.status, draft.number) == ("published", 12)
+    published = Bulletin.objects.get(pk=draft.pk)
+    assert (published.status, published.number) == ("published", 12)
     # Published: read-only, with "correct this issue" the way to change it.
     assert page.locator("input[name=_save]").count() == 0
     assert page.locator("#id_editorial_title").count() == 0
