@@ -20,7 +20,7 @@ from django.utils.translation import ngettext
 
 from nashr.bulletins import rendering, selectors, services
 from nashr.bulletins.models import Bulletin, BulletinItem, BulletinStatus, Series
-from nashr.core.admin import ServiceSavedAdmin, datetime_column
+from nashr.core.admin import ServiceSavedAdmin, SpellingSearchAdmin, datetime_column
 from nashr.core.bidi import direction
 from nashr.core.calendars import format_month, localize_digits
 from nashr.core.exceptions import ApplicationError
@@ -202,7 +202,7 @@ def _item_specs(formset: Any) -> list[services.ItemSpec]:
 
 
 @admin.register(Bulletin)
-class BulletinAdmin(ServiceSavedAdmin[Bulletin]):
+class BulletinAdmin(SpellingSearchAdmin[Bulletin], ServiceSavedAdmin[Bulletin]):
     """Issues, in the order an editor meets them: draft the next issue (the list's button),
     edit it, publish it after a confirmation (the pending edits are saved first), then
     send it from its own page; a published issue is read-only until "correct this issue".
@@ -214,6 +214,12 @@ class BulletinAdmin(ServiceSavedAdmin[Bulletin]):
     list_display = ["__str__", "series", "number_display", "period", "status", "edition_display",
                     "published"]  # fmt: skip
     list_filter = ["series", "status"]
+    search_fields = [
+        "editorial_title",
+        "series__title",
+        "items__title",
+        "items__publication__title",
+    ]
     inlines = [BulletinItemInline]
     actions = ["publish", "publish_correction"]
     fields = [

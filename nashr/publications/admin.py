@@ -25,12 +25,13 @@ from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from nashr.core import calendars
-from nashr.core.admin import IndexLink, ServiceSavedAdmin
+from nashr.core.admin import IndexLink, ServiceSavedAdmin, SpellingSearchAdmin
 from nashr.core.bidi import RTL_LANGUAGES, direction
 from nashr.core.exceptions import ApplicationError
 from nashr.core.forms import admin_date_field
@@ -44,7 +45,7 @@ def _changes(form: ModelForm[Any], fields: tuple[str, ...]) -> dict[str, Any]:
     return {name: form.cleaned_data[name] for name in form.changed_data if name in fields}
 
 
-class _SimpleServiceAdmin(ServiceSavedAdmin[Any]):
+class _SimpleServiceAdmin(SpellingSearchAdmin[Any], ServiceSavedAdmin[Any]):
     """Kinds and signatories: `create` with every field, or `update` with those changed.
 
     The form has already copied the typed values onto the object; `update` gets the row
@@ -104,7 +105,7 @@ class SignatoryAdmin(_SimpleServiceAdmin):
 
 
 @admin.register(Publication)
-class PublicationAdmin(ServiceSavedAdmin[Publication]):
+class PublicationAdmin(SpellingSearchAdmin[Publication], ServiceSavedAdmin[Publication]):
     form = PublicationForm
     list_display = (
         "title_display",
@@ -172,6 +173,8 @@ class PublicationAdmin(ServiceSavedAdmin[Publication]):
                 others = [code for code in Language.values if code != original.language]
                 initial["language"] = others[0]
         initial.setdefault("language", Language.PERSIAN)
+        # A clear default: most publications bear the day they are written.
+        initial.setdefault("date", timezone.localdate())
         return initial
 
     def _original_from_query(self, request: HttpRequest) -> Publication | None:

@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from nashr.core.admin import ServiceSavedAdmin, datetime_column
+from nashr.core.admin import ServiceSavedAdmin, SpellingSearchAdmin, datetime_column
 from nashr.subscribers import services
 from nashr.subscribers.forms import SubscriberAddForm
 from nashr.subscribers.models import Subscriber, Subscription
@@ -36,7 +36,7 @@ class SubscriptionInline(admin.TabularInline[Subscription, Subscriber]):
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(ServiceSavedAdmin[Subscriber]):
+class SubscriberAdmin(SpellingSearchAdmin[Subscriber], ServiceSavedAdmin[Subscriber]):
     list_display = ["email", "status", "language", "consented", "confirmed", "hard_bounces"]
     list_filter = ["status", "language", "subscriptions__series"]
     search_fields = ["email"]
