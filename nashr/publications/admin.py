@@ -118,7 +118,8 @@ class PublicationAdmin(SpellingSearchAdmin[Publication], ServiceSavedAdmin[Publi
     list_filter = ("status", "language", "kind")
     search_fields = ("title", "legacy_path")
     list_select_related = ("kind", "translation_of")
-    raw_id_fields = ("translation_of",)
+    # The original is picked by typing its title (this admin's search), not its id.
+    autocomplete_fields = ("translation_of",)
     actions = ("publish_selected", "unpublish_selected")
 
     class Media:
@@ -419,7 +420,23 @@ class PublicationAdmin(SpellingSearchAdmin[Publication], ServiceSavedAdmin[Publi
                 "admin:publications_publication_preview", args=[obj.pk]
             )
             context["content_language"] = obj.language
+        original = obj.translation_of if obj is not None else self._original_from_query(request)
+        context["translation"] = admin_views.translation_panel(request, obj, original)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_view_on_site_url(self, obj: Publication | None = None) -> str | None:
+        """A draft has no public page yet: "view on site" opens its preview."""
+        if obj is not None and not obj.is_published:
+            return reverse("admin:publications_publication_preview", args=[obj.pk])
+        return super().get_view_on_site_url(obj)
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Publication], search_term: str
+    ) -> tuple[QuerySet[Publication], bool]:
+        # The search box that picks a translation's original offers originals only.
+        if request.GET.get("field_name") == "translation_of":
+            queryset = queryset.filter(translation_of__isnull=True)
+        return super().get_search_results(request, queryset, search_term)
 
 
 def _register_dashboard() -> None:
