@@ -22,6 +22,21 @@ from nashr.core.htmldigits import localize_html_digits
 from nashr.core.languages import current_language
 
 
+# Sections of third-party apps, named in words an editor's administrator reads (their own
+# names are not translatable, or are code: "Otp_Totp", "Tasks Database Backend").
+THIRD_PARTY_APPS = {
+    "otp_totp": _("Two-factor: authenticator apps"),
+    "otp_static": _("Two-factor: backup codes"),
+    "django_otp_webauthn": _("Two-factor: passkeys"),
+    "django_tasks_database": _("Background tasks"),
+}
+THIRD_PARTY_MODELS = {
+    ("otp_totp", "TOTPDevice"): _("Authenticator apps (TOTP)"),
+    ("otp_static", "StaticDevice"): _("Backup codes"),
+    ("django_tasks_database", "DBTaskResult"): _("Background task results"),
+}
+
+
 class NashrAdminSite(admin.AdminSite):
     site_header = _("Nashr editorial")
     site_title = _("Nashr editorial")
@@ -107,6 +122,17 @@ class NashrAdminSite(admin.AdminSite):
         context = super().each_context(request)
         context["require_2fa"] = settings.NASHR_REQUIRE_2FA
         return context
+
+    def get_app_list(
+        self, request: HttpRequest, app_label: str | None = None
+    ) -> list[dict[str, Any]]:
+        apps = super().get_app_list(request, app_label)
+        for app in apps:
+            app["name"] = THIRD_PARTY_APPS.get(app["app_label"], app["name"])
+            for model in app["models"]:
+                key = (app["app_label"], model["object_name"])
+                model["name"] = THIRD_PARTY_MODELS.get(key, model["name"])
+        return apps
 
     def index(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
         links = []

@@ -169,3 +169,22 @@ def test_the_crawl_catches_a_gregorian_date_and_latin_digits() -> None:
         '<p lang="en">COP28</p></body></html>'
     )
     assert len(problems_of(page)) == 2
+
+
+def test_third_party_sections_and_djangos_strings_read_as_persian(
+    admin_client, make_publication
+) -> None:
+    """An administrator's index names no section in code ("Otp_Totp"), the task statuses
+    are Persian, and Django's "delete selected" reads without "نوشته‌ها های"."""
+    index = admin_client.get("/fa/admin/").content.decode()
+    for raw in ("Otp_Totp", "Otp_Static", "Tasks Database Backend", "TOTP devices"):
+        assert raw not in index
+    make_publication()
+    changelist = admin_client.get("/fa/admin/publications/publication/").content.decode()
+    assert "حذف نوشته‌ها انتخاب‌شده" in changelist
+    assert "نوشته‌ها های" not in changelist
+    from django.utils import translation
+    from django_tasks.base import TaskResultStatus
+
+    with translation.override("fa"):
+        assert str(TaskResultStatus.SUCCESSFUL.label) == "انجام‌شده"
