@@ -21,7 +21,6 @@ from nashr.core.admin import IndexLink
 from nashr.core.htmldigits import localize_html_digits
 from nashr.core.languages import current_language
 
-
 # Sections of third-party apps, named in words an editor's administrator reads (their own
 # names are not translatable, or are code: "Otp_Totp", "Tasks Database Backend").
 THIRD_PARTY_APPS = {
