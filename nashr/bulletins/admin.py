@@ -492,6 +492,9 @@ class BulletinAdmin(SpellingSearchAdmin[Bulletin], ServiceSavedAdmin[Bulletin]):
             items=localize_digits(bulletin.items.count(), language),
             period_text=self.period(bulletin),
             change_url=change_url,
+            confirm_label=_("Yes, publish it"),
+            back_url=change_url,
+            back_label=_("No, back to the draft"),
         )
         return TemplateResponse(request, "admin/bulletins/bulletin/publish_confirm.html", context)
 

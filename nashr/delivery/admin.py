@@ -153,7 +153,9 @@ class SendingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Sending]):
             earlier_sent=format_number(earlier.sent, language) if earlier else None,
             earlier_at=format_datetime(earlier.last_sent_at, language) if earlier else None,
             issue_url=reverse("admin:bulletins_bulletin_change", args=[pk]),
-            progress_url=progress_url,
+            confirm_label=_("Yes, send it"),
+            back_url=reverse("admin:bulletins_bulletin_change", args=[pk]),
+            back_label=_("No, back to the issue"),
         )
         return TemplateResponse(request, "admin/delivery/sending/send_confirm.html", context)
 
