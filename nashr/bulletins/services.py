@@ -12,7 +12,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from nashr.audit.services import audit_diff, audit_record, audit_snapshot
@@ -188,8 +187,7 @@ def bulletin_publish(
                 f"draft {current.pk} has no items and no editorial",
                 hint="add items in the admin before publishing",
             )
-        highest = Bulletin.objects.filter(series=series).aggregate(n=Max("number"))["n"] or 0
-        number = max(series.first_number, (series.last_number or 0) + 1, highest + 1)
+        number = selectors.series_next_number(series=series)
         series.last_number = number
         series.save(update_fields=["last_number", "updated_at"])
         current.series = series

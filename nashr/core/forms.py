@@ -39,6 +39,18 @@ class CalendarDateInput(forms.TextInput):
         return super().format_value(value)
 
 
+class LocalDigitsInput(forms.TextInput):
+    """A whole number shown in the admin language's digits; any digits are read back
+    (Django's IntegerField takes Persian digits: Python's int() reads every decimal digit)."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs={"inputmode": "numeric", "size": "6", **(attrs or {})})
+
+    def format_value(self, value: Any) -> str | None:
+        text = super().format_value(value)
+        return None if text is None else calendars.localize_digits(text, current_language())
+
+
 class CalendarDateField(forms.DateField):
     """A date typed in the Jalali or the Gregorian calendar, in any digits.
 

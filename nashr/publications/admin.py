@@ -25,12 +25,13 @@ from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from nashr.core import calendars
-from nashr.core.admin import IndexLink, ServiceSavedAdmin
+from nashr.core.admin import IndexLink, ServiceSavedAdmin, SpellingSearchAdmin
 from nashr.core.bidi import RTL_LANGUAGES, direction
 from nashr.core.exceptions import ApplicationError
 from nashr.core.forms import admin_date_field
@@ -45,7 +46,7 @@ def _changes(form: ModelForm[Any], fields: tuple[str, ...]) -> dict[str, Any]:
     return {name: form.cleaned_data[name] for name in form.changed_data if name in fields}
 
 
-class _SimpleServiceAdmin(ServiceSavedAdmin[Any]):
+class _SimpleServiceAdmin(SpellingSearchAdmin[Any], ServiceSavedAdmin[Any]):
     """Kinds and signatories: `create` with every field, or `update` with those changed.
 
     The form has already copied the typed values onto the object; `update` gets the row
@@ -105,7 +106,9 @@ class SignatoryAdmin(_SimpleServiceAdmin):
 
 
 @admin.register(Publication)
-class PublicationAdmin(DeskAdminMixin, ServiceSavedAdmin[Publication]):
+class PublicationAdmin(
+    DeskAdminMixin, SpellingSearchAdmin[Publication], ServiceSavedAdmin[Publication]
+):
     form = PublicationForm
     list_display = (
         "title_display",
@@ -118,7 +121,8 @@ class PublicationAdmin(DeskAdminMixin, ServiceSavedAdmin[Publication]):
     list_filter = ("status", "language", "kind")
     search_fields = ("title", "legacy_path")
     list_select_related = ("kind", "translation_of")
-    raw_id_fields = ("translation_of",)
+    # The original is picked by typing its title (this admin's search), not its id.
+    autocomplete_fields = ("translation_of",)
     actions = ("publish_selected", "unpublish_selected")
 
     class Media:
@@ -174,6 +178,8 @@ class PublicationAdmin(DeskAdminMixin, ServiceSavedAdmin[Publication]):
                 others = [code for code in Language.values if code != original.language]
                 initial["language"] = others[0]
         initial.setdefault("language", Language.PERSIAN)
+        # A clear default: most publications bear the day they are written.
+        initial.setdefault("date", timezone.localdate())
         return initial
 
     def _original_from_query(self, request: HttpRequest) -> Publication | None:
@@ -424,7 +430,23 @@ class PublicationAdmin(DeskAdminMixin, ServiceSavedAdmin[Publication]):
             )
             context["content_language"] = obj.language
             context.update(self.desk_context(obj))
+        original = obj.translation_of if obj is not None else self._original_from_query(request)
+        context["translation"] = admin_views.translation_panel(request, obj, original)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_view_on_site_url(self, obj: Publication | None = None) -> str | None:
+        """A draft has no public page yet: "view on site" opens its preview."""
+        if obj is not None and not obj.is_published:
+            return reverse("admin:publications_publication_preview", args=[obj.pk])
+        return super().get_view_on_site_url(obj)
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Publication], search_term: str
+    ) -> tuple[QuerySet[Publication], bool]:
+        # The search box that picks a translation's original offers originals only.
+        if request.GET.get("field_name") == "translation_of":
+            queryset = queryset.filter(translation_of__isnull=True)
+        return super().get_search_results(request, queryset, search_term)
 
 
 def _register_dashboard() -> None:

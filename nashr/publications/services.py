@@ -13,13 +13,13 @@ from typing import Any
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
-from django.utils.text import slugify
 
 from nashr.audit.services import audit_diff, audit_record, audit_snapshot
 from nashr.core.actors import Actor, actor_label, actor_user, require
 from nashr.core.content import render_markdown
 from nashr.core.exceptions import StateError, ValidationError
 from nashr.core.languages import check_language
+from nashr.core.spelling import slug_of
 from nashr.publications import rules
 from nashr.publications.hooks import publication_changed
 from nashr.publications.models import Kind, Publication, Revision, Signatory, Status
@@ -59,7 +59,7 @@ def _keep_revision(
 
 
 def make_slug(title: str) -> str:
-    return slugify(title, allow_unicode=True)[:80].strip("-") or "-"
+    return slug_of(title) or "-"
 
 
 def _validate(publication: Publication) -> None:
