@@ -61,6 +61,8 @@ INSTALLED_APPS = [
     "nashr.delivery",
     "nashr.search",
     "nashr.comments",
+    # Above every other app: it backs up and restores all of them.
+    "nashr.backups",
 ]
 
 MIDDLEWARE = [
