@@ -30,10 +30,11 @@ import os
 import tarfile
 import threading
 import time
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import pyrage  # type: ignore[import-untyped]  # pyrage ships no type information
 from django.utils.translation import gettext as _
@@ -51,6 +52,11 @@ GZIP_MAGIC = b"\x1f\x8b"
 # at a third of its time (the target is 100,000 publications in under a minute).
 COMPRESS_LEVEL = 1
 CHUNK = 1024 * 1024
+
+
+# What reading a cut, changed or wrongly decrypted stream raises, from tarfile, gzip, zlib
+# or the pipe from age.
+READ_ERRORS = (OSError, EOFError, tarfile.TarError, zlib.error, ValueError)
 
 
 class ArchiveDamaged(ValidationError):
@@ -337,7 +343,8 @@ class ArchiveReader:
             self.file.close()
             raise _damaged(path, _("This is not a Nashr backup (neither age nor gzip data)."))
         self.gzip = gzip.GzipFile(fileobj=source, mode="rb")
-        self.tar = tarfile.open(fileobj=self.gzip, mode="r|")  # noqa: SIM115
+        # Opened by members(): opening reads the first block, which may fail.
+        self.tar: tarfile.TarFile | None = None
 
     def __enter__(self) -> ArchiveReader:
         return self
@@ -346,7 +353,8 @@ class ArchiveReader:
         self.close()
 
     def close(self) -> BaseException | None:
-        for closing in (self.tar.close, self.gzip.close):
+        closers = [self.gzip.close] if self.tar is None else [self.tar.close, self.gzip.close]
+        for closing in closers:
             # Reading has ended, well or not; a failure was reported by members().
             with contextlib.suppress(Exception):
                 closing()
@@ -354,7 +362,7 @@ class ArchiveReader:
         self.file.close()
         return error
 
-    def _failure(self, exc: BaseException, where: str) -> ValidationError:
+    def failure(self, exc: BaseException, where: str) -> ValidationError:
         """The error to report for a read that failed: age's own reason first."""
         error = self.pipe.close() if self.pipe is not None else None
         if isinstance(error, pyrage.DecryptError):
@@ -375,6 +383,7 @@ class ArchiveReader:
         """Each member with a reader of its bytes (valid until the next member)."""
         last = _("the start")
         try:
+            self.tar = tarfile.open(fileobj=self.gzip, mode="r|")  # noqa: SIM115
             for info in self.tar:
                 if not info.isfile():
                     raise _damaged(
@@ -382,33 +391,33 @@ class ArchiveReader:
                     )
                 reader = self.tar.extractfile(info)
                 assert reader is not None  # a regular file always has one
-                yield info, reader
+                yield info, cast(IO[bytes], _Guarded(self, reader, info.name))
                 last = info.name
         except ValidationError:
             raise
-        except (OSError, EOFError, tarfile.TarError, gzip.BadGzipFile, ValueError) as exc:
-            raise self._failure(exc, _("after %(member)s") % {"member": last}) from exc
+        except READ_ERRORS as exc:
+            raise self.failure(exc, _("after %(member)s") % {"member": last}) from exc
         error = self.pipe.close() if self.pipe is not None else None
         if error is not None:
-            raise self._failure(error, _("after %(member)s") % {"member": last})
+            raise self.failure(error, _("after %(member)s") % {"member": last})
 
 
-def read_member(reader: IO[bytes], info: tarfile.TarInfo) -> tuple[bytes, str]:
-    """The bytes of one (data) member and their sha256."""
-    data = reader.read()
-    if len(data) != info.size:
-        raise EOFError(f"{info.name} is cut short")
-    return data, hashlib.sha256(data).hexdigest()
+class _Guarded(io.RawIOBase):
+    """A member's reader whose failures (a cut, a bad key) are reported as the archive's."""
 
+    def __init__(self, archive: ArchiveReader, reader: IO[bytes], name: str) -> None:
+        self.archive = archive
+        self.reader = reader
+        self.name = name
 
-def hash_member(reader: IO[bytes]) -> tuple[int, str]:
-    """The size and sha256 of a member read in chunks (media files may be large)."""
-    digest = hashlib.sha256()
-    size = 0
-    while chunk := reader.read(CHUNK):
-        digest.update(chunk)
-        size += len(chunk)
-    return size, digest.hexdigest()
+    def readable(self) -> bool:
+        return True
+
+    def read(self, count: int = -1) -> bytes:
+        try:
+            return self.reader.read(count)
+        except READ_ERRORS as exc:
+            raise self.archive.failure(exc, self.name) from exc
 
 
 def parse_manifest(path: Path, data: bytes) -> dict[str, Any]:

@@ -58,7 +58,9 @@ def migrated_postgres(postgres_server: PostgresServer) -> str:
 
 
 @pytest.fixture
-def new_postgres_site(postgres_server: PostgresServer, migrated_postgres: str, backups_folder: Path):
+def new_postgres_site(
+    postgres_server: PostgresServer, migrated_postgres: str, backups_folder: Path
+):
     """A factory of new, migrated, empty PostgreSQL sites."""
 
     def make() -> Site:
