@@ -198,7 +198,7 @@ def main() -> None:
     parser.add_argument("--fill", nargs=2, type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.fill:
-        fill(*args.fill, seed=args.seed)
+        fill(args.fill[0], args.fill[1], seed=args.seed)
         return
 
     report: dict[str, Any] = {
