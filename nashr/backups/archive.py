@@ -436,4 +436,14 @@ def parse_manifest(path: Path, data: bytes) -> dict[str, Any]:
             where=str(path),
             hint=_("restore it with the Nashr version that made it"),
         )
+    shape = {"members": list, "models": dict, "migrations": dict}
+    if any(not isinstance(manifest.get(key), kind) for key, kind in shape.items()):
+        raise _damaged(path, _("The manifest is incomplete."))
+    try:
+        for entry in manifest["members"]:
+            (entry["name"], int(entry["size"]), str(entry["sha256"]))
+        for entry in manifest["models"].values():
+            (list(entry["columns"]), int(entry["rows"]), list(entry["members"]))
+    except (KeyError, TypeError, ValueError) as exc:
+        raise _damaged(path, _("The manifest is incomplete.")) from exc
     return manifest

@@ -441,6 +441,10 @@ def _verify(path: Path, identities: list[Any] | None, progress: bool) -> dict[st
                 )
                 % {"name": name},
             )
+    owned = {name for entry in manifest["models"].values() for name in entry["members"]}
+    for name in found.keys() - owned:
+        if name.startswith(DATA_PREFIX):
+            raise _damaged(path, _("“%(name)s” belongs to no table.") % {"name": name})
     for label, entry in manifest["models"].items():
         lines = sum(found[name][2] for name in entry["members"] if name in found)
         if lines != entry["rows"]:
@@ -622,14 +626,14 @@ def _load(
                 continue
             if info.name.startswith(MEDIA_PREFIX):
                 target = staging / _media_name(path, info.name)
-                if _write_media(stream, target) != checksums[info.name]:
+                if _write_media(stream, target) != checksums.get(info.name):
                     raise _damaged(
                         path, _("“%(name)s” changed while it was restored.") % {"name": info.name}
                     )
                 result.media_files += 1
                 continue
             data = stream.read()
-            if hashlib.sha256(data).hexdigest() != checksums[info.name]:
+            if hashlib.sha256(data).hexdigest() != checksums.get(info.name):
                 raise _damaged(
                     path, _("“%(name)s” changed while it was restored.") % {"name": info.name}
                 )
