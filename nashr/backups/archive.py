@@ -292,7 +292,8 @@ def is_encrypted(path: Path) -> bool:
         return file.read(len(AGE_MAGIC)) == AGE_MAGIC
 
 
-def _damaged(path: Path, problem: str) -> ArchiveDamaged:
+def damaged(path: Path, problem: str) -> ArchiveDamaged:
+    """The error for an archive that cannot be trusted, saying nothing was restored."""
     return ArchiveDamaged(
         problem,
         where=str(path),
@@ -341,7 +342,7 @@ class ArchiveReader:
             source = self.pipe.ours
         elif not head.startswith(GZIP_MAGIC):
             self.file.close()
-            raise _damaged(path, _("This is not a Nashr backup (neither age nor gzip data)."))
+            raise damaged(path, _("This is not a Nashr backup (neither age nor gzip data)."))
         self.gzip = gzip.GzipFile(fileobj=source, mode="rb")
         # Opened by members(): opening reads the first block, which may fail.
         self.tar: tarfile.TarFile | None = None
@@ -373,7 +374,7 @@ class ArchiveReader:
             )
         if error is not None:
             exc = error
-        return _damaged(
+        return damaged(
             self.path,
             _("The archive is damaged or cut short (%(where)s: %(error)s).")
             % {"where": where, "error": str(exc) or type(exc).__name__},
@@ -386,7 +387,7 @@ class ArchiveReader:
             self.tar = tarfile.open(fileobj=self.gzip, mode="r|")  # noqa: SIM115
             for info in self.tar:
                 if not info.isfile():
-                    raise _damaged(
+                    raise damaged(
                         self.path, _("Unexpected entry “%(name)s”.") % {"name": info.name}
                     )
                 reader = self.tar.extractfile(info)
@@ -424,11 +425,11 @@ def parse_manifest(path: Path, data: bytes) -> dict[str, Any]:
     try:
         manifest = json.loads(data)
     except ValueError as exc:
-        raise _damaged(
+        raise damaged(
             path, _("The manifest is not valid JSON: %(error)s") % {"error": exc}
         ) from exc
     if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-        raise _damaged(path, _("The manifest is not a Nashr backup's."))
+        raise damaged(path, _("The manifest is not a Nashr backup's."))
     if manifest.get("format_version") != FORMAT_VERSION:
         raise ValidationError(
             _("The archive has format version %(found)s; this Nashr reads version %(known)s.")
@@ -438,12 +439,12 @@ def parse_manifest(path: Path, data: bytes) -> dict[str, Any]:
         )
     shape = {"members": list, "models": dict, "migrations": dict}
     if any(not isinstance(manifest.get(key), kind) for key, kind in shape.items()):
-        raise _damaged(path, _("The manifest is incomplete."))
+        raise damaged(path, _("The manifest is incomplete."))
     try:
         for entry in manifest["members"]:
             (entry["name"], int(entry["size"]), str(entry["sha256"]))
         for entry in manifest["models"].values():
             (list(entry["columns"]), int(entry["rows"]), list(entry["members"]))
     except (KeyError, TypeError, ValueError) as exc:
-        raise _damaged(path, _("The manifest is incomplete.")) from exc
+        raise damaged(path, _("The manifest is incomplete.")) from exc
     return manifest

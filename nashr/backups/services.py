@@ -59,9 +59,9 @@ from nashr.backups.archive import (
     FORMAT_VERSION,
     MANIFEST,
     MEDIA_PREFIX,
-    ArchiveDamaged,
     ArchiveReader,
     ArchiveWriter,
+    damaged,
     load_identities,
     load_recipient,
     parse_manifest,
@@ -371,17 +371,11 @@ class RestoreResult:
     counts: dict[str, int] = field(default_factory=dict)
 
 
-def _damaged(path: Path, problem: str) -> ArchiveDamaged:
-    return ArchiveDamaged(
-        problem, where=str(path), hint=_("nothing was restored; use another copy of the backup")
-    )
-
-
 def _media_name(path: Path, name: str) -> PurePosixPath:
     """The path under MEDIA_ROOT of a media member, refusing one that would leave it."""
     relative = PurePosixPath(name.removeprefix(MEDIA_PREFIX))
     if relative.is_absolute() or not relative.parts or ".." in relative.parts:
-        raise _damaged(path, _("The member name “%(name)s” is not allowed.") % {"name": name})
+        raise damaged(path, _("The member name “%(name)s” is not allowed.") % {"name": name})
     return relative
 
 
@@ -408,11 +402,11 @@ def _verify(path: Path, identities: list[Any] | None, progress: bool) -> dict[st
     ):
         for info, stream in reader.members():
             if manifest is not None:
-                raise _damaged(
+                raise damaged(
                     path, _("Data follows the manifest (“%(name)s”).") % {"name": info.name}
                 )
             if info.name in found:
-                raise _damaged(path, _("“%(name)s” appears twice.") % {"name": info.name})
+                raise damaged(path, _("“%(name)s” appears twice.") % {"name": info.name})
             if info.name == MANIFEST:
                 manifest = parse_manifest(path, stream.read())
             elif info.name.startswith(DATA_PREFIX):
@@ -421,19 +415,19 @@ def _verify(path: Path, identities: list[Any] | None, progress: bool) -> dict[st
                 _media_name(path, info.name)
                 found[info.name] = _scan(stream)
             else:
-                raise _damaged(path, _("Unexpected member “%(name)s”.") % {"name": info.name})
+                raise damaged(path, _("Unexpected member “%(name)s”.") % {"name": info.name})
     if manifest is None:
-        raise _damaged(
+        raise damaged(
             path, _("The archive ends before its manifest: it is cut short or not complete.")
         )
     listed = {entry["name"]: entry for entry in manifest.get("members", [])}
     for name in listed.keys() - found.keys():
-        raise _damaged(path, _("“%(name)s”, named in the manifest, is missing.") % {"name": name})
+        raise damaged(path, _("“%(name)s”, named in the manifest, is missing.") % {"name": name})
     for name in found.keys() - listed.keys():
-        raise _damaged(path, _("“%(name)s” is not named in the manifest.") % {"name": name})
+        raise damaged(path, _("“%(name)s” is not named in the manifest.") % {"name": name})
     for name, (size, sha256, _lines) in found.items():
         if (size, sha256) != (listed[name]["size"], listed[name]["sha256"]):
-            raise _damaged(
+            raise damaged(
                 path,
                 _(
                     "“%(name)s” does not match its checksum in the manifest: it was changed "
@@ -444,11 +438,11 @@ def _verify(path: Path, identities: list[Any] | None, progress: bool) -> dict[st
     owned = {name for entry in manifest["models"].values() for name in entry["members"]}
     for name in found.keys() - owned:
         if name.startswith(DATA_PREFIX):
-            raise _damaged(path, _("“%(name)s” belongs to no table.") % {"name": name})
+            raise damaged(path, _("“%(name)s” belongs to no table.") % {"name": name})
     for label, entry in manifest["models"].items():
         lines = sum(found[name][2] for name in entry["members"] if name in found)
         if lines != entry["rows"]:
-            raise _damaged(
+            raise damaged(
                 path,
                 _("%(model)s has %(found)d rows; the manifest says %(rows)d.")
                 % {"model": label, "found": lines, "rows": entry["rows"]},
@@ -627,14 +621,14 @@ def _load(
             if info.name.startswith(MEDIA_PREFIX):
                 target = staging / _media_name(path, info.name)
                 if _write_media(stream, target) != checksums.get(info.name):
-                    raise _damaged(
+                    raise damaged(
                         path, _("“%(name)s” changed while it was restored.") % {"name": info.name}
                     )
                 result.media_files += 1
                 continue
             data = stream.read()
             if hashlib.sha256(data).hexdigest() != checksums.get(info.name):
-                raise _damaged(
+                raise damaged(
                     path, _("“%(name)s” changed while it was restored.") % {"name": info.name}
                 )
             label = member_model[info.name]
