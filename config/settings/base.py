@@ -62,7 +62,6 @@ INSTALLED_APPS = [
     "nashr.search",
     "nashr.comments",
     "nashr.media",
-
     # Above every other app: it backs up and restores all of them.
     "nashr.backups",
 ]
