@@ -15,3 +15,8 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 NASHR_REQUIRE_2FA = False
+# Each test process its own cache (xdist workers must not share pages or rate limits).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# No collectstatic before tests: static files are found where they are written.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
