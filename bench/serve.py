@@ -100,9 +100,10 @@ def main() -> None:
                 folder,
                 {"DJANGO_SETTINGS_MODULE": "bench.serve_settings", "BENCH_CACHE": cache},
             )
-            site.prepare(demo=True)
+            site.prepare()
             if cache == "db":
                 site.nashr("createcachetable")
+            site.nashr("demo")
             for server in args.server.split(","):
                 report[f"{server}/{cache}"] = measure(site, server=server, args=args, script=script)
     print(json.dumps(report, indent=2))
