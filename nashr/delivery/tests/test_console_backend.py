@@ -22,7 +22,7 @@ def console(settings: Any) -> None:
 def test_console_refuses_a_real_list(
     console: None, published_bulletin: Any, make_subscribers: Callable[..., list[Any]]
 ) -> None:
-    """More recipients than a handful are refused with a message naming EMAIL_HOST, and nothing is queued."""
+    """More than a handful of recipients is refused, naming EMAIL_HOST; nothing is queued."""
     make_subscribers(published_bulletin.series, CONSOLE_MAX_RECIPIENTS + 1)
     with pytest.raises(CommandError, match="EMAIL_HOST") as refused:
         call_command("bulletin", "send", "47", "--series", "iran-bulletin", stdout=io.StringIO())
