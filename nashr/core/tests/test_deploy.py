@@ -21,7 +21,7 @@ def _run(*command: str, cwd: Path | None = None, env: dict[str, str] | None = No
 
 
 def test_systemd_units_verify(tmp_path: Path) -> None:
-    """systemd-analyze verify finds nothing wrong in any unit (this checkout standing in for /srv/nashr)."""
+    """systemd-analyze verify finds nothing wrong in any unit (this checkout as /srv/nashr)."""
     units = sorted(DEPLOY.glob("nashr*.service")) + sorted(DEPLOY.glob("nashr*.timer"))
     assert {unit.name for unit in units} >= {
         "nashr.service",
