@@ -276,6 +276,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # var/cache/ (one machine, no extra server); CACHE_URL=redis://host:6379/0 when several
 # machines serve the site (Django's own Redis backend).
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", ""), VAR_DIR / "cache")}
+# Off: every page is rendered for every request (to rule the cache out when in doubt).
+NASHR_PAGE_CACHE = env_bool("NASHR_PAGE_CACHE", True)
 # Seconds a shared cache (a CDN, nginx) may keep a public page before asking again;
 # browsers always ask again (and get a 304 when nothing changed). 0: shared caches ask
 # every time too, so a change is seen at once everywhere.

@@ -112,6 +112,8 @@ def public_pages_changed() -> None:
 
 
 def _cacheable_request(request: HttpRequest) -> bool:
+    if not settings.NASHR_PAGE_CACHE:
+        return False
     if request.method != "GET" or settings.SESSION_COOKIE_NAME in request.COOKIES:
         # A staff member's request: never served from the cache, never stored.
         return False

@@ -174,7 +174,7 @@ class SiteFolder:
         return SiteFolder(self.directory, {**self.extra_env, **env})
 
     @contextmanager
-    def served(self, *, workers: int = 2, server: str = "gunicorn") -> Iterator[Served]:
+    def served(self, *, workers: int = 2, server: str = "granian") -> Iterator[Served]:
         port = free_port()
         log = (self.directory / f"serve-{port}.log").open("wb")
         process = subprocess.Popen(

@@ -29,7 +29,8 @@ from nashr.publications.models import Publication
 
 
 @pytest.fixture(autouse=True)
-def empty_cache() -> None:
+def page_cache_on(settings: Any) -> None:
+    settings.NASHR_PAGE_CACHE = True
     cache.clear()
 
 

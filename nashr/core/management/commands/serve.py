@@ -1,10 +1,12 @@
 """`nashr serve [--host H] [--port P] [--workers N]`: the production web server.
 
-Gunicorn with synchronous worker processes, each loading the site with the settings in
-force (DJANGO_SETTINGS_MODULE; production in deployment). Measured against granian
-with wrk on the same machine and worker count (bench/serve.py, figures in the README's
-deployment guide): gunicorn served the cached pages as fast or faster and is the
-better known of the two; `--server granian` runs the other for the benchmark.
+Granian (its WSGI interface) with N worker processes, each loading the site with the
+settings in force (DJANGO_SETTINGS_MODULE; production in deployment). Measured against
+gunicorn's synchronous workers with wrk, same machine, same worker count (bench/serve.py;
+figures in the README's Production section): granian answered two to five times as many
+requests per second, for the hello view, cached pages and static files alike.
+`--server gunicorn` runs the other, for the benchmark or if granian misbehaves.
+SIGHUP restarts the workers with new code (systemctl reload), SIGTERM stops gracefully.
 
 Static files are served by the application itself (WhiteNoise, see core.pagecache),
 so the server in front (nginx, Caddy) needs no access to the files.
@@ -19,7 +21,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 WSGI_TARGET = "config.wsgi:application"
-SERVERS = ("gunicorn", "granian")
+SERVERS = ("granian", "gunicorn")
 
 
 def default_workers() -> int:
@@ -68,7 +70,10 @@ def _granian(*, host: str, port: int, workers: int) -> None:
         port=port,
         interface=Interfaces.WSGI,
         workers=workers,
+        # Readers' addresses are not logged.
         log_access=False,
+        # A worker that dies (out of memory, a crash in a library) is replaced.
+        respawn_failed_workers=True,
     ).serve()
 
 
@@ -87,7 +92,7 @@ class Command(BaseCommand):
             metavar="N",
             help="worker processes (default: two per processor, %(default)s here)",
         )
-        parser.add_argument("--server", choices=SERVERS, default="gunicorn", help="for benchmarks")
+        parser.add_argument("--server", choices=SERVERS, default="granian", help="for benchmarks")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["workers"] < 1:
