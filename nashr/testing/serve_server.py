@@ -36,7 +36,9 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_for_port(port: int, *, process: subprocess.Popen[Any], timeout: float = 30) -> None:
+def wait_for_port(port: int, *, process: subprocess.Popen[Any], timeout: float = 120) -> None:
+    # Generous: on a machine busy with other test runs, loading Django in each worker
+    # has taken more than 30 s.
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
