@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "nashr.delivery",
     "nashr.search",
     "nashr.comments",
+    "nashr.media",
 ]
 
 MIDDLEWARE = [
@@ -331,3 +332,29 @@ ANYMAIL = {
     for name, value in os.environ.items()
     if name.startswith("ANYMAIL_")
 }
+
+# Readers' comments (nashr.comments).
+# Moderation of the whole site, each publication may override it: "all" holds every
+# comment, "first" holds a commenter's comments until NASHR_COMMENTS_TRUST_AFTER of theirs
+# were approved (recognised by their confirmed email), "none" holds only what the checks
+# find suspicious.
+NASHR_COMMENTS_MODERATION = os.environ.get("NASHR_COMMENTS_MODERATION", "first")
+NASHR_COMMENTS_TRUST_AFTER = int(os.environ.get("NASHR_COMMENTS_TRUST_AFTER", "1"))
+# Comments close this many days after publication (0: they stay open).
+NASHR_COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("NASHR_COMMENTS_CLOSE_AFTER_DAYS", "0"))
+# (comments, seconds): per client address (keyed hash, in the cache) and per publication.
+NASHR_COMMENTS_RATE = (int(os.environ.get("NASHR_COMMENTS_RATE", "5")), 3600)
+NASHR_COMMENTS_PUBLICATION_RATE = (
+    int(os.environ.get("NASHR_COMMENTS_PUBLICATION_RATE", "60")),
+    3600,
+)
+# A comment with more links than this is held for a moderator.
+NASHR_COMMENTS_MAX_LINKS = int(os.environ.get("NASHR_COMMENTS_MAX_LINKS", "2"))
+# The proof of work's difficulty: the largest number a reader's browser may have to try.
+NASHR_COMMENTS_POW_MAX_NUMBER = int(os.environ.get("NASHR_COMMENTS_POW_MAX_NUMBER", "50000"))
+
+# -- Editors' desk: uploads and scheduled publishing (issue 16) --------------------------
+# An upload larger than this many bytes, or an image of more pixels, is refused before
+# it is decoded (a decompression bomb is small on disk and huge in memory).
+NASHR_MEDIA_MAX_BYTES = int(os.environ.get("NASHR_MEDIA_MAX_BYTES", "25000000"))
+NASHR_MEDIA_MAX_PIXELS = int(os.environ.get("NASHR_MEDIA_MAX_PIXELS", "50000000"))

@@ -20,7 +20,7 @@ from nashr.core.admin import ServiceSavedAdmin
 from nashr.core.bidi import direction
 from nashr.core.calendars import format_month
 from nashr.core.exceptions import ApplicationError
-from nashr.core.forms import admin_date_field
+from nashr.core.forms import admin_date_field, admin_datetime_field
 
 PREVIEW_FORMATS = ("html", "email", "text", "pdf")
 SAMPLE_UNSUBSCRIBE = "https://example.invalid/unsubscribe/sample/"
@@ -177,9 +177,22 @@ class BulletinAdmin(ServiceSavedAdmin[Bulletin]):
         "editorial_title",
         "editorial_body",
         "correction_note",
+        "publish_at",
         ("status", "number", "edition", "published_at", "corrected_at"),
     ]
     readonly_fields = ["status", "number", "edition", "published_at", "corrected_at"]
+
+    def formfield_for_dbfield(
+        self, db_field: models.Field[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        if db_field.name == "publish_at":
+            # Typed in the admin's calendar and the site's time zone, stored in UTC.
+            return admin_datetime_field(
+                label=_("publish at"),
+                required=False,
+                help_text=_("The task worker publishes the draft at this time."),
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_form(
         self, request: HttpRequest, obj: Bulletin | None = None, change: bool = False, **kwargs: Any
@@ -203,16 +216,22 @@ class BulletinAdmin(ServiceSavedAdmin[Bulletin]):
                 editorial_body=data.get("editorial_body", ""),
                 propose=False,
             )
-            if not data.get("correction_note"):
+            if not data.get("correction_note") and not data.get("publish_at"):
                 return obj
         changes = {name: data[name] for name in form.changed_data if name in data}
         changes.pop("series", None)
-        return services.bulletin_update(
+        publish_at = changes.pop("publish_at", False)
+        updated = services.bulletin_update(
             actor=request.user,
             bulletin=obj,
             series=data["series"] if "series" in form.changed_data else None,
             **changes,
         )
+        if publish_at is not False:
+            updated = services.bulletin_schedule(
+                actor=request.user, bulletin=updated, publish_at=publish_at
+            )
+        return updated
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         form.save_m2m()

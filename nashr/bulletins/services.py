@@ -405,3 +405,58 @@ def bulletin_delete(*, actor: Actor, bulletin: Bulletin) -> None:
     # Only drafts are deleted, which no public page shows; told all the same, so a rule
     # that lets published issues go one day cannot leave their pages behind.
     public_pages_changed()
+
+
+def _check_moment(when: dt.datetime | None, *, where: str) -> None:
+    if when is not None and timezone.is_naive(when):
+        raise ValidationError("a time needs its time zone", where=where)
+
+
+@transaction.atomic
+def bulletin_schedule(
+    *, actor: Actor, bulletin: Bulletin, publish_at: dt.datetime | None
+) -> Bulletin:
+    """Have the task worker publish the draft at `publish_at` (None: not scheduled)."""
+    require(actor, "bulletins.publish_bulletin", action=f"schedule bulletin {bulletin.pk}")
+    _check_moment(publish_at, where="publish_at")
+    current = Bulletin.objects.select_for_update().select_related("series").get(pk=bulletin.pk)
+    if publish_at is not None:
+        _require_draft(current, what="publishing time", where="publish_at")
+    before = audit_snapshot(current, ["publish_at"])
+    current.publish_at = publish_at
+    current.save(update_fields=["publish_at", "updated_at"])
+    if changed := audit_diff(before, current):
+        audit_record(actor=actor, action="bulletin.schedule", target=current, changes=changed)
+    if publish_at is not None:
+        # Here, not at the top: the task module imports this one.
+        from nashr.bulletins.tasks import enqueue_publish_due
+
+        transaction.on_commit(lambda: enqueue_publish_due(publish_at))
+    return current
+
+
+def bulletins_publish_due(*, actor: Actor) -> list[Bulletin]:
+    """Publish every draft whose time has come, each through `bulletin_publish`.
+
+    A draft that cannot be published (no items) stays scheduled and is recorded as
+    refused in the audit trail; the others go ahead.
+    """
+    published: list[Bulletin] = []
+    now = timezone.now()
+    due = Bulletin.objects.filter(publish_at__lte=now, status=BulletinStatus.DRAFT)
+    for bulletin in due.select_related("series"):
+        when = bulletin.publish_at
+        try:
+            with transaction.atomic():
+                Bulletin.objects.filter(pk=bulletin.pk).update(publish_at=None)
+                published.append(
+                    bulletin_publish(actor=actor, bulletin=bulletin, published_at=when)
+                )
+        except (StateError, ValidationError) as exc:
+            audit_record(
+                actor=actor,
+                action="bulletin.schedule_failed",
+                target=bulletin,
+                changes={"error": str(exc)},
+            )
+    return published

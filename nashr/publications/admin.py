@@ -36,6 +36,7 @@ from nashr.core.exceptions import ApplicationError
 from nashr.core.forms import admin_date_field
 from nashr.core.languages import Language, current_language
 from nashr.publications import admin_views, rules, services
+from nashr.publications.admin_desk import DeskAdminMixin
 from nashr.publications.admin_forms import PublicationForm, ServiceModelForm
 from nashr.publications.models import Kind, Publication, Signatory, Status
 
@@ -104,7 +105,7 @@ class SignatoryAdmin(_SimpleServiceAdmin):
 
 
 @admin.register(Publication)
-class PublicationAdmin(ServiceSavedAdmin[Publication]):
+class PublicationAdmin(DeskAdminMixin, ServiceSavedAdmin[Publication]):
     form = PublicationForm
     list_display = (
         "title_display",
@@ -146,7 +147,8 @@ class PublicationAdmin(ServiceSavedAdmin[Publication]):
             main[:2] = ["language_display", "translation_display"]
             if obj.translation_of_id is not None and self.has_change_permission(request, obj):
                 main.append("up_to_date")
-        details = ["signatory", "date", "status", "slug", "source_url", "legacy_path"]
+        details = ["signatory", "date", "status", "publish_at", "slug", "source_url"]
+        details.append("legacy_path")
         if obj is not None:
             details += ["published_on", "revision"]
         return [(None, {"fields": main}), (_("Details"), {"fields": details})]
@@ -222,6 +224,8 @@ class PublicationAdmin(ServiceSavedAdmin[Publication]):
     ) -> Any:
         if db_field.name == "date":
             return admin_date_field(db_field, required=True)
+        if db_field.name == "publish_at":
+            return self.desk_schedule_field(request)
         if db_field.name == "body":
             kwargs["widget"] = forms.Textarea(attrs={"rows": 24, "cols": 80})
         if db_field.name == "summary":
@@ -235,7 +239,9 @@ class PublicationAdmin(ServiceSavedAdmin[Publication]):
     ) -> Publication:
         data = form.cleaned_data
         if not change:
-            return self._create(request=request, data=data)
+            created = self._create(request=request, data=data)
+            self.desk_save_schedule(request, created, form)
+            return created
         current = Publication.objects.select_related("translation_of").get(pk=obj.pk)
         source_revision = None
         if data.get("up_to_date") and current.translation_of is not None:
@@ -249,6 +255,7 @@ class PublicationAdmin(ServiceSavedAdmin[Publication]):
         status = data.get("status", current.status)
         if status != current.status:
             services.publication_set_status(actor=request.user, publication=current, status=status)
+        self.desk_save_schedule(request, current, form)
         return current
 
     def _create(self, *, request: HttpRequest, data: dict[str, Any]) -> Publication:
@@ -400,7 +407,7 @@ class PublicationAdmin(ServiceSavedAdmin[Publication]):
                 name="publications_publication_preview",
             ),
         ]
-        return extra + super().get_urls()
+        return extra + self.desk_urls() + super().get_urls()
 
     def render_change_form(
         self,
@@ -416,6 +423,7 @@ class PublicationAdmin(ServiceSavedAdmin[Publication]):
                 "admin:publications_publication_preview", args=[obj.pk]
             )
             context["content_language"] = obj.language
+            context.update(self.desk_context(obj))
         return super().render_change_form(request, context, add, change, form_url, obj)
 
 

@@ -51,6 +51,7 @@ class PublicationForm(ServiceModelForm):
             "signatory",
             "date",
             "status",
+            "publish_at",
             "source_url",
             "legacy_path",
         ]
