@@ -96,16 +96,37 @@ def _bump() -> None:
     cache.set(GENERATION_KEY, _new_generation(cache.get(GENERATION_KEY)), timeout=None)
 
 
+class _PendingBump:
+    """One replacement of the generation, for every call made in one transaction.
+
+    Registered once per call (so that a savepoint rolled back takes only its own calls
+    away), it replaces the generation the first time it is run and does nothing after.
+    """
+
+    def __init__(self) -> None:
+        self.done = False
+
+    def __call__(self) -> None:
+        if not self.done:
+            self.done = True
+            _bump()
+
+
 def public_pages_changed() -> None:
     """Every cached public page is stale once the current transaction commits.
 
     Called many times in one transaction (an import of a thousand publications), the
-    generation is still replaced once.
+    generation is still replaced once, and its second moves on by one only.
     """
-    # Each entry is (savepoints, function, robust).
-    if connection.in_atomic_block and any(entry[1] is _bump for entry in connection.run_on_commit):
-        return
-    transaction.on_commit(_bump)
+    pending = _PendingBump()
+    if connection.in_atomic_block:
+        # Each entry is (savepoints, function, robust); the latest bump is the one to join.
+        for entry in reversed(connection.run_on_commit):
+            if isinstance(entry[1], _PendingBump):
+                if not entry[1].done:
+                    pending = entry[1]
+                break
+    transaction.on_commit(pending)
 
 
 # -- the page cache -----------------------------------------------------------------------
