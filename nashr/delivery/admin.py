@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
@@ -20,6 +21,7 @@ from nashr.bulletins.models import Bulletin, BulletinStatus
 from nashr.core.admin import ReadOnlyAdminMixin, datetime_column
 from nashr.core.calendars import format_datetime, format_number
 from nashr.core.exceptions import ApplicationError
+from nashr.core.forms import admin_datetime_field
 from nashr.core.languages import current_language
 from nashr.delivery.message import bulletin_message_preview
 from nashr.delivery.models import Delivery, DeliveryState, Sending
@@ -28,7 +30,7 @@ from nashr.delivery.selectors import (
     sending_recipients_count,
     sending_task_status,
 )
-from nashr.delivery.services import delivery_queue_send
+from nashr.delivery.services import delivery_queue_send, delivery_schedule_send
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -130,6 +132,15 @@ class SendingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Sending]):
         return {**self.admin_site.each_context(request), "opts": self.opts, "title": title,
                 **context}  # fmt: skip
 
+    def _schedule_form(self, data: Any = None) -> forms.Form:
+        form = forms.Form(data)
+        form.fields["send_at"] = admin_datetime_field(
+            label=_("send at"),
+            required=True,
+            help_text=_("The task worker sends the issue at this time (the site's time zone)."),
+        )
+        return form
+
     def send_view(self, request: HttpRequest, pk: int) -> HttpResponse:
         """Send a published issue, after a page saying to how many readers and what was
         already sent of it; then its progress."""
@@ -137,7 +148,27 @@ class SendingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Sending]):
             raise PermissionDenied
         bulletin = get_object_or_404(Sending.objects.select_related("series"), pk=pk)
         progress_url = reverse("admin:delivery_sending_progress", args=[pk])
-        if request.method == "POST":
+        schedule = self._schedule_form()
+        if request.method == "POST" and "schedule" in request.POST:
+            # Later, not now: the worker sends it at the time given (the same send).
+            schedule = self._schedule_form(request.POST)
+            if schedule.is_valid():
+                when = schedule.cleaned_data["send_at"]
+                try:
+                    delivery_schedule_send(actor=request.user, bulletin=bulletin, send_at=when)
+                except ApplicationError as refusal:
+                    schedule.add_error("send_at", str(refusal))
+                else:
+                    self.message_user(
+                        request,
+                        _("%(issue)s will be sent at %(when)s.")
+                        % {"issue": bulletin, "when": format_datetime(when, current_language())},
+                        messages.SUCCESS,
+                    )
+                    return HttpResponseRedirect(
+                        reverse("admin:bulletins_bulletin_change", args=[pk])
+                    )
+        elif request.method == "POST":
             try:
                 delivery_queue_send(actor=request.user, bulletin=bulletin)
             except ApplicationError as refusal:
@@ -156,6 +187,8 @@ class SendingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Sending]):
             confirm_label=_("Yes, send it"),
             back_url=reverse("admin:bulletins_bulletin_change", args=[pk]),
             back_label=_("No, back to the issue"),
+            schedule=schedule,
+            scheduled_at=format_datetime(bulletin.send_at, language) if bulletin.send_at else None,
         )
         return TemplateResponse(request, "admin/delivery/sending/send_confirm.html", context)
 

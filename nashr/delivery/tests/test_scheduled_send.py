@@ -58,3 +58,51 @@ def test_send_time_before_publishing_time_is_refused(
     with pytest.raises(StateError) as refused:
         delivery_schedule_send(actor=COMMAND, bulletin=draft, send_at=clock.current)
     assert refused.value.hint
+
+
+def test_send_scheduled_from_the_persian_admin(
+    settings: Any,
+    clock: Clock,
+    smtp_sink: Any,
+    published_bulletin: Bulletin,
+    make_subscribers: Callable[..., list[Any]],
+) -> None:
+    """The send page takes a Jalali time; the worker sends the issue then, and not before."""
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TIME_ZONE = "Asia/Tehran"
+    readers = make_subscribers(published_bulletin.series, 2)
+    client = Client()
+    client.force_login(User.objects.create_superuser("editor", "e@example.org", "a long pw 12"))
+    url = f"/fa/admin/delivery/sending/{published_bulletin.pk}/send/"
+    # 1402/12/28 10:00 in Tehran is 2024-03-18 06:30 UTC, half an hour after the clock.
+    response = client.post(url, {"schedule": "1", "send_at_0": "۱۴۰۲/۱۲/۲۸", "send_at_1": "10:00"})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    published_bulletin.refresh_from_db()
+    assert published_bulletin.send_at == dt.datetime(2024, 3, 18, 6, 30, tzinfo=dt.UTC)
+
+    clock.set(dt.datetime(2024, 3, 18, 6, 29, tzinfo=dt.UTC))
+    run_worker()
+    assert smtp_sink.count() == 0
+    clock.set(dt.datetime(2024, 3, 18, 6, 30, tzinfo=dt.UTC))
+    run_worker()
+    assert all(len(smtp_sink.to(r.email)) == 1 for r in readers)
+
+
+def test_admin_refuses_a_send_time_it_cannot_read(
+    published_bulletin: Bulletin, make_subscribers: Callable[..., list[Any]]
+) -> None:
+    """A Gregorian date typed in the Persian admin's field is refused on the field, nothing set."""
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    client = Client()
+    client.force_login(User.objects.create_superuser("editor", "e@example.org", "a long pw 12"))
+    url = f"/fa/admin/delivery/sending/{published_bulletin.pk}/send/"
+    response = client.post(url, {"schedule": "1", "send_at_0": "2024-03-18", "send_at_1": "10:00"})
+    assert response.status_code == 200
+    assert 'class="errorlist' in response.content.decode()
+    published_bulletin.refresh_from_db()
+    assert published_bulletin.send_at is None
