@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "nashr.delivery",
     "nashr.search",
     "nashr.comments",
+    "nashr.mirror",
 ]
 
 MIDDLEWARE = [
@@ -78,6 +79,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "nashr.core.middleware.SecurityHeadersMiddleware",
     "nashr.publications.middleware.LegacyPathRedirectMiddleware",
+    # Onion-Location: Tor Browser offers the onion address (NASHR_ONION_URL) when set.
+    "nashr.mirror.middleware.OnionLocationMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -96,6 +99,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "nashr.core.context_processors.site",
                 "nashr.publications.context_processors.navigation",
+                "nashr.mirror.context_processors.mirror",
             ],
         },
     },
@@ -292,3 +296,22 @@ ANYMAIL = {
     for name, value in os.environ.items()
     if name.startswith("ANYMAIL_")
 }
+
+# Static mirror and reachability (nashr.mirror, docs/mirror.md).
+# Other addresses of the site, comma-separated: shown on every page ("if this site is
+# blocked, read it at …"), in bulletin emails and PDFs, and in the mirror itself.
+NASHR_MIRROR_URLS = env_list("NASHR_MIRROR_URLS", "")
+# The site's onion service (http://….onion): the Onion-Location header on the live site,
+# the equivalent <meta http-equiv> in the mirror.
+NASHR_ONION_URL = os.environ.get("NASHR_ONION_URL", "").rstrip("/")
+# In the mirror, forms that need the server (subscribe, comments): "primary" sends them to
+# NASHR_SITE_URL, "note" replaces them with a note that names the site.
+NASHR_MIRROR_FORMS = os.environ.get("NASHR_MIRROR_FORMS", "primary")
+if NASHR_MIRROR_FORMS not in {"primary", "note"}:
+    raise ImproperlyConfigured(
+        f"NASHR_MIRROR_FORMS is {NASHR_MIRROR_FORMS!r}; set it to 'primary' or 'note'."
+    )
+# Rebuild the mirror in this directory after every publish (a background task); "" = off.
+NASHR_MIRROR_DIR = os.environ.get("NASHR_MIRROR_DIR", "")
+# The address the mirror in NASHR_MIRROR_DIR is served from (absolute URLs in sitemap.xml).
+NASHR_MIRROR_BASE_URL = os.environ.get("NASHR_MIRROR_BASE_URL", "").rstrip("/")
