@@ -440,6 +440,8 @@ class Build:
             ]
         if name == "bulletins":
             return [_url(rest, "bulletins:index")]
+        if name == "search":
+            return [f"/{rest}/search/"]
         if name == "pub":
             publication = Publication.objects.published().filter(pk=int(rest)).first()
             if publication is None:
@@ -713,9 +715,6 @@ class Build:
             self.owner["robots.txt"] = "misc"
             self.emit("robots.txt", self.robots())
             self.not_found_page()
-        for language in _languages():
-            if f"search:{language}" in groups:
-                self.claim(f"/{language}/search/", f"search:{language}")
         self.run_queue()
 
         # Files no group makes any more.
