@@ -420,7 +420,7 @@ class Build:
     def seeds(self, group: str) -> list[str]:
         name, _sep, rest = group.partition(":")
         if name == "misc":
-            return ["/", "/robots.txt"]
+            return ["/"]
         if name == "sitemap":
             return ["/sitemap.xml"]
         if name == "home":
