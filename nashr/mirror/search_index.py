@@ -138,11 +138,11 @@ def build(*, language: str) -> dict[str, bytes]:
     files: dict[str, bytes] = {}
     for prefix, terms in shards.items():
         files[f"s/{shard_name(prefix)}.js"] = _script(
-            "shard", prefix, {term: postings[term] for term in sorted(terms)}
+            "shard", f"{language}/{prefix}", {term: postings[term] for term in sorted(terms)}
         )
     for start in range(0, len(docs), DOCS_PER_FILE):
         files[f"d/{start // DOCS_PER_FILE}.js"] = _script(
-            "docs", str(start // DOCS_PER_FILE), docs[start : start + DOCS_PER_FILE]
+            "docs", f"{language}/{start // DOCS_PER_FILE}", docs[start : start + DOCS_PER_FILE]
         )
     files["shards.js"] = _script(
         "shards",

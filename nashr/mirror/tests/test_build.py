@@ -55,7 +55,7 @@ def test_old_address_becomes_a_redirect_page(
     build_mirror()
     page = (outdir / "node/10158/index.html").read_text(encoding="utf-8")
     statement = mirror_content["statement_fa"]
-    assert f'url=../../fa/p/{statement.pk}/' in page
+    assert f"url=../../fa/p/{statement.pk}/" in page
 
 
 def test_forms_point_to_the_primary_site_or_become_a_note(

@@ -30,7 +30,9 @@ def test_second_push_uploads_only_changed_files(
     assert page["ContentType"] == "text/html; charset=utf-8"
     assert page["CacheControl"] == "public, max-age=300"
     assert page["Body"].read() == (outdir / "fa/index.html").read_bytes()
-    font = s3.head_object(Bucket="mirror", Key="site/static/vazirmatn/webfonts/Vazirmatn[wght].woff2")
+    font = s3.head_object(
+        Bucket="mirror", Key="site/static/vazirmatn/webfonts/Vazirmatn[wght].woff2"
+    )
     assert (font["ContentType"], font["CacheControl"]) == ("font/woff2", "public, max-age=86400")
 
     services.publication_update(

@@ -50,7 +50,7 @@
     }
     if (best === null) return null;
     await script(`${base}s/${shardName(best)}.js`);
-    const entry = data.shard[best][term];
+    const entry = data.shard[`${language}/${best}`][term];
     return entry ? { all: new Set(gaps(entry[0])), title: new Set(gaps(entry[1])) } : null;
   }
 
@@ -80,11 +80,11 @@
     return matches;
   }
 
-  async function documents(base, numbers) {
+  async function documents(base, language, numbers) {
     const perFile = 25;
     const files = [...new Set(numbers.map((n) => Math.floor(n / perFile)))];
     await Promise.all(files.map((file) => script(`${base}d/${file}.js`)));
-    return numbers.map((n) => data.docs[String(Math.floor(n / perFile))][n % perFile]);
+    return numbers.map((n) => data.docs[`${language}/${Math.floor(n / perFile)}`][n % perFile]);
   }
 
   function digits(text) {
@@ -108,7 +108,7 @@
     let numbers;
     try {
       numbers = await search(base, language, query);
-      const shown = await documents(base, numbers.slice(0, PAGE_SIZE));
+      const shown = await documents(base, language, numbers.slice(0, PAGE_SIZE));
       for (const [title, url, date, kind] of shown) {
         const item = document.createElement("li");
         item.lang = language;
