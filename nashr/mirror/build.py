@@ -343,12 +343,13 @@ class Build:
         self.force_full = full
         self.summary = Summary()
         parts = urlsplit(settings.NASHR_SITE_URL)
-        self.client = Client(
-            raise_request_exception=True,
-            SERVER_NAME=parts.hostname or "localhost",
-            HTTP_HOST=parts.netloc or "localhost",
-            **{MIRROR_ENVIRON_KEY: forms},
-        )
+        # Every request of the build carries the mirror's key in its WSGI environ.
+        environ: dict[str, Any] = {
+            "SERVER_NAME": parts.hostname or "localhost",
+            "HTTP_HOST": parts.netloc or "localhost",
+            MIRROR_ENVIRON_KEY: forms,
+        }
+        self.client = Client(raise_request_exception=True, **environ)
         self.secure = parts.scheme == "https"
         self.site_origin = f"{parts.scheme}://{parts.netloc}"
         self.prefix = site_prefix()

@@ -26,7 +26,7 @@ def test_nothing_changed_writes_nothing(
 def test_an_edit_rewrites_its_pages_lists_and_feeds_only(
     mirror_content: SiteContent, build_mirror: BuildMirror, outdir: Path
 ) -> None:
-    """Editing a title rewrites its pages, the lists, feeds and index that show it; no other page."""
+    """An edited title rewrites its pages, the lists, feeds and index showing it; no other."""
     build_mirror()
     before = files_in(outdir)
     article = mirror_content["article_fa"]
