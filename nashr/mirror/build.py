@@ -33,6 +33,7 @@ next build completes what the killed one left.
 
 from __future__ import annotations
 
+import datetime as dt
 import fcntl
 import hashlib
 import html
@@ -64,9 +65,11 @@ from nashr.bulletins.models import Bulletin, BulletinStatus, Series
 from nashr.bulletins.rendering import bulletin_pdf
 from nashr.comments.models import Comment, CommentStatus
 from nashr.core.bidi import direction
+from nashr.core.calendars import month_of
 from nashr.core.exceptions import ApplicationError
 from nashr.mirror import search_index
 from nashr.mirror.context_processors import MIRROR_ENVIRON_KEY
+from nashr.publications import selectors
 from nashr.publications.models import Kind, Publication, Signatory
 
 STATE_DIR = ".nashr-mirror"
@@ -311,6 +314,7 @@ def publication_prints() -> dict[str, dict[str, Any]]:
             ),
             "kind": kind,
             "key": str(key),
+            "date": date.isoformat(),
         }
     return found
 
@@ -324,6 +328,13 @@ def bulletin_fingerprint() -> str:
 
 
 # -- the build -------------------------------------------------------------------------
+
+
+_MONTH_FILE = re.compile(r"^(?P<lang>[a-z-]+)/archive/(?P<year>\d+)/(?P<month>\d+)/index\.html$")
+
+
+def month_group(language: str, year: int, month: int) -> str:
+    return f"month:{language}:{year}-{month}"
 
 
 def _languages() -> list[str]:
@@ -358,6 +369,7 @@ class Build:
         self.queue: deque[tuple[str, str, str]] = deque()  # (address, file, group)
         self.kept_groups: set[str] = set()
         self.rendering: set[str] = set()
+        self._months: dict[str, list[tuple[int, int]]] = {}
         self.old_group: dict[str, str] = {}
 
     # The plan: which groups to render.
@@ -400,10 +412,22 @@ class Build:
             groups |= {f"pub:{pk}" for pk in changed}
             groups |= {f"pub:{pk}" for pk, info in self.pubs.items() if info["key"] in keys}
             groups |= {"sitemap"}
+            dates = {
+                dt.date.fromisoformat(info["date"])
+                for pk in changed
+                for info in (old_pubs.get(pk), self.pubs.get(pk))
+                if info
+            }
             for language in languages:
                 groups |= {f"home:{language}", f"archive:{language}", f"feeds:{language}"}
                 groups |= {f"search:{language}"}
                 groups |= {f"kind:{language}:{kind}" for kind in kinds}
+                groups |= {month_group(language, *month_of(day, language)) for day in dates}
+                # A month that appears or goes changes the links of its neighbours.
+                now = {month_group(language, *m) for m in self.months(language)}
+                before = set(manifest.get("months", {}).get(language, []))
+                if now != before:
+                    groups |= now | before
         if manifest.get("bulletins") != self.bulletins_print:
             groups |= {f"bulletins:{language}" for language in languages}
         return groups, False
@@ -418,8 +442,21 @@ class Build:
             }
         return groups | {f"pub:{pk}" for pk in self.pubs}
 
+    def months(self, language: str) -> list[tuple[int, int]]:
+        if language not in self._months:
+            self._months[language] = [
+                (m.year, m.month) for m in selectors.archive_months(language=language)
+            ]
+        return self._months[language]
+
     def seeds(self, group: str) -> list[str]:
         name, _sep, rest = group.partition(":")
+        if name == "month":
+            language, _sep, when = rest.partition(":")
+            year, month = (int(part) for part in when.split("-"))
+            if (year, month) not in self.months(language):
+                return []  # no longer in the archive: the group's page goes
+            return [_url(language, "publications:archive_month", year=year, month=month)]
         if name == "misc":
             return ["/"]
         if name == "sitemap":
@@ -462,6 +499,10 @@ class Build:
         rel = file_for(split.path, split.query)
         if rel is None or rel in self.owner:
             return
+        archived = _MONTH_FILE.match(rel)
+        if archived:
+            # Each month of the archive is a group: an edit re-renders its own month only.
+            group = month_group(archived["lang"], int(archived["year"]), int(archived["month"]))
         old_group = self.old_group.get(rel)
         if old_group is not None and old_group != "static":
             if old_group not in self.rendering:
@@ -579,7 +620,7 @@ class Build:
                 "mirror/root.html",
                 {
                     "languages": languages,
-                    "default": f"{settings.LANGUAGE_CODE}/index.html",
+                    "link": f"{settings.LANGUAGE_CODE}/index.html",
                     "direction": direction(settings.LANGUAGE_CODE),
                     "language": settings.LANGUAGE_CODE,
                     "MIRROR_URLS": settings.NASHR_MIRROR_URLS,
@@ -740,6 +781,10 @@ class Build:
             "site": self.site_print,
             "bulletins": self.bulletins_print,
             "publications": self.pubs,
+            "months": {
+                language: sorted(month_group(language, *m) for m in self.months(language))
+                for language in _languages()
+            },
             "files": dict(sorted(files.items())),
         }
         write_state_file(self.root, MANIFEST, json.dumps(new_manifest).encode("utf-8"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import boto3
 import pytest
@@ -17,12 +18,18 @@ from nashr.testing.pages import SiteContent
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def s3(moto_s3: str) -> Any:
+    """A client of moto's server, with the bucket "mirror" made."""
+    client = boto3.client("s3", endpoint_url=moto_s3)
+    client.create_bucket(Bucket="mirror")
+    return client
+
+
 def test_second_push_uploads_only_changed_files(
-    mirror_content: SiteContent, build_mirror: BuildMirror, outdir: Path, moto_s3: str
+    mirror_content: SiteContent, build_mirror: BuildMirror, outdir: Path, s3: Any
 ) -> None:
     """The first push uploads everything; after an edit, only the rewritten files go up."""
-    s3 = boto3.client("s3", endpoint_url=moto_s3)
-    s3.create_bucket(Bucket="mirror")
     build_mirror()
     first = mirror_push(outdir=outdir, target="s3://mirror/site")
     assert len(first.uploaded) == len(files_in(outdir))
@@ -46,11 +53,9 @@ def test_second_push_uploads_only_changed_files(
 
 
 def test_unpublished_pages_are_deleted_from_the_bucket(
-    mirror_content: SiteContent, build_mirror: BuildMirror, outdir: Path, moto_s3: str
+    mirror_content: SiteContent, build_mirror: BuildMirror, outdir: Path, s3: Any
 ) -> None:
     """A file gone from OUTDIR is deleted from the bucket by the next push."""
-    s3 = boto3.client("s3", endpoint_url=moto_s3)
-    s3.create_bucket(Bucket="mirror")
     build_mirror()
     call_command("mirror", "push", str(outdir), "s3://mirror")
     services.publication_unpublish(actor=COMMAND, publication=mirror_content["statement_fa"])
