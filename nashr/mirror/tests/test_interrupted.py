@@ -55,10 +55,16 @@ def test_sigkill_leaves_no_half_file_and_next_build_completes(
         connection.close_if_unusable_or_obsolete()
     pid = _build_in_child(outdir)
     marker = outdir / STATE_DIR / IN_PROGRESS
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 600  # a loaded machine is slow, and a test must not guess
     while not marker.exists() and time.monotonic() < deadline:
         time.sleep(0.005)
-    time.sleep(0.5)
+    assert marker.exists(), "the build never started"
+    # Kill it once it has replaced some files, in the middle of its work.
+    started = marker.stat().st_mtime_ns
+    while time.monotonic() < deadline and not [
+        path for path in outdir.rglob("*.html") if path.stat().st_mtime_ns > started
+    ]:
+        time.sleep(0.01)
     os.kill(pid, signal.SIGKILL)
     _pid, status = os.waitpid(pid, 0)
     assert os.WIFSIGNALED(status), "the build finished before it could be killed"
