@@ -17,6 +17,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="sitemap",
     ),
     path("robots.txt", core_views.robots, name="robots"),
+    # Uploads, served by the site itself (nashr/media/views.py).
+    path("media/", include("nashr.media.urls")),
 ]
 
 urlpatterns += i18n_patterns(
@@ -26,6 +28,7 @@ urlpatterns += i18n_patterns(
     path("subscribe/", include("nashr.subscribers.urls")),
     path("bulletins/", include("nashr.bulletins.urls")),
     path("search/", include("nashr.search.urls")),
+    path("", include("nashr.comments.urls")),
     path("", include("nashr.publications.urls")),
     prefix_default_language=True,
 )

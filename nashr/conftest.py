@@ -72,7 +72,7 @@ def make_staff(db: None) -> Callable[..., Any]:
 
 # The browser, HTML checker and accessibility checker fixtures, and the representative
 # site content that the public-page checks use (see nashr/testing/).
-pytest_plugins = ["nashr.testing.plugin"]
+pytest_plugins = ["nashr.testing.plugin", "nashr.testing.clock"]
 
 
 # --- subscribers and delivery: a real SMTP server on loopback, issues, subscribers ---------

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "nashr.delivery",
     "nashr.search",
     "nashr.comments",
+    "nashr.media",
     "nashr.mirror",
 ]
 
@@ -111,6 +112,11 @@ DATABASES = {
         conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
     )
 }
+# Behind PgBouncer in transaction mode (issue 15) each transaction may run on another
+# server connection: no state may outlive a transaction, so no server-side cursors (which
+# Django holds open across transactions for .iterator() outside atomic blocks).
+if env_bool("DATABASE_TRANSACTION_POOLING", False):
+    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers go on while the sender or the importer writes; IMMEDIATE makes a
     # write transaction take the lock at BEGIN, so two writers queue instead of deadlocking.
@@ -284,6 +290,12 @@ NASHR_SUBSCRIBE_ADDRESS_RATE = (3, 3600)
 # A 4xx answer is retried after base × 2^(attempt-1) seconds, up to the given attempts.
 NASHR_SEND_RETRY_BASE = float(os.environ.get("NASHR_SEND_RETRY_BASE", "60"))
 NASHR_SEND_MAX_ATTEMPTS = int(os.environ.get("NASHR_SEND_MAX_ATTEMPTS", "6"))
+# Several senders on PostgreSQL (issue 15): each renews a lease every third of this many
+# seconds; the rows of a sender whose lease ran out are taken over by the others. The
+# host name tells senders on different machines apart (a dead process on the same host
+# is seen at once).
+NASHR_SEND_LEASE_SECONDS = float(os.environ.get("NASHR_SEND_LEASE_SECONDS", "30"))
+NASHR_SEND_HOST = os.environ.get("NASHR_SEND_HOST", "")  # else the machine's host name
 # DKIM signing of bulletins sent over SMTP; off until a selector and a key are given.
 NASHR_DKIM_SELECTOR = os.environ.get("NASHR_DKIM_SELECTOR", "")
 NASHR_DKIM_DOMAIN = os.environ.get("NASHR_DKIM_DOMAIN", "")  # else the From address' domain
@@ -296,6 +308,32 @@ ANYMAIL = {
     for name, value in os.environ.items()
     if name.startswith("ANYMAIL_")
 }
+
+# Readers' comments (nashr.comments).
+# Moderation of the whole site, each publication may override it: "all" holds every
+# comment, "first" holds a commenter's comments until NASHR_COMMENTS_TRUST_AFTER of theirs
+# were approved (recognised by their confirmed email), "none" holds only what the checks
+# find suspicious.
+NASHR_COMMENTS_MODERATION = os.environ.get("NASHR_COMMENTS_MODERATION", "first")
+NASHR_COMMENTS_TRUST_AFTER = int(os.environ.get("NASHR_COMMENTS_TRUST_AFTER", "1"))
+# Comments close this many days after publication (0: they stay open).
+NASHR_COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("NASHR_COMMENTS_CLOSE_AFTER_DAYS", "0"))
+# (comments, seconds): per client address (keyed hash, in the cache) and per publication.
+NASHR_COMMENTS_RATE = (int(os.environ.get("NASHR_COMMENTS_RATE", "5")), 3600)
+NASHR_COMMENTS_PUBLICATION_RATE = (
+    int(os.environ.get("NASHR_COMMENTS_PUBLICATION_RATE", "60")),
+    3600,
+)
+# A comment with more links than this is held for a moderator.
+NASHR_COMMENTS_MAX_LINKS = int(os.environ.get("NASHR_COMMENTS_MAX_LINKS", "2"))
+# The proof of work's difficulty: the largest number a reader's browser may have to try.
+NASHR_COMMENTS_POW_MAX_NUMBER = int(os.environ.get("NASHR_COMMENTS_POW_MAX_NUMBER", "50000"))
+
+# -- Editors' desk: uploads and scheduled publishing (issue 16) --------------------------
+# An upload larger than this many bytes, or an image of more pixels, is refused before
+# it is decoded (a decompression bomb is small on disk and huge in memory).
+NASHR_MEDIA_MAX_BYTES = int(os.environ.get("NASHR_MEDIA_MAX_BYTES", "25000000"))
+NASHR_MEDIA_MAX_PIXELS = int(os.environ.get("NASHR_MEDIA_MAX_PIXELS", "50000000"))
 
 # Static mirror and reachability (nashr.mirror, docs/mirror.md).
 # Other addresses of the site, comma-separated: shown on every page ("if this site is

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, URLPattern, URLResolver, path, reverse
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +18,22 @@ from django.views.decorators.cache import never_cache
 from nashr.accounts import passkeys, views
 from nashr.accounts.forms import NashrAuthenticationForm
 from nashr.core.admin import IndexLink
+from nashr.core.htmldigits import localize_html_digits
+from nashr.core.languages import current_language
+
+# Sections of third-party apps, named in words an editor's administrator reads (their own
+# names are not translatable, or are code: "Otp_Totp", "Tasks Database Backend").
+THIRD_PARTY_APPS = {
+    "otp_totp": _("Two-factor: authenticator apps"),
+    "otp_static": _("Two-factor: backup codes"),
+    "django_otp_webauthn": _("Two-factor: passkeys"),
+    "django_tasks_database": _("Background tasks"),
+}
+THIRD_PARTY_MODELS = {
+    ("otp_totp", "TOTPDevice"): _("Authenticator apps (TOTP)"),
+    ("otp_static", "StaticDevice"): _("Backup codes"),
+    ("django_tasks_database", "DBTaskResult"): _("Background task results"),
+}
 
 
 class NashrAdminSite(admin.AdminSite):
@@ -45,6 +63,17 @@ class NashrAdminSite(admin.AdminSite):
         if passkeys.must_use_passkey(request.user):
             return passkeys.verified_by_passkey(request.user)
         return True
+
+    def admin_view(self, view: Any, cacheable: bool = False) -> Any:
+        """Django's access check, and the page's digits in the admin's language."""
+        checked = super().admin_view(view, cacheable)
+
+        @functools.wraps(checked)
+        def localized(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            response: HttpResponse = checked(request, *args, **kwargs)
+            return _with_local_digits(response, current_language())
+
+        return localized
 
     def get_urls(self) -> list[URLPattern | URLResolver]:
         own = [
@@ -93,6 +122,17 @@ class NashrAdminSite(admin.AdminSite):
         context["require_2fa"] = settings.NASHR_REQUIRE_2FA
         return context
 
+    def get_app_list(
+        self, request: HttpRequest, app_label: str | None = None
+    ) -> list[dict[str, Any]]:
+        apps = super().get_app_list(request, app_label)
+        for app in apps:
+            app["name"] = THIRD_PARTY_APPS.get(app["app_label"], app["name"])
+            for model in app["models"]:
+                key = (app["app_label"], model["object_name"])
+                model["name"] = THIRD_PARTY_MODELS.get(key, model["name"])
+        return apps
+
     def index(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
         links = []
         for link in self.index_links:
@@ -103,3 +143,21 @@ class NashrAdminSite(admin.AdminSite):
             except NoReverseMatch:
                 continue
         return super().index(request, {"index_links": links, **(extra_context or {})})
+
+
+def _with_local_digits(response: HttpResponse, language: str) -> HttpResponse:
+    """An HTML page of the admin with its text's digits in `language` (see htmldigits)."""
+    if language != "fa" or not response.get("Content-Type", "").startswith("text/html"):
+        return response
+    if getattr(response, "streaming", False) or getattr(response, "keeps_its_digits", False):
+        return response
+
+    def rewrite(rendered: HttpResponse) -> HttpResponse:
+        text = rendered.content.decode(rendered.charset)
+        rendered.content = localize_html_digits(text, language).encode(rendered.charset)
+        return rendered
+
+    if isinstance(response, TemplateResponse) and not response.is_rendered:
+        response.add_post_render_callback(rewrite)
+        return response
+    return rewrite(response)

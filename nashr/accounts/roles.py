@@ -12,7 +12,8 @@ Apps that are not installed are skipped, so other apps may add their lines here.
   published or not; cannot publish.
 - editor: reviews, edits and publishes anything; manages signatories; prepares and
   publishes the bulletin's issues (the series themselves are the administrators'); sends
-  issues to subscribers and follows the sending; adds subscribers by hand and corrects them.
+  issues to subscribers and follows the sending; adds subscribers by hand and corrects them;
+  moderates readers' comments.
 - administrator: everything, including accounts, roles and two-factor devices, and
   reading the audit trail (``audit.view_auditentry``; no role may write to it).
 """
@@ -54,6 +55,9 @@ _PREPARE_BULLETINS = (
     "bulletins.delete_bulletinitem",
 )
 
+# Images and attachments: authors and editors upload them and correct their alt text.
+_UPLOAD_MEDIA = ("media.view_media", "media.add_media", "media.change_media")
+
 _SEND_TO_SUBSCRIBERS = (
     "delivery.view_sending",
     "delivery.send_bulletin",
@@ -64,9 +68,25 @@ _SEND_TO_SUBSCRIBERS = (
     "subscribers.view_subscription",
 )
 
+# Moderating readers' comments: the queue, staff replies, blocks, the pattern list and
+# each publication's comment settings.
+_MODERATE_COMMENTS = (
+    "comments.view_comment",
+    "comments.moderate_comment",
+    "comments.view_commentblock",
+    "comments.view_commentpattern",
+    "comments.add_commentpattern",
+    "comments.change_commentpattern",
+    "comments.delete_commentpattern",
+    "comments.view_commentpolicy",
+    "comments.add_commentpolicy",
+    "comments.change_commentpolicy",
+)
+
 ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     AUTHOR: (
         *_READ_PUBLICATIONS,
+        *_UPLOAD_MEDIA,
         "publications.add_publication",
         "publications.change_publication",
     ),
@@ -76,6 +96,8 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     ),
     EDITOR: (
         *_READ_PUBLICATIONS,
+        *_UPLOAD_MEDIA,
+        "media.delete_media",
         *_SEND_TO_SUBSCRIBERS,
         "publications.add_publication",
         "publications.change_publication",
@@ -85,6 +107,7 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
         "publications.add_signatory",
         "publications.change_signatory",
         *_PREPARE_BULLETINS,
+        *_MODERATE_COMMENTS,
     ),
     ADMINISTRATOR: ("*",),
 }

@@ -6,21 +6,26 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from nashr.bulletins import rendering, services
+from nashr.bulletins import rendering, selectors, services
 from nashr.bulletins.models import Bulletin, BulletinItem, BulletinStatus, Series
-from nashr.core.admin import ServiceSavedAdmin
+from nashr.core.admin import ServiceSavedAdmin, SpellingSearchAdmin, datetime_column
 from nashr.core.bidi import direction
-from nashr.core.calendars import format_month
+from nashr.core.calendars import format_month, localize_digits
 from nashr.core.exceptions import ApplicationError
-from nashr.core.forms import admin_date_field
+from nashr.core.forms import LocalDigitsInput, admin_date_field, admin_datetime_field
+from nashr.core.languages import current_language
 
 PREVIEW_FORMATS = ("html", "email", "text", "pdf")
 SAMPLE_UNSUBSCRIBE = "https://example.invalid/unsubscribe/sample/"
@@ -80,23 +85,46 @@ class SeriesAdmin(ServiceSavedAdmin[Series]):
             except ApplicationError as exc:
                 self.message_user(request, str(exc), messages.ERROR)
                 continue
-            count = draft.items.count()
-            self.message_user(
-                request,
-                ngettext(
-                    "Draft %(id)s of %(series)s proposes %(count)s item.",
-                    "Draft %(id)s of %(series)s proposes %(count)s items.",
-                    count,
-                )
-                % {"id": draft.pk, "series": series, "count": count},
-                messages.SUCCESS,
-            )
+            self.message_user(request, draft_message(draft), messages.SUCCESS)
+
+
+def draft_message(draft: Bulletin) -> SafeString:
+    """What an editor is told of a new draft: the number it will get, and where it is."""
+    language = current_language()
+    count = draft.items.count()
+    text = ngettext(
+        "The next issue of %(series)s is drafted: it will be number %(number)s when "
+        "published, and it proposes %(count)s item.",
+        "The next issue of %(series)s is drafted: it will be number %(number)s when "
+        "published, and it proposes %(count)s items.",
+        count,
+    ) % {
+        "series": draft.series.title,
+        "number": localize_digits(selectors.series_next_number(series=draft.series), language),
+        "count": localize_digits(count, language),
+    }
+    url = reverse("admin:bulletins_bulletin_change", args=[draft.pk])
+    return format_html('{} <a href="{}">{}</a>', text, url, _("Open the draft"))
+
+
+CORRECTING = "correct"
+
+
+def correcting(request: HttpRequest) -> bool:
+    """Whether the page is a published issue's "correct this issue" form (?correct=1)."""
+    return request.GET.get(CORRECTING) == "1"
+
+
+def bulletin_editable(request: HttpRequest, bulletin: Bulletin | None) -> bool:
+    """A draft is edited freely; a published issue only through "correct this issue"."""
+    return bulletin is None or not bulletin.is_published or correcting(request)
 
 
 class BulletinItemInline(admin.StackedInline[BulletinItem, Bulletin]):
     model = BulletinItem
     extra = 0
-    raw_id_fields = ["publication"]
+    # Picked by typing its title, not its id (PublicationAdmin's search).
+    autocomplete_fields = ["publication"]
     fields = [
         ("order", "mode"),
         "publication",
@@ -116,6 +144,16 @@ class BulletinItemInline(admin.StackedInline[BulletinItem, Bulletin]):
         if db_field.name == "date":
             return admin_date_field(db_field, required=False)
         return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    # A published issue's items change only while it is being corrected, like the issue.
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bulletin_editable(request, obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bulletin_editable(request, obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bulletin_editable(request, obj) and super().has_delete_permission(request, obj)
 
     def get_formset(self, request: HttpRequest, obj: Bulletin | None = None, **kwargs: Any) -> Any:
         formset = super().get_formset(request, obj, **kwargs)
@@ -164,11 +202,24 @@ def _item_specs(formset: Any) -> list[services.ItemSpec]:
 
 
 @admin.register(Bulletin)
-class BulletinAdmin(ServiceSavedAdmin[Bulletin]):
+class BulletinAdmin(SpellingSearchAdmin[Bulletin], ServiceSavedAdmin[Bulletin]):
+    """Issues, in the order an editor meets them: draft the next issue (the list's button),
+    edit it, publish it after a confirmation (the pending edits are saved first), then
+    send it from its own page; a published issue is read-only until "correct this issue".
+    """
+
     form = BulletinForm
     change_form_template = "admin/bulletins/bulletin/change_form.html"
-    list_display = ["__str__", "series", "number", "period", "status", "edition", "published_at"]
+    change_list_template = "admin/bulletins/bulletin/change_list.html"
+    list_display = ["__str__", "series", "number_display", "period", "status", "edition_display",
+                    "published"]  # fmt: skip
     list_filter = ["series", "status"]
+    search_fields = [
+        "editorial_title",
+        "series__title",
+        "items__title",
+        "items__publication__title",
+    ]
     inlines = [BulletinItemInline]
     actions = ["publish", "publish_correction"]
     fields = [
@@ -177,9 +228,47 @@ class BulletinAdmin(ServiceSavedAdmin[Bulletin]):
         "editorial_title",
         "editorial_body",
         "correction_note",
-        ("status", "number", "edition", "published_at", "corrected_at"),
+        "publish_at",
+        ("status", "number_display", "edition_display", "published", "corrected"),
     ]
-    readonly_fields = ["status", "number", "edition", "published_at", "corrected_at"]
+    readonly_fields = ["status", "number_display", "edition_display", "published", "corrected"]
+
+    published = datetime_column("published_at", _("published at"))
+    corrected = datetime_column("corrected_at", _("corrected at"))
+
+    class Media:
+        css = {"all": ("bulletins/admin/flow.css",)}
+
+    @admin.display(description=_("number"), ordering="number")
+    def number_display(self, obj: Bulletin) -> str:
+        return "—" if obj.number is None else localize_digits(obj.number, current_language())
+
+    @admin.display(description=_("edition"), ordering="edition")
+    def edition_display(self, obj: Bulletin) -> str:
+        return localize_digits(obj.edition, current_language())
+
+    def has_change_permission(self, request: HttpRequest, obj: Bulletin | None = None) -> bool:
+        if obj is not None and not bulletin_editable(request, obj):
+            return False
+        if (
+            obj is not None
+            and obj.is_published
+            and not request.user.has_perm("bulletins.publish_bulletin")
+        ):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def formfield_for_dbfield(
+        self, db_field: models.Field[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        if db_field.name == "publish_at":
+            # Typed in the admin's calendar and the site's time zone, stored in UTC.
+            return admin_datetime_field(
+                label=_("publish at"),
+                required=False,
+                help_text=_("The task worker publishes the draft at this time."),
+            )
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_form(
         self, request: HttpRequest, obj: Bulletin | None = None, change: bool = False, **kwargs: Any
@@ -187,7 +276,17 @@ class BulletinAdmin(ServiceSavedAdmin[Bulletin]):
         form = super().get_form(request, obj, change=change, **kwargs)
         if obj is not None:
             _content_attrs(form, EDITORIAL_FIELDS, obj.series.language)
+            for name in ("period_year", "period_month"):
+                if name in form.base_fields:
+                    form.base_fields[name].widget = LocalDigitsInput()
         return form
+
+    def get_fields(self, request: HttpRequest, obj: Bulletin | None = None) -> Any:
+        fields = list(super().get_fields(request, obj))
+        if obj is None or not obj.is_published:
+            # A correction note belongs to a corrected edition.
+            fields.remove("correction_note")
+        return fields
 
     def service_save(
         self, request: HttpRequest, obj: Bulletin, form: Any, change: bool
@@ -203,16 +302,22 @@ class BulletinAdmin(ServiceSavedAdmin[Bulletin]):
                 editorial_body=data.get("editorial_body", ""),
                 propose=False,
             )
-            if not data.get("correction_note"):
+            if not data.get("correction_note") and not data.get("publish_at"):
                 return obj
         changes = {name: data[name] for name in form.changed_data if name in data}
         changes.pop("series", None)
-        return services.bulletin_update(
+        publish_at = changes.pop("publish_at", False)
+        updated = services.bulletin_update(
             actor=request.user,
             bulletin=obj,
             series=data["series"] if "series" in form.changed_data else None,
             **changes,
         )
+        if publish_at is not False:
+            updated = services.bulletin_schedule(
+                actor=request.user, bulletin=updated, publish_at=publish_at
+            )
+        return updated
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         form.save_m2m()
@@ -272,11 +377,7 @@ class BulletinAdmin(ServiceSavedAdmin[Bulletin]):
             except ApplicationError as exc:
                 self.message_user(request, str(exc), messages.ERROR)
                 continue
-            self.message_user(
-                request,
-                _("Published as number %(number)s.") % {"number": published.number},
-                messages.SUCCESS,
-            )
+            self.message_user(request, published_message(published), messages.SUCCESS)
 
     @admin.action(description=_("Publish a corrected edition of the selected issues"))
     def publish_correction(self, request: HttpRequest, queryset: QuerySet[Bulletin]) -> None:
@@ -300,25 +401,68 @@ class BulletinAdmin(ServiceSavedAdmin[Bulletin]):
         if count:
             self.message_user(
                 request,
-                ngettext("%(count)d issue corrected.", "%(count)d issues corrected.", count)
-                % {"count": count},
+                ngettext("%(count)s issue corrected.", "%(count)s issues corrected.", count)
+                % {"count": localize_digits(count, current_language())},
                 messages.SUCCESS,
             )
 
     def get_urls(self) -> list[URLPattern]:
+        def view(function: Any) -> Any:
+            return self.admin_site.admin_view(function)
+
         return [
+            path("draft/", view(self.draft_view), name="bulletins_bulletin_draft"),
             path(
-                "<int:pk>/preview/<str:fmt>/",
-                self.admin_site.admin_view(self.preview),
-                name="bulletins_bulletin_preview",
+                "<int:pk>/preview/<str:fmt>/", view(self.preview), name="bulletins_bulletin_preview"
             ),
-            path(
-                "<int:pk>/publish/",
-                self.admin_site.admin_view(self.publish_one),
-                name="bulletins_bulletin_publish",
-            ),
+            path("<int:pk>/publish/", view(self.publish_one), name="bulletins_bulletin_publish"),
             *super().get_urls(),
         ]
+
+    def _page(self, request: HttpRequest, title: Any, **context: Any) -> dict[str, Any]:
+        return {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": title,
+            **context,
+        }
+
+    def add_view(
+        self, request: HttpRequest, form_url: str = "", extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        """An issue starts as the draft of the series' next one (the draft page)."""
+        return HttpResponseRedirect(reverse("admin:bulletins_bulletin_draft"))
+
+    def draft_view(self, request: HttpRequest) -> HttpResponse:
+        """Draft the next issue of a series: every publication not carried yet, proposed."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if request.method == "POST":
+            series = Series.objects.filter(pk=request.POST.get("series") or 0).first()
+            if series is None:
+                return HttpResponseRedirect(request.path)
+            try:
+                draft = services.bulletin_draft(actor=request.user, series=series)
+            except ApplicationError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+                return HttpResponseRedirect(request.path)
+            self.message_user(request, draft_message(draft), messages.SUCCESS)
+            return HttpResponseRedirect(reverse("admin:bulletins_bulletin_change", args=[draft.pk]))
+        language = current_language()
+        choices = [
+            {
+                "series": series,
+                "next_number": localize_digits(
+                    selectors.series_next_number(series=series), language
+                ),
+                "drafts": localize_digits(
+                    series.bulletins.filter(status=BulletinStatus.DRAFT).count(), language
+                ),
+            }
+            for series in selectors.series_list()
+        ]
+        context = self._page(request, _("Draft the next issue"), choices=choices)
+        return TemplateResponse(request, "admin/bulletins/bulletin/draft.html", context)
 
     def preview(self, request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
         """The issue as readers will get it; a draft as it would read if published now."""
@@ -328,24 +472,80 @@ class BulletinAdmin(ServiceSavedAdmin[Bulletin]):
         if fmt == "html":
             from nashr.bulletins.views import render_issue
 
-            return render_issue(request, bulletin=bulletin)
-        if fmt == "pdf":
+            response = render_issue(request, bulletin=bulletin)
+        elif fmt == "pdf":
             response = HttpResponse(
                 rendering.bulletin_pdf(bulletin=bulletin), content_type="application/pdf"
             )
             response["Content-Disposition"] = f'inline; filename="bulletin-{bulletin.pk}.pdf"'
-            return response
-        content = rendering.bulletin_email_content(
-            bulletin=bulletin, unsubscribe_url=SAMPLE_UNSUBSCRIBE, manage_url=SAMPLE_MANAGE
-        )
-        if fmt == "text":
-            return HttpResponse(content.text, content_type="text/plain; charset=utf-8")
-        return HttpResponse(content.html, content_type="text/html; charset=utf-8")
+        else:
+            content = rendering.bulletin_email_content(
+                bulletin=bulletin, unsubscribe_url=SAMPLE_UNSUBSCRIBE, manage_url=SAMPLE_MANAGE
+            )
+            if fmt == "text":
+                response = HttpResponse(content.text, content_type="text/plain; charset=utf-8")
+            else:
+                response = HttpResponse(content.html, content_type="text/html; charset=utf-8")
+        # Shown as readers get it: the admin's digit rewriting stays out.
+        response.keeps_its_digits = True  # type: ignore[attr-defined]  # read by the admin site
+        return response
 
     def publish_one(self, request: HttpRequest, pk: int) -> HttpResponse:
-        bulletin = get_object_or_404(Bulletin, pk=pk)
+        """Publishing asks first: the number it gets, and that the text is then frozen."""
+        bulletin = get_object_or_404(Bulletin.objects.select_related("series"), pk=pk)
         change_url = reverse("admin:bulletins_bulletin_change", args=[pk])
-        if request.method != "POST" or not self.has_change_permission(request, bulletin):
+        if bulletin.is_published:
             return HttpResponseRedirect(change_url)
-        self.publish(request, Bulletin.objects.filter(pk=pk))
-        return HttpResponseRedirect(change_url)
+        if request.method == "POST":
+            # The service decides who may publish; a refusal is the page's message.
+            self.publish(request, Bulletin.objects.filter(pk=pk))
+            return HttpResponseRedirect(change_url)
+        language = current_language()
+        context = self._page(
+            request,
+            _("Publish this issue?"),
+            bulletin=bulletin,
+            next_number=localize_digits(
+                selectors.series_next_number(series=bulletin.series), language
+            ),
+            items=localize_digits(bulletin.items.count(), language),
+            period_text=self.period(bulletin),
+            change_url=change_url,
+            confirm_label=_("Yes, publish it"),
+            back_url=change_url,
+            back_label=_("No, back to the draft"),
+        )
+        return TemplateResponse(request, "admin/bulletins/bulletin/publish_confirm.html", context)
+
+    def response_change(self, request: HttpRequest, obj: Bulletin) -> HttpResponse:
+        """After saving: "publish" goes on to the confirmation, "correct" publishes the
+        corrected edition of what was just saved."""
+        if "_publish" in request.POST:
+            return HttpResponseRedirect(reverse("admin:bulletins_bulletin_publish", args=[obj.pk]))
+        if "_correct" in request.POST and obj.is_published:
+            self.publish_correction(request, Bulletin.objects.filter(pk=obj.pk))
+            return HttpResponseRedirect(reverse("admin:bulletins_bulletin_change", args=[obj.pk]))
+        return super().response_change(request, obj)
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Bulletin | None = None,
+    ) -> HttpResponse:
+        # An issue is added as a draft of the next one (draft_view), never from this form.
+        context["show_save_and_add_another"] = False
+        context["correcting"] = correcting(request)
+        context["may_publish"] = request.user.has_perm("bulletins.publish_bulletin")
+        context["may_send"] = request.user.has_perm("delivery.send_bulletin")
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
+def published_message(bulletin: Bulletin) -> str:
+    """What an editor is told when an issue is published."""
+    return _("Published as number %(number)s.") % {
+        "number": localize_digits(bulletin.number or 0, current_language())
+    }

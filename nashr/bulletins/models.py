@@ -74,6 +74,11 @@ class Bulletin(TimeStampedModel):
         default=BulletinStatus.DRAFT,
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    # Set on a draft: the task worker publishes it at this time (UTC). `send_at`: the
+    # worker sends the (published) issue to its subscribers then. Both are cleared once
+    # done, and a time missed while the worker was down is caught up when it returns.
+    publish_at = models.DateTimeField(_("publish at"), null=True, blank=True, db_index=True)
+    send_at = models.DateTimeField(_("send at"), null=True, blank=True, db_index=True)
     # The frozen document (every text the three formats show) taken at publishing.
     document = models.JSONField(_("frozen document"), null=True, blank=True, editable=False)
     # A corrected edition re-freezes the document under the same number.

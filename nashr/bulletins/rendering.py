@@ -23,7 +23,9 @@ from django.utils.translation import override
 from nashr.bulletins import selectors
 from nashr.bulletins.models import Bulletin
 from nashr.bulletins.schema import BulletinDocument
+from nashr.core.content import absolute_urls
 from nashr.core.exceptions import ApplicationError
+from nashr.media.references import print_html
 
 
 @dataclass(frozen=True)
@@ -136,7 +138,8 @@ def email_content(
     return EmailContent(
         subject=document["subject"],
         text=re.sub(r"\n{3,}", "\n\n", text).strip() + "\n",
-        html=inlined,
+        # Images and links from the site itself, whole addresses without tracking.
+        html=absolute_urls(inlined, base=settings.NASHR_SITE_URL),
         language=document["language"],
     )
 
@@ -213,18 +216,20 @@ def pdf_html(*, document: BulletinDocument) -> str:
             )
             if part
         )
-        return render_to_string(
-            "bulletins/pdf.html",
-            _context(
-                document,
-                medium="pdf",
-                static_url=_static_base(),
-                css=mark_safe(
-                    _static_text("bulletins/bulletin.css") + _static_text("bulletins/print.css")
+        return print_html(
+            render_to_string(
+                "bulletins/pdf.html",
+                _context(
+                    document,
+                    medium="pdf",
+                    static_url=_static_base(),
+                    css=mark_safe(
+                        _static_text("bulletins/bulletin.css") + _static_text("bulletins/print.css")
+                    ),
+                    running_header=css_string(header),
+                    page_counter=_page_counter(language),
                 ),
-                running_header=css_string(header),
-                page_counter=_page_counter(language),
-            ),
+            )
         )
 
 

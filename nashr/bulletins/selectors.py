@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 
 from nashr.bulletins.document import build_document
 from nashr.bulletins.models import Bulletin, BulletinStatus, Series
@@ -17,6 +17,13 @@ def series_list() -> QuerySet[Series]:
     return Series.objects.annotate(
         published=Count("bulletins", filter=Q(bulletins__status=BulletinStatus.PUBLISHED))
     ).order_by("slug")
+
+
+def series_next_number(*, series: Series) -> int:
+    """The number the series' next published issue gets (`bulletin_publish` gives it under
+    a lock; read without one, it is what a draft will get unless another is published first)."""
+    highest = Bulletin.objects.filter(series=series).aggregate(n=Max("number"))["n"] or 0
+    return max(series.first_number, (series.last_number or 0) + 1, highest + 1)
 
 
 def series_get(*, slug: str) -> Series | None:

@@ -12,7 +12,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Max
 from django.utils import timezone
 
 from nashr.audit.services import audit_diff, audit_record, audit_snapshot
@@ -188,8 +187,7 @@ def bulletin_publish(
                 f"draft {current.pk} has no items and no editorial",
                 hint="add items in the admin before publishing",
             )
-        highest = Bulletin.objects.filter(series=series).aggregate(n=Max("number"))["n"] or 0
-        number = max(series.first_number, (series.last_number or 0) + 1, highest + 1)
+        number = selectors.series_next_number(series=series)
         series.last_number = number
         series.save(update_fields=["last_number", "updated_at"])
         current.series = series
@@ -397,3 +395,58 @@ def bulletin_delete(*, actor: Actor, bulletin: Bulletin) -> None:
         )
     audit_record(actor=actor, action="bulletin.delete", target=current)
     current.delete()
+
+
+def _check_moment(when: dt.datetime | None, *, where: str) -> None:
+    if when is not None and timezone.is_naive(when):
+        raise ValidationError("a time needs its time zone", where=where)
+
+
+@transaction.atomic
+def bulletin_schedule(
+    *, actor: Actor, bulletin: Bulletin, publish_at: dt.datetime | None
+) -> Bulletin:
+    """Have the task worker publish the draft at `publish_at` (None: not scheduled)."""
+    require(actor, "bulletins.publish_bulletin", action=f"schedule bulletin {bulletin.pk}")
+    _check_moment(publish_at, where="publish_at")
+    current = Bulletin.objects.select_for_update().select_related("series").get(pk=bulletin.pk)
+    if publish_at is not None:
+        _require_draft(current, what="publishing time", where="publish_at")
+    before = audit_snapshot(current, ["publish_at"])
+    current.publish_at = publish_at
+    current.save(update_fields=["publish_at", "updated_at"])
+    if changed := audit_diff(before, current):
+        audit_record(actor=actor, action="bulletin.schedule", target=current, changes=changed)
+    if publish_at is not None:
+        # Here, not at the top: the task module imports this one.
+        from nashr.bulletins.tasks import enqueue_publish_due
+
+        transaction.on_commit(lambda: enqueue_publish_due(publish_at))
+    return current
+
+
+def bulletins_publish_due(*, actor: Actor) -> list[Bulletin]:
+    """Publish every draft whose time has come, each through `bulletin_publish`.
+
+    A draft that cannot be published (no items) stays scheduled and is recorded as
+    refused in the audit trail; the others go ahead.
+    """
+    published: list[Bulletin] = []
+    now = timezone.now()
+    due = Bulletin.objects.filter(publish_at__lte=now, status=BulletinStatus.DRAFT)
+    for bulletin in due.select_related("series"):
+        when = bulletin.publish_at
+        try:
+            with transaction.atomic():
+                Bulletin.objects.filter(pk=bulletin.pk).update(publish_at=None)
+                published.append(
+                    bulletin_publish(actor=actor, bulletin=bulletin, published_at=when)
+                )
+        except (StateError, ValidationError) as exc:
+            audit_record(
+                actor=actor,
+                action="bulletin.schedule_failed",
+                target=bulletin,
+                changes={"error": str(exc)},
+            )
+    return published

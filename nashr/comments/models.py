@@ -67,6 +67,9 @@ class Comment(models.Model):
     # a second import matches on the pair and duplicates nothing.
     source = models.CharField(_("imported from"), max_length=32, blank=True)
     legacy_id = models.CharField(_("id in the old system"), max_length=64, blank=True)
+    # Why a comment waits for a moderator ("every comment held", "no proof of work",
+    # "pattern: ..."), so the queue says what to look at; "" for one shown at once.
+    held_reason = models.CharField(_("why held"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -86,3 +89,94 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.body[:40]}"
+
+
+class ModerationMode(models.TextChoices):
+    ALL = "all", _("Hold every comment")
+    FIRST = "first", _("Hold a new commenter's first comments")
+    NONE = "none", _("Hold none (the checks still hold suspicious ones)")
+
+
+class CommentPolicy(models.Model):
+    """How one publication departs from the site's comment settings."""
+
+    publication = models.OneToOneField(
+        Publication,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="comment_policy",
+        verbose_name=_("publication"),
+    )
+    # "" follows the site setting NASHR_COMMENTS_MODERATION.
+    moderation = models.CharField(
+        _("moderation"), max_length=8, choices=ModerationMode.choices, blank=True
+    )
+    closed = models.BooleanField(_("comments closed"), default=False)
+    # None follows the site setting NASHR_COMMENTS_CLOSE_AFTER_DAYS; 0 never closes.
+    close_after_days = models.PositiveIntegerField(_("close after days"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("comment policy")
+        verbose_name_plural = _("comment policies")
+
+    def __str__(self) -> str:
+        return str(self.publication)
+
+
+class PatternAction(models.TextChoices):
+    HOLD = "hold", _("Hold for moderation")
+    SPAM = "spam", _("Mark as spam")
+
+
+class CommentPattern(models.Model):
+    """A word or regular expression that holds (or files as spam) a comment it matches."""
+
+    pattern = models.CharField(_("word or pattern"), max_length=200, unique=True)
+    is_regex = models.BooleanField(_("regular expression"), default=False)
+    action = models.CharField(
+        _("action"), max_length=8, choices=PatternAction.choices, default=PatternAction.HOLD
+    )
+    created_at = models.DateTimeField(_("added at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["pattern"]
+        verbose_name = _("comment pattern")
+        verbose_name_plural = _("comment patterns")
+
+    def __str__(self) -> str:
+        return self.pattern
+
+
+class CommentBlock(models.Model):
+    """A commenter whose comments go straight to spam, known by a keyed hash only.
+
+    An address hash rotates daily (no address is ever stored), so a block by address
+    lasts the rest of that day; a block by email hash lasts until it is deleted.
+    """
+
+    email_hash = models.CharField(_("email hash"), max_length=64, blank=True, db_index=True)
+    address_hash = models.CharField(_("address hash"), max_length=64, blank=True, db_index=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("blocked at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("blocked commenter")
+        verbose_name_plural = _("blocked commenters")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(email_hash="") | ~Q(address_hash=""),
+                name="comment_block_has_hash",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.note or (self.email_hash or self.address_hash)[:12]

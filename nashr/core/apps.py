@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.backends.signals import connection_created
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,3 +11,15 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from nashr.core import checks  # noqa: F401 - registers the checks
+
+        connection_created.connect(_register_sqlite_functions)
+
+
+def _register_sqlite_functions(sender: Any, connection: Any, **kwargs: Any) -> None:
+    """SQLite's connections learn the admin search's spelling fold (core.spelling)."""
+    if connection.vendor == "sqlite":
+        from nashr.core.spelling import SQLITE_FUNCTION, sqlite_fold_spelling
+
+        connection.connection.create_function(
+            SQLITE_FUNCTION, 1, sqlite_fold_spelling, deterministic=True
+        )

@@ -108,6 +108,12 @@ def localize_digits(text: str | int, language: str) -> str:
     return to_persian_digits(text) if language == "fa" else str(text)
 
 
+def format_number(number: int, language: str) -> str:
+    """A count with its thousands grouped, in the language's digits: "۱٬۲۰۳", "1,203"."""
+    text = f"{number:,}"
+    return to_persian_digits(text.replace(",", "\u066c")) if language == "fa" else text
+
+
 def to_jalali(date: dt.date) -> jdatetime.date:
     return jdatetime.date.fromgregorian(date=date)
 

@@ -3,15 +3,19 @@
 markdown-it-py renders; nh3 (the Rust `ammonia` sanitizer) keeps only the tags and
 attributes below. No script, style, event handler or `javascript:`/`data:` URL survives,
 and no element may load anything from another host: an image must be on this site, or it
-is dropped. Attribute values are checked too, so that what survives is also valid HTML
-(a page that fails the HTML checker because of one bad `dir="x"` is a broken page).
+is dropped. An uploaded file is referenced as ``media:ID`` (``![alt](media:12)``,
+``[the PDF](media:13)``); the app that stores uploads registers how such a reference is
+shown (``set_media_resolver``), so core needs no knowledge of it.
+Attribute values are checked too, so that what survives is also valid HTML (a page that
+fails the HTML checker because of one bad `dir="x"` is a broken page).
 """
 
 from __future__ import annotations
 
 import re
-from html import escape
+from html import escape, unescape
 from html.parser import HTMLParser
+from typing import Protocol
 
 import nh3
 from markdown_it import MarkdownIt
@@ -19,13 +23,15 @@ from markdown_it import MarkdownIt
 ALLOWED_TAGS = {
     "a", "abbr", "b", "bdi", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em",
     "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "img", "li",
-    "mark", "ol", "p", "pre", "q", "s", "small", "span", "strong", "sub", "sup", "table",
+    "mark", "ol", "p", "picture", "pre", "q", "s", "small", "source", "span", "strong",
+    "sub", "sup", "table",
     "tbody", "td", "th", "thead", "tr", "u", "ul",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES: dict[str, set[str]] = {
     "*": {"lang", "dir", "title"},
     "a": {"href"},
-    "img": {"src", "alt", "width", "height"},
+    "img": {"src", "alt", "width", "height", "srcset", "sizes", "loading", "decoding"},
+    "source": {"srcset", "sizes", "type"},
     "td": {"colspan", "rowspan"},
     "th": {"colspan", "rowspan", "scope"},
     "ol": {"start"},
@@ -40,6 +46,58 @@ _SCOPES = {"row", "col", "rowgroup", "colgroup"}
 # Browsers drop these from URLs before resolving them, so "/\t/evil.example" is "//evil…".
 _URL_IGNORED = str.maketrans("", "", "\t\n\r")
 _EMPTY_PARAGRAPH = re.compile(r"<p>\s*</p>\n?")
+_SIZES = re.compile(r"^[0-9a-z(),.:% -]{1,200}$")
+_SOURCE_TYPES = {"image/webp", "image/avif", "image/jpeg", "image/png"}
+_MEDIA_IMAGE = re.compile(r'<img src="media:([0-9]{1,12})" alt="([^"]*)"\s*/?>')
+_MEDIA_LINK = re.compile(r'href="media:([0-9]{1,12})"')
+
+
+class MediaResolver(Protocol):
+    """How `media:ID` references become HTML (registered by the uploads app)."""
+
+    def image_html(self, pk: int, *, alt: str) -> str | None:
+        """The image's HTML (<picture> with its variants); None if there is no such image."""
+
+    def url(self, pk: int) -> str | None:
+        """The address of the file (an attachment); None if there is no such file."""
+
+
+_resolver: MediaResolver | None = None
+
+
+def set_media_resolver(resolver: MediaResolver | None) -> None:
+    global _resolver
+    _resolver = resolver
+
+
+def _resolve_media(html: str) -> str:
+    """`media:ID` references replaced by what the resolver gives, or left to be dropped."""
+    if _resolver is None or "media:" not in html:
+        return html
+    resolver = _resolver
+
+    def image(match: re.Match[str]) -> str:
+        found = resolver.image_html(int(match[1]), alt=unescape(match[2]))
+        return found if found is not None else ""
+
+    def link(match: re.Match[str]) -> str:
+        url = resolver.url(int(match[1]))
+        # An attribute the sanitizer drops: the link becomes its words.
+        return f'href="{escape(url)}"' if url is not None else 'data-gone=""'
+
+    return _MEDIA_LINK.sub(link, _MEDIA_IMAGE.sub(image, html))
+
+
+def _local_srcset(value: str) -> bool:
+    """Every candidate of a srcset is a local path with a width or density."""
+    for candidate in value.split(","):
+        parts = candidate.split()
+        if not parts or len(parts) > 2 or not is_local_path(parts[0]):
+            return False
+        if len(parts) == 2 and not re.fullmatch(r"[0-9]{1,5}w|[0-9](?:\.[0-9])?x", parts[1]):
+            return False
+    return True
+
 
 _markdown = (
     MarkdownIt("commonmark", {"html": True, "linkify": False})
@@ -62,6 +120,16 @@ def _filter_attribute(tag: str, attribute: str, value: str) -> str | None:
     """Keep an attribute only with a value that is safe and valid HTML."""
     if tag == "img" and attribute == "src":
         return value if is_local_path(value) else None
+    if attribute == "srcset":
+        return value if _local_srcset(value) else None
+    if attribute == "sizes":
+        return value if _SIZES.match(value) else None
+    if attribute == "loading":
+        return value if value in {"lazy", "eager"} else None
+    if attribute == "decoding":
+        return value if value in {"async", "sync", "auto"} else None
+    if attribute == "type":
+        return value if value in _SOURCE_TYPES else None
     if attribute == "lang":
         return value if value == "" or _LANGUAGE_TAG.match(value) else None
     if attribute == "dir":
@@ -107,6 +175,8 @@ class _Tidy(HTMLParser):
             self.links.append("href" in names)
             if "href" not in names:
                 return
+        if tag == "source" and "srcset" not in names:
+            return
         if tag == "img":
             if "src" not in names:
                 return
@@ -144,6 +214,26 @@ def sanitize_html(html: str) -> str:
     return _EMPTY_PARAGRAPH.sub("", _cleaner.clean("".join(tidy.out)))
 
 
+_LOCAL_URL = re.compile(r'\b(src|href)="(/(?!/)[^"]*)"')
+_SRCSET = re.compile(r'\bsrcset="([^"]*)"')
+
+
+def absolute_urls(html: str, *, base: str) -> str:
+    """Sanitized HTML with every local address made absolute on `base` (for an email).
+
+    Only for HTML this module produced: its addresses are local paths or full URLs.
+    """
+
+    def srcset(match: re.Match[str]) -> str:
+        candidates = [c.strip() for c in match[1].split(",")]
+        absolute = [
+            base + c if c.startswith("/") and not c.startswith("//") else c for c in candidates
+        ]
+        return f'srcset="{", ".join(absolute)}"'
+
+    return _SRCSET.sub(srcset, _LOCAL_URL.sub(lambda m: f'{m[1]}="{base}{m[2]}"', html))
+
+
 def render_markdown(text: str) -> str:
     """Markdown (which may contain HTML) rendered and sanitized."""
-    return sanitize_html(_markdown.render(text or ""))
+    return sanitize_html(_resolve_media(_markdown.render(text or "")))

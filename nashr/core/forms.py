@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -36,6 +37,18 @@ class CalendarDateInput(forms.TextInput):
                 return calendars.to_persian_digits(text.replace("-", "/"))
             return text
         return super().format_value(value)
+
+
+class LocalDigitsInput(forms.TextInput):
+    """A whole number shown in the admin language's digits; any digits are read back
+    (Django's IntegerField takes Persian digits: Python's int() reads every decimal digit)."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs={"inputmode": "numeric", "size": "6", **(attrs or {})})
+
+    def format_value(self, value: Any) -> str | None:
+        text = super().format_value(value)
+        return None if text is None else calendars.localize_digits(text, current_language())
 
 
 class CalendarDateField(forms.DateField):
@@ -128,4 +141,55 @@ def admin_date_field(db_field: Any, *, required: bool) -> CalendarDateField:
         calendar=calendars.calendar_of(current_language()),
         label=capfirst(db_field.verbose_name),
         required=required,
+    )
+
+
+class CalendarDateTimeInput(forms.MultiWidget):
+    """A date in the admin's calendar and a time (24-hour), side by side."""
+
+    def __init__(self, *, calendar: str) -> None:
+        super().__init__(
+            widgets=[
+                CalendarDateInput(calendar=calendar),
+                forms.TimeInput(
+                    attrs={"dir": "ltr", "size": "6", "placeholder": "09:30"}, format="%H:%M"
+                ),
+            ]
+        )
+
+    def decompress(self, value: Any) -> list[Any]:
+        if isinstance(value, dt.datetime):
+            local = timezone.localtime(value) if timezone.is_aware(value) else value
+            return [local.date(), local.time().replace(second=0, microsecond=0)]
+        return [None, None]
+
+
+class CalendarDateTimeField(forms.MultiValueField):
+    """A moment typed as a date of the admin's calendar and a time of the site's time zone.
+
+    The value is an aware datetime (Django stores it in UTC); it is shown again in the
+    site's time zone (``TIME_ZONE``), the time the organization's editors live by.
+    """
+
+    def __init__(self, *, calendar: str = "gregorian", **kwargs: Any) -> None:
+        fields = (CalendarDateField(calendar=calendar), forms.TimeField())
+        kwargs.setdefault("widget", CalendarDateTimeInput(calendar=calendar))
+        kwargs.setdefault("require_all_fields", True)
+        super().__init__(fields=fields, **kwargs)
+
+    def compress(self, data_list: list[Any]) -> dt.datetime | None:
+        if not data_list or data_list[0] is None or data_list[1] is None:
+            return None
+        return timezone.make_aware(dt.datetime.combine(data_list[0], data_list[1]))
+
+
+def admin_datetime_field(
+    *, label: Any, required: bool, help_text: Any = ""
+) -> CalendarDateTimeField:
+    """The admin's field for a moment, its date in the calendar of the admin's language."""
+    return CalendarDateTimeField(
+        calendar=calendars.calendar_of(current_language()),
+        label=label,
+        required=required,
+        help_text=help_text,
     )

@@ -10,9 +10,12 @@ from django.http import HttpRequest, HttpResponse
 from nashr.core.clients import client_address
 from nashr.core.origin import client_address_set
 
-# Public pages need no script, no inline style and nothing from another host.
+# Public pages need no inline script or style and nothing from another host. The one
+# script is the comment form's proof of work (served from here; it fetches its challenge
+# from here): nothing a reader writes can run, since nothing inline runs.
 PUBLIC_CSP = (
-    "default-src 'none'; style-src 'self'; img-src 'self'; font-src 'self'; "
+    "default-src 'none'; script-src 'self'; connect-src 'self'; "
+    "style-src 'self'; img-src 'self'; font-src 'self'; "
     "form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 # The admin needs its own scripts and inline styles, still only from this host.

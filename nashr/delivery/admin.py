@@ -8,23 +8,41 @@ from typing import TYPE_CHECKING, Any
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import URLPattern, path
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from nashr.bulletins.models import Bulletin, BulletinStatus
-from nashr.core.admin import ReadOnlyAdminMixin
+from nashr.core.admin import ReadOnlyAdminMixin, datetime_column
+from nashr.core.calendars import format_datetime, format_number
 from nashr.core.exceptions import ApplicationError
+from nashr.core.languages import current_language
 from nashr.delivery.message import bulletin_message_preview
 from nashr.delivery.models import Delivery, DeliveryState, Sending
-from nashr.delivery.selectors import sending_task_status
+from nashr.delivery.selectors import (
+    sending_earlier,
+    sending_recipients_count,
+    sending_task_status,
+)
 from nashr.delivery.services import delivery_queue_send
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
+
+
+# How often the progress page reloads itself when the browser runs no script.
+REFRESH_SECONDS = 5
+# django-tasks' statuses, in the admin's language.
+TASK_STATUS_LABELS = {
+    "READY": _("waiting for a worker"),
+    "RUNNING": _("running"),
+    "SUCCESSFUL": _("finished"),
+    "FAILED": _("failed"),
+}
 
 
 def _count_column(name: str, description: StrOrPromise, *, sortable: bool = False) -> Any:
@@ -42,7 +60,7 @@ def _count_column(name: str, description: StrOrPromise, *, sortable: bool = Fals
 class SendingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Sending]):
     list_display = [
         "__str__",
-        "published_at",
+        "published",
         "progress",
         "n_sent",
         "n_failed",
@@ -53,8 +71,9 @@ class SendingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Sending]):
     ]
     list_filter = ["series"]
     actions = ["queue_sending"]
-    fields = ["series", "number", "published_at"]
-    readonly_fields = ["series", "number", "published_at"]
+    fields = ["series", "number", "published"]
+    readonly_fields = ["series", "number", "published"]
+    published = datetime_column("published_at", _("published at"))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Sending]:
         def state(value: str) -> Count:
@@ -81,6 +100,16 @@ class SendingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Sending]):
     def get_urls(self) -> list[URLPattern]:
         return [
             path(
+                "<int:pk>/send/",
+                self.admin_site.admin_view(self.send_view),
+                name="delivery_sending_send",
+            ),
+            path(
+                "<int:pk>/progress/",
+                self.admin_site.admin_view(self.progress_view),
+                name="delivery_sending_progress",
+            ),
+            path(
                 "<int:pk>/preview.eml",
                 self.admin_site.admin_view(self.preview_eml),
                 name="delivery_sending_preview_eml",
@@ -97,15 +126,80 @@ class SendingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Sending]):
         response["Content-Disposition"] = f'attachment; filename="bulletin-{bulletin.pk}.eml"'
         return response
 
+    def _page(self, request: HttpRequest, title: Any, **context: Any) -> dict[str, Any]:
+        return {**self.admin_site.each_context(request), "opts": self.opts, "title": title,
+                **context}  # fmt: skip
+
+    def send_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """Send a published issue, after a page saying to how many readers and what was
+        already sent of it; then its progress."""
+        if not self.has_send_permission(request):
+            raise PermissionDenied
+        bulletin = get_object_or_404(Sending.objects.select_related("series"), pk=pk)
+        progress_url = reverse("admin:delivery_sending_progress", args=[pk])
+        if request.method == "POST":
+            try:
+                delivery_queue_send(actor=request.user, bulletin=bulletin)
+            except ApplicationError as refusal:
+                self.message_user(request, str(refusal), messages.WARNING)
+            return HttpResponseRedirect(progress_url)
+        language = current_language()
+        earlier = sending_earlier(bulletin=bulletin)
+        context = self._page(
+            request,
+            _("Send to subscribers?"),
+            bulletin=bulletin,
+            recipients=format_number(sending_recipients_count(bulletin=bulletin), language),
+            earlier_sent=format_number(earlier.sent, language) if earlier else None,
+            earlier_at=format_datetime(earlier.last_sent_at, language) if earlier else None,
+            issue_url=reverse("admin:bulletins_bulletin_change", args=[pk]),
+            confirm_label=_("Yes, send it"),
+            back_url=reverse("admin:bulletins_bulletin_change", args=[pk]),
+            back_label=_("No, back to the issue"),
+        )
+        return TemplateResponse(request, "admin/delivery/sending/send_confirm.html", context)
+
+    def progress_view(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """The sending's counts, refreshed while messages wait (by a script, or without one
+        by the page itself)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        # Annotated with its counts by get_queryset.
+        sending: Any = get_object_or_404(self.get_queryset(request), pk=pk)
+        language = current_language()
+        task = sending_task_status(bulletin_id=pk)
+        done = sending.n_waiting == 0 and task not in ("READY", "RUNNING")
+        rows = [
+            (_("sent"), sending.n_sent),
+            (_("failed"), sending.n_failed),
+            (_("bounced"), sending.n_bounced),
+            (_("waiting"), sending.n_waiting),
+            (_("possibly duplicated"), sending.n_duplicated),
+            (_("all messages"), sending.n_total),
+        ]
+        context = self._page(
+            request,
+            _("Sending of %(issue)s") % {"issue": sending},
+            sending=sending,
+            done=done,
+            rows=[(label, format_number(value, language)) for label, value in rows],
+            progress_done=sending.n_total - sending.n_waiting,
+            task=TASK_STATUS_LABELS.get(task or "", task) if task else None,
+            issue_url=reverse("admin:bulletins_bulletin_change", args=[pk]),
+            refresh_seconds=REFRESH_SECONDS,
+        )
+        return TemplateResponse(request, "admin/delivery/sending/progress.html", context)
+
     @admin.display(description=_("progress"))
     def progress(self, obj: Any) -> str:
         if not obj.n_total:
             return "—"
         done = obj.n_total - obj.n_waiting
         return format_html(
-            '<progress value="{}" max="{}"></progress> {} / {}',
+            '<progress value="{}" max="{}"></progress> <a href="{}">{} / {}</a>',
             done,
             obj.n_total,
+            reverse("admin:delivery_sending_progress", args=[obj.pk]),
             done,
             obj.n_total,
         )
@@ -118,7 +212,8 @@ class SendingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Sending]):
 
     @admin.display(description=_("background task"))
     def task(self, obj: Any) -> str:
-        return sending_task_status(bulletin_id=obj.pk) or "—"
+        status = sending_task_status(bulletin_id=obj.pk)
+        return str(TASK_STATUS_LABELS.get(status or "", status or "—"))
 
     @admin.action(description=_("Send to subscribers (in the background)"), permissions=["send"])
     def queue_sending(self, request: HttpRequest, queryset: QuerySet[Sending]) -> None:
@@ -146,9 +241,16 @@ class SendingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Sending]):
 @admin.register(Delivery)
 # Only the sending engine, bounce handling and subscribers leaving write deliveries.
 class DeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Delivery]):
-    list_display = ["bulletin", "subscriber", "state", "attempts", "possibly_duplicated", "sent_at"]
+    list_display = ["bulletin", "subscriber", "state", "attempts", "possibly_duplicated", "sent"]
     list_filter = ["state", "possibly_duplicated", "bulletin__series"]
     search_fields = ["subscriber__email", "message_id"]
     list_select_related = ["bulletin__series", "subscriber"]
     show_full_result_count = False
-    readonly_fields = [field.name for field in Delivery._meta.fields]
+    # Every field, the moments written in the admin's calendar.
+    fields = readonly_fields = tuple(
+        {"sent_at": "sent", "next_attempt_at": "next_attempt"}.get(field.name, field.name)
+        for field in Delivery._meta.fields
+        if field.name != "id"
+    )
+    sent = datetime_column("sent_at", _("sent at"))
+    next_attempt = datetime_column("next_attempt_at", _("next attempt at"))

@@ -42,7 +42,13 @@ from django.utils import timezone
 from nashr.bulletins.models import Bulletin, BulletinStatus
 from nashr.core.exceptions import StateError
 from nashr.delivery.lanes import Lanes
-from nashr.delivery.ledger import Ledger, LedgerConnection, in_memory_database
+from nashr.delivery.ledger import (
+    Ledger,
+    LedgerConnection,
+    PostgresLaneBooks,
+    Step,
+    in_memory_database,
+)
 from nashr.delivery.message import IssueMessage, Recipient
 from nashr.delivery.models import Delivery, DeliveryState
 from nashr.delivery.retry import RetryPolicy
@@ -204,8 +210,11 @@ class Sender:
     # -- the run ------------------------------------------------------------------------
 
     def run(self) -> SendSummary:
-        tallies = [_Tally()]  # this thread's, then one for each sending thread
-        with self.ledger.sending(self.on_notice):
+        # This thread's, the lease renewer's, then one for each sending thread.
+        tallies = [_Tally(), renewer := _Tally()]
+        # While the sending threads are busy, the lease renewer takes over the rows of
+        # dead senders (on other machines: once their leases have run out).
+        with self.ledger.sending(self.on_notice, lambda: self.recover(renewer)):
             message = self._prepare(tallies[0])
             if self.on_start is not None:
                 self.on_start(delivery_summary(bulletin=self.bulletin))
@@ -282,8 +291,10 @@ class Sender:
         """A sending thread: its job, until done or stopped; on a failure (a bug, or the
         database's) every thread stops, and the run raises the error."""
         work: _Job | None = None
+        shift: _Shift | None = None
         try:
-            work = job(_Shift(self, tally))
+            shift = _Shift(self, tally)
+            work = job(shift)
             work.run()
         except BaseException as exc:
             logger.exception("sending thread failed")
@@ -299,6 +310,8 @@ class Sender:
         finally:
             if work is not None:
                 work.close()
+            if shift is not None:
+                shift.close()
             connection.close()
 
     # -- nothing to send now ------------------------------------------------------------
@@ -306,7 +319,7 @@ class Sender:
     def pause(self, tally: _Tally) -> bool:
         """Nothing to send now: wait until a retry is due. False when stopping, or when
         everything is done (then no row is leased either: see run())."""
-        if self.stop_event.is_set():
+        if self.stop_event.is_set() or self.ledger.lost.is_set():
             return False
         wait = self._idle(tally)
         if wait is None:
@@ -345,9 +358,12 @@ class _Shift:
         self.sender = sender
         self.tally = tally
         self.books = sender.ledger.connect()
+        # PostgreSQL: each SMTP connection commits on a database connection of its own.
+        self.lane_books: dict[int, PostgresLaneBooks] = {}
 
     def stopping(self) -> bool:
-        return self.sender.stop_event.is_set()
+        sender = self.sender
+        return sender.stop_event.is_set() or sender.ledger.lost.is_set()
 
     def next(self) -> Recipient | None:
         return self.sender.leased.take(self.books)
@@ -363,6 +379,38 @@ class _Shift:
 
     def pause(self) -> bool:
         return self.sender.pause(self.tally)
+
+    def commit_start(self, lane: object, pending: Pending | None, claim: Recipient | None) -> Step:
+        """commit() for one SMTP connection (`lane`); on PostgreSQL the common step returns
+        while its commit is on its way, on that connection's own database connection."""
+        if pending is not None and pending[1].result is not Result.SENT:
+            step = Step(self.commit(pending, claim))  # a failure: rare, done at once
+            step.counted = True
+            return step
+        if not self.sender.ledger.postgres:
+            step = Step(self.commit(pending, claim))
+            step.counted = True
+            return step
+        books = self.lane_books.get(id(lane))
+        if books is None:
+            books = self.lane_books[id(lane)] = PostgresLaneBooks(self.sender.ledger)
+        done = pending[0].delivery_id if pending is not None else None
+        step = books.step_start(done, claim.delivery_id if claim is not None else None)
+        step.outcome = pending[1] if pending is not None else None
+        return step
+
+    def commit_finish(self, step: Step) -> bool:
+        claimed = step.result()
+        if not step.counted and step.outcome is not None:
+            step.counted = True
+            self.tally.sent += 1
+            if self.sender.on_progress is not None:
+                self.sender.on_progress(step.outcome)
+        return claimed
+
+    def close(self) -> None:
+        for books in self.lane_books.values():
+            books.close()
 
     def commit(self, pending: Pending | None, claim: Recipient | None) -> bool:
         """One commit: the last message's outcome, and the next message marked 'sending';

@@ -8,7 +8,10 @@ is handed back and forth between workers. A message costs one round trip: with P
 the message's answer (see smtp.py).
 
 Each lane keeps the engine's rule (see engine.py): its last message's outcome and its next
-message's 'sending' are committed together before that message's content is sent. The
+message's 'sending' are committed together before that message's content is sent. Where
+the database lets a commit go on without the thread (PostgreSQL: each lane commits on its
+own connection, ledger.PostgresLaneBooks), the thread waits for it as for a server's
+reply, driving the other lanes meanwhile. The
 next message's envelope travels while its row is still 'queued': an envelope without
 content delivers nothing, and if that message cannot follow (its reader left, the sender
 stops), the connection is cut off before its content.
@@ -19,6 +22,7 @@ from __future__ import annotations
 import select
 from typing import Protocol
 
+from nashr.delivery.ledger import Step
 from nashr.delivery.message import IssueMessage, Recipient
 from nashr.delivery.transport import Outcome, SmtpTransport
 
@@ -43,6 +47,16 @@ class Feed(Protocol):
         whether the next message was claimed (its reader may have left)."""
         ...
 
+    def commit_start(
+        self, lane: object, pending: tuple[Recipient, Outcome] | None, claim: Recipient | None
+    ) -> Step:
+        """commit() for `lane`, possibly still on its way when it returns."""
+        ...
+
+    def commit_finish(self, step: Step) -> bool:
+        """Whether the next message was claimed, once the commit `step` is done."""
+        ...
+
     def throttle(self) -> None: ...
 
     def pause(self) -> bool:
@@ -61,9 +75,12 @@ class Lane:
         # The next message, built while the server takes in this one.
         self.next: tuple[Recipient, bytes | None] | None = None
         self.fd = -1  # the connection's socket while a transaction goes on
+        # A commit on its way, and the message (with its bytes, if built) it claims.
+        self.step: Step | None = None
+        self.claiming: tuple[Recipient, bytes | None] | None = None
 
     def in_flight(self) -> bool:
-        return self.recipient is not None and self.outcome is None
+        return self.step is not None or (self.recipient is not None and self.outcome is None)
 
     def begin(self, recipient: Recipient, message: IssueMessage, wire: bytes | None) -> None:
         self.recipient = recipient
@@ -111,7 +128,9 @@ class Lanes:
                         self._do_chore(chore)
                         continue
                     ready = waiting[0]
-                if ready.stage == 1:
+                if ready.step is not None:
+                    self._claimed(ready)
+                elif ready.stage == 1:
                     self._send_content(ready)
                 else:
                     ready.outcome = ready.transport.end()
@@ -130,31 +149,47 @@ class Lanes:
         for lane in self.lanes:
             lane.transport.close()
 
-    def _start(self, lane: Lane) -> None:
-        """A free lane: its last outcome committed with its next message's 'sending', and
-        that message begun."""
+    def _start(self, lane: Lane, pending: tuple[Recipient, Outcome] | None = None) -> None:
+        """A free lane: its last outcome committed with its next message's 'sending' (the
+        commit may still be on its way: see _claimed())."""
         feed = self.feed
-        pending = lane.take()
-        while True:
-            if feed.stopping():
-                recipient, wire = None, None
-            elif lane.next is not None:
-                (recipient, wire), lane.next = lane.next, None
-            else:
-                recipient, wire = feed.next(), None
-            claimed = feed.commit(pending, recipient)
-            pending = None
-            if recipient is None or claimed:
-                break
-            # Unsubscribed since it was leased: if its envelope went ahead, the server
-            # waits for its content, so the connection is cut off.
-            if lane.transport.ahead == recipient.delivery_id:
-                lane.transport.abandon()
-        if recipient is None:
+        if pending is None:
+            pending = lane.take()
+        if feed.stopping():
+            recipient, wire = None, None
+        elif lane.next is not None:
+            (recipient, wire), lane.next = lane.next, None
+        else:
+            recipient, wire = feed.next(), None
+        if pending is None and recipient is None:
             if lane.transport.ahead is not None:  # stopping: nothing follows
                 lane.transport.abandon()
             return
-        feed.throttle()
+        lane.claiming = None if recipient is None else (recipient, wire)
+        lane.step = feed.commit_start(lane, pending, recipient)
+        lane.fd = lane.step.fd
+        if lane.step.ready():
+            self._claimed(lane)
+
+    def _claimed(self, lane: Lane) -> None:
+        """A lane's commit is done: its next message begun, if it was claimed."""
+        assert lane.step is not None
+        step, claiming = lane.step, lane.claiming
+        lane.step = lane.claiming = None
+        claimed = self.feed.commit_finish(step)
+        if claiming is None:
+            if lane.transport.ahead is not None:  # stopping: nothing follows
+                lane.transport.abandon()
+            return
+        recipient, wire = claiming
+        if not claimed:
+            # Unsubscribed since it was leased: if its envelope went ahead, the server
+            # waits for its content, so the connection is cut off. Then the next one.
+            if lane.transport.ahead == recipient.delivery_id:
+                lane.transport.abandon()
+            self._start(lane)
+            return
+        self.feed.throttle()
         ahead = lane.transport.ahead == recipient.delivery_id
         lane.begin(recipient, self.message, wire)
         if ahead and lane.in_flight():

@@ -14,8 +14,13 @@ transaction. A failed attempt is queued again after the retry policy's delay (re
 or failed for good.
 
 Claims and recovery. On PostgreSQL a batch is leased with SELECT … FOR UPDATE SKIP LOCKED,
-so two processes never lease the same row, and each process holds a session advisory lock
-named by its key, which tells whether the owner of a lease or of a 'sending' row is alive.
+so two processes never lease the same row, and each process (on any machine) holds a
+SenderLease row named by its key, renewed every third of NASHR_SEND_LEASE_SECONDS by a
+thread of its own: an owner of a lease or of a 'sending' row is dead when its lease has
+run out by the database's clock, or at once when it ran on this host and its process is
+gone. No session state is relied on (no advisory lock, no server-side cursor), so the
+ledger works through PgBouncer in transaction mode. A sender whose own lease was taken
+over stops.
 SQLite has one writer: every write transaction takes the write lock when it starts (BEGIN
 IMMEDIATE, or a single writing statement), under one lock per process (Ledger.writer), and
 a lock file next to the database lets one sending process at a time work on it, so any
@@ -28,18 +33,24 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import logging
+import os
 import random
+import re
+import select
+import socket
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
-from django.db import connection
+from django.conf import settings
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from nashr.delivery.message import Recipient
-from nashr.delivery.models import Delivery, DeliveryState
+from nashr.delivery.models import Delivery, DeliveryState, SenderLease
 from nashr.delivery.retry import RetryPolicy
 from nashr.delivery.transport import Outcome, Result
 from nashr.subscribers.models import Subscriber
@@ -47,11 +58,13 @@ from nashr.subscribers.models import Subscriber
 if TYPE_CHECKING:
     import psycopg
 
-ADVISORY_CLASS = 0x4E5348  # "NSH": the first key of the advisory locks this engine takes
+logger = logging.getLogger(__name__)
+
 LEASE_BATCH = 64
 WAL_FRAMES_WHILE_SENDING = 10_000  # SQLite: 40 MB of write-ahead log at most (4 kB pages)
 # Raw SQL on the hot path; table names come from the models, values are parameters.
 D = Delivery._meta.db_table
+L = SenderLease._meta.db_table
 S = Subscriber._meta.db_table
 SQL_LEASE_SELECT = (
     f"SELECT d.id, d.subscriber_id, d.message_id, s.email FROM {D} d"  # noqa: S608
@@ -73,6 +86,15 @@ SQL_MARK_RETRY = (
     f"UPDATE {D} SET state = 'queued', last_error = %s, claimed_by = NULL,"  # noqa: S608
     f" next_attempt_at = %s, possibly_duplicated = (possibly_duplicated OR %s)"
     f" WHERE id = %s AND claimed_by = %s"
+)
+SQL_LEASE_TAKE = (
+    f"INSERT INTO {L} (key, host, pid, place, bulletin_id, started_at, expires_at)"  # noqa: S608
+    f" VALUES (%s, %s, %s, %s, %s, now(), now() + make_interval(secs => %s))"
+)
+SQL_LEASE_RENEW = f"UPDATE {L} SET expires_at = now() + make_interval(secs => %s) WHERE key = %s"  # noqa: S608
+SQL_LEASE_OWNER = (
+    f"SELECT host, pid, place, expires_at < now() FROM {L} WHERE key = %s"  # noqa: S608
+    f" FOR UPDATE"
 )
 SQL_ATTEMPTS = f"SELECT attempts FROM {D} WHERE id = %s"  # noqa: S608
 SQL_HELD = f"SELECT 1 FROM {D} WHERE id = %s AND state = 'sending' AND claimed_by = %s"  # noqa: S608
@@ -104,6 +126,30 @@ class _Cursor(Protocol):
     def fetchall(self) -> list[Any]: ...
 
 
+def this_host() -> str:
+    return settings.NASHR_SEND_HOST or socket.gethostname()
+
+
+def this_place() -> str:
+    """Where a process id names one process: the kernel's boot and the pid namespace
+    (containers on one machine share the first, not the second)."""
+    try:
+        with open("/proc/sys/kernel/random/boot_id", encoding="ascii") as boot:
+            return f"{boot.read().strip()}:{os.stat('/proc/self/ns/pid').st_ino}"
+    except OSError:
+        return ""  # never matches: liveness by the lease alone
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
+
+
 def is_postgres() -> bool:
     return connection.vendor == "postgresql"
 
@@ -131,6 +177,8 @@ class Ledger:
         self.writer: contextlib.AbstractContextManager[object] = (
             contextlib.nullcontext() if self.postgres else threading.Lock()
         )
+        # Set when this sender's lease was taken over by another (PostgreSQL): stop.
+        self.lost = threading.Event()
 
     def connect(self) -> LedgerConnection:
         """The ledger through this thread's database connection."""
@@ -139,11 +187,14 @@ class Ledger:
         return _SqliteConnection(self)
 
     @contextlib.contextmanager
-    def sending(self, on_wait: Callable[[str], None] | None) -> Iterator[None]:
+    def sending(
+        self, on_wait: Callable[[str], None] | None, on_renew: Callable[[], object] | None = None
+    ) -> Iterator[None]:
         """This process at work on the database: on SQLite the only sender (a lock file;
         `on_wait` is told when another one makes it wait), on PostgreSQL known to be alive
-        (its advisory lock)."""
-        with self._single_sender(on_wait), self._alive():
+        (its lease, renewed meanwhile; `on_renew` is called after each renewal, in the
+        renewing thread)."""
+        with self._single_sender(on_wait), self._alive(on_renew):
             yield
 
     @contextlib.contextmanager
@@ -165,17 +216,50 @@ class Ledger:
                 fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
 
     @contextlib.contextmanager
-    def _alive(self) -> Iterator[None]:
+    def _alive(self, on_renew: Callable[[], object] | None) -> Iterator[None]:
         if not self.postgres:
             yield
             return
+        seconds = float(settings.NASHR_SEND_LEASE_SECONDS)
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_lock(%s, %s)", [ADVISORY_CLASS, self.key])
+            cursor.execute(
+                SQL_LEASE_TAKE,
+                [self.key, this_host(), os.getpid(), this_place(), self.bulletin_id, seconds],
+            )
+        done = threading.Event()
+        renewer = threading.Thread(
+            target=self._renew,
+            args=(done, seconds, on_renew),
+            name="nashr-send-lease",
+            daemon=True,
+        )
+        renewer.start()
         try:
             yield
         finally:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [ADVISORY_CLASS, self.key])
+            done.set()
+            renewer.join()
+            SenderLease.objects.filter(key=self.key).delete()
+
+    def _renew(
+        self, done: threading.Event, seconds: float, on_renew: Callable[[], object] | None
+    ) -> None:
+        """Renew this sender's lease until `done`; if it was taken over (this process
+        stalled longer than the lease), say so through `lost`: the sender stops."""
+        try:
+            while not done.wait(seconds / 3):
+                with connection.cursor() as cursor:
+                    cursor.execute(SQL_LEASE_RENEW, [seconds, self.key])
+                    if cursor.rowcount == 0:
+                        self.lost.set()
+                        return
+                if on_renew is not None:
+                    on_renew()
+        except Exception:
+            logger.exception("the sender's lease could not be renewed")
+            self.lost.set()
+        finally:
+            connection.close()
 
     def release(self) -> None:
         """Give back the rows this process leased and did not send."""
@@ -185,9 +269,10 @@ class Ledger:
             ).update(claimed_by=None)
 
     def next_due(self) -> dt.datetime | None:
-        """When the earliest queued message is due, or None when none is queued."""
+        """When the earliest queued message is due, or None when none is queued and no
+        other sender holds a row (it may die, and its rows come back here)."""
         with self.writer:
-            return (
+            due = (
                 Delivery.objects.filter(
                     bulletin_id=self.bulletin_id,
                     state=DeliveryState.QUEUED,
@@ -197,6 +282,13 @@ class Ledger:
                 .values_list("next_attempt_at", flat=True)
                 .first()
             )
+            if due is None and self.postgres:
+                others = Delivery.objects.filter(
+                    bulletin_id=self.bulletin_id, state=DeliveryState.SENDING
+                ).exclude(claimed_by=self.key)
+                if others.exists():
+                    return timezone.now() + dt.timedelta(seconds=0.5)
+            return due
 
     def recover(self) -> int:
         """Take back the leases and 'sending' rows of dead senders; how many rows were
@@ -228,15 +320,39 @@ class Ledger:
         if owner is None or not self.postgres:
             with self.writer:
                 return take_back()
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [ADVISORY_CLASS, owner])
-            (dead,) = cursor.fetchone()
-            if not dead:
-                return 0
-            try:
-                return take_back()
-            finally:
-                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [ADVISORY_CLASS, owner])
+        with transaction.atomic(), connection.cursor() as cursor:
+            # The owner's lease row stays locked until the rows are taken back: its own
+            # renewal waits, then finds it gone.
+            cursor.execute(SQL_LEASE_OWNER, [owner])
+            row = cursor.fetchone()
+            if row is not None:
+                host, pid, place, expired = row
+                here = host == this_host() and place == this_place()
+                if not expired and not (here and not process_alive(pid)):
+                    return 0  # alive
+                SenderLease.objects.filter(key=owner).delete()
+            return take_back()
+
+
+class Step:
+    """The commit of a message's outcome with the next message's 'sending', possibly still
+    on its way to the database (see LedgerConnection.step_start)."""
+
+    fd = -1  # a socket to wait on until ready(), or -1: already done
+
+    def __init__(self, claimed: bool = False) -> None:
+        self.claimed = claimed
+        # The engine's bookkeeping: the outcome this commit records, and whether the
+        # message was counted (once the commit is done).
+        self.outcome: Outcome | None = None
+        self.counted = False
+
+    def ready(self) -> bool:
+        return True
+
+    def result(self) -> bool:
+        """Whether the next message was claimed (waiting for the commit if need be)."""
+        return self.claimed
 
 
 class LedgerConnection:
@@ -300,6 +416,11 @@ class LedgerConnection:
         """One commit: delivery `done` sent, delivery `claim` 'sending' (either may be None);
         whether `claim` was still there to claim (not unsubscribed or deleted meanwhile)."""
         raise NotImplementedError
+
+    def step_start(self, done: int | None, claim: int | None) -> Step:
+        """commit_sent(), returning at once where the database's driver lets the commit go
+        on meanwhile (see PostgresLaneBooks); here it is done before returning."""
+        return Step(self.commit_sent(done, claim))
 
     def commit_failed(self, recipient: Recipient, outcome: Outcome, claim: int | None) -> bool:
         """One commit: a failed attempt (queued again after the retry policy's delay, or
@@ -388,3 +509,75 @@ class _PostgresConnection(LedgerConnection):
         self.step_cursor.execute(SQL_STEP, params)
         returned = self.step_cursor.fetchall()
         return claim is not None and any(row[0] == claim for row in returned)
+
+
+def _numbered(sql: str) -> bytes:
+    """`sql` with $1, $2… for each %s, as libpq takes it."""
+    count = iter(range(1, sql.count("%s") + 1))
+    return re.sub("%s", lambda _match: f"${next(count)}", sql).encode()
+
+
+SQL_STEP_NUMBERED = _numbered(SQL_STEP)
+
+
+class PostgresLaneBooks:
+    """One SMTP connection's own PostgreSQL connection, for its common step only.
+
+    The step's commit is sent without waiting for it (libpq's asynchronous calls), so the
+    one sending thread drives other SMTP connections while this one's commit is flushed
+    to disk; the message's content still waits for the commit (Step.result()), so the
+    crash bound is unchanged. Each connection commits on its own: the server flushes the
+    commits of several at once (group commit), where one connection's would queue.
+    """
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.key = ledger.key
+        self.driver: psycopg.Connection[Any] = connection.get_new_connection(
+            connection.get_connection_params()
+        )
+        self.driver.autocommit = True
+
+    def step_start(self, done: int | None, claim: int | None) -> Step:
+        params = [done, done, done, done, done, self.key, done, claim]
+        self.driver.pgconn.send_query_params(
+            SQL_STEP_NUMBERED, [None if value is None else b"%d" % value for value in params]
+        )
+        return _PostgresStep(self.driver, claim)
+
+    def close(self) -> None:
+        self.driver.close()
+
+
+class _PostgresStep(Step):
+    def __init__(self, driver: psycopg.Connection[Any], claim: int | None) -> None:
+        super().__init__()
+        self.pgconn = driver.pgconn
+        self.claim = claim
+        self.fd = self.pgconn.socket
+        self.done = False
+
+    def ready(self) -> bool:
+        self.pgconn.consume_input()
+        return not self.pgconn.is_busy()
+
+    def result(self) -> bool:
+        if self.done:
+            return self.claimed
+        while not self.ready():
+            select.select([self.fd], [], [], 1.0)
+        from psycopg import DatabaseError
+        from psycopg.pq import ExecStatus
+
+        error = None
+        while (result := self.pgconn.get_result()) is not None:
+            if result.status != ExecStatus.TUPLES_OK:
+                error = (result.error_message or b"").decode(errors="replace")
+                continue
+            for row in range(result.ntuples):
+                value = result.get_value(row, 0)
+                if value is not None and self.claim is not None and int(value) == self.claim:
+                    self.claimed = True
+        self.done = True
+        if error is not None:
+            raise DatabaseError(f"the sending step failed: {error}")
+        return self.claimed

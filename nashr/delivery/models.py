@@ -61,6 +61,34 @@ class Delivery(models.Model):
         return f"{self.bulletin} → {self.subscriber_id} ({self.state})"
 
 
+class SenderLease(models.Model):
+    """A sending process at work on PostgreSQL, renewed while it lives (see ledger.py).
+
+    Several machines may send one issue: a sender whose lease has expired (by the
+    database's clock, so the machines' clocks do not matter) is dead, and its leased and
+    'sending' rows are taken over by the others.
+    """
+
+    key = models.BigIntegerField(_("key"), primary_key=True)
+    host = models.CharField(_("host"), max_length=255)
+    pid = models.PositiveIntegerField(_("process id"))
+    # Where `pid` names this process: the kernel's boot id and the process id namespace.
+    # On the same host and place, a vanished process is known dead before its lease ends.
+    place = models.CharField(_("place"), max_length=128)
+    bulletin = models.ForeignKey(
+        Bulletin, on_delete=models.CASCADE, related_name="+", verbose_name=_("issue")
+    )
+    started_at = models.DateTimeField(_("started at"))
+    expires_at = models.DateTimeField(_("expires at"))
+
+    class Meta:
+        verbose_name = _("sender lease")
+        verbose_name_plural = _("sender leases")
+
+    def __str__(self) -> str:
+        return f"sender {self.key} on {self.host} (pid {self.pid})"
+
+
 class Sending(Bulletin):
     """A published issue seen from the side of its delivery (admin: queue it, follow it)."""
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Max
 
-from nashr.delivery.models import Delivery
-from nashr.subscribers.models import Subscriber
+from nashr.bulletins.models import Bulletin
+from nashr.delivery.models import Delivery, DeliveryState
+from nashr.subscribers.models import Subscriber, Subscription
 
 TASK_PATH = "nashr.delivery.tasks.send_bulletin"
 
@@ -27,6 +31,30 @@ def sending_task_status(*, bulletin_id: int) -> str | None:
         .first()
     )
     return str(last) if last else None
+
+
+def sending_recipients_count(*, bulletin: Bulletin) -> int:
+    """How many readers a sending of the issue reaches: confirmed on its series' list
+    (the readers `delivery_enqueue` queues)."""
+    return Subscription.objects.filter(
+        series_id=bulletin.series_id, status="confirmed", subscriber__status="confirmed"
+    ).count()
+
+
+@dataclass(frozen=True)
+class EarlierSending:
+    """What was already sent of an issue: how many messages went out, the last one when."""
+
+    sent: int
+    last_sent_at: dt.datetime | None
+
+
+def sending_earlier(*, bulletin: Bulletin) -> EarlierSending | None:
+    """The issue's earlier sending, if any of its messages left."""
+    sent = Delivery.objects.filter(bulletin=bulletin, state=DeliveryState.SENT)
+    found = sent.aggregate(last=Max("sent_at"))
+    count = sent.count()
+    return EarlierSending(sent=count, last_sent_at=found["last"]) if count else None
 
 
 def subscriber_deliveries_count(subscriber: Subscriber) -> int:

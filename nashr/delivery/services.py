@@ -3,6 +3,7 @@ who left would have been sent, recording bounce reports."""
 
 from __future__ import annotations
 
+import datetime as dt
 import email
 import email.policy
 import re
@@ -18,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from nashr.audit.services import audit_record
 from nashr.bulletins.models import Bulletin, BulletinStatus
+from nashr.bulletins.services import bulletins_publish_due
 from nashr.core.actors import Actor, require
 from nashr.core.exceptions import ImportFailed, StateError
 from nashr.core.mail import mail_domain
@@ -53,6 +55,61 @@ def delivery_queue_send(*, actor: Actor, bulletin: Bulletin) -> None:
     bulletin_id = bulletin.pk
     transaction.on_commit(lambda: send_bulletin.enqueue(bulletin_id=bulletin_id))
     audit_record(actor=actor, action="bulletin.send", target=bulletin)
+
+
+@transaction.atomic
+def delivery_schedule_send(
+    *, actor: Actor, bulletin: Bulletin, send_at: dt.datetime | None
+) -> Bulletin:
+    """Have the task worker send the issue at `send_at` (None: not scheduled).
+
+    The issue must be published by then: already, or by its own publishing time.
+    """
+    require(actor, "delivery.send_bulletin", action="send bulletins to subscribers")
+    current = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
+    if send_at is not None:
+        if timezone.is_naive(send_at):
+            raise StateError("a sending time needs its time zone")
+        if current.status != BulletinStatus.PUBLISHED and (
+            current.publish_at is None or current.publish_at > send_at
+        ):
+            raise StateError(
+                _("%(issue)s would not be published by then.") % {"issue": current},
+                hint=_("publish it, or give it a publishing time before the sending time"),
+            )
+    current.send_at = send_at
+    current.save(update_fields=["send_at", "updated_at"])
+    audit_record(
+        actor=actor,
+        action="bulletin.schedule_send",
+        target=current,
+        changes={"send_at": send_at.isoformat() if send_at else None},
+    )
+    if send_at is not None:
+        # Imported here: the task module imports the engine, which imports this module.
+        from nashr.delivery.tasks import enqueue_send_due
+
+        transaction.on_commit(lambda: enqueue_send_due(send_at))
+    return current
+
+
+def deliveries_send_due(*, actor: Actor) -> list[int]:
+    """Queue the sending of every issue whose sending time has come; their ids.
+
+    An issue whose own publishing time has come too is published first (the worker may
+    run this task before that one).
+    """
+    now = timezone.now()
+    due = Bulletin.objects.filter(send_at__lte=now)
+    if due.filter(status=BulletinStatus.DRAFT, publish_at__lte=now).exists():
+        bulletins_publish_due(actor=actor)
+    queued: list[int] = []
+    for bulletin in due.filter(status=BulletinStatus.PUBLISHED).select_related("series"):
+        with transaction.atomic():
+            Bulletin.objects.filter(pk=bulletin.pk).update(send_at=None)
+            delivery_queue_send(actor=actor, bulletin=bulletin)
+        queued.append(bulletin.pk)
+    return queued
 
 
 def delivery_drop_queued(*, subscriber_id: int, series_ids: tuple[int, ...] | None) -> None:

@@ -25,17 +25,19 @@ from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from nashr.core import calendars
-from nashr.core.admin import IndexLink, ServiceSavedAdmin
+from nashr.core.admin import IndexLink, ServiceSavedAdmin, SpellingSearchAdmin
 from nashr.core.bidi import RTL_LANGUAGES, direction
 from nashr.core.exceptions import ApplicationError
 from nashr.core.forms import admin_date_field
 from nashr.core.languages import Language, current_language
 from nashr.publications import admin_views, rules, services
+from nashr.publications.admin_desk import DeskAdminMixin
 from nashr.publications.admin_forms import PublicationForm, ServiceModelForm
 from nashr.publications.models import Kind, Publication, Signatory, Status
 
@@ -44,7 +46,7 @@ def _changes(form: ModelForm[Any], fields: tuple[str, ...]) -> dict[str, Any]:
     return {name: form.cleaned_data[name] for name in form.changed_data if name in fields}
 
 
-class _SimpleServiceAdmin(ServiceSavedAdmin[Any]):
+class _SimpleServiceAdmin(SpellingSearchAdmin[Any], ServiceSavedAdmin[Any]):
     """Kinds and signatories: `create` with every field, or `update` with those changed.
 
     The form has already copied the typed values onto the object; `update` gets the row
@@ -104,7 +106,9 @@ class SignatoryAdmin(_SimpleServiceAdmin):
 
 
 @admin.register(Publication)
-class PublicationAdmin(ServiceSavedAdmin[Publication]):
+class PublicationAdmin(
+    DeskAdminMixin, SpellingSearchAdmin[Publication], ServiceSavedAdmin[Publication]
+):
     form = PublicationForm
     list_display = (
         "title_display",
@@ -117,7 +121,8 @@ class PublicationAdmin(ServiceSavedAdmin[Publication]):
     list_filter = ("status", "language", "kind")
     search_fields = ("title", "legacy_path")
     list_select_related = ("kind", "translation_of")
-    raw_id_fields = ("translation_of",)
+    # The original is picked by typing its title (this admin's search), not its id.
+    autocomplete_fields = ("translation_of",)
     actions = ("publish_selected", "unpublish_selected")
 
     class Media:
@@ -146,7 +151,8 @@ class PublicationAdmin(ServiceSavedAdmin[Publication]):
             main[:2] = ["language_display", "translation_display"]
             if obj.translation_of_id is not None and self.has_change_permission(request, obj):
                 main.append("up_to_date")
-        details = ["signatory", "date", "status", "slug", "source_url", "legacy_path"]
+        details = ["signatory", "date", "status", "publish_at", "slug", "source_url"]
+        details.append("legacy_path")
         if obj is not None:
             details += ["published_on", "revision"]
         return [(None, {"fields": main}), (_("Details"), {"fields": details})]
@@ -172,6 +178,8 @@ class PublicationAdmin(ServiceSavedAdmin[Publication]):
                 others = [code for code in Language.values if code != original.language]
                 initial["language"] = others[0]
         initial.setdefault("language", Language.PERSIAN)
+        # A clear default: most publications bear the day they are written.
+        initial.setdefault("date", timezone.localdate())
         return initial
 
     def _original_from_query(self, request: HttpRequest) -> Publication | None:
@@ -222,6 +230,8 @@ class PublicationAdmin(ServiceSavedAdmin[Publication]):
     ) -> Any:
         if db_field.name == "date":
             return admin_date_field(db_field, required=True)
+        if db_field.name == "publish_at":
+            return self.desk_schedule_field(request)
         if db_field.name == "body":
             kwargs["widget"] = forms.Textarea(attrs={"rows": 24, "cols": 80})
         if db_field.name == "summary":
@@ -235,7 +245,9 @@ class PublicationAdmin(ServiceSavedAdmin[Publication]):
     ) -> Publication:
         data = form.cleaned_data
         if not change:
-            return self._create(request=request, data=data)
+            created = self._create(request=request, data=data)
+            self.desk_save_schedule(request, created, form)
+            return created
         current = Publication.objects.select_related("translation_of").get(pk=obj.pk)
         source_revision = None
         if data.get("up_to_date") and current.translation_of is not None:
@@ -249,6 +261,7 @@ class PublicationAdmin(ServiceSavedAdmin[Publication]):
         status = data.get("status", current.status)
         if status != current.status:
             services.publication_set_status(actor=request.user, publication=current, status=status)
+        self.desk_save_schedule(request, current, form)
         return current
 
     def _create(self, *, request: HttpRequest, data: dict[str, Any]) -> Publication:
@@ -400,7 +413,7 @@ class PublicationAdmin(ServiceSavedAdmin[Publication]):
                 name="publications_publication_preview",
             ),
         ]
-        return extra + super().get_urls()
+        return extra + self.desk_urls() + super().get_urls()
 
     def render_change_form(
         self,
@@ -416,7 +429,24 @@ class PublicationAdmin(ServiceSavedAdmin[Publication]):
                 "admin:publications_publication_preview", args=[obj.pk]
             )
             context["content_language"] = obj.language
+            context.update(self.desk_context(obj))
+        original = obj.translation_of if obj is not None else self._original_from_query(request)
+        context["translation"] = admin_views.translation_panel(request, obj, original)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def get_view_on_site_url(self, obj: Publication | None = None) -> str | None:
+        """A draft has no public page yet: "view on site" opens its preview."""
+        if obj is not None and not obj.is_published:
+            return reverse("admin:publications_publication_preview", args=[obj.pk])
+        return super().get_view_on_site_url(obj)
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Publication], search_term: str
+    ) -> tuple[QuerySet[Publication], bool]:
+        # The search box that picks a translation's original offers originals only.
+        if request.GET.get("field_name") == "translation_of":
+            queryset = queryset.filter(translation_of__isnull=True)
+        return super().get_search_results(request, queryset, search_term)
 
 
 def _register_dashboard() -> None:

@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from nashr.core.spelling import validate_slug
 from nashr.publications.models import Publication
 
 
@@ -51,6 +52,7 @@ class PublicationForm(ServiceModelForm):
             "signatory",
             "date",
             "status",
+            "publish_at",
             "source_url",
             "legacy_path",
         ]
@@ -59,6 +61,18 @@ class PublicationForm(ServiceModelForm):
             "slug": forms.TextInput(attrs={"dir": "auto"}),
             "legacy_path": forms.TextInput(attrs={"dir": "ltr"}),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if "slug" in self.fields:
+            # Persian slugs keep their half-spaces (core.spelling), which Django's unicode
+            # slug rule refuses.
+            self.fields["slug"].validators = [validate_slug]
+
+    def _get_validation_exclusions(self) -> set[str]:
+        # The model's SlugField would check the slug again with Django's rule.
+        # Django's private hook (stable since 1.2, untyped in the stubs).
+        return {*super()._get_validation_exclusions(), "slug"}  # type: ignore[misc]
 
     def clean_legacy_path(self) -> str | None:
         value = (self.cleaned_data.get("legacy_path") or "").strip()

@@ -86,3 +86,39 @@ def translation_dashboard(
         "outdated": outdated,
     }
     return TemplateResponse(request, "admin/publications/translation_dashboard.html", context)
+
+
+def translation_panel(
+    request: HttpRequest, publication: Publication | None, original: Publication | None
+) -> dict[str, Any]:
+    """What the change form shows about translation: for an original, its translations
+    and a link to add each missing language; for a translation (or one being added), the
+    original's text to work from, in its own language and direction."""
+    add_url = reverse("admin:publications_publication_add")
+    if publication is not None and publication.translation_of_id is None:
+        have = {t.language: t for t in publication.translations.all()}
+        return {
+            "translations": [
+                {
+                    "publication": t,
+                    "language_name": Language(t.language).label,
+                    "url": reverse("admin:publications_publication_change", args=[t.pk]),
+                }
+                for t in have.values()
+            ],
+            "missing": [
+                {
+                    "language_name": Language(code).label,
+                    "url": f"{add_url}?"
+                    + urlencode({"translation_of": str(publication.pk), "language": code}),
+                }
+                for code in Language.values
+                if code != publication.language and code not in have
+            ],
+        }
+    if original is None:
+        return {}
+    return {
+        "source": original,
+        "source_url": reverse("admin:publications_publication_change", args=[original.pk]),
+    }

@@ -19,9 +19,11 @@ by the database's cascade.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+import datetime as dt
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
+    from nashr.core.actors import Actor
     from nashr.publications.models import Publication
 
 
@@ -49,3 +51,35 @@ def publication_changed(*, publication: Publication) -> None:
     """Run every hook, in the order registered; the services call this inside their transaction."""
     for hook in tuple(_hooks):
         hook(publication=publication)
+
+
+class CommentImporter(Protocol):
+    """Brings in one comment of another system; returns the comment and whether it is new."""
+
+    def __call__(
+        self,
+        *,
+        actor: Actor,
+        publication: Publication,
+        source: str,
+        legacy_id: str,
+        name: str,
+        body: str,
+        created_at: dt.datetime,
+        status: str,
+        email: str = "",
+        parent: Any = None,
+    ) -> tuple[Any, bool]: ...
+
+
+_comment_importer: list[CommentImporter] = []
+
+
+def set_comment_importer(importer: CommentImporter) -> None:
+    """The comments app's import service, for the importers here (comments depend on us)."""
+    _comment_importer[:] = [importer]
+
+
+def comment_importer() -> CommentImporter | None:
+    """The registered comment import, or None when no comments app is installed."""
+    return _comment_importer[0] if _comment_importer else None

@@ -1,12 +1,22 @@
-"""Old addresses (such as /node/10158) answer 301 to the publication's page."""
+"""Old addresses (``/node/10158``, ``/?p=7``, an old permalink) answer 301 to the new page.
+
+A removed one answers 410; one whose publication is not published answers 404, as does
+any unknown address (``importer.redirects`` decides the answer).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseNotFound,
+    HttpResponsePermanentRedirect,
+)
+from django.template import loader
 
-from nashr.publications.models import Publication, Status
+from nashr.publications.importer.redirects import OldAnswer, old_address_answer, query_address
 
 
 class LegacyPathRedirectMiddleware:
@@ -14,16 +24,26 @@ class LegacyPathRedirectMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # `/?p=7` reaches a page of this site (the root's language redirect), never a 404.
+        # An unpublished one is left to the site (the language redirect takes it to the
+        # home page), as an unknown query is.
+        query = query_address(request.path, request.GET) if request.GET else None
+        answer = old_address_answer(query) if query is not None else None
+        if answer is not None and answer.status != 404:
+            return self.answer(request, answer)
         response = self.get_response(request)
-        # No stored path holds a NUL (PostgreSQL's text cannot), and looking one up there
-        # would be a server error instead of the 404.
-        if response.status_code != 404 or "\x00" in request.path:
+        if response.status_code != 404:
             return response
-        publication = (
-            Publication.objects.filter(legacy_path=request.path, status=Status.PUBLISHED)
-            .only("pk", "slug", "language")
-            .first()
-        )
-        if publication is None:
+        answer = old_address_answer(request.path)
+        if answer is None or answer.status == 404:
             return response
-        return HttpResponsePermanentRedirect(publication.get_absolute_url())
+        return self.answer(request, answer)
+
+    def answer(self, request: HttpRequest, answer: OldAnswer) -> HttpResponse:
+        if answer.status == 301:
+            return HttpResponsePermanentRedirect(answer.location)
+        template = "410.html" if answer.status == 410 else "404.html"
+        body = loader.render_to_string(template, request=request)
+        if answer.status == 410:
+            return HttpResponse(body, status=410)
+        return HttpResponseNotFound(body)

@@ -186,3 +186,118 @@ class Publication(TimeStampedModel):
             and self.source_revision is not None
             and self.source_revision < original.revision
         )
+
+
+class Revision(models.Model):
+    """The title, summary and body of a publication as one save left them.
+
+    Kept in this app because the update service writes one in the same transaction as
+    the edit: a revision cannot be missing for a saved text, whatever called the service
+    (the admin, the importer, a restore). `number` is the publication's `revision` then.
+    """
+
+    publication = models.ForeignKey(
+        Publication,
+        on_delete=models.CASCADE,
+        related_name="revisions",
+        verbose_name=_("publication"),
+    )
+    number = models.PositiveIntegerField(_("revision"))
+    title = models.CharField(_("title"), max_length=300)
+    summary = models.TextField(_("summary"), blank=True)
+    body = models.TextField(_("body (Markdown)"), blank=True)
+    created_at = models.DateTimeField(_("saved at"), auto_now_add=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("saved by"),
+    )
+    # Who saved it when no staff member did ("system:command") or the account is gone.
+    actor_label = models.CharField(_("saved by"), max_length=150)
+    changed = models.JSONField(_("fields changed"), default=list)
+    restored_from = models.PositiveIntegerField(_("restored from revision"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["publication", "-number"]
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "number"], name="revision_one_per_number"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publication_id} r{self.number}"
+
+
+class OldAddress(models.Model):
+    """An address of the old site (``/node/12``, ``/?p=7``, a permalink) and what it answers.
+
+    A publication may have many (its node path, its aliases with and without a language
+    prefix, its WordPress permalink and ``?p=ID``). The path is stored decoded, without a
+    trailing slash; a WordPress query address is stored as ``/?p=ID`` or ``/?page_id=ID``.
+    """
+
+    class Answer(models.TextChoices):
+        MOVED = "moved", _("Moved (301)")
+        GONE = "gone", _("Removed on purpose (410)")
+
+    path = models.CharField(_("old path"), max_length=1000, unique=True)
+    answer = models.CharField(
+        _("answer"), max_length=8, choices=Answer.choices, default=Answer.MOVED
+    )
+    publication = models.ForeignKey(
+        Publication,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="old_addresses",
+        verbose_name=_("publication"),
+    )
+    # A redirect to any page of this site (from a CSV of extra redirects).
+    target = models.CharField(_("new path"), max_length=1000, blank=True)
+
+    class Meta:
+        ordering = ["path"]
+        verbose_name = _("old address")
+        verbose_name_plural = _("old addresses")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(answer="gone", publication__isnull=True, target="")
+                    | Q(answer="moved", publication__isnull=False, target="")
+                    | (Q(answer="moved", publication__isnull=True) & ~Q(target=""))
+                ),
+                name="old_address_one_answer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.path
+
+
+class ImportedItem(models.Model):
+    """Which publication an item of another system became: a second import matches on it."""
+
+    source = models.CharField(_("imported from"), max_length=32)
+    source_id = models.CharField(_("id in the old system"), max_length=200)
+    publication = models.ForeignKey(
+        Publication,
+        on_delete=models.CASCADE,
+        related_name="imported_items",
+        verbose_name=_("publication"),
+    )
+
+    class Meta:
+        verbose_name = _("imported item")
+        verbose_name_plural = _("imported items")
+        constraints = [
+            models.UniqueConstraint(fields=["source", "source_id"], name="imported_item_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source}:{self.source_id}"

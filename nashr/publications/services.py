@@ -13,16 +13,16 @@ from typing import Any
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
-from django.utils.text import slugify
 
 from nashr.audit.services import audit_diff, audit_record, audit_snapshot
-from nashr.core.actors import Actor, actor_user, require
+from nashr.core.actors import Actor, actor_label, actor_user, require
 from nashr.core.content import render_markdown
 from nashr.core.exceptions import StateError, ValidationError
 from nashr.core.languages import check_language
+from nashr.core.spelling import slug_of
 from nashr.publications import rules
 from nashr.publications.hooks import publication_changed
-from nashr.publications.models import Kind, Publication, Signatory, Status
+from nashr.publications.models import Kind, Publication, Revision, Signatory, Status
 
 # Fields whose change makes existing translations outdated.
 CONTENT_FIELDS = ("title", "summary", "body")
@@ -37,8 +37,29 @@ EDITABLE_FIELDS = (
 )
 
 
+def _keep_revision(
+    publication: Publication,
+    *,
+    actor: Actor,
+    changed: list[str],
+    restored_from: int | None = None,
+) -> Revision:
+    """The publication's text as just saved, under its current revision number."""
+    return Revision.objects.create(
+        publication=publication,
+        number=publication.revision,
+        title=publication.title,
+        summary=publication.summary,
+        body=publication.body,
+        author=actor_user(actor),
+        actor_label=actor_label(actor),
+        changed=changed,
+        restored_from=restored_from,
+    )
+
+
 def make_slug(title: str) -> str:
-    return slugify(title, allow_unicode=True)[:80].strip("-") or "-"
+    return slug_of(title) or "-"
 
 
 def _validate(publication: Publication) -> None:
@@ -129,6 +150,7 @@ def publication_create(
             hint="edit that version instead",
         )
     publication.save()
+    _keep_revision(publication, actor=actor, changed=list(CONTENT_FIELDS))
     publication_changed(publication=publication)
     facts = {"status": publication.status, "language": publication.language}
     audit_record(actor=actor, action="publication.create", target=publication, changes=facts)
@@ -137,22 +159,30 @@ def publication_create(
 
 @transaction.atomic
 def publication_update(
-    *, actor: Actor, publication: Publication, source_revision: int | None = None, **changes: Any
+    *,
+    actor: Actor,
+    publication: Publication,
+    source_revision: int | None = None,
+    restored_from: int | None = None,
+    **changes: Any,
 ) -> Publication:
-    """Change fields; a change of title, summary or body makes a new revision.
+    """Change fields; a change of title, summary or body makes a new revision, kept.
 
     A translator who brings a translation up to date passes `source_revision` (the
-    original's revision they translated from).
+    original's revision they translated from); `publication_restore` passes
+    `restored_from`, the revision whose text it brings back.
     """
     rules.require_change(actor, publication)
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValidationError(f"cannot change {', '.join(sorted(unknown))}")
     before = audit_snapshot(publication, [*changes, "source_revision"])
-    content_changed = any(
-        field in changes and changes[field] != getattr(publication, field)
+    changed_text = [
+        field
         for field in CONTENT_FIELDS
-    )
+        if field in changes and changes[field] != getattr(publication, field)
+    ]
+    content_changed = bool(changed_text)
     for field, value in changes.items():
         setattr(publication, field, value)
     if content_changed:
@@ -166,10 +196,94 @@ def publication_update(
         publication.slug = make_slug(publication.title)
     _validate(publication)
     publication.save()
+    if content_changed:
+        _keep_revision(publication, actor=actor, changed=changed_text, restored_from=restored_from)
     publication_changed(publication=publication)
     if changed := audit_diff(before, publication):
         audit_record(actor=actor, action="publication.update", target=publication, changes=changed)
     return publication
+
+
+@transaction.atomic
+def publication_restore(*, actor: Actor, publication: Publication, number: int) -> Publication:
+    """Bring back the text of revision `number` as a new revision (history is never cut)."""
+    revision = Revision.objects.filter(publication=publication, number=number).first()
+    if revision is None:
+        raise ValidationError(
+            f"“{publication}” has no revision {number}",
+            where="revision",
+            hint="choose one from the publication's list of revisions",
+        )
+    if number == publication.revision:
+        raise StateError(f"revision {number} is the current text of “{publication}”")
+    return publication_update(
+        actor=actor,
+        publication=publication,
+        restored_from=number,
+        title=revision.title,
+        summary=revision.summary,
+        body=revision.body,
+    )
+
+
+@transaction.atomic
+def publication_schedule(
+    *, actor: Actor, publication: Publication, publish_at: dt.datetime | None
+) -> Publication:
+    """Have the task worker publish `publication` at `publish_at` (None: not scheduled).
+
+    Scheduling is a publishing decision, so it takes the right to publish. The worker's
+    task is queued to run at that time; if the worker is down then, it runs when the
+    worker returns, and a later change of time leaves the earlier task with nothing to do.
+    """
+    rules.require_publish(actor, publication)
+    if publish_at is not None:
+        if timezone.is_naive(publish_at):
+            raise ValidationError("a publication time needs its time zone", where="publish_at")
+        if publication.status == Status.PUBLISHED:
+            raise StateError(
+                f"“{publication}” is already published",
+                where="publish_at",
+                hint="unpublish it first to publish it again at a set time",
+            )
+    before = audit_snapshot(publication, ["publish_at"])
+    publication.publish_at = publish_at
+    publication.save(update_fields=["publish_at", "updated_at"])
+    if changed := audit_diff(before, publication):
+        audit_record(
+            actor=actor, action="publication.schedule", target=publication, changes=changed
+        )
+    if publish_at is not None:
+        # Here, not at the top: the task module imports this one.
+        from nashr.publications.tasks import enqueue_publish_due
+
+        when = publish_at
+        transaction.on_commit(lambda: enqueue_publish_due(when))
+    return publication
+
+
+def publications_publish_due(*, actor: Actor) -> list[Publication]:
+    """Publish every publication whose time has come, each through `publication_publish`.
+
+    Each is published in its own transaction: one refusal does not hold back the others.
+    The publication bears its scheduled time as its publishing time, not the (later)
+    time a worker that was down caught up with it.
+    """
+    published: list[Publication] = []
+    due = Publication.objects.filter(publish_at__lte=timezone.now()).exclude(
+        status=Status.PUBLISHED
+    )
+    for pk in due.values_list("pk", flat=True):
+        with transaction.atomic():
+            publication = Publication.objects.select_for_update().get(pk=pk)
+            when = publication.publish_at
+            if when is None or when > timezone.now() or publication.is_published:
+                continue
+            publication.publish_at = None
+            publication.save(update_fields=["publish_at", "updated_at"])
+            publication_publish(actor=actor, publication=publication, published_at=when)
+            published.append(publication)
+    return published
 
 
 def _status_save(publication: Publication, status: str, *fields: str) -> Publication:

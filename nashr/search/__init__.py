@@ -14,12 +14,13 @@ How it fits together:
   step from inside every publication service's transaction and rebuilds it all
   (``nashr search reindex``).
 * ``backends``: SQLite FTS5 (external-content table kept in step by triggers, ranked by
-  bm25) and PostgreSQL (stored generated tsvector with a GIN index, 'simple'
-  configuration since the terms are already normalized and stemmed, ranked by
-  ts_rank_cd), chosen by the database vendor. Both stop after the newest 1,001 matches:
-  up to 1,000 are ranked by relevance; beyond that, the newest 1,000 are shown with title
-  matches first, so a common term costs no more than a rare one
-  (see ``backends.base.Backend.search``).
+  bm25) and PostgreSQL (a narrow table of tsvectors and filter columns kept in step
+  by triggers, with GIN indexes, 'simple' configuration since the terms are already
+  normalized and stemmed, ranked by ts_rank_cd), chosen by the database vendor. Both
+  stop after the newest 1,001 matches: up to 1,000 are ranked by relevance; beyond
+  that, title matches (found over the whole index) come first, then the newest others,
+  so a common term costs little more than a rare one (see
+  ``backends.base.Backend.search``).
 * ``selectors.search`` gives a page of results with titles and snippets marked from the
   publication's own text; ``views`` and the ``search`` command show them.
 

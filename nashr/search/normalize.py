@@ -53,34 +53,12 @@ from dataclasses import dataclass
 
 import snowballstemmer
 
-ZWNJ = "\u200c"
+from nashr.core.spelling import DIGITS, LETTERS, REMOVED, ZWNJ
+
 MAX_TERM_LENGTH = 64
 
-_LETTERS = {
-    "ي": "ی",  # U+064A Arabic yeh
-    "ى": "ی",  # U+0649 alef maksura
-    "ے": "ی",  # U+06D2 yeh barree
-    "ې": "ی",  # U+06D0 e
-    "ك": "ک",  # U+0643 Arabic kaf
-    "ڪ": "ک",  # U+06AA swash kaf
-    "ة": "ه",  # U+0629 teh marbuta
-    "ہ": "ه",  # U+06C1 heh goal (ۂ decomposes to it)
-    "ە": "ه",  # U+06D5 ae (ۀ decomposes to it)
-    "ٱ": "ا",  # U+0671 alef wasla
-    "\u200b": ZWNJ,  # zero-width space, often typed for ZWNJ
-}
-_DIGITS = dict(zip("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "0123456789" * 2, strict=True))
-_REMOVED = (
-    "\u0640"  # tatweel
-    "\u00ad"  # soft hyphen
-    "\u200d"  # zero-width joiner
-    "\ufeff"  # byte-order mark / zero-width no-break space
-    "\u200e\u200f\u061c"  # left-to-right, right-to-left and Arabic letter marks
-    "\u202a\u202b\u202c\u202d\u202e"  # bidi embeddings and overrides
-    "\u2066\u2067\u2068\u2069"  # bidi isolates
-    "'’"  # apostrophes (only ever inside a word here, see _SPAN)
-)
-_TABLE = str.maketrans({**_LETTERS, **_DIGITS, **dict.fromkeys(_REMOVED)})
+# Letters, digits and invisible characters: the tables the admin's search boxes use too.
+_TABLE = str.maketrans({**LETTERS, **DIGITS, **dict.fromkeys(REMOVED)})
 
 # Combining marks, zero-width and bidi characters that may stand inside a written word.
 _MARKS = (

@@ -15,8 +15,9 @@ from django.contrib.admin.options import InlineModelAdmin
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
-from nashr.core.admin import ServiceSavedAdmin
+from nashr.core.admin import ServiceSavedAdmin, SpellingSearchAdmin, datetime_column
 from nashr.subscribers import services
 from nashr.subscribers.forms import SubscriberAddForm
 from nashr.subscribers.models import Subscriber, Subscription
@@ -25,20 +26,25 @@ from nashr.subscribers.models import Subscriber, Subscription
 class SubscriptionInline(admin.TabularInline[Subscription, Subscriber]):
     model = Subscription
     extra = 0
-    fields = ["series", "status", "consented_at", "confirmed_at"]
-    readonly_fields = ["series", "status", "consented_at", "confirmed_at"]
+    fields = readonly_fields = ("series", "status", "consented", "confirmed")
     can_delete = False
+    consented = datetime_column("consented_at", _("consent given at"))
+    confirmed = datetime_column("confirmed_at", _("confirmed at"))
 
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(ServiceSavedAdmin[Subscriber]):
-    list_display = ["email", "status", "language", "consented_at", "confirmed_at", "hard_bounces"]
+class SubscriberAdmin(SpellingSearchAdmin[Subscriber], ServiceSavedAdmin[Subscriber]):
+    list_display = ["email", "status", "language", "consented", "confirmed", "hard_bounces"]
     list_filter = ["status", "language", "subscriptions__series"]
     search_fields = ["email"]
-    readonly_fields = ["consent_basis", "consented_at", "confirmed_at", "hard_bounces"]
+    fields = ("email", "language", "status", "consent_basis", "consented", "confirmed",
+              "hard_bounces")  # fmt: skip
+    readonly_fields = ["consent_basis", "consented", "confirmed", "hard_bounces"]
+    consented = datetime_column("consented_at", _("consent given at"))
+    confirmed = datetime_column("confirmed_at", _("confirmed at"))
     inlines = [SubscriptionInline]
     show_full_result_count = False
     add_fieldsets = [(None, {"fields": ["email", "language", "lists", "requested"]})]

@@ -215,9 +215,69 @@ def subscribers_content(content: SiteContent) -> None:
             content[f"{name}_{language}"] = url.split("://", 1)[1].partition("/")[2]
 
 
+def comments_content(content: SiteContent) -> None:
+    """Persian and English comments with replies (one by staff) under both statements."""
+    from django.contrib.auth import get_user_model
+
+    from nashr.comments import services as comments
+    from nashr.comments import tokens as comment_tokens
+    from nashr.comments.models import Comment
+    from nashr.comments.privacy import email_hash
+
+    staff, _created = get_user_model().objects.get_or_create(
+        username="site-editor", defaults={"is_staff": True, "is_superuser": True}
+    )
+    when = timezone.now() - dt.timedelta(hours=5)
+    for key in ("statement_fa", "statement_en"):
+        publication = content[key]
+        persian, _new = comments.comment_import(
+            actor=COMMAND,
+            publication=publication,
+            source="pages",
+            legacy_id=f"{key}-1",
+            name="مریم",
+            body="با این بیانیه موافقم.\n\nمتن کامل: https://example.org/matn",
+            created_at=when,
+            status="approved",
+        )
+        english, _new = comments.comment_import(
+            actor=COMMAND,
+            publication=publication,
+            source="pages",
+            legacy_id=f"{key}-2",
+            name="John",
+            body="Thank you for publishing this.",
+            created_at=when,
+            status="approved",
+        )
+        comments.comment_import(
+            actor=COMMAND,
+            publication=publication,
+            source="pages",
+            legacy_id=f"{key}-3",
+            name="Sara",
+            body="I agree with Maryam.",
+            created_at=when,
+            status="approved",
+            parent=persian,
+        )
+        comments.comment_reply_staff(actor=staff, parent=english, body="Thank you for reading.")
+    mine = Comment.objects.create(
+        publication=content["statement_fa"],
+        name="Reader",
+        body="My own comment.",
+        email="commenter@example.org",
+        email_hash=email_hash("commenter@example.org"),
+        created_at=when,
+    )
+    content["comment_fa"] = mine
+    content["comments_mine"] = comment_tokens.data_url(email=mine.email, language="en")
+
+
 CONTENT_BUILDERS: list[ContentBuilder] = [
     publications_content,
     subscribers_content,
+    comments_content,
 ]
 
 
@@ -292,6 +352,14 @@ PUBLIC_PAGES: list[PublicPage] = [
     PublicPage("unsubscribe-en", lambda c: "/" + c["unsubscribe_en"]),
     PublicPage("subscriber-data-fa", lambda c: "/" + c["data_fa"]),
     PublicPage("subscriber-data-en", lambda c: "/" + c["data_en"]),
+    PublicPage(
+        "comment-reply-form-en",
+        lambda c: (
+            url_in("en", "comments:post", pk=c["statement_en"].pk)
+            + f"?reply={c['statement_en'].comments.filter(parent=None).first().pk}"
+        ),
+    ),
+    PublicPage("comments-mine-en", lambda c: "/" + c["comments_mine"].split("/", 3)[3]),
     PublicPage("bad-link-en", lambda c: "/en/subscribe/unsubscribe/1.1:forged/", status=404),
     PublicPage("not-found-fa", lambda c: "/fa/no-such-page/here/", status=404),
     PublicPage("not-found-en", lambda c: "/en/p/999999/missing/", status=404),

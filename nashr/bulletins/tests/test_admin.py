@@ -151,29 +151,32 @@ def test_issue_text_fields_carry_the_series_language(admin_client: Client, engli
 def test_admin_refuses_a_period_outside_the_series_calendar(
     admin_client: Client, english_series, persian_series
 ):
-    """A Gregorian year for a Persian series, or month 13, is a field error, not a new issue."""
+    """A Gregorian year for a Persian series, or month 13, typed on a draft is a field error,
+    and the draft keeps its period."""
     cases = [
         (persian_series, "2026", "11", "Jalali"),
         (english_series, "99999", "1", "Gregorian"),
         (english_series, "2026", "13", "month 13 does not exist"),
     ]
     for series, year, month, message in cases:
+        draft = services.bulletin_draft(actor=COMMAND, series=series, propose=False)
         data = {
             "series": str(series.pk),
             "period_year": year,
             "period_month": month,
             "editorial_title": "",
             "editorial_body": "",
-            "correction_note": "",
             "items-TOTAL_FORMS": "0",
             "items-INITIAL_FORMS": "0",
             "items-MIN_NUM_FORMS": "0",
             "items-MAX_NUM_FORMS": "1000",
         }
-        response = admin_client.post("/en/admin/bulletins/bulletin/add/", data)
+        url = f"/en/admin/bulletins/bulletin/{draft.pk}/change/"
+        response = admin_client.post(url, data)
         assert response.status_code == 200, (year, month)
         assert message in response.content.decode()
-    assert not Bulletin.objects.exists()
+        stored = Bulletin.objects.get(pk=draft.pk)
+        assert (stored.period_year, stored.period_month) == (draft.period_year, draft.period_month)
 
 
 def test_actions_say_why_they_did_nothing(admin_client: Client, english_series, statement_pair):

@@ -32,6 +32,12 @@ def localdate(value: dt.date | dt.datetime | None, language: str | None = None) 
 
 
 @register.filter
+def localdatetime(value: dt.datetime | None, language: str | None = None) -> str:
+    """A moment in the site's time zone, in the calendar and digits of `language`."""
+    return calendars.format_datetime(value, language_or_current(language))
+
+
+@register.filter
 def digits(value: object, language: str | None = None) -> str:
     """Digits as `language` (default: the page's) writes them."""
     return calendars.localize_digits(str(value), language_or_current(language))

@@ -86,14 +86,19 @@ def _signatory(entry: Entry, created: dict[str, Signatory], actor: Actor) -> Sig
     """The entry's signatory; one the files name but the database lacks is created once."""
     if entry.signatory is not None or not entry.signatory_name:
         return entry.signatory
-    folded = fold(entry.signatory_name)
+    return signatory_named(entry.signatory_name, created, actor)
+
+
+def signatory_named(name: str, created: dict[str, Signatory], actor: Actor) -> Signatory:
+    """A new signatory of this name, created once per run (its slug from the name)."""
+    folded = fold(name)
     if folded not in created:
-        base = slugify(entry.signatory_name) or f"signatory-{uuid.uuid4().hex[:8]}"
+        base = slugify(name) or f"signatory-{uuid.uuid4().hex[:8]}"
         slug, counter = base, 1
         while Signatory.objects.filter(slug=slug).exists():
             counter += 1
             slug = f"{base}-{counter}"
         created[folded] = services.signatory_create(
-            actor=actor, slug=slug, name_fa=entry.signatory_name, name_en=entry.signatory_name
+            actor=actor, slug=slug, name_fa=name, name_en=name
         )
     return created[folded]

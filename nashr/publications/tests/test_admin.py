@@ -241,7 +241,9 @@ def test_dashboard_lists_gaps_with_links_that_fix_them(
     assert "بیانیه ترجمه‌شده" in page
 
     form = client.get(add_link.replace("&amp;", "&")).content.decode()
-    assert re.search(rf'name="translation_of" value="{untranslated.pk}"', form)
+    picker = re.search(r'<select name="translation_of".*?</select>', form, re.S)
+    assert picker is not None
+    assert re.search(rf'<option value="{untranslated.pk}" selected>', picker.group())
     assert re.search(r'<option value="en" selected>', form)
 
 

@@ -56,14 +56,25 @@ class Backend(Protocol):
 
         * at most `candidates` matches (the match set is small): all are ranked by the
           engine's relevance function (bm25 on SQLite, ts_rank_cd on PostgreSQL);
-        * more (a common term): the newest `candidates` are shown, those with every
-          word in the title first. The trade-off: an old but better match of a very
-          common term is not among them; the page says so and suggests adding words
-          or filters, which soon brings the match set under the bound and back to
-          ranking by relevance.
+        * more (a common term): those with every word in the title come first, the
+          newest `candidates` of them found over the whole index (a title query walks
+          the same posting lists and stops as soon), then the newest other matches, up
+          to `candidates` in all (see `title_first`). The trade-off: among body-only
+          matches, an old but better one of a very common term is not among them; the
+          page says so and suggests adding words or filters, which soon brings the
+          match set under the bound and back to ranking by relevance.
         """
         ...
 
     def bulk_load(self) -> AbstractContextManager[None]:
         """Within this, entries may be replaced in bulk; the index is made whole on exit."""
         ...
+
+
+def title_first(in_title: list[int], newest: list[int], candidates: int) -> list[Hit]:
+    """Matches of a capped search in the order shown: the title matches (newest first),
+    then the newest other matches, `candidates` in all."""
+    titled = set(in_title)
+    ordered = [Hit(i, 1.0) for i in in_title[:candidates]]
+    ordered += [Hit(i, 0.0) for i in newest if i not in titled]
+    return ordered[:candidates]

@@ -1,4 +1,5 @@
-"""PostgreSQL: a stored tsvector of the entries' terms with a GIN index, ranked by ts_rank_cd."""
+"""PostgreSQL: a narrow table of tsvectors and filter columns with GIN indexes, ranked by
+ts_rank_cd within bounds (see migrations/0003_postgresql_narrow_table.py)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,17 @@ from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from nashr.search.backends.base import CANDIDATES, EngineResult, Filters, Hit
+from nashr.search.backends.base import CANDIDATES, EngineResult, Filters, Hit, title_first
 from nashr.search.query import Clause, ParsedQuery
+
+# The vectors of every entry, as the row trigger makes them (migration 0003).
+REBUILD = """INSERT INTO search_vector
+    SELECT publication_id, language, kind_id, date,
+        setweight(to_tsvector('simple'::regconfig, title), 'A')
+        || setweight(to_tsvector('simple'::regconfig, body), 'B')
+        || setweight(to_tsvector('simple'::regconfig, extra), 'D'),
+        to_tsvector('simple'::regconfig, title)
+    FROM search_searchentry"""
 
 
 def _lexeme(term: str) -> str:
@@ -52,7 +62,7 @@ class PostgresqlBackend:
         """
         text = tsquery(query)
         where = ""
-        params: list[Any] = [text]
+        params: list[Any] = []
         if filters.language:
             where += " AND language = %s"
             params.append(filters.language)
@@ -65,41 +75,44 @@ class PostgresqlBackend:
         if filters.date_to:
             where += " AND date <= %s"
             params.append(filters.date_to)
+        newest = (
+            "SELECT publication_id FROM search_vector "  # noqa: S608 - fixed SQL
+            f"WHERE {{condition}} {where} ORDER BY publication_id DESC LIMIT %s"
+        )
+        matches = "vector @@ to_tsquery('simple', %s)"
         with self.connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT publication_id FROM search_searchentry "  # noqa: S608 - fixed SQL
-                f"WHERE vector @@ to_tsquery('simple', %s) {where} "
-                "ORDER BY publication_id DESC LIMIT %s",
-                [*params, candidates + 1],
-            )
+            cursor.execute(newest.format(condition=matches), [text, *params, candidates + 1])
             ids = [row[0] for row in cursor.fetchall()]
             if len(ids) <= candidates:  # the whole match set is small: rank all of it
                 cursor.execute(
                     "SELECT publication_id, ts_rank_cd(vector, to_tsquery('simple', %s)) "
-                    "FROM search_searchentry WHERE publication_id = ANY(%s) "
+                    "FROM search_vector WHERE publication_id = ANY(%s) "
                     "ORDER BY 2 DESC, 1 DESC LIMIT %s OFFSET %s",
                     [text, ids, limit, offset],
                 )
                 hits = [Hit(int(row[0]), float(row[1])) for row in cursor.fetchall()]
                 return EngineResult(hits=hits, total=len(ids), capped=False)
-            # Many matches: the newest `candidates`, those with every word in the title
-            # first (the short title is parsed again rather than the long vector read).
-            ids = ids[:candidates]
-            cursor.execute(
-                "SELECT publication_id FROM search_searchentry WHERE publication_id = ANY(%s) "
-                "AND to_tsvector('simple', title) @@ to_tsquery('simple', %s)",
-                [ids, tsquery(ParsedQuery(text=query.text, include=query.include))],
-            )
-            in_title = {row[0] for row in cursor.fetchall()}
-        ordered = [(i, 1.0) for i in ids if i in in_title] + [
-            (i, 0.0) for i in ids if i not in in_title
-        ]
-        hits = [Hit(int(i), score) for i, score in ordered[offset : offset + limit]]
-        return EngineResult(hits=hits, total=candidates, capped=True)
+            # Many matches: those with every word in the title first, the newest
+            # `candidates` of them over the whole index (the title's own small vector and
+            # GIN index), then the newest other matches.
+            # (Excluded words are looked for in the whole text.)
+            title_match = "title_vector @@ to_tsquery('simple', %s) AND " + matches
+            words = tsquery(ParsedQuery(text=query.text, include=query.include))
+            cursor.execute(newest.format(condition=title_match), [words, text, *params, candidates])
+            in_title = [row[0] for row in cursor.fetchall()]
+        hits = title_first(in_title, ids[:candidates], candidates)
+        return EngineResult(hits=hits[offset : offset + limit], total=candidates, capped=True)
 
     @contextmanager
     def bulk_load(self) -> Iterator[None]:
-        """Nothing to switch off; fresh statistics afterwards for the planner."""
+        """The row trigger idle while entries are replaced (a setting of this transaction
+        only, so nothing of the session outlives it), then the vectors rebuilt in one
+        statement, and fresh statistics for the planner."""
+        with self.connection.cursor() as cursor:
+            cursor.execute("SET LOCAL nashr.search_bulk = 'on'")
         yield
         with self.connection.cursor() as cursor:
-            cursor.execute("ANALYZE search_searchentry")
+            cursor.execute("SET LOCAL nashr.search_bulk = 'off'")
+            cursor.execute("DELETE FROM search_vector")
+            cursor.execute(REBUILD)
+            cursor.execute("ANALYZE search_vector")

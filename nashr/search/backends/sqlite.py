@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from nashr.search.backends.base import CANDIDATES, EngineResult, Filters, Hit
+from nashr.search.backends.base import CANDIDATES, EngineResult, Filters, Hit, title_first
 from nashr.search.documents import date_range_terms, facet_terms
 from nashr.search.query import Clause, ParsedQuery
 
@@ -92,19 +92,17 @@ class SqliteBackend:
                 )
                 hits = [Hit(int(row[0]), -float(row[1])) for row in cursor.fetchall()]
                 return EngineResult(hits=hits, total=len(ids), capped=False)
-            # Many matches: the newest `candidates`, those with every word in the title
-            # first. The title search is bounded to the candidates' rowids.
-            ids = ids[:candidates]
+            # Many matches: those with every word in the title first, the newest
+            # `candidates` of them from the whole index (an old title match is not lost
+            # behind newer mentions in long bodies), then the newest other matches.
+            title_match = match_expression(query, filters, columns="{title}")
             cursor.execute(
-                "SELECT rowid FROM search_fts WHERE search_fts MATCH %s AND rowid >= %s",
-                [match_expression(query, Filters(), columns="{title}"), ids[-1]],
+                f"SELECT search_fts.rowid {select} ORDER BY search_fts.rowid DESC LIMIT %s",
+                [title_match, *days, candidates],
             )
-            in_title = {row[0] for row in cursor.fetchall()}
-        ordered = [(i, 1.0) for i in ids if i in in_title] + [
-            (i, 0.0) for i in ids if i not in in_title
-        ]
-        hits = [Hit(int(i), score) for i, score in ordered[offset : offset + limit]]
-        return EngineResult(hits=hits, total=candidates, capped=True)
+            in_title = [row[0] for row in cursor.fetchall()]
+        hits = title_first(in_title, ids, candidates)
+        return EngineResult(hits=hits[offset : offset + limit], total=candidates, capped=True)
 
     @contextmanager
     def bulk_load(self) -> Iterator[None]:

@@ -1,0 +1,72 @@
+"""Reads of comments: a publication's thread in two queries, counts for lists, a commenter's."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, QuerySet
+
+from nashr.comments.models import Comment, CommentStatus
+from nashr.publications.models import Publication
+
+
+@dataclass(frozen=True)
+class Thread:
+    """The approved comments under a publication, oldest first, each with its replies."""
+
+    comments: Sequence[Comment]
+    count: int
+
+
+def comment_thread(*, publication: Publication) -> Thread:
+    """Top-level comments and their approved replies, in two queries whatever their number."""
+    replies = Prefetch(
+        "replies",
+        queryset=Comment.objects.filter(status=CommentStatus.APPROVED)
+        .select_related("staff_author")
+        .order_by("created_at", "id"),
+        to_attr="approved_replies",
+    )
+    comments = list(
+        Comment.objects.filter(
+            publication=publication, status=CommentStatus.APPROVED, parent__isnull=True
+        )
+        .select_related("staff_author")
+        .prefetch_related(replies)
+        .order_by("created_at", "id")
+    )
+    count = len(comments) + sum(len(c.approved_replies) for c in comments)
+    return Thread(comments=comments, count=count)
+
+
+def comment_count(*, publication_id: int) -> int:
+    """How many approved comments a publication shows."""
+    return Comment.objects.filter(
+        publication_id=publication_id, status=CommentStatus.APPROVED
+    ).count()
+
+
+def comment_counts() -> dict[int, int]:
+    """Publication id → approved comments, for every publication that has any."""
+    rows = (
+        Comment.objects.filter(status=CommentStatus.APPROVED)
+        .values("publication_id")
+        .annotate(total=Count("id"))
+        .order_by()
+    )
+    return {row["publication_id"]: row["total"] for row in rows}
+
+
+def comments_of_commenter(*, email_digest: str) -> QuerySet[Comment]:
+    """Every comment written with the address whose keyed hash is `email_digest`."""
+    return (
+        Comment.objects.filter(email_hash=email_digest)
+        .select_related("publication")
+        .order_by("created_at", "id")
+    )
+
+
+def comments_by_status(*, status: str | None = None) -> QuerySet[Comment]:
+    comments = Comment.objects.select_related("publication").order_by("created_at", "id")
+    return comments.filter(status=status) if status else comments

@@ -1,0 +1,138 @@
+"""Uploading images and attachments in the admin; the service cleans or refuses them.
+
+After an upload the editor is told what was removed from the file (a GPS position, a
+camera's serial number...), and the change page shows it, with the Markdown reference
+to paste into a publication.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.files.storage import default_storage
+from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+
+from nashr.core.admin import ServiceSavedAdmin
+from nashr.core.bidi import direction
+from nashr.core.exceptions import ValidationError
+from nashr.media import services
+from nashr.media.models import Media, MediaKind
+from nashr.media.processing import DOCUMENT_EXTENSIONS, IMAGE_EXTENSIONS
+
+ACCEPT = ",".join(f".{ext}" for ext in (*IMAGE_EXTENSIONS, *DOCUMENT_EXTENSIONS))
+
+
+class MediaForm(forms.ModelForm[Media]):
+    upload = forms.FileField(
+        label=_("file"),
+        help_text=_(
+            "A JPEG, PNG or WebP image, or a PDF. Location, camera and author data are "
+            "removed before it is stored."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": ACCEPT}),
+    )
+
+    class Meta:
+        model = Media
+        fields = ["upload", "title", "language", "alt_text"]
+        widgets = {"alt_text": forms.Textarea(attrs={"rows": 3, "cols": 60, "dir": "auto"})}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        language = self.instance.language if self.instance.pk else self.initial.get("language")
+        if language:
+            self.fields["alt_text"].widget.attrs.update(
+                {"lang": language, "dir": direction(language)}
+            )
+        if self.instance.pk:
+            del self.fields["upload"]
+
+    def validate_unique(self) -> None:
+        pass
+
+
+@admin.register(Media)
+class MediaAdmin(ServiceSavedAdmin[Media]):
+    form = MediaForm
+    list_display = ("preview", "title", "kind", "language", "created_at")
+    list_filter = ("kind", "language")
+    search_fields = ("title", "alt_text")
+
+    def get_fields(self, request: HttpRequest, obj: Media | None = None) -> Any:
+        fields = ["title", "language", "alt_text"]
+        if obj is None:
+            return ["upload", *fields]
+        return [*fields, "preview", "reference", "removed_display", "dimensions"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Media | None = None) -> Any:
+        return ["preview", "reference", "removed_display", "dimensions"]
+
+    def service_save(
+        self, request: HttpRequest, obj: Media, form: forms.ModelForm[Media], change: bool
+    ) -> Media:
+        data = form.cleaned_data
+        if change:
+            stored = Media.objects.get(pk=obj.pk)
+            changes = {name: data[name] for name in form.changed_data if name in data}
+            return services.media_update(actor=request.user, media=stored, **changes)
+        upload = data["upload"]
+        try:
+            media = services.media_upload(
+                actor=request.user,
+                name=upload.name,
+                data=upload.read(),
+                title=data["title"],
+                language=data["language"],
+                alt_text=data.get("alt_text", ""),
+            )
+        except ValidationError as exc:
+            if exc.where == "alt_text":
+                raise
+            raise ValidationError(
+                f"“{upload.name}”: {exc.message}", where="upload", hint=exc.hint
+            ) from exc
+        removed = services.removed_labels(media)
+        if removed:
+            self.message_user(
+                request,
+                _("Removed from the file: %(removed)s.") % {"removed": "; ".join(removed)},
+                messages.INFO,
+            )
+        return media
+
+    @admin.display(description=_("preview"))
+    def preview(self, media: Media) -> str:
+        if media.kind != MediaKind.IMAGE or not media.variants:
+            return format_html('<a href="{}">{}</a>', default_storage.url(media.file.name), "PDF")
+        small = media.web_variants("JPEG") or media.web_variants("PNG")
+        return format_html(
+            '<img src="{}" alt="{}" lang="{}" dir="{}" width="120" style="height:auto">',
+            default_storage.url(small[0]["name"]),
+            media.alt_text,
+            media.language,
+            media.direction,
+        )
+
+    @admin.display(description=_("Markdown reference"))
+    def reference(self, media: Media) -> str:
+        return format_html('<code dir="ltr">{}</code>', media.reference)
+
+    @admin.display(description=_("metadata removed at upload"))
+    def removed_display(self, media: Media) -> str:
+        labels = services.removed_labels(media)
+        if not labels:
+            return str(_("none found"))
+        return format_html(
+            "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((x,) for x in labels))
+        )
+
+    @admin.display(description=_("size"))
+    def dimensions(self, media: Media) -> str:
+        size = f"{media.size // 1000} kB"
+        if media.width and media.height:
+            return f"{media.width}×{media.height}, {size}"
+        return size
