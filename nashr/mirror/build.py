@@ -94,6 +94,7 @@ PDF_NAME = "bulletin.pdf"
 
 _TAG = re.compile(r"<(a|link|img|script|form|source|iframe|area)\b[^>]*>", re.IGNORECASE)
 _ATTR = re.compile(r"(\s(?:href|src|action)=)([\"'])(.*?)\2", re.IGNORECASE | re.DOTALL)
+_SRCSET = re.compile(r"(\ssrcset=)([\"'])(.*?)\2", re.IGNORECASE | re.DOTALL)
 _REL = re.compile(r"\srel=([\"'])(.*?)\1", re.IGNORECASE)
 _CSS_URL = re.compile(r"url\(\s*([\"']?)([^\"')]+)\1\s*\)")
 _NOT_LINKS = ("#", "mailto:", "data:", "tel:", "javascript:")
@@ -148,6 +149,9 @@ def file_for(path: str, query: str = "") -> str | None:
     static_url = settings.STATIC_URL
     if path.startswith(static_url):
         return None if query else "static/" + unquote(path[len(static_url) :])
+    if path.startswith(settings.MEDIA_URL) and len(path) > len(settings.MEDIA_URL):
+        # Uploads (nashr.media), served by the site's own view and so by the mirror.
+        return None if query else "media/" + unquote(path[len(settings.MEDIA_URL) :])
     if path == "/":
         return None if query else "index.html"
     if path in {"/sitemap.xml", "/robots.txt"}:
@@ -543,7 +547,11 @@ class Build:
             self.summary.problems.append(f"{address}: answered {response.status_code}")
             return
         content_type = response.get("Content-Type", "")
-        body = response.content
+        body = (
+            b"".join(response.streaming_content)  # type: ignore[attr-defined]  # FileResponse
+            if response.streaming
+            else response.content
+        )
         if content_type.startswith("text/html"):
             text = self.rewrite_html(body.decode("utf-8"), address, rel, group)
             body = text.encode("utf-8")
@@ -567,7 +575,16 @@ class Build:
                 value = self.rewrite_link(html.unescape(found.group(3)), page, rel, group, is_form)
                 return f"{found.group(1)}{found.group(2)}{html.escape(value)}{found.group(2)}"
 
-            return _ATTR.sub(attr, element)
+            def srcset(found: re.Match[str]) -> str:
+                candidates = []
+                for candidate in html.unescape(found.group(3)).split(","):
+                    url, _space, descriptor = candidate.strip().partition(" ")
+                    url = self.rewrite_link(url, page, rel, group, False)
+                    candidates.append(f"{url} {descriptor}".strip())
+                value = html.escape(", ".join(candidates))
+                return f"{found.group(1)}{found.group(2)}{value}{found.group(2)}"
+
+            return _SRCSET.sub(srcset, _ATTR.sub(attr, element))
 
         return _TAG.sub(tag, text)
 
@@ -588,7 +605,7 @@ class Build:
         if target is None or (is_form and not target.endswith("/search/index.html")):
             query = f"?{absolute.query}" if absolute.query else ""
             return f"{settings.NASHR_SITE_URL}{path}{query}{fragment}"
-        if target.startswith("static/"):
+        if target.startswith(("static/", "media/")):
             self.claim(path, "static")
         else:
             self.claim(path + (f"?{absolute.query}" if absolute.query else ""), group)

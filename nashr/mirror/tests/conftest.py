@@ -19,7 +19,7 @@ from nashr.testing.pages import SiteContent
 BuildMirror = Callable[..., Summary]
 
 _TAG = re.compile(r"<(a|link|img|script|form|source)\b[^>]*>", re.IGNORECASE)
-_ATTR = re.compile(r"\s(href|src|action)=\"([^\"]*)\"", re.IGNORECASE)
+_ATTR = re.compile(r"\s(href|src|action|srcset)=\"([^\"]*)\"", re.IGNORECASE)
 
 
 @pytest.fixture
@@ -72,8 +72,13 @@ def check_links(root: Path) -> tuple[set[str], list[str]]:
         text = (root / rel).read_text(encoding="utf-8")
         for tag in _TAG.finditer(text):
             element = tag.group(0)
-            for _attr, raw in _ATTR.findall(element):
-                value = html.unescape(raw)
+            links = []
+            for attr, raw in _ATTR.findall(element):
+                if attr.lower() == "srcset":
+                    links += [part.strip().split(" ")[0] for part in html.unescape(raw).split(",")]
+                else:
+                    links.append(html.unescape(raw))
+            for value in links:
                 if value.startswith(site):
                     allowed = tag.group(1).lower() == "form" or (
                         tag.group(1).lower() == "link"
