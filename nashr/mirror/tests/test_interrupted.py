@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import os
 import signal
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from django.db import connections
+from django.conf import settings
+from django.db import connection
 
 from nashr.core.actors import COMMAND
 from nashr.mirror.build import IN_PROGRESS, STATE_DIR, mirror_build
@@ -18,18 +21,30 @@ from nashr.publications import services
 from nashr.publications.models import Publication
 from nashr.testing.pages import SiteContent
 
-pytestmark = pytest.mark.django_db
+# The killed build runs in a process of its own, on a copy of the test database.
+pytestmark = pytest.mark.django_db(transaction=True)
+
+NASHR = str(Path(sys.executable).with_name("nashr"))
 
 
-def _build_in_child(outdir: Path) -> int:
-    """Fork a process that builds the mirror (it reads its copy of the test database)."""
-    pid = os.fork()
-    if pid == 0:  # the child
-        try:
-            mirror_build(outdir=outdir, full=True)
-        finally:
-            os._exit(0)
-    return pid
+def _start_build(outdir: Path, tmp_path: Path) -> subprocess.Popen[bytes]:
+    """`nashr mirror build --full` in another process, on a file copy of the test database."""
+    database = tmp_path / "mirror.sqlite3"
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM INTO %s", [str(database)])
+        url = f"sqlite:///{database}"
+    else:
+        db = connection.settings_dict
+        url = f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": url,
+        "NASHR_SITE_URL": settings.NASHR_SITE_URL,
+    }
+    command = [NASHR, "mirror", "build", str(outdir), "--full"]
+    return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
 
 def test_sigkill_leaves_no_half_file_and_next_build_completes(
@@ -51,23 +66,20 @@ def test_sigkill_leaves_no_half_file_and_next_build_completes(
     mirror_build(outdir=reference)
     expected = files_in(reference)
 
-    for connection in connections.all():
-        connection.close_if_unusable_or_obsolete()
-    pid = _build_in_child(outdir)
+    process = _start_build(outdir, tmp_path)
     marker = outdir / STATE_DIR / IN_PROGRESS
     deadline = time.monotonic() + 600  # a loaded machine is slow, and a test must not guess
-    while not marker.exists() and time.monotonic() < deadline:
+    while not marker.exists() and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.005)
-    assert marker.exists(), "the build never started"
+    assert marker.exists(), process.stderr.read().decode() if process.stderr else "not started"
     # Kill it once it has replaced some files, in the middle of its work.
     started = marker.stat().st_mtime_ns
     while time.monotonic() < deadline and not [
         path for path in outdir.rglob("*.html") if path.stat().st_mtime_ns > started
     ]:
         time.sleep(0.01)
-    os.kill(pid, signal.SIGKILL)
-    _pid, status = os.waitpid(pid, 0)
-    assert os.WIFSIGNALED(status), "the build finished before it could be killed"
+    process.send_signal(signal.SIGKILL)
+    assert process.wait() == -signal.SIGKILL, "the build finished before it could be killed"
 
     for rel, data in files_in(outdir).items():
         assert data in {before.get(rel), expected.get(rel)}, f"{rel} is neither old nor new"
