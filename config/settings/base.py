@@ -29,6 +29,31 @@ def env_bool(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def cache_from_url(url: str, default_directory: Path) -> dict[str, object]:
+    """Django's cache settings for CACHE_URL: redis://…, rediss://…, file:///dir, locmem://.
+
+    Empty means files under ``default_directory``, which every worker process on the
+    machine shares.
+    """
+    scheme = url.partition("://")[0].lower()
+    if scheme in {"redis", "rediss", "unix"}:
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if scheme == "locmem":
+        return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    if url and scheme != "file":
+        raise ImproperlyConfigured(
+            f"CACHE_URL: “{url}” is not a cache address; use redis://host:6379/0, "
+            "file:///var/cache/nashr or leave it empty (files under NASHR_VAR_DIR/cache)."
+        )
+    directory = url.partition("://")[2] if url else str(default_directory)
+    return {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": directory,
+        # Old generations' pages are removed as entries pass this number.
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    }
+
+
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 DEBUG = False
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
@@ -63,10 +88,16 @@ INSTALLED_APPS = [
     "nashr.comments",
     "nashr.media",
     "nashr.mirror",
+    # Above every other app: it backs up and restores all of them.
+    "nashr.backups",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files (compressed, hashed names, cached for a year) and whole public pages
+    # from the cache: both answer before sessions, language or CSRF cost anything.
+    "nashr.core.pagecache.StaticFilesMiddleware",
+    "nashr.core.pagecache.PublicPageCacheMiddleware",
     # The client's address for the audit trail, for the time of the request.
     "nashr.core.middleware.ClientAddressMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -251,11 +282,21 @@ EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "bulletin@nashr.invalid")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    }
-}
+# Serving (nashr serve, the page cache, static files).
+# The cache holds whole public pages, the subscribe form's rate limits and the pages'
+# generation number, so every worker process must share it: by default files under
+# var/cache/ (one machine, no extra server); CACHE_URL=redis://host:6379/0 when several
+# machines serve the site (Django's own Redis backend).
+CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", ""), VAR_DIR / "cache")}
+# Off: every page is rendered for every request (to rule the cache out when in doubt).
+NASHR_PAGE_CACHE = env_bool("NASHR_PAGE_CACHE", True)
+# Seconds a shared cache (a CDN, nginx) may keep a public page before asking again;
+# browsers always ask again (and get a 304 when nothing changed). 0: shared caches ask
+# every time too, so a change is seen at once everywhere.
+NASHR_PUBLIC_MAX_AGE = int(os.environ.get("NASHR_PUBLIC_MAX_AGE", "0"))
+# Seconds a rendered page stays in Nashr's own cache; any change readers can see makes
+# every cached page stale at once anyway (nashr.core.pagecache).
+NASHR_PAGE_CACHE_SECONDS = int(os.environ.get("NASHR_PAGE_CACHE_SECONDS", str(24 * 3600)))
 
 LOGGING = {
     "version": 1,

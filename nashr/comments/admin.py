@@ -24,7 +24,7 @@ from nashr.comments.models import (
     CommentPolicy,
     CommentStatus,
 )
-from nashr.core.admin import ServiceSavedAdmin
+from nashr.core.admin import ServiceSavedAdmin, datetime_column
 from nashr.core.exceptions import ApplicationError
 
 
@@ -60,7 +60,7 @@ class StaffReplyForm(forms.ModelForm[Comment]):
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin[Comment]):
     form = StaffReplyForm
-    list_display = ["text", "name", "publication", "status", "held_reason", "created_at"]
+    list_display = ["text", "name", "publication", "status", "held_reason", "written"]
     list_filter = ["status", "publication__language"]
     search_fields = ["name", "body"]
     list_select_related = ["publication"]
@@ -75,13 +75,22 @@ class CommentAdmin(admin.ModelAdmin[Comment]):
         "language",
         "status",
         "held_reason",
-        "created_at",
-        "moderated_at",
-        "staff_author",
+        "written",
+        "moderated",
+        "staff_name",
         "source",
         "legacy_id",
     ]
     fields = [*readonly_fields, "reply"]
+
+    written = datetime_column("created_at", _("written at"))
+    moderated = datetime_column("moderated_at", _("moderated at"))
+
+    @admin.display(description=_("written by staff member"))
+    def staff_name(self, obj: Comment) -> str:
+        # A name, not a link: editors moderate comments but may not open staff accounts.
+        user = obj.staff_author
+        return "—" if user is None else user.get_username()
 
     @admin.display(description=_("comment"))
     def text(self, obj: Comment) -> str:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from html import escape
 
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 # Share of letters that must be of one script before the comment is said to be in it.

@@ -1,39 +1,228 @@
-"""What readers see changed: the one call every service makes so cached pages are fresh.
+"""Whole public pages from the cache, never stale; static files from WhiteNoise.
 
-Public pages are cached whole (the page cache itself lives in the middleware that
-issue 11 builds). Instead of finding every page a change touches, a service that
-changes anything a reader can see calls ``public_pages_changed()``; that bumps one
-generation number, part of every cached page's key, so every cached page is missed on
-the next request and rendered afresh. The bump waits for the service's transaction to
-commit: a reader never gets the old page cached again under the new generation.
+Readers arrive in waves (a statement shared on Telegram is read by tens of thousands
+within the hour), so a public page is rendered once and then served from the cache by
+``PublicPageCacheMiddleware``, before sessions, language or CSRF cost anything.
+
+Never stale. Instead of finding every page a change touches, a service that changes
+anything a reader can see calls ``public_pages_changed()``. That replaces one value, the
+*generation*, which is part of every cached page's key, so every cached page is missed on
+the next request and rendered afresh. The new generation is written once the service's
+transaction has committed, and a request reads the generation *before* it renders: a page
+rendered from data older than a change is stored under the old generation, which no
+request asks for again. A generation is a value never used before (its second, then
+random digits) rather than a counter, so two processes replacing it at once cannot bring
+back an old one; its second, always later than the previous generation's, is the pages'
+Last-Modified.
+
+What is cached: GET requests without a staff session, for pages outside the admin, the
+search (every query is a new page: storing them would push the pages a wave reads out of
+the cache, and the index answers fast) and the subscription pages (forms, and a reader's
+own links); and of those only 200 answers that set no cookie, do not vary on a cookie and
+are not marked private. A page that needs a CSRF token or a session says so itself (Vary:
+Cookie, Set-Cookie) and is never stored. The language is in every cached path (/fa/…,
+/en/…), and the host and scheme are in the key, so one language's page or one host's
+absolute links are never served for another.
 """
 
 from __future__ import annotations
 
+import hashlib
+import secrets
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.utils.cache import cc_delim_re, get_conditional_response
+from django.utils.http import http_date
+from whitenoise.middleware import WhiteNoiseMiddleware  # type: ignore[import-untyped]  # no hints
 
 GENERATION_KEY = "nashr:public-pages:generation"
+PAGE_KEY_PREFIX = "nashr:page:"
+# Sections under /fa/ and /en/ that are never cached (see the module's docstring).
+UNCACHED_SECTIONS = frozenset({"admin", "search", "subscribe"})
+# Headers a stored page may vary on: the key holds everything else a page depends on.
+HARMLESS_VARY = frozenset({"accept-encoding"})
+CACHE_STATUS_HEADER = "X-Nashr-Cache"
 
 
-def public_generation() -> int:
-    """The current generation of public pages (a number that only grows)."""
+class StaticFilesMiddleware(WhiteNoiseMiddleware):  # type: ignore[misc]  # untyped base
+    """WhiteNoise, with hashed files kept for one year (its own default is ten).
+
+    One year is the longest lifetime HTTP/1.1 caches were ever asked to honour.
+    """
+
+    FOREVER = 365 * 24 * 60 * 60
+
+
+# -- the generation -----------------------------------------------------------------------
+
+
+def _new_generation(previous: str | None) -> str:
+    """A generation never used before, its second later than ``previous``'s.
+
+    Strictly later, so that a client holding a page's Last-Modified from the previous
+    generation, made within the same second, is not told its copy is still good.
+    """
+    second = int(time.time())
+    if previous is not None:
+        second = max(second, generation_second(previous) + 1)
+    return f"{second}.{secrets.token_hex(6)}"
+
+
+def generation_second(generation: str) -> int:
+    """The second (Unix time) a generation started: the pages' Last-Modified."""
+    try:
+        return int(generation.partition(".")[0])
+    except ValueError:
+        return 0
+
+
+def public_generation() -> str:
+    """The current generation of public pages."""
     value = cache.get(GENERATION_KEY)
     if value is None:
         # add() does nothing if another process set it meanwhile.
-        cache.add(GENERATION_KEY, 1, timeout=None)
-        value = cache.get(GENERATION_KEY, 1)
-    return int(value)
+        cache.add(GENERATION_KEY, _new_generation(None), timeout=None)
+        value = cache.get(GENERATION_KEY)
+    return str(value)
 
 
 def _bump() -> None:
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:
-        # Missing (a fresh or flushed cache): any new number is a new generation.
-        cache.add(GENERATION_KEY, 2, timeout=None)
+    cache.set(GENERATION_KEY, _new_generation(cache.get(GENERATION_KEY)), timeout=None)
+
+
+class _PendingBump:
+    """One replacement of the generation, for every call made in one transaction.
+
+    Registered once per call (so that a savepoint rolled back takes only its own calls
+    away), it replaces the generation the first time it is run and does nothing after.
+    """
+
+    def __init__(self) -> None:
+        self.done = False
+
+    def __call__(self) -> None:
+        if not self.done:
+            self.done = True
+            _bump()
 
 
 def public_pages_changed() -> None:
-    """Every cached public page is stale once the current transaction commits."""
-    transaction.on_commit(_bump)
+    """Every cached public page is stale once the current transaction commits.
+
+    Called many times in one transaction (an import of a thousand publications), the
+    generation is still replaced once, and its second moves on by one only.
+    """
+    pending = _PendingBump()
+    if connection.in_atomic_block:
+        # Each entry is (savepoints, function, robust); the latest bump is the one to join.
+        for entry in reversed(connection.run_on_commit):
+            if isinstance(entry[1], _PendingBump):
+                if not entry[1].done:
+                    pending = entry[1]
+                break
+    transaction.on_commit(pending)
+
+
+# -- the page cache -----------------------------------------------------------------------
+
+
+def _cacheable_request(request: HttpRequest) -> bool:
+    if not settings.NASHR_PAGE_CACHE:
+        return False
+    if request.method != "GET" or settings.SESSION_COOKIE_NAME in request.COOKIES:
+        # A staff member's request: never served from the cache, never stored.
+        return False
+    parts = request.path.split("/", 3)
+    return not (len(parts) > 2 and parts[2] in UNCACHED_SECTIONS)
+
+
+def _storable(response: HttpResponseBase) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    control = {
+        directive.strip().split("=", 1)[0].lower()
+        for directive in cc_delim_re.split(response.headers.get("Cache-Control", ""))
+    }
+    if control & {"private", "no-cache", "no-store"}:
+        return False
+    vary = {
+        header.strip().lower()
+        for header in cc_delim_re.split(response.headers.get("Vary", ""))
+        if header.strip()
+    }
+    return vary <= HARMLESS_VARY
+
+
+def page_key(request: HttpRequest, generation: str) -> str:
+    """The cache key of a page: generation, scheme, host, path and query string."""
+    address = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    digest = hashlib.sha256(address.encode("utf-8", "surrogateescape")).hexdigest()
+    return f"{PAGE_KEY_PREFIX}{generation}:{digest}"
+
+
+def _public_headers(response: HttpResponse, *, etag: str, last_modified: int) -> None:
+    shared = settings.NASHR_PUBLIC_MAX_AGE
+    response.headers["Cache-Control"] = (
+        f"public, max-age=0, s-maxage={shared}" if shared > 0 else "public, no-cache"
+    )
+    response.headers["ETag"] = etag
+    response.headers["Last-Modified"] = http_date(last_modified)
+
+
+class PublicPageCacheMiddleware:
+    """Public pages from the cache (see the module's docstring), with ETag and 304s."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if not _cacheable_request(request):
+            return self.get_response(request)
+        # Read before rendering: see the module's docstring.
+        generation = public_generation()
+        key = page_key(request, generation)
+        stored: dict[str, Any] | None = cache.get(key)
+        if stored is not None:
+            response = HttpResponse(stored["content"], status=stored["status"])
+            for name, value in stored["headers"]:
+                response.headers[name] = value
+            response.headers[CACHE_STATUS_HEADER] = "hit"
+            return self._conditional(request, response, stored)
+        answer = self.get_response(request)
+        if not isinstance(answer, HttpResponse) or not _storable(answer):
+            return answer
+        etag = '"' + hashlib.sha256(answer.content).hexdigest()[:32] + '"'
+        stored = {
+            "status": answer.status_code,
+            "content": answer.content,
+            "etag": etag,
+            "last_modified": generation_second(generation),
+        }
+        _public_headers(answer, etag=etag, last_modified=stored["last_modified"])
+        stored["headers"] = list(answer.headers.items())
+        cache.set(key, stored, timeout=settings.NASHR_PAGE_CACHE_SECONDS)
+        answer.headers[CACHE_STATUS_HEADER] = "miss"
+        return self._conditional(request, answer, stored)
+
+    @staticmethod
+    def _conditional(
+        request: HttpRequest, response: HttpResponse, stored: dict[str, Any]
+    ) -> HttpResponseBase:
+        """A 304 Not Modified when the client's copy (If-None-Match, If-Modified-Since) holds."""
+        answer = get_conditional_response(
+            request,
+            etag=stored["etag"],
+            last_modified=stored["last_modified"],
+            response=response,
+        )
+        if answer is None:  # only without a response to return
+            return response
+        if answer is not response:
+            answer.headers[CACHE_STATUS_HEADER] = response.headers[CACHE_STATUS_HEADER]
+        return answer

@@ -54,11 +54,16 @@ from nashr.delivery.models import Delivery, DeliveryState
 from nashr.delivery.retry import RetryPolicy
 from nashr.delivery.services import delivery_enqueue
 from nashr.delivery.transport import SMTP_BACKEND, Outcome, Result, make_transport
+from nashr.subscribers.models import SubscriberStatus, Subscription, SubscriptionStatus
 from nashr.subscribers.services import subscriber_record_hard_bounce
 
 logger = logging.getLogger(__name__)
 
 DEFAULT_CONNECTIONS = 4
+CONSOLE_BACKEND = "django.core.mail.backends.console.EmailBackend"
+# The console backend prints each message whole (tens of kilobytes): a handful shows what
+# is sent; a real list would print megabytes and send nothing.
+CONSOLE_MAX_RECIPIENTS = 10
 
 Pending = tuple[Recipient, Outcome]  # a message's outcome, known and not committed yet
 
@@ -174,6 +179,21 @@ class _Job(Protocol):
     def close(self) -> None: ...
 
 
+def _refuse_a_list_on_the_console(bulletin: Bulletin) -> None:
+    recipients = Subscription.objects.filter(
+        series_id=bulletin.series_id,
+        status=SubscriptionStatus.CONFIRMED,
+        subscriber__status=SubscriberStatus.CONFIRMED,
+    ).count()
+    if recipients > CONSOLE_MAX_RECIPIENTS:
+        raise StateError(
+            f"the mail backend is the console, which would print {recipients} messages whole",
+            where="EMAIL_BACKEND",
+            hint=f"set EMAIL_HOST (and EMAIL_PORT) to send over SMTP; the console takes at "
+            f"most {CONSOLE_MAX_RECIPIENTS} recipients",
+        )
+
+
 class Sender:
     """One run of sending an issue: its threads, and what they share."""
 
@@ -195,6 +215,8 @@ class Sender:
             raise StateError("--workers must be at least 1", where="--workers")
         if rate is not None and rate <= 0:
             raise StateError("--rate must be a positive number of messages per second")
+        if settings.EMAIL_BACKEND == CONSOLE_BACKEND:
+            _refuse_a_list_on_the_console(bulletin)
         self.bulletin = bulletin
         self.workers = workers
         self.on_progress = on_progress

@@ -19,6 +19,7 @@ from nashr.core.actors import Actor, actor_label, actor_user, require
 from nashr.core.content import render_markdown
 from nashr.core.exceptions import StateError, ValidationError
 from nashr.core.languages import check_language
+from nashr.core.pagecache import public_pages_changed
 from nashr.core.spelling import slug_of
 from nashr.publications import rules
 from nashr.publications.hooks import publication_changed
@@ -348,6 +349,15 @@ def publication_set_status(*, actor: Actor, publication: Publication, status: st
         return publication
 
 
+def publication_pages_changed(*, publication: Publication) -> None:
+    """The publication hook of the page cache: any write may change what readers see.
+
+    A draft's write as well: it may have been published until this write (unpublish,
+    back to draft), and the hook is not told what the publication was before.
+    """
+    public_pages_changed()
+
+
 @transaction.atomic
 def publication_delete(*, actor: Actor, publication: Publication) -> None:
     """Delete one language version; its translations stay, each then an original.
@@ -358,6 +368,8 @@ def publication_delete(*, actor: Actor, publication: Publication) -> None:
     rules.require_delete(actor, publication)
     # Recorded before the row goes (it still has its id); a refused delete rolls it back.
     audit_record(actor=actor, action="publication.delete", target=publication)
+    # Deleting calls no hook (see hooks.py), so the page cache is told here.
+    public_pages_changed()
     try:
         publication.delete()
     except ProtectedError as exc:
@@ -442,6 +454,8 @@ def _lookup_update(
     obj.save()
     if changed := audit_diff(before, obj):
         audit_record(actor=actor, action=f"{entity}.update", target=obj, changes=changed)
+        # A renamed kind or signatory shows on every page that names it.
+        public_pages_changed()
 
 
 def _apply(
@@ -486,6 +500,8 @@ def kind_create(
         raise ValidationError(f"a kind “{fields['slug']}” exists already", where="slug")
     kind = Kind.objects.create(**fields)
     audit_record(actor=actor, action="kind.create", target=kind)
+    # Every page's navigation lists the kinds.
+    public_pages_changed()
     return kind
 
 

@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString
 from nashr.comments import selectors, services
 from nashr.comments.forms import CommentForm
 from nashr.comments.models import Comment
-from nashr.comments.rendering import comment_html
+from nashr.comments.rendering import comment_html, thread_html
 from nashr.comments.text import linkify
 from nashr.core.languages import current_language
 from nashr.publications.models import Publication
@@ -44,6 +44,12 @@ def comments_section(context: template.Context, publication: Publication) -> dic
 def comment_article(comment: Comment, reply_url: str = "") -> SafeString:
     """One comment, in the page's calendar; `reply_url` adds its "Reply" link."""
     return comment_html(comment, language=current_language(), reply_url=reply_url)
+
+
+@register.simple_tag
+def comment_thread(comments: list[Comment], reply_url: str = "") -> SafeString:
+    """The whole list of comments and replies, in the page's calendar."""
+    return thread_html(comments, language=current_language(), reply_url=reply_url)
 
 
 @register.filter

@@ -48,7 +48,7 @@ def test_post_with_and_without_javascript(
     comment = Comment.objects.get()
     if javascript:
         assert comment.status == CommentStatus.APPROVED, comment.held_reason
-        assert heading in ("Your comment is published", "نظر شما منتشر شد")
+        assert heading in ("Your comment is published", "دیدگاه شما منتشر شد")
     else:
         assert comment.status == CommentStatus.PENDING
         assert comment.held_reason == "no proof of work"

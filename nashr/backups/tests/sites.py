@@ -1,0 +1,93 @@
+"""Sites of the backup tests: a database and a var folder each, driven through `nashr`.
+
+Every site is used by running the real commands in a process of their own with its
+DATABASE_URL and NASHR_VAR_DIR, as an operator would on a server.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from nashr.backups.archive import MANIFEST, ArchiveReader
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@dataclass
+class Site:
+    database_url: str
+    var: Path
+
+    @property
+    def media(self) -> Path:
+        return self.var / "media"
+
+    def env(self) -> dict[str, str]:
+        return {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "config.settings.test",
+            "DATABASE_URL": self.database_url,
+            "NASHR_VAR_DIR": str(self.var),
+        }
+
+    def nashr(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        """Run `nashr ARGS` on this site; with check, fail showing its output."""
+        done = subprocess.run(
+            [sys.executable, "-m", "nashr.cli", *args],
+            cwd=ROOT, env=self.env(), capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        if check and done.returncode != 0:
+            raise AssertionError(f"nashr {' '.join(args)} failed:\n{done.stdout}\n{done.stderr}")
+        return done
+
+    def python(self, code: str) -> str:
+        """Run Python `code` with Django set up for this site; its standard output."""
+        script = f"import django\ndjango.setup()\n{code}"
+        done = subprocess.run(
+            [sys.executable, "-c", script],
+            cwd=ROOT, env=self.env(), capture_output=True, text=True, check=False,
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    def sqlite_dump(self) -> str:
+        """Every row of a SQLite site, to show that a refused restore changed nothing."""
+        path = self.database_url.removeprefix("sqlite:///")
+        with sqlite3.connect(path) as connection:
+            return "\n".join(connection.iterdump())
+
+
+def archive_contents(path: Path, identity: Path | None = None) -> dict[str, Any]:
+    """Rows per model (sorted), media checksums and the manifest of an archive."""
+    from nashr.backups.archive import load_identities
+
+    identities = load_identities(identity) if identity else None
+    chunks: dict[str, list[bytes]] = {}
+    media: dict[str, str] = {}
+    manifest: dict[str, Any] = {}
+    with ArchiveReader(path, identities=identities) as reader:
+        for info, stream in reader.members():
+            if info.name == MANIFEST:
+                manifest = json.loads(stream.read())
+            elif info.name.startswith("media/"):
+                import hashlib
+
+                media[info.name] = hashlib.sha256(stream.read()).hexdigest()
+            else:
+                chunks.setdefault(info.name, []).append(stream.read())
+    rows: dict[str, list[Any]] = {}
+    for label, entry in manifest["models"].items():
+        lines = b"".join(b"".join(chunks[name]) for name in entry["members"]).splitlines()
+        columns = entry["columns"]
+        rows[label] = sorted(
+            (dict(zip(columns, json.loads(line), strict=True)) for line in lines),
+            key=lambda row: json.dumps(row, sort_keys=True),
+        )
+    return {"rows": rows, "media": media, "manifest": manifest}

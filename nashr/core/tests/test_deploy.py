@@ -1,0 +1,140 @@
+"""The files docs/deploy.md ships (deploy/) are accepted by the tools that will read them."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[3]
+DEPLOY = REPO / "deploy"
+INSTALL = "/srv/nashr"  # where the units expect the checkout
+
+
+def _run(*command: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> str:
+    done = subprocess.run(command, capture_output=True, text=True, cwd=cwd, env=env)
+    assert done.returncode == 0, f"{' '.join(command)}:\n{done.stdout}\n{done.stderr}"
+    return done.stdout + done.stderr
+
+
+def test_systemd_units_verify(tmp_path: Path) -> None:
+    """systemd-analyze verify finds nothing wrong in any unit (this checkout as /srv/nashr)."""
+    units = sorted(DEPLOY.glob("nashr*.service")) + sorted(DEPLOY.glob("nashr*.timer"))
+    assert {unit.name for unit in units} >= {
+        "nashr.service",
+        "nashr-worker.service",
+        "nashr-backup.service",
+        "nashr-backup.timer",
+        "nashr-purge.timer",
+    }
+    for unit in units:
+        (tmp_path / unit.name).write_text(unit.read_text().replace(INSTALL, str(REPO)))
+    output = _run(
+        "systemd-analyze", "verify", "--man=no", *(str(tmp_path / unit.name) for unit in units)
+    )
+    # Warnings are printed but do not fail verify: none is allowed here.
+    assert not [line for line in output.splitlines() if "nashr" in line], output
+
+
+def test_systemd_verify_fails_on_a_broken_unit(tmp_path: Path) -> None:
+    """The check above can fail: a unit with an unknown setting is refused."""
+    unit = tmp_path / "broken.service"
+    unit.write_text("[Service]\nExecStart=/bin/true\nNoSuchSetting=1\n")
+    done = subprocess.run(
+        ["systemd-analyze", "verify", "--man=no", str(unit)], capture_output=True, text=True
+    )
+    assert "NoSuchSetting" in done.stderr
+
+
+def test_the_units_serve_and_work_with_nashr_commands() -> None:
+    """Every `nashr` command the units run exists, with the options they give."""
+    commands = {
+        "nashr.service": "serve",
+        "nashr-worker.service": "db_worker",
+        "nashr-purge.service": "subscribers purge-unconfirmed --enqueue",
+    }
+    for unit, command in commands.items():
+        assert f"{INSTALL}/.venv/bin/nashr {command}" in (DEPLOY / unit).read_text(), unit
+    help_text = _run(str(REPO / ".venv" / "bin" / "nashr"), "serve", "--help")
+    for option in ("--host", "--port", "--workers"):
+        assert option in help_text
+
+
+def _self_signed(directory: Path) -> tuple[Path, Path]:
+    cert, key = directory / "cert.pem", directory / "key.pem"
+    _run(
+        "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+        "-subj", "/CN=news.example.org", "-keyout", str(key), "-out", str(cert),
+    )  # fmt: skip
+    return cert, key
+
+
+def _nginx_test(tmp_path: Path, site: str) -> subprocess.CompletedProcess[str]:
+    cert, key = _self_signed(tmp_path)
+    site = site.replace("/etc/letsencrypt/live/news.example.org/fullchain.pem", str(cert))
+    site = site.replace("/etc/letsencrypt/live/news.example.org/privkey.pem", str(key))
+    (tmp_path / "nashr.conf").write_text(site)
+    (tmp_path / "nginx.conf").write_text(
+        f"pid {tmp_path}/nginx.pid;\nerror_log {tmp_path}/error.log;\n"
+        "events {}\n"
+        f"http {{\n    access_log off;\n    include {tmp_path}/nashr.conf;\n}}\n"
+    )
+    return subprocess.run(
+        ["nginx", "-t", "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf")],
+        capture_output=True,
+        text=True,
+    )
+
+
+@pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is installed by make test")
+def test_nginx_site_is_valid(tmp_path: Path) -> None:
+    """nginx -t accepts the shipped site (with a self-signed certificate in place of certbot's)."""
+    site = (DEPLOY / "nginx-nashr.conf").read_text()
+    assert "X-Forwarded-For $proxy_add_x_forwarded_for" in site
+    assert "proxy_pass http://127.0.0.1:8000" in site
+    done = _nginx_test(tmp_path, site)
+    assert done.returncode == 0, done.stderr
+    assert "test is successful" in done.stderr
+
+
+@pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is installed by make test")
+def test_nginx_test_fails_on_a_broken_site(tmp_path: Path) -> None:
+    """The check above can fail: a misspelt directive is refused."""
+    site = (DEPLOY / "nginx-nashr.conf").read_text().replace("proxy_pass", "proxy_passs")
+    assert _nginx_test(tmp_path, site).returncode != 0
+
+
+@pytest.mark.skipif(shutil.which("caddy") is None, reason="caddy is installed by make test")
+def test_caddyfile_is_valid(tmp_path: Path) -> None:
+    """caddy validate accepts the shipped Caddyfile, and refuses a broken one."""
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path)}
+    caddyfile = DEPLOY / "Caddyfile"
+    assert "reverse_proxy 127.0.0.1:8000" in caddyfile.read_text()
+    _run("caddy", "validate", "--adapter", "caddyfile", "--config", str(caddyfile), env=env)
+    broken = tmp_path / "Caddyfile"
+    broken.write_text(caddyfile.read_text().replace("reverse_proxy", "reverse_proxyy"))
+    done = subprocess.run(
+        ["caddy", "validate", "--adapter", "caddyfile", "--config", str(broken)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert done.returncode != 0
+
+
+def test_environment_file_passes_the_deployment_checks(tmp_path: Path) -> None:
+    """The example environment file gives a production configuration `check --deploy` accepts."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE"))}
+    for line in (DEPLOY / "nashr.env.example").read_text().splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, _sep, value = line.partition("=")
+            env[name] = value
+    assert env["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
+    assert env["NASHR_PROXY_COUNT"] == "1"
+    # No PostgreSQL or Postfix here: the rest of the file as it is.
+    env.update(DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3", NASHR_VAR_DIR=str(tmp_path))
+    _run(str(REPO / ".venv" / "bin" / "nashr"), "check", "--deploy", "--fail-level", "WARNING",
+         cwd=REPO, env=env)  # fmt: skip
