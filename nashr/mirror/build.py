@@ -67,8 +67,8 @@ from nashr.comments.models import Comment, CommentStatus
 from nashr.core.bidi import direction
 from nashr.core.calendars import month_of
 from nashr.core.exceptions import ApplicationError
+from nashr.core.pagecache import MIRROR_ENVIRON_KEY
 from nashr.mirror import search_index
-from nashr.mirror.context_processors import MIRROR_ENVIRON_KEY
 from nashr.publications import selectors
 from nashr.publications.models import Kind, Publication, Signatory
 

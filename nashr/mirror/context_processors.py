@@ -6,9 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import HttpRequest
 
-# The WSGI environ key a mirror build sets on each request it renders (see build.py). An
-# HTTP header cannot set it: headers arrive as HTTP_* keys.
-MIRROR_ENVIRON_KEY = "nashr.mirror"
+from nashr.core.pagecache import MIRROR_ENVIRON_KEY
 
 
 def mirror_mode(request: HttpRequest) -> str:
