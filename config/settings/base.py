@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "nashr.search",
     "nashr.comments",
     "nashr.media",
+    "nashr.mirror",
     # Above every other app: it backs up and restores all of them.
     "nashr.backups",
 ]
@@ -110,6 +111,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "nashr.core.middleware.SecurityHeadersMiddleware",
     "nashr.publications.middleware.LegacyPathRedirectMiddleware",
+    # Onion-Location: Tor Browser offers the onion address (NASHR_ONION_URL) when set.
+    "nashr.mirror.middleware.OnionLocationMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -128,6 +131,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "nashr.core.context_processors.site",
                 "nashr.publications.context_processors.navigation",
+                "nashr.mirror.context_processors.mirror",
             ],
         },
     },
@@ -371,3 +375,22 @@ NASHR_COMMENTS_POW_MAX_NUMBER = int(os.environ.get("NASHR_COMMENTS_POW_MAX_NUMBE
 # it is decoded (a decompression bomb is small on disk and huge in memory).
 NASHR_MEDIA_MAX_BYTES = int(os.environ.get("NASHR_MEDIA_MAX_BYTES", "25000000"))
 NASHR_MEDIA_MAX_PIXELS = int(os.environ.get("NASHR_MEDIA_MAX_PIXELS", "50000000"))
+
+# Static mirror and reachability (nashr.mirror, docs/mirror.md).
+# Other addresses of the site, comma-separated: shown on every page ("if this site is
+# blocked, read it at …"), in bulletin emails and PDFs, and in the mirror itself.
+NASHR_MIRROR_URLS = env_list("NASHR_MIRROR_URLS", "")
+# The site's onion service (http://….onion): the Onion-Location header on the live site,
+# the equivalent <meta http-equiv> in the mirror.
+NASHR_ONION_URL = os.environ.get("NASHR_ONION_URL", "").rstrip("/")
+# In the mirror, forms that need the server (subscribe, comments): "primary" sends them to
+# NASHR_SITE_URL, "note" replaces them with a note that names the site.
+NASHR_MIRROR_FORMS = os.environ.get("NASHR_MIRROR_FORMS", "primary")
+if NASHR_MIRROR_FORMS not in {"primary", "note"}:
+    raise ImproperlyConfigured(
+        f"NASHR_MIRROR_FORMS is {NASHR_MIRROR_FORMS!r}; set it to 'primary' or 'note'."
+    )
+# Rebuild the mirror in this directory after every publish (a background task); "" = off.
+NASHR_MIRROR_DIR = os.environ.get("NASHR_MIRROR_DIR", "")
+# The address the mirror in NASHR_MIRROR_DIR is served from (absolute URLs in sitemap.xml).
+NASHR_MIRROR_BASE_URL = os.environ.get("NASHR_MIRROR_BASE_URL", "").rstrip("/")

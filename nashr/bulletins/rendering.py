@@ -49,7 +49,8 @@ def _static_text(path: str) -> str:
 
 
 def _context(document: BulletinDocument, **extra: Any) -> dict[str, Any]:
-    return {"doc": document, **extra}
+    # The mirrors go into every medium: the email footer, the PDF colophon.
+    return {"doc": document, "mirror_urls": settings.NASHR_MIRROR_URLS, **extra}
 
 
 # -- email -----------------------------------------------------------------------------

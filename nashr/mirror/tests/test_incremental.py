@@ -1,0 +1,61 @@
+"""A second build rewrites only what changed, removes what was unpublished."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from nashr.core.actors import COMMAND
+from nashr.mirror.tests.conftest import BuildMirror, files_in
+from nashr.publications import services
+from nashr.testing.pages import SiteContent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_nothing_changed_writes_nothing(
+    mirror_content: SiteContent, build_mirror: BuildMirror
+) -> None:
+    """A build after a build writes and removes no file."""
+    build_mirror()
+    summary = build_mirror()
+    assert (summary.written, summary.removed, summary.full) == ([], [], False)
+
+
+def test_an_edit_rewrites_its_pages_lists_and_feeds_only(
+    mirror_content: SiteContent, build_mirror: BuildMirror, outdir: Path
+) -> None:
+    """An edited title rewrites its pages, the lists, feeds and index showing it; no other."""
+    build_mirror()
+    before = files_in(outdir)
+    article = mirror_content["article_fa"]
+    services.publication_update(actor=COMMAND, publication=article, title="عنوان تازه‌ی مقاله")
+    summary = build_mirror()
+    written = set(summary.written)
+    assert summary.removed == [] and summary.full is False
+    assert {rel for rel in written if rel.startswith(f"fa/p/{article.pk}/")}
+    assert {rel for rel in written if rel.startswith(f"en/p/{article.pk}/")}
+    assert {"fa/index.html", "fa/article/index.html", "fa/feeds/rss/feed.xml"} <= written
+    assert any(rel.startswith("fa/search/s/") for rel in written)
+    statement = mirror_content["statement_fa"]
+    assert not [rel for rel in written if f"/p/{statement.pk}/" in rel]
+    assert not [rel for rel in written if rel.startswith(("static/", "fa/statement/", "en/news/"))]
+    after = files_in(outdir)
+    assert {rel for rel in after if after[rel] != before.get(rel)} == written
+
+
+def test_unpublishing_removes_the_pages(
+    mirror_content: SiteContent, build_mirror: BuildMirror, outdir: Path
+) -> None:
+    """An unpublished publication's pages and old address go from the mirror."""
+    build_mirror()
+    statement = mirror_content["statement_fa"]
+    assert (outdir / "node/10158/index.html").is_file()
+    services.publication_unpublish(actor=COMMAND, publication=statement)
+    summary = build_mirror()
+    assert not (outdir / "node/10158/index.html").exists()
+    assert not (outdir / f"fa/p/{statement.pk}").exists()
+    assert "node/10158/index.html" in summary.removed
+    assert all(str(statement.title) not in text.decode("utf-8", "replace")
+               for rel, text in files_in(outdir).items() if rel.endswith(".html"))  # fmt: skip

@@ -1,0 +1,41 @@
+"""With NASHR_MIRROR_DIR set, a change of a publication rebuilds the mirror in the background."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import override_settings
+
+from nashr.core.actors import COMMAND
+from nashr.publications import services
+from nashr.testing.pages import SiteContent
+
+pytestmark = pytest.mark.django_db
+
+
+def test_publishing_rebuilds_the_mirror(
+    mirror_content: SiteContent,
+    outdir: Path,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    """Once the change is committed, the task writes the new title into the mirror."""
+    with (
+        override_settings(NASHR_MIRROR_DIR=str(outdir)),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        services.publication_update(
+            actor=COMMAND, publication=mirror_content["article_fa"], title="عنوان پس از انتشار"
+        )
+    home = (outdir / "fa/index.html").read_text(encoding="utf-8")
+    assert "عنوان پس از انتشار" in home
+
+
+def test_no_rebuild_when_turned_off(mirror_content: SiteContent, outdir: Path) -> None:
+    """Without NASHR_MIRROR_DIR, a change writes no mirror."""
+    services.publication_update(
+        actor=COMMAND, publication=mirror_content["article_fa"], title="عنوان دیگر"
+    )
+    assert not outdir.exists()
