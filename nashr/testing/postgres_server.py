@@ -82,9 +82,11 @@ class PostgresServer:
 
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresServer]:
-    """A PostgreSQL 15 server of the test session's own (skipped where none is installed)."""
+    """A PostgreSQL 15 server of the test session's own (the test fails where none is installed)."""
     if not (BIN / "pg_ctl").exists():
-        pytest.skip("PostgreSQL 15 is not installed (scripts/system-deps.sh installs it)")
+        pytest.fail(
+            "PostgreSQL 15 is not installed: make test installs it (scripts/system-deps.sh)"
+        )
     server = PostgresServer().start()
     try:
         yield server

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 from pathlib import Path
-
-import pytest
 
 REPO = Path(__file__).resolve().parents[3]
 DEPLOY = REPO / "deploy"
@@ -89,7 +86,6 @@ def _nginx_test(tmp_path: Path, site: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is installed by make test")
 def test_nginx_site_is_valid(tmp_path: Path) -> None:
     """nginx -t accepts the shipped site (with a self-signed certificate in place of certbot's)."""
     site = (DEPLOY / "nginx-nashr.conf").read_text()
@@ -100,14 +96,12 @@ def test_nginx_site_is_valid(tmp_path: Path) -> None:
     assert "test is successful" in done.stderr
 
 
-@pytest.mark.skipif(shutil.which("nginx") is None, reason="nginx is installed by make test")
 def test_nginx_test_fails_on_a_broken_site(tmp_path: Path) -> None:
     """The check above can fail: a misspelt directive is refused."""
     site = (DEPLOY / "nginx-nashr.conf").read_text().replace("proxy_pass", "proxy_passs")
     assert _nginx_test(tmp_path, site).returncode != 0
 
 
-@pytest.mark.skipif(shutil.which("caddy") is None, reason="caddy is installed by make test")
 def test_caddyfile_is_valid(tmp_path: Path) -> None:
     """caddy validate accepts the shipped Caddyfile, and refuses a broken one."""
     env = {**os.environ, "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path)}

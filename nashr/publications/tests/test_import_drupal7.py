@@ -21,7 +21,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(scope="session")
 def mariadb() -> Iterator[str]:
     if not mariadb_server.available():
-        pytest.skip("mariadb-server is not installed (scripts/system-deps.sh)")
+        pytest.fail(
+            "mariadb-server is not installed: make test installs it (scripts/system-deps.sh)"
+        )
     with mariadb_server.mariadb_server() as url:
         yield url
 
