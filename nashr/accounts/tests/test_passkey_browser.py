@@ -62,6 +62,9 @@ def test_passkey_registered_then_used_to_log_in(
     _log_in(page, live_server.url, code=_code(TOTPDevice.objects.get(user=user)))
     page.wait_for_url(f"{live_server.url}/en/admin/")
     page.click("#nashr-account a")
+    # The button is in the page before django-otp-webauthn's script (which first fetches its
+    # translations) has bound it: a click before then does nothing.
+    page.wait_for_load_state("networkidle")
     page.click("#passkey-register-button")
     page.wait_for_selector("#passkey-register-status-message[data-status-enum=success]")
     assert WebAuthnCredential.objects.filter(user=user, confirmed=True).count() == 1
@@ -92,6 +95,7 @@ def test_passkey_registered_then_used_to_log_in(
         # The login without a code counts as failed until the passkey completes it.
         counted = LoginThrottle.objects.filter(key__startswith="address-user:")
         assert counted.get().failures == 1
+        fresh.wait_for_load_state("networkidle")
         fresh.click("#passkey-verification-button")
         fresh.wait_for_url(f"{live_server.url}/en/admin/")
         assert not counted.exists()
