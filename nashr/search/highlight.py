@@ -40,12 +40,38 @@ def highlight(text: str, terms: frozenset[str]) -> SafeString:
     return mark_safe(_render(text, 0, len(text), marked))  # pieces escaped in _render
 
 
+def _scan_start(text: str, terms: frozenset[str]) -> int | None:
+    """Where in `text` to start looking for the first match word by word, or None if no
+    written word could be part of one.
+
+    A cheap pass over the written words, each analysed once per process (see
+    `normalize.span_words`): a word can only be part of a match if one of its parts is
+    a term, or a piece of one (a prefix, stem or suffix written apart, which
+    `normalize.words` joins). One-letter pieces (the Persian "and", the ezafe) are too
+    common to tell anything and are passed over unless they are a term themselves. The
+    scan starts far enough before the first such word for the words shown before the
+    match, and for those it joins with (a prefix, suffixes).
+    """
+    starts: deque[int] = deque(maxlen=SNIPPET_BEFORE + 4)
+    pieces = [term for term in terms if not term.isascii()]  # only Persian words join
+    for span in normalize.SPAN.finditer(text):
+        starts.append(span.start())
+        for parts, _role, persian in normalize.span_words(span.group()):
+            for part in parts:
+                if part in terms or (
+                    persian and len(part) > 1 and any(part in term for term in pieces)
+                ):
+                    return starts[0]
+    return None
+
+
 def snippet(text: str, terms: frozenset[str]) -> SafeString:
     """Some words of `text` around its first match, escaped, matches in <mark>."""
     scanned = text[:SNIPPET_SCAN]
     before: deque[normalize.Word] = deque(maxlen=SNIPPET_BEFORE)
     window: list[normalize.Word] = []
-    for word in normalize.words(scanned):
+    start_at = _scan_start(scanned, terms)
+    for word in () if start_at is None else normalize.words(scanned, start_at):
         if window or _matches(word, terms):
             window.append(word)
             if len(window) >= SNIPPET_WORDS - len(before):

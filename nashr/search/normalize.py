@@ -67,7 +67,7 @@ _MARKS = (
     "\u00ad\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff"
 )
 # A written word in the original text: letters, digits and marks, with apostrophes inside.
-_SPAN = re.compile(rf"[\w{_MARKS}]+(?:['’][\w{_MARKS}]+)*")
+SPAN = re.compile(rf"[\w{_MARKS}]+(?:['’][\w{_MARKS}]+)*")
 # A word of folded text: letters and digits, parts joined by ZWNJ.
 _WORD = re.compile(rf"[^\W_]+(?:{ZWNJ}+[^\W_]+)*")
 
@@ -108,7 +108,7 @@ _PLAIN, _PREFIX, _SUFFIX, _EZAFE = range(4)
 
 
 @functools.lru_cache(maxsize=200_000)
-def _span_words(span: str) -> tuple[tuple[tuple[str, ...], int, bool], ...]:
+def span_words(span: str) -> tuple[tuple[tuple[str, ...], int, bool], ...]:
     """The words of one written word of the original text: folded parts, role, Persian?"""
     found = []
     for match in _WORD.finditer(fold(span)):
@@ -163,16 +163,17 @@ class Word:
         return parts
 
 
-def words(text: str) -> Iterator[Word]:
-    """The words of `text`, with their places in it, affixes joined as described above."""
+def words(text: str, start: int = 0) -> Iterator[Word]:
+    """The words of `text`, with their places in it, affixes joined as described above;
+    from `start` on (the start of a written word) when given."""
     pending: Word | None = None
     joins_next = False  # the pending word is a prefix
-    for span in _SPAN.finditer(text):
+    for span in SPAN.finditer(text, start):
         start, end = span.span()
         # Only whitespace between two written words lets an affix join them, and only
         # the first word of a written word (a_b gives two) may join the one before.
         spaced = pending is not None and text[pending.end : start].isspace()
-        for parts, role, persian in _span_words(span.group()):
+        for parts, role, persian in span_words(span.group()):
             if spaced and pending is not None:
                 spaced = False
                 last = pending.parts[-1]

@@ -39,17 +39,18 @@ class PostgresServer:
             shutil.chown(self.folder, "postgres")
             self.as_pg = ["runuser", "-u", "postgres", "--"]
 
-    def start(self) -> PostgresServer:
+    def start(self, *, durable: bool = False) -> PostgresServer:
+        """Durable: the server's defaults (fsync, synchronous_commit), as benchmarks of
+        commit-bound work need; tests leave durability off."""
         data = self.folder / "data"
         subprocess.run(
             [*self.as_pg, BIN / "initdb", "-D", data, "-U", "nashr", "--auth=trust",
              "-E", "UTF8", "--locale=C.UTF-8"],
             check=True, stdout=subprocess.DEVNULL,
         )  # fmt: skip
-        options = (
-            f"-h 127.0.0.1 -p {self.port} -k {self.folder} "
-            "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-        )
+        options = f"-h 127.0.0.1 -p {self.port} -k {self.folder} -c max_connections=200"
+        if not durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         subprocess.run(
             [*self.as_pg, BIN / "pg_ctl", "-D", data, "-l", self.folder / "log", "-w",
              "-o", options, "start"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
@@ -71,10 +72,20 @@ class Backend(Protocol):
         ...
 
 
-def title_first(in_title: list[int], newest: list[int], candidates: int) -> list[Hit]:
-    """Matches of a capped search in the order shown: the title matches (newest first),
-    then the newest other matches, `candidates` in all."""
+def title_first(
+    in_title: list[int], newest: list[int], *, offset: int, limit: int, candidates: int
+) -> list[Hit]:
+    """One page of a capped search's matches in the order shown: the title matches
+    (newest first), then the newest other matches, `candidates` in all.
+
+    `in_title` may stop at the end of the page shown: if it has fewer, it holds every
+    title match, and the other matches of the page are exact; if not, the page is made
+    of title matches alone."""
     titled = set(in_title)
-    ordered = [Hit(i, 1.0) for i in in_title[:candidates]]
-    ordered += [Hit(i, 0.0) for i in newest if i not in titled]
-    return ordered[:candidates]
+    order = itertools.chain(
+        ((pk, 1.0) for pk in in_title), ((pk, 0.0) for pk in newest if pk not in titled)
+    )
+    return [
+        Hit(pk, score)
+        for pk, score in itertools.islice(order, offset, min(offset + limit, candidates))
+    ]

@@ -92,17 +92,18 @@ class SqliteBackend:
                 )
                 hits = [Hit(int(row[0]), -float(row[1])) for row in cursor.fetchall()]
                 return EngineResult(hits=hits, total=len(ids), capped=False)
-            # Many matches: those with every word in the title first, the newest
-            # `candidates` of them from the whole index (an old title match is not lost
-            # behind newer mentions in long bodies), then the newest other matches.
+            # Many matches: those with every word in the title first, the newest of them
+            # from the whole index (an old title match is not lost behind newer mentions
+            # in long bodies), then the newest other matches. The page needs no more title
+            # matches than its own end: if there are fewer, these are all of them.
             title_match = match_expression(query, filters, columns="{title}")
             cursor.execute(
                 f"SELECT search_fts.rowid {select} ORDER BY search_fts.rowid DESC LIMIT %s",
-                [title_match, *days, candidates],
+                [title_match, *days, min(offset + limit, candidates)],
             )
             in_title = [row[0] for row in cursor.fetchall()]
-        hits = title_first(in_title, ids, candidates)
-        return EngineResult(hits=hits[offset : offset + limit], total=candidates, capped=True)
+        hits = title_first(in_title, ids, offset=offset, limit=limit, candidates=candidates)
+        return EngineResult(hits=hits, total=candidates, capped=True)
 
     @contextmanager
     def bulk_load(self) -> Iterator[None]:

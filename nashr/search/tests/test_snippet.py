@@ -1,0 +1,61 @@
+"""Snippets: the words around a result's first match, found however the word was written."""
+
+from __future__ import annotations
+
+import pytest
+
+from nashr.search import normalize
+from nashr.search.highlight import SNIPPET_BEFORE, snippet
+
+FILLER_FA = "امروز در شهر و روستا مردم به خیابان آمدند و از حقوق خود گفتند"
+FILLER_EN = "people came to the streets of the city and spoke about their lives"
+
+
+def terms(query: str) -> frozenset[str]:
+    return frozenset(normalize.terms(query))
+
+
+@pytest.mark.parametrize(
+    ("written", "query"),
+    [
+        ("می‌روند", "میروند"),  # ZWNJ in the text, none in the query
+        ("می روند", "می‌روند"),  # prefix written apart
+        ("کتاب‌ها", "کتاب ها"),  # suffix with ZWNJ, query spaced
+        ("كارگران", "کارگران"),  # Arabic kaf in the text
+        ("زندانيان", "زندانیان"),  # Arabic yeh
+        ("آزادی", "ازادی"),  # alef with madda
+    ],
+)
+def test_a_match_deep_in_a_long_text_is_shown_with_the_words_before_it(
+    written: str, query: str
+) -> None:
+    text = " ".join([FILLER_FA] * 200) + f" سپس {written} پایان " + " ".join([FILLER_FA] * 5)
+    shown = snippet(text, terms(query))
+    assert "<mark>" in shown, shown
+    marked = shown.split("<mark>", 1)[1].split("</mark>", 1)[0]
+    assert marked == written
+    before = shown.split("<mark>", 1)[0].removeprefix("… ").split()
+    assert len(before) == SNIPPET_BEFORE
+    assert before[-1] == "سپس"
+    assert shown.startswith("… ")
+
+
+def test_english_stems_match_other_forms() -> None:
+    text = " ".join([FILLER_EN] * 100) + " the workers were striking again " + FILLER_EN
+    shown = snippet(text, terms("strike"))
+    assert "<mark>striking</mark>" in shown
+
+
+def test_a_text_without_a_match_shows_its_first_words() -> None:
+    text = " ".join([FILLER_EN] * 50)
+    shown = snippet(text, terms("prisoners"))
+    assert "<mark>" not in shown
+    assert shown.startswith("people came to the streets")
+    assert shown.endswith(" …")
+
+
+def test_one_letter_words_do_not_hide_a_later_match() -> None:
+    # "و" (and) is in the term "دولت"; a text full of it still shows the real match.
+    text = " و ".join(["الف"] * 300) + " دولت " + " و ".join(["ب"] * 10)
+    shown = snippet(text, terms("دولت"))
+    assert "<mark>دولت</mark>" in shown
