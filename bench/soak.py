@@ -18,7 +18,9 @@ Then, for `--duration` seconds, all at once:
   (bench/smtp_sink.py) that records each recipient;
 * an editor publishing a new publication every `--publish-every` seconds through the
   services (each one empties the page cache: the next readers render pages afresh), and
-  checking over HTTP that it is on the home page.
+  checking over HTTP that it is on the home page;
+* a count of the database's connections twice a second (`nashr serve` bounds them:
+  workers × threads).
 
 The send continues after the readers stop until it ends. Prints one JSON object:
 requests/s, latency p50/p99, every 5xx answer, other errors, the send's messages per
@@ -143,6 +145,26 @@ from nashr.publications.models import Kind, Status
 from nashr.publications.services import publication_create
 from nashr.subscribers.models import Subscriber, Subscription
 
+now = timezone.now()
+# The issue first: it holds this month's demo content, not the generated archive.
+series, _created = series_create_or_update(
+    actor=COMMAND, slug="soak", title="Soak Bulletin", language="en", label="SOAK:",
+    first_number=1,
+)
+draft = bulletin_draft(actor=COMMAND, series=series, year=now.year, month=now.month,
+                       editorial_title="Soak", editorial_body="The month in brief.")
+number = bulletin_publish(actor=COMMAND, bulletin=draft).number
+Subscriber.objects.bulk_create(
+    (Subscriber(email=f"reader{{i}}@example.org", language="en", status="confirmed",
+                consented_at=now, confirmed_at=now) for i in range({subscribers})),
+    batch_size=5000,
+)
+Subscription.objects.bulk_create(
+    (Subscription(subscriber_id=pk, series=series, status="confirmed", consented_at=now,
+                  confirmed_at=now)
+     for pk in Subscriber.objects.filter(email__startswith="reader").values_list("pk", flat=True)),
+    batch_size=5000,
+)
 rng = random.Random(7)
 kinds = list(Kind.objects.all())
 for index in range({publications}):
@@ -155,25 +177,7 @@ for index in range({publications}):
         title=title, body=body, date=dt.date(2015, 1, 1) + dt.timedelta(days=index % 3650),
         status=Status.PUBLISHED,
     )
-now = timezone.now()
-Subscriber.objects.bulk_create(
-    (Subscriber(email=f"reader{{i}}@example.org", language="en", status="confirmed",
-                consented_at=now, confirmed_at=now) for i in range({subscribers})),
-    batch_size=5000,
-)
-series, _created = series_create_or_update(
-    actor=COMMAND, slug="soak", title="Soak Bulletin", language="en", label="SOAK:",
-    first_number=1,
-)
-Subscription.objects.bulk_create(
-    (Subscription(subscriber_id=pk, series=series, status="confirmed", consented_at=now,
-                  confirmed_at=now)
-     for pk in Subscriber.objects.filter(email__startswith="reader").values_list("pk", flat=True)),
-    batch_size=5000,
-)
-draft = bulletin_draft(actor=COMMAND, series=series, year=2026, month=11,
-                       editorial_title="Soak", editorial_body="The month in brief.")
-result = bulletin_publish(actor=COMMAND, bulletin=draft).number
+result = number
 """
 
 PUBLISH = """
@@ -337,8 +341,23 @@ def main() -> None:
                             time.sleep(0.2)
                         published.append({"path": path, "visible_after_s": seen})
 
+                peak = [0]
+
+                def count_connections() -> None:
+                    import psycopg
+
+                    with psycopg.connect(database_url, autocommit=True) as watch:
+                        while not stop.wait(0.5):
+                            row = watch.execute(
+                                "SELECT count(*) FROM pg_stat_activity "
+                                "WHERE datname = current_database()"
+                            ).fetchone()
+                            peak[0] = max(peak[0], int(row[0]) if row else 0)
+
                 editor_thread = threading.Thread(target=publish)
                 editor_thread.start()
+                watcher = threading.Thread(target=count_connections, daemon=True)
+                watcher.start()
                 try:
                     report["readers"] = run_wrk(
                         served.url,
@@ -350,6 +369,7 @@ def main() -> None:
                 finally:
                     stop.set()
                     editor_thread.join(timeout=60)
+                report["postgresql_connections_peak"] = peak[0]
                 report["load_average_after_readers"] = [round(x, 2) for x in os.getloadavg()]
                 try:
                     sender.wait(timeout=args.send_timeout)

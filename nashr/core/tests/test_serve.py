@@ -7,11 +7,13 @@ through the services in another process (the editor), as the admin would make th
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
+from django.core.management import CommandError, call_command
 from redis import Redis
 
 from nashr.core.pagecache import CACHE_STATUS_HEADER
@@ -255,3 +257,16 @@ def test_redis_cache_serves_fresh_pages(folder: SiteFolder) -> None:
         )
         assert "Fresh from Redis" in site.page("/fa/")
         assert any(Redis.from_url(url).scan_iter(match="*nashr:page:*"))
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--workers", "0"], "--workers: give at least 1 worker process"),
+        (["--threads", "0"], "--threads: give at least 1 thread per worker"),
+        (["--port", "70000"], "--port: 70000 is not a port number (1-65535)"),
+    ],
+)
+def test_serve_refuses_impossible_options(options: list[str], message: str) -> None:
+    with pytest.raises(CommandError, match=re.escape(message)):
+        call_command("serve", *options)

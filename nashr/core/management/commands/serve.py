@@ -1,7 +1,13 @@
-"""`nashr serve [--host H] [--port P] [--workers N]`: the production web server.
+"""`nashr serve [--host H] [--port P] [--workers N] [--threads T]`: the production web server.
 
 Granian (its WSGI interface) with N worker processes, each loading the site with the
-settings in force (DJANGO_SETTINGS_MODULE; production in deployment). Measured against
+settings in force (DJANGO_SETTINGS_MODULE; production in deployment), and T threads
+in each (default 4). Every thread holds its own database connection while it answers,
+so N × T bounds the site's connections to PostgreSQL: granian's own default (half its
+backpressure, 128 threads a worker) let 200 readers at once exhaust PostgreSQL's 100
+connections ("too many clients", answered 500) in bench/soak.py. More threads than a
+few do not serve more readers: the interpreter runs one at a time; requests beyond the
+threads wait in granian's queue. Measured against
 gunicorn's synchronous workers with wrk, same machine, same worker count (bench/serve.py;
 figures in the README's Production section): granian answered two to five times as many
 requests per second, for the hello view, cached pages and static files alike.
@@ -22,6 +28,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 WSGI_TARGET = "config.wsgi:application"
 SERVERS = ("granian", "gunicorn")
+DEFAULT_THREADS = 4
 
 
 def default_workers() -> int:
@@ -29,7 +36,10 @@ def default_workers() -> int:
     return 2 * (os.cpu_count() or 1)
 
 
-def _gunicorn(*, host: str, port: int, workers: int) -> None:
+def _gunicorn(*, host: str, port: int, workers: int, threads: int) -> None:
+    """gunicorn's synchronous workers, as measured against granian: one request at a time
+    in each (`threads` is granian's)."""
+    del threads
     from gunicorn.app.base import BaseApplication  # type: ignore[import-untyped]  # no hints
 
     options: dict[str, Any] = {
@@ -60,7 +70,7 @@ def _gunicorn(*, host: str, port: int, workers: int) -> None:
     Server().run()
 
 
-def _granian(*, host: str, port: int, workers: int) -> None:
+def _granian(*, host: str, port: int, workers: int, threads: int) -> None:
     from granian import Granian
     from granian.constants import Interfaces
 
@@ -70,6 +80,7 @@ def _granian(*, host: str, port: int, workers: int) -> None:
         port=port,
         interface=Interfaces.WSGI,
         workers=workers,
+        blocking_threads=threads,
         # Readers' addresses are not logged.
         log_access=False,
         # A worker that dies (out of memory, a crash in a library) is replaced.
@@ -92,11 +103,21 @@ class Command(BaseCommand):
             metavar="N",
             help="worker processes (default: two per processor, %(default)s here)",
         )
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=DEFAULT_THREADS,
+            metavar="T",
+            help="threads in each worker, each with its own database connection "
+            "(default: %(default)s)",
+        )
         parser.add_argument("--server", choices=SERVERS, default="granian", help="for benchmarks")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["workers"] < 1:
             raise CommandError("--workers: give at least 1 worker process")
+        if options["threads"] < 1:
+            raise CommandError("--threads: give at least 1 thread per worker")
         if not 0 < options["port"] < 65536:
             raise CommandError(f"--port: {options['port']} is not a port number (1-65535)")
         if settings.DEBUG:
@@ -107,4 +128,9 @@ class Command(BaseCommand):
                 "config.settings.production (see docs/deploy.md)."
             )
         serve = _gunicorn if options["server"] == "gunicorn" else _granian
-        serve(host=options["host"], port=options["port"], workers=options["workers"])
+        serve(
+            host=options["host"],
+            port=options["port"],
+            workers=options["workers"],
+            threads=options["threads"],
+        )
