@@ -24,6 +24,8 @@ def main() -> None:
     workdir = Path(tempfile.mkdtemp(prefix="nashr-bench-wxr-"))
     os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    # As in production: with DEBUG on, Django also formats and keeps every query.
+    os.environ.setdefault("DEBUG", "0")
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     import django
 

@@ -31,7 +31,7 @@ import sys
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -43,7 +43,11 @@ from nashr.core.exceptions import ApplicationError
 from nashr.core.languages import Language
 from nashr.core.pagecache import public_pages_changed
 from nashr.publications import services
-from nashr.publications.hooks import comment_importer
+from nashr.publications.hooks import (
+    ImportedComment,
+    comment_importer,
+    publication_changes_batched,
+)
 from nashr.publications.importer.checks import Lookup, detect_language, fold
 from nashr.publications.importer.markup import Markup
 from nashr.publications.importer.problems import Problem, import_failed
@@ -60,6 +64,8 @@ from nashr.publications.models import (
 
 KEY_NAMESPACE = uuid.UUID("5b0f3c52-7d0c-4f7e-9d0a-6a1c1f0f4a10")
 PROGRESS_MIN_ITEMS = 20
+# Rows written in one statement (ImportedItem, OldAddress, lookups by id).
+BATCH = 500
 SCHEDULED, TRASHED = "scheduled", "trashed"
 T = TypeVar("T")
 
@@ -193,9 +199,12 @@ def items_import(
     found = list(problems)
     try:
         with transaction.atomic():
-            _run(actor, source, items, markup, options, report, found)
-            if found:
-                raise import_failed(found)
+            # Batched: the search index takes the new publications in a few statements
+            # at the end, inside this transaction, instead of one by one.
+            with publication_changes_batched():
+                _run(actor, source, items, markup, options, report, found)
+                if found:
+                    raise import_failed(found)
             if options.dry_run:
                 transaction.set_rollback(True)
     except BaseException:
@@ -217,7 +226,18 @@ def _run(
     existing = _existing(source, [item.source_id for item in items])
     kinds = _kind_chooser(lookup, options, problems)
     new: list[Item] = []
+    seen: dict[str, Item] = {}
     for item in items:
+        if item.source_id in seen:
+            report.notes.append(
+                Problem(
+                    item.where,
+                    f"id {item.source_id} again (first at {seen[item.source_id].where}): "
+                    "only the first is imported",
+                )
+            )
+            continue
+        seen[item.source_id] = item
         if item.status == TRASHED:
             report.trashed += 1
             continue
@@ -238,7 +258,7 @@ def _run(
     signatories: dict[str, Signatory] = {}
     for item in _progress(ordered, options.progress, "saving"):
         try:
-            item.publication = _save(actor, source, item, lookup, signatories, options)
+            item.publication = _save(actor, item, lookup, signatories, options, source=source)
         except ApplicationError as exc:
             problems.append(Problem(item.where, exc.message, field=exc.where or None))
             continue
@@ -251,8 +271,16 @@ def _run(
         report.translations += item.translation_of is not None
     if problems:
         return
-    report.old_addresses = _old_addresses(items, report)
-    _comments(actor, source, items, report)
+    ImportedItem.objects.bulk_create(
+        [
+            ImportedItem(source=source, source_id=item.source_id, publication=item.publication)
+            for item in ordered
+        ],
+        batch_size=BATCH,
+    )
+    kept = list(seen.values())
+    report.old_addresses = _old_addresses(kept, report)
+    _comments(actor, source, kept, report)
     public_pages_changed()
 
 
@@ -372,11 +400,12 @@ def _link_groups(
 
 def _save(
     actor: Actor,
-    source: str,
     item: Item,
     lookup: Lookup,
     signatories: dict[str, Signatory],
     options: Options,
+    *,
+    source: str,
 ) -> Publication:
     assert item.kind is not None  # every kept item has one, or the run stopped
     status = {SCHEDULED: Status.DRAFT}.get(item.status, item.status)
@@ -413,7 +442,6 @@ def _save(
         publication = services.publication_schedule(
             actor=actor, publication=publication, publish_at=item.publish_at
         )
-    ImportedItem.objects.create(source=source, source_id=item.source_id, publication=publication)
     return publication
 
 
@@ -453,22 +481,39 @@ def _old_addresses(items: Iterable[Item], report: SourceReport) -> int:
 
 
 def _comments(actor: Actor, source: str, items: Iterable[Item], report: SourceReport) -> None:
-    """Approved and pending comments of every item kept; spam dropped; replies under parents."""
+    """Approved and pending comments of every item kept; spam dropped; replies under parents.
+
+    Written in two passes of a few statements each: the comments that answer no other,
+    then the replies, each under the comment its thread starts with (the comments app
+    shows one level of replies).
+    """
     importer = comment_importer()
+    tops: list[ImportedComment] = []
+    replies: list[tuple[ImportedComment, str]] = []
     for item in items:
         if item.publication is None or not item.comments:
             continue
         if importer is None:
             report.comments["not imported (no comments app)"] += len(item.comments)
             continue
-        saved: dict[str, Any] = {}
+        # The comment each kept comment's thread starts with, by source id.
+        thread: dict[str, str] = {}
         # Parents first: a reply is written after what it answers.
         for comment in sorted(item.comments, key=lambda c: (c.created_at, c.source_id)):
             if comment.status not in {"approved", "pending"}:
                 report.comments[f"dropped ({comment.status})"] += 1
                 continue
-            parent = saved.get(comment.parent_id) if comment.parent_id else None
-            if comment.parent_id and parent is None:
+            one = ImportedComment(
+                publication=item.publication,
+                legacy_id=comment.source_id,
+                name=comment.name,
+                body=comment.body,
+                created_at=comment.created_at,
+                status=comment.status,
+                email=comment.email,
+            )
+            first = thread.get(comment.parent_id) if comment.parent_id else None
+            if comment.parent_id and first is None:
                 report.notes.append(
                     Problem(
                         item.where,
@@ -476,19 +521,25 @@ def _comments(actor: Actor, source: str, items: Iterable[Item], report: SourceRe
                         "which is not imported: kept as a comment of its own",
                     )
                 )
-            saved[comment.source_id], created = importer(
-                actor=actor,
-                publication=item.publication,
-                source=source,
-                legacy_id=comment.source_id,
-                name=comment.name,
-                body=comment.body,
-                created_at=comment.created_at,
-                status=comment.status,
-                email=comment.email,
-                parent=parent,
-            )
-            report.comments[comment.status if created else "already imported"] += 1
+            if first is None:
+                thread[comment.source_id] = comment.source_id
+                tops.append(one)
+            else:
+                thread[comment.source_id] = first
+                replies.append((one, first))
+    if importer is None or not (tops or replies):
+        return
+    saved: dict[str, Any] = {}
+    for one, (comment, created) in zip(
+        tops, importer(actor=actor, source=source, comments=tops), strict=True
+    ):
+        saved[one.legacy_id] = comment
+        report.comments[one.status if created else "already imported"] += 1
+    answers = [replace(one, parent=saved[first]) for one, first in replies]
+    for one, (_comment, created) in zip(
+        answers, importer(actor=actor, source=source, comments=answers), strict=True
+    ):
+        report.comments[one.status if created else "already imported"] += 1
 
 
 def _progress(items: list[T], show: bool, label: str) -> Iterable[T]:
