@@ -91,8 +91,10 @@ def publication_changes_batched() -> Iterator[None]:
     """Hooks with a bulk form called once, when the block ends, for every publication written.
 
     Use it inside the transaction of the writes (the bulk hooks then write with them,
-    or not at all). A block that raises calls no bulk hook. Nested, the outer block
-    decides.
+    or not at all). A block that raises calls no bulk hook; a caller that catches a
+    service's error inside the block must let the block fail too (as the importers
+    do), since a publication rolled back to a savepoint is still in the batch. Nested,
+    the outer block decides.
     """
     if _batch.get() is not None:
         yield

@@ -38,6 +38,7 @@ from typing import Any, TypeVar
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from nashr.audit.services import audit_batched, audit_record
 from nashr.core.actors import Actor
 from nashr.core.exceptions import ApplicationError
 from nashr.core.languages import Language
@@ -199,18 +200,42 @@ def items_import(
     found = list(problems)
     try:
         with transaction.atomic():
-            # Batched: the search index takes the new publications in a few statements
-            # at the end, inside this transaction, instead of one by one.
-            with publication_changes_batched():
+            # Batched: the search index and the audit trail take the new publications
+            # in a few statements at the end, inside this transaction, not one by one.
+            with audit_batched(), publication_changes_batched():
                 _run(actor, source, items, markup, options, report, found)
                 if found:
                     raise import_failed(found)
+                if report.created or report.old_addresses or _comments_created(report):
+                    audit_record(
+                        actor=actor,
+                        action="publication.import",
+                        label=source,
+                        changes=_facts(report),
+                    )
             if options.dry_run:
                 transaction.set_rollback(True)
     except BaseException:
         markup.uploads.discard()
         raise
     return report
+
+
+def _facts(report: SourceReport) -> dict[str, Any]:
+    """What the audit trail keeps of a run (each publication has its own entry too)."""
+    return {
+        "source": report.source,
+        "created": report.created,
+        "languages": dict(report.languages),
+        "translations": report.translations,
+        "already_imported": report.already,
+        "comments": dict(report.comments),
+        "old_addresses": report.old_addresses,
+    }
+
+
+def _comments_created(report: SourceReport) -> int:
+    return report.comments["approved"] + report.comments["pending"]
 
 
 def _run(
