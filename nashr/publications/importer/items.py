@@ -281,19 +281,20 @@ def _run(
     _link_groups(source, items, new, existing, report)
     ordered = sorted(new, key=lambda i: (i.translation_of is not None, i.date, i.source_id))
     signatories: dict[str, Signatory] = {}
+    batch: list[tuple[Item, services.NewPublication]] = []
     for item in _progress(ordered, options.progress, "saving"):
+        # Originals come first, and are saved before their translations are made.
+        if batch and item.translation_of is not None and batch[-1][0].translation_of is None:
+            _save_batch(actor, batch, problems, report)
         try:
-            item.publication = _save(actor, item, lookup, signatories, options, source=source)
+            new_publication = _new(actor, item, lookup, signatories, options, source=source)
         except ApplicationError as exc:
             problems.append(Problem(item.where, exc.message, field=exc.where or None))
             continue
-        except DatabaseError as exc:
-            problems.append(Problem(item.where, f"the database refused it: {exc}"))
-            continue
-        report.kinds[item.kind.slug if item.kind else "?"] += 1
-        report.statuses[SCHEDULED if item.status == SCHEDULED else item.status] += 1
-        report.languages[item.language] += 1
-        report.translations += item.translation_of is not None
+        batch.append((item, new_publication))
+        if len(batch) >= BATCH:
+            _save_batch(actor, batch, problems, report)
+    _save_batch(actor, batch, problems, report)
     if problems:
         return
     ImportedItem.objects.bulk_create(
@@ -423,7 +424,7 @@ def _link_groups(
             item.translation_of = original
 
 
-def _save(
+def _new(
     actor: Actor,
     item: Item,
     lookup: Lookup,
@@ -431,7 +432,8 @@ def _save(
     options: Options,
     *,
     source: str,
-) -> Publication:
+) -> services.NewPublication:
+    """The publication an item becomes (its original, if it is a translation, saved)."""
     assert item.kind is not None  # every kept item has one, or the run stopped
     status = {SCHEDULED: Status.DRAFT}.get(item.status, item.status)
     signatory = None
@@ -459,15 +461,49 @@ def _save(
         original = original.publication
     if original is None:
         key = group_key(source, item.group) if item.group else None
-        publication = services.publication_create(actor=actor, translation_key=key, **fields)
-    else:
-        publication = services.translation_create(actor=actor, original=original, **fields)
-    if item.status == SCHEDULED and item.publish_at is not None:
-        # The same step as an editor's: the worker's task is queued for that time.
-        publication = services.publication_schedule(
-            actor=actor, publication=publication, publish_at=item.publish_at
-        )
-    return publication
+        return services.NewPublication(translation_key=key, **fields)
+    return services.translation_new(original=original, **fields)
+
+
+def _save_batch(
+    actor: Actor,
+    batch: list[tuple[Item, services.NewPublication]],
+    problems: list[Problem],
+    report: SourceReport,
+) -> None:
+    """Save a batch of items in a few statements; if it is refused, each on its own, so
+    that every refused item is named."""
+    if not batch:
+        return
+    try:
+        saved = services.publications_create(actor=actor, new=[new for _item, new in batch])
+        for (item, _new), publication in zip(batch, saved, strict=True):
+            item.publication = publication
+    except (ApplicationError, DatabaseError):
+        for item, new in batch:
+            try:
+                item.publication = services.publications_create(actor=actor, new=[new])[0]
+            except ApplicationError as exc:
+                problems.append(Problem(item.where, exc.message, field=exc.where or None))
+            except DatabaseError as exc:
+                problems.append(Problem(item.where, f"the database refused it: {exc}"))
+    for item, _new in batch:
+        if item.publication is None:
+            continue
+        if item.status == SCHEDULED and item.publish_at is not None:
+            # The same step as an editor's: the worker's task is queued for that time.
+            try:
+                item.publication = services.publication_schedule(
+                    actor=actor, publication=item.publication, publish_at=item.publish_at
+                )
+            except ApplicationError as exc:
+                problems.append(Problem(item.where, exc.message, field=exc.where or None))
+                continue
+        report.kinds[item.kind.slug if item.kind else "?"] += 1
+        report.statuses[SCHEDULED if item.status == SCHEDULED else item.status] += 1
+        report.languages[item.language] += 1
+        report.translations += item.translation_of is not None
+    batch.clear()
 
 
 def _old_addresses(items: Iterable[Item], report: SourceReport) -> int:

@@ -45,7 +45,7 @@ def posts() -> list[Post]:
 
 
 def entries() -> list[dict[str, Any]]:
-    return list(SearchEntry.objects.order_by("pk").values())
+    return [dict(row) for row in SearchEntry.objects.order_by("pk").values()]
 
 
 def found(text: str) -> set[int]:
