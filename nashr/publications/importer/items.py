@@ -27,10 +27,12 @@ this module decides the rest, once for all of them:
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import sys
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
@@ -199,7 +201,7 @@ def items_import(
     report = SourceReport(source=source, dry_run=options.dry_run)
     found = list(problems)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), _items_frozen():
             # Batched: the search index and the audit trail take the new publications
             # in a few statements at the end, inside this transaction, not one by one.
             with audit_batched(), publication_changes_batched():
@@ -219,6 +221,23 @@ def items_import(
         markup.uploads.discard()
         raise
     return report
+
+
+@contextmanager
+def _items_frozen() -> Iterator[None]:
+    """The cyclic garbage collector leaves alone what exists when the run starts, and
+    what each batch of saved items leaves alive (``_save_batch`` freezes it).
+
+    A run of 20,000 items keeps them alive (with their publications) until it ends,
+    and each full collection would walk them all again: a tenth of the run's time.
+    What they hold is freed by reference counting as usual; only cycles left when a
+    batch ends wait for the run's end (``gc.unfreeze`` hands them back).
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _facts(report: SourceReport) -> dict[str, Any]:
@@ -504,6 +523,7 @@ def _save_batch(
         report.languages[item.language] += 1
         report.translations += item.translation_of is not None
     batch.clear()
+    gc.freeze()  # see _items_frozen
 
 
 def _old_addresses(items: Iterable[Item], report: SourceReport) -> int:
