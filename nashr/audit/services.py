@@ -16,7 +16,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal
 from typing import Any
 
@@ -35,6 +37,10 @@ HIDDEN = "[hidden]"
 # Text values are cut to this length: the trail says what changed, the object holds it.
 TEXT_LIMIT = 200
 LABEL_LIMIT = AuditEntry._meta.get_field("target_label").max_length or 200
+# Entries written per statement at the end of `audit_batched`.
+BATCH = 500
+# The entries recorded inside `audit_batched` (None: written at once).
+_batch: ContextVar[list[AuditEntry] | None] = ContextVar("audit_batch", default=None)
 
 
 def _cut(text: str, limit: int) -> str:
@@ -114,7 +120,7 @@ def audit_record(
     user_id = None
     if not isinstance(actor, SystemActor) and actor.pk is not None:
         user_id = int(actor.pk)
-    return AuditEntry.objects.create(
+    entry = AuditEntry(
         actor_user_id=user_id,
         actor_name=_cut(actor_label(actor), 150),
         action=action,
@@ -124,3 +130,32 @@ def audit_record(
         address_hash=current_address_hash(),
         changes=_safe_changes(changes or {}),
     )
+    batch = _batch.get()
+    if batch is None:
+        entry.save()
+    else:
+        batch.append(entry)
+    return entry
+
+
+@contextmanager
+def audit_batched() -> Iterator[None]:
+    """Entries recorded inside are written when the block ends, a few statements in all.
+
+    For a run of thousands of actions in one transaction (an import): use it inside
+    that transaction, so the entries are written with the changes or not at all. Each
+    entry keeps the time of its action; one recorded inside has no id until the end. A
+    block that raises writes nothing; a caller that catches a service's error inside
+    the block must let the block fail too, since an entry of an action rolled back to a
+    savepoint is still in the batch. Nested, the outer block writes.
+    """
+    if _batch.get() is not None:
+        yield
+        return
+    batch: list[AuditEntry] = []
+    token = _batch.set(batch)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    AuditEntry.objects.bulk_create(batch, batch_size=BATCH)

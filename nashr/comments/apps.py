@@ -8,7 +8,7 @@ class CommentsConfig(AppConfig):
 
     def ready(self) -> None:
         # The importers (in publications, which cannot import this app) bring comments in.
-        from nashr.comments.services import comment_import
+        from nashr.comments.services import comments_import
         from nashr.publications.hooks import set_comment_importer
 
-        set_comment_importer(comment_import)
+        set_comment_importer(comments_import)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -42,6 +42,7 @@ from nashr.core.exceptions import StateError, ValidationError
 from nashr.core.mail import from_address, message_id_new
 from nashr.core.pagecache import public_pages_changed
 from nashr.core.text import check_one_line
+from nashr.publications.hooks import ImportedComment
 from nashr.publications.models import Publication
 
 NAME_MAX = Comment._meta.get_field("name").max_length or 80
@@ -70,7 +71,104 @@ def _reply_parent(parent: Comment | None, *, publication: Publication) -> Commen
     return parent
 
 
+# Comments looked up and written per statement.
+IMPORT_BATCH = 500
+
+
 @transaction.atomic
+def comments_import(
+    *, actor: Actor, source: str, comments: Sequence[ImportedComment]
+) -> list[tuple[Comment, bool]]:
+    """Bring in comments from another system; a second import of one changes nothing.
+
+    Matches on (`source`, `legacy_id`): returns each comment with whether it was
+    created, in the order given. The imported email address is not kept, only its hash
+    (the commenter is recognised, and can be blocked); the old system's readers never
+    asked this site to mail them. No audit entry per comment: the importer records the
+    run. One query per batch finds those imported before, one statement per batch
+    writes the rest; a run importing the same comments at the same moment makes this
+    one fail (nothing of it is kept) rather than duplicate them.
+    """
+    require(actor, "comments.add_comment", action="import comments")
+    if not source:
+        raise ValidationError(
+            "an imported comment needs its source",
+            where="source",
+            hint="pass the old system's name (wordpress, drupal7)",
+        )
+    for one in comments:
+        if not one.legacy_id:
+            raise ValidationError(
+                "an imported comment needs its id in the old system",
+                where="legacy_id",
+                hint="pass the comment's id there",
+            )
+        if one.parent is not None and not isinstance(one.parent, Comment):
+            raise ValidationError(
+                f"comment {one.legacy_id} answers something that is not a comment",
+                where="parent",
+                hint="pass the imported comment it answers",
+            )
+        if one.status not in CommentStatus.values:
+            raise ValidationError(
+                f"unknown status “{one.status}”",
+                where="status",
+                hint=f"use one of: {', '.join(CommentStatus.values)}",
+            )
+    results: list[tuple[Comment, bool]] = []
+    for start in range(0, len(comments), IMPORT_BATCH):
+        results.extend(_comments_import_batch(source, comments[start : start + IMPORT_BATCH]))
+    if any(created and c.status == CommentStatus.APPROVED for c, created in results):
+        public_pages_changed()
+    return results
+
+
+def _comments_import_batch(
+    source: str, batch: Sequence[ImportedComment]
+) -> list[tuple[Comment, bool]]:
+    # `exclude(source="")` repeats the unique index's condition, so the database uses it.
+    existing = {
+        c.legacy_id: c
+        for c in Comment.objects.filter(
+            source=source, legacy_id__in={one.legacy_id for one in batch}
+        ).exclude(source="")
+    }
+    new: dict[str, Comment] = {}
+    for one in batch:
+        if one.legacy_id in existing or one.legacy_id in new:
+            continue
+        new[one.legacy_id] = Comment(
+            publication=one.publication,
+            parent=_reply_parent(one.parent, publication=one.publication),
+            name=(one.name.strip() or "—")[:NAME_MAX],
+            body=one.body,
+            language=guess_language(one.body),
+            status=one.status,
+            email_hash=email_hash(one.email),
+            created_at=one.created_at,
+            source=source,
+            legacy_id=one.legacy_id,
+        )
+    if new:
+        try:
+            with transaction.atomic():
+                Comment.objects.bulk_create(new.values())
+        except IntegrityError as exc:
+            raise StateError(
+                "another run imported some of these comments at the same moment",
+                hint="run the import again: what is imported already is left as it is",
+            ) from exc
+    results: list[tuple[Comment, bool]] = []
+    for one in batch:
+        if one.legacy_id in existing:
+            results.append((existing[one.legacy_id], False))
+        else:
+            # The first of a legacy id given twice is created; the second finds it.
+            comment = new[one.legacy_id]
+            results.append((comment, all(r[0] is not comment for r in results)))
+    return results
+
+
 def comment_import(
     *,
     actor: Actor,
@@ -84,49 +182,18 @@ def comment_import(
     email: str = "",
     parent: Comment | None = None,
 ) -> tuple[Comment, bool]:
-    """Bring in a comment from another system; a second import of one changes nothing.
-
-    Matches on (`source`, `legacy_id`): returns the comment and whether it was created.
-    The imported email address is not kept, only its hash (the commenter is recognised,
-    and can be blocked); the old system's readers never asked this site to mail them.
-    No audit entry per comment: the importer records the run.
-    """
-    require(actor, "comments.add_comment", action="import comments")
-    if not source or not legacy_id:
-        raise ValidationError(
-            "an imported comment needs its source and its id there",
-            where="source" if not source else "legacy_id",
-            hint="pass the old system's name (wordpress, drupal7) and the comment's id",
-        )
-    if status not in CommentStatus.values:
-        raise ValidationError(
-            f"unknown status “{status}”",
-            where="status",
-            hint=f"use one of: {', '.join(CommentStatus.values)}",
-        )
-    existing = Comment.objects.filter(source=source, legacy_id=legacy_id).first()
-    if existing is not None:
-        return existing, False
-    comment = Comment(
+    """One comment of another system (see `comments_import`): the comment, and whether new."""
+    one = ImportedComment(
         publication=publication,
-        parent=_reply_parent(parent, publication=publication),
-        name=(name.strip() or "—")[:NAME_MAX],
-        body=body,
-        language=guess_language(body),
-        status=status,
-        email_hash=email_hash(email),
-        created_at=created_at,
-        source=source,
         legacy_id=legacy_id,
+        name=name,
+        body=body,
+        created_at=created_at,
+        status=status,
+        email=email,
+        parent=parent,
     )
-    try:
-        with transaction.atomic():
-            comment.save()
-    except IntegrityError:  # imported by a parallel run a moment ago
-        return Comment.objects.get(source=source, legacy_id=legacy_id), False
-    if status == CommentStatus.APPROVED:
-        public_pages_changed()
-    return comment, True
+    return comments_import(actor=actor, source=source, comments=[one])[0]
 
 
 # --- the rules: open, moderation mode ---------------------------------------------------

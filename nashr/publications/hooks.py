@@ -15,11 +15,22 @@ with ``transaction.on_commit`` and passes ids, not the object.
 
 Deleting a publication calls no hook: rows that hang on it (a search entry) go with it
 by the database's cascade.
+
+A hook whose work is cheaper done for many publications at once (the search index: one
+statement per batch) registers that form too, ``on_publication_changed(hook,
+bulk=hooks_for_many)``. Inside ``publication_changes_batched()`` (an import of thousands)
+such a hook is not called per write: the publications written are collected and handed
+to its bulk form once, as they are when the block ends, still inside the caller's
+transaction. Hooks without a bulk form are called per write as always.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
@@ -31,13 +42,28 @@ class PublicationHook(Protocol):
     def __call__(self, *, publication: Publication) -> None: ...
 
 
+class PublicationsHook(Protocol):
+    def __call__(self, *, publications: Sequence[Publication]) -> None: ...
+
+
 _hooks: list[PublicationHook] = []
+_bulk_forms: dict[PublicationHook, PublicationsHook] = {}
+# The publications written inside `publication_changes_batched`, by id (None: not batching).
+_batch: ContextVar[dict[int, Publication] | None] = ContextVar("publication_batch", default=None)
 
 
-def on_publication_changed(hook: PublicationHook) -> PublicationHook:
-    """Call `hook(publication=...)` after every write of a publication (once, if added twice)."""
+def on_publication_changed(
+    hook: PublicationHook, *, bulk: PublicationsHook | None = None
+) -> PublicationHook:
+    """Call `hook(publication=...)` after every write of a publication (once, if added twice).
+
+    `bulk(publications=[...])`, if given, does the same for many publications at once;
+    it is called instead of `hook` inside `publication_changes_batched`.
+    """
     if hook not in _hooks:
         _hooks.append(hook)
+    if bulk is not None:
+        _bulk_forms[hook] = bulk
     return hook
 
 
@@ -45,31 +71,69 @@ def off_publication_changed(hook: PublicationHook) -> None:
     """Stop calling `hook` (a test's, or one an app turns off)."""
     if hook in _hooks:
         _hooks.remove(hook)
+    _bulk_forms.pop(hook, None)
 
 
 def publication_changed(*, publication: Publication) -> None:
     """Run every hook, in the order registered; the services call this inside their transaction."""
+    batch = _batch.get()
+    if batch is not None:
+        # The latest object of a publication written twice: its state at the end counts.
+        batch.pop(publication.pk, None)
+        batch[publication.pk] = publication
     for hook in tuple(_hooks):
-        hook(publication=publication)
+        if batch is None or hook not in _bulk_forms:
+            hook(publication=publication)
+
+
+@contextmanager
+def publication_changes_batched() -> Iterator[None]:
+    """Hooks with a bulk form called once, when the block ends, for every publication written.
+
+    Use it inside the transaction of the writes (the bulk hooks then write with them,
+    or not at all). A block that raises calls no bulk hook; a caller that catches a
+    service's error inside the block must let the block fail too (as the importers
+    do), since a publication rolled back to a savepoint is still in the batch. Nested,
+    the outer block decides.
+    """
+    if _batch.get() is not None:
+        yield
+        return
+    batch: dict[int, Publication] = {}
+    token = _batch.set(batch)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+    written = list(batch.values())
+    if written:
+        for hook in tuple(_hooks):
+            bulk = _bulk_forms.get(hook)
+            if bulk is not None:
+                bulk(publications=written)
+
+
+@dataclass(frozen=True)
+class ImportedComment:
+    """A comment of another system, as the comments app's import service takes it."""
+
+    publication: Publication
+    legacy_id: str
+    name: str
+    body: str
+    created_at: dt.datetime
+    status: str
+    email: str = ""
+    # The imported comment it answers (a comment of the comments app).
+    parent: Any = None
 
 
 class CommentImporter(Protocol):
-    """Brings in one comment of another system; returns the comment and whether it is new."""
+    """Brings in comments of another system; returns each comment and whether it is new."""
 
     def __call__(
-        self,
-        *,
-        actor: Actor,
-        publication: Publication,
-        source: str,
-        legacy_id: str,
-        name: str,
-        body: str,
-        created_at: dt.datetime,
-        status: str,
-        email: str = "",
-        parent: Any = None,
-    ) -> tuple[Any, bool]: ...
+        self, *, actor: Actor, source: str, comments: Sequence[ImportedComment]
+    ) -> list[tuple[Any, bool]]: ...
 
 
 _comment_importer: list[CommentImporter] = []

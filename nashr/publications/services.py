@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -46,7 +48,19 @@ def _keep_revision(
     restored_from: int | None = None,
 ) -> Revision:
     """The publication's text as just saved, under its current revision number."""
-    return Revision.objects.create(
+    revision = _revision_of(publication, actor=actor, changed=changed, restored_from=restored_from)
+    revision.save()
+    return revision
+
+
+def _revision_of(
+    publication: Publication,
+    *,
+    actor: Actor,
+    changed: list[str],
+    restored_from: int | None = None,
+) -> Revision:
+    return Revision(
         publication=publication,
         number=publication.revision,
         title=publication.title,
@@ -77,11 +91,28 @@ def _validate(publication: Publication) -> None:
             publication.legacy_path = path
             taken = Publication.objects.filter(legacy_path=path).exclude(pk=publication.pk)
             if taken.exists():
-                raise ValidationError(
-                    f"legacy path “{path}” already leads to another publication",
-                    where="legacy_path",
-                    hint="each old address can redirect to one publication only",
-                )
+                raise _path_taken(path)
+
+
+@dataclass
+class NewPublication:
+    """One publication for `publications_create`: the arguments of `publication_create`."""
+
+    kind: Kind
+    language: str
+    title: str
+    date: dt.date
+    body: str = ""
+    summary: str = ""
+    signatory: Signatory | None = None
+    status: str = Status.DRAFT
+    published_at: dt.datetime | None = None
+    slug: str = ""
+    source_url: str = ""
+    legacy_path: str | None = None
+    translation_key: uuid.UUID | None = None
+    # A saved publication: a translation made in the same call would have no id yet.
+    translation_of: Publication | None = None
 
 
 @transaction.atomic
@@ -104,58 +135,132 @@ def publication_create(
     translation_of: Publication | None = None,
 ) -> Publication:
     """A new publication; a translation when `translation_of` is given."""
-    rules.require_add(actor, translation=translation_of is not None)
-    if status == Status.PUBLISHED:
+    new = NewPublication(
+        kind=kind,
+        language=language,
+        title=title,
+        date=date,
+        body=body,
+        summary=summary,
+        signatory=signatory,
+        status=status,
+        published_at=published_at,
+        slug=slug,
+        source_url=source_url,
+        legacy_path=legacy_path,
+        translation_key=translation_key,
+        translation_of=translation_of,
+    )
+    return publications_create(actor=actor, new=[new])[0]
+
+
+# Publications written per statement by `publications_create`.
+CREATE_BATCH = 500
+
+
+@transaction.atomic
+def publications_create(*, actor: Actor, new: Sequence[NewPublication]) -> list[Publication]:
+    """New publications, each checked as `publication_create` checks one (it is this for one).
+
+    For many (an import), the rows, their first revisions and their audit entries are
+    written a few statements per batch. The first refusal raises; nothing is saved then.
+    """
+    publications = [_publication_new(actor, fields) for fields in new]
+    _check_free(publications)
+    Publication.objects.bulk_create(publications, batch_size=CREATE_BATCH)
+    Revision.objects.bulk_create(
+        [_revision_of(p, actor=actor, changed=list(CONTENT_FIELDS)) for p in publications],
+        batch_size=CREATE_BATCH,
+    )
+    for publication in publications:
+        publication_changed(publication=publication)
+        facts = {"status": publication.status, "language": publication.language}
+        audit_record(actor=actor, action="publication.create", target=publication, changes=facts)
+    return publications
+
+
+def _publication_new(actor: Actor, new: NewPublication) -> Publication:
+    """The publication `new` describes, checked but not saved."""
+    rules.require_add(actor, translation=new.translation_of is not None)
+    if new.status == Status.PUBLISHED:
         rules.require_publish(actor)
-    if status not in Status.values:
+    if new.status not in Status.values:
         raise ValidationError(
-            f"unknown status “{status}”",
+            f"unknown status “{new.status}”",
             where="status",
             hint=f"use one of: {', '.join(Status.values)}",
         )
     publication = Publication(
-        kind=kind,
-        language=language,
-        title=title.strip(),
-        slug=slug or make_slug(title),
-        summary=summary.strip(),
-        body=body,
-        body_html=render_markdown(body),
-        signatory=signatory,
-        date=date,
-        status=status,
-        source_url=source_url,
-        legacy_path=legacy_path,
+        kind=new.kind,
+        language=new.language,
+        title=new.title.strip(),
+        slug=new.slug or make_slug(new.title),
+        summary=new.summary.strip(),
+        body=new.body,
+        body_html=render_markdown(new.body),
+        signatory=new.signatory,
+        date=new.date,
+        status=new.status,
+        source_url=new.source_url,
+        legacy_path=new.legacy_path,
         created_by=actor_user(actor),
     )
-    if translation_of is not None:
-        if translation_of.language == language:
+    original = new.translation_of
+    if original is not None:
+        if original.language == new.language:
             raise ValidationError(
-                f"a translation must be in another language than its original ({language})",
+                f"a translation must be in another language than its original ({new.language})",
                 where="language",
             )
-        publication.translation_of = translation_of
-        publication.translation_key = translation_of.translation_key
-        publication.source_revision = translation_of.revision
-    elif translation_key is not None:
-        publication.translation_key = translation_key
-    if status == Status.PUBLISHED:
-        publication.published_at = published_at or timezone.now()
+        publication.translation_of = original
+        publication.translation_key = original.translation_key
+        publication.source_revision = original.revision
+    elif new.translation_key is not None:
+        publication.translation_key = new.translation_key
+    if new.status == Status.PUBLISHED:
+        publication.published_at = new.published_at or timezone.now()
     _validate(publication)
-    if Publication.objects.filter(
-        translation_key=publication.translation_key, language=language
-    ).exists():
-        raise ValidationError(
-            f"this publication already has a version in “{language}”",
-            where="language",
-            hint="edit that version instead",
-        )
-    publication.save()
-    _keep_revision(publication, actor=actor, changed=list(CONTENT_FIELDS))
-    publication_changed(publication=publication)
-    facts = {"status": publication.status, "language": publication.language}
-    audit_record(actor=actor, action="publication.create", target=publication, changes=facts)
     return publication
+
+
+def _check_free(publications: list[Publication]) -> None:
+    """No two of them, and none of them and a saved one, share a language version or an
+    old address (the unique constraints would refuse it less clearly)."""
+    versions: set[tuple[uuid.UUID, str]] = set()
+    paths: set[str] = set()
+    for publication in publications:
+        version = (publication.translation_key, publication.language)
+        if version in versions:
+            raise _version_taken(publication.language)
+        versions.add(version)
+        if publication.legacy_path is not None:
+            if publication.legacy_path in paths:
+                raise _path_taken(publication.legacy_path)
+            paths.add(publication.legacy_path)
+    keys = sorted({key for key, _language in versions})
+    for start in range(0, len(keys), CREATE_BATCH):
+        saved = Publication.objects.filter(
+            translation_key__in=keys[start : start + CREATE_BATCH]
+        ).values_list("translation_key", "language")
+        for version in saved:
+            if version in versions:
+                raise _version_taken(version[1])
+
+
+def _version_taken(language: str) -> ValidationError:
+    return ValidationError(
+        f"this publication already has a version in “{language}”",
+        where="language",
+        hint="edit that version instead",
+    )
+
+
+def _path_taken(path: str) -> ValidationError:
+    return ValidationError(
+        f"legacy path “{path}” already leads to another publication",
+        where="legacy_path",
+        hint="each old address can redirect to one publication only",
+    )
 
 
 @transaction.atomic
@@ -403,14 +508,48 @@ def translation_create(
 
     Kind, date and signatory are the original's unless given.
     """
+    new = translation_new(
+        original=original,
+        language=language,
+        title=title,
+        body=body,
+        summary=summary,
+        status=status,
+        published_at=published_at,
+        date=date,
+        kind=kind,
+        signatory=signatory,
+        slug=slug,
+        source_url=source_url,
+        legacy_path=legacy_path,
+    )
+    return publications_create(actor=actor, new=[new])[0]
+
+
+def translation_new(
+    *,
+    original: Publication,
+    language: str,
+    title: str,
+    body: str = "",
+    summary: str = "",
+    status: str = Status.DRAFT,
+    published_at: dt.datetime | None = None,
+    date: dt.date | None = None,
+    kind: Kind | None = None,
+    signatory: Signatory | None = None,
+    slug: str = "",
+    source_url: str = "",
+    legacy_path: str | None = None,
+) -> NewPublication:
+    """A translation for `publications_create`, as `translation_create` makes one."""
     if original.translation_of_id is not None:
         raise ValidationError(
             f"“{original}” is itself a translation",
             where="translation_of",
             hint="translate its original instead",
         )
-    return publication_create(
-        actor=actor,
+    return NewPublication(
         kind=kind or original.kind,
         language=language,
         title=title,

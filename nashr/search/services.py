@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from django.db import transaction
 
@@ -12,6 +12,7 @@ from nashr.search.documents import entry_fields
 from nashr.search.models import SearchEntry
 
 REINDEX_BATCH = 1000
+ENTRY_FIELDS = ["language", "kind", "date", "title", "body", "extra", "facets"]
 
 
 def search_index_update(*, publication: Publication) -> None:
@@ -29,6 +30,30 @@ def search_index_update(*, publication: Publication) -> None:
     SearchEntry.objects.update_or_create(
         publication_id=publication.pk, defaults=entry_fields(publication)
     )
+
+
+def search_index_many(*, publications: Sequence[Publication]) -> None:
+    """`search_index_update` for many publications: one statement per batch of them.
+
+    The bulk form of the hook (``publication_changes_batched``, used by the importers):
+    the entries are the same as those written one by one. Published ones are written
+    with an insert that replaces an existing entry (the SQLite triggers and the
+    PostgreSQL row trigger follow it like any other write); the others are deleted.
+    """
+    gone = [p.pk for p in publications if p.status != Status.PUBLISHED]
+    for start in range(0, len(gone), REINDEX_BATCH):
+        SearchEntry.objects.filter(publication_id__in=gone[start : start + REINDEX_BATCH]).delete()
+    published = [p for p in publications if p.status == Status.PUBLISHED]
+    for start in range(0, len(published), REINDEX_BATCH):
+        SearchEntry.objects.bulk_create(
+            [
+                SearchEntry(publication_id=p.pk, **entry_fields(p))
+                for p in published[start : start + REINDEX_BATCH]
+            ],
+            update_conflicts=True,
+            unique_fields=["publication"],
+            update_fields=ENTRY_FIELDS,
+        )
 
 
 @transaction.atomic

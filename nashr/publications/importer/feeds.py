@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import hashlib
 import html
 from pathlib import Path
 from typing import Any
@@ -19,10 +20,11 @@ import feedparser  # type: ignore[import-untyped]  # the package ships no type h
 from django.utils import timezone
 
 from nashr.core.actors import Actor
+from nashr.publications.importer.files import read_limited
 from nashr.publications.importer.items import Item, Options, SourceReport, items_import
 from nashr.publications.importer.markup import Markup, plain_text
 from nashr.publications.importer.media import Uploads
-from nashr.publications.importer.problems import Problem, import_failed
+from nashr.publications.importer.problems import Problem, Refused, import_failed
 from nashr.publications.models import Status
 
 SOURCE = "feed"
@@ -35,29 +37,39 @@ def feed_files(path: Path) -> list[Path]:
     return [path]
 
 
-def read_feed(path: Path) -> tuple[list[Item], list[Problem]]:
-    """The entries of one feed file, and what keeps the file or an entry from import."""
+def read_feed(path: Path) -> tuple[list[Item], list[Problem], list[Problem]]:
+    """The entries of one feed file, what keeps the file or an entry from import, and
+    what is only reported."""
     name = str(path)
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return [], [Problem(name, f"cannot be read: {exc}", hint="check the path")]
+        data = read_limited(path)
+    except Refused as refused:
+        return [], refused.problems, []
     parsed = feedparser.parse(data)
     if not parsed.entries:
         problem = "no entries" if not parsed.bozo else f"not a feed: {parsed.bozo_exception}"
-        return [], [Problem(name, problem, hint="give an RSS or Atom file")]
+        return [], [Problem(name, problem, hint="give an RSS or Atom file")], []
     feed_language = str(parsed.feed.get("language", ""))
-    items, problems = [], []
+    items: list[Item] = []
+    problems: list[Problem] = []
+    notes: list[Problem] = []
     for number, entry in enumerate(parsed.entries, start=1):
         source_id = str(entry.get("id") or entry.get("link") or "")
         where = f"{name}: entry {number}"
-        if not source_id:
-            problems.append(Problem(where, "no id and no link", hint="an entry needs one"))
-            continue
         moment = _moment(entry)
         if moment is None:
             problems.append(Problem(where, "no date", field="published"))
             continue
+        title = html.unescape(str(entry.get("title", ""))).strip()
+        if not source_id:
+            source_id = fallback_id(title, moment)
+            notes.append(
+                Problem(
+                    where,
+                    f"no id and no link: imported as {source_id} (from its title and date), "
+                    "which a later run of the same feed matches; it has no old address",
+                )
+            )
         contents = entry.get("content") or []
         summary = str(entry.get("summary", ""))
         body = str(contents[0].get("value", "")) if contents else summary
@@ -70,7 +82,7 @@ def read_feed(path: Path) -> tuple[list[Item], list[Problem]]:
             Item(
                 source_id=source_id[:200],
                 where=where,
-                title=html.unescape(str(entry.get("title", ""))).strip(),
+                title=title,
                 body=body,
                 date=timezone.localtime(moment).date(),
                 status=Status.PUBLISHED,
@@ -82,7 +94,13 @@ def read_feed(path: Path) -> tuple[list[Item], list[Problem]]:
                 old_paths=[link] if link else [],
             )
         )
-    return items, problems
+    return items, problems, notes
+
+
+def fallback_id(title: str, moment: dt.datetime) -> str:
+    """A stable id for an entry that has neither id nor link: its title and time, hashed."""
+    digest = hashlib.sha256(f"{title}\n{moment.isoformat()}".encode()).hexdigest()
+    return f"hash:{digest[:32]}"
 
 
 def _moment(entry: Any) -> dt.datetime | None:
@@ -99,11 +117,15 @@ def feeds_import(*, actor: Actor, path: Path, options: Options) -> SourceReport:
         raise import_failed([Problem(str(path), "no such file or directory")])
     items: list[Item] = []
     problems: list[Problem] = []
+    notes: list[Problem] = []
     for file in feed_files(path):
-        found, file_problems = read_feed(file)
+        found, file_problems, file_notes = read_feed(file)
         items.extend(found)
         problems.extend(file_problems)
+        notes.extend(file_notes)
     markup = Markup(Uploads(options.uploads, write=not options.dry_run))
-    return items_import(
+    report = items_import(
         actor=actor, source=SOURCE, items=items, markup=markup, options=options, problems=problems
     )
+    report.notes[:0] = notes
+    return report

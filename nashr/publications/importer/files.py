@@ -68,6 +68,13 @@ def read_text(path: Path) -> tuple[str, str]:
     At most NASHR_IMPORT_MAX_BYTES are read, so that neither a huge file nor a link to a
     device that never ends (/dev/zero) fills the memory.
     """
+    data = read_limited(path, hint="split it into smaller files, or raise NASHR_IMPORT_MAX_BYTES")
+    return decode(data, path=str(path))
+
+
+def read_limited(path: Path, *, hint: str = "raise NASHR_IMPORT_MAX_BYTES") -> bytes:
+    """The bytes of a file of at most NASHR_IMPORT_MAX_BYTES; Refused if it is larger
+    (`hint` says what to do then) or cannot be read. No more than the limit is read."""
     limit = settings.NASHR_IMPORT_MAX_BYTES
     try:
         with path.open("rb") as file:
@@ -81,14 +88,8 @@ def read_text(path: Path) -> tuple[str, str]:
             )
         ) from exc
     if len(data) > limit:
-        raise Refused(
-            Problem(
-                str(path),
-                f"larger than the limit of {limit} bytes",
-                hint="split it into smaller files, or raise NASHR_IMPORT_MAX_BYTES",
-            )
-        )
-    return decode(data, path=str(path))
+        raise Refused(Problem(str(path), f"larger than the limit of {limit} bytes", hint=hint))
+    return data
 
 
 def decode(data: bytes, *, path: str) -> tuple[str, str]:

@@ -27,23 +27,30 @@ this module decides the rest, once for all of them:
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import sys
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, TypeVar
 
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 
+from nashr.audit.services import audit_batched, audit_record
 from nashr.core.actors import Actor
 from nashr.core.exceptions import ApplicationError
 from nashr.core.languages import Language
 from nashr.core.pagecache import public_pages_changed
 from nashr.publications import services
-from nashr.publications.hooks import comment_importer
+from nashr.publications.hooks import (
+    ImportedComment,
+    comment_importer,
+    publication_changes_batched,
+)
 from nashr.publications.importer.checks import Lookup, detect_language, fold
 from nashr.publications.importer.markup import Markup
 from nashr.publications.importer.problems import Problem, import_failed
@@ -60,6 +67,8 @@ from nashr.publications.models import (
 
 KEY_NAMESPACE = uuid.UUID("5b0f3c52-7d0c-4f7e-9d0a-6a1c1f0f4a10")
 PROGRESS_MIN_ITEMS = 20
+# Rows written in one statement (ImportedItem, OldAddress, lookups by id).
+BATCH = 500
 SCHEDULED, TRASHED = "scheduled", "trashed"
 T = TypeVar("T")
 
@@ -192,16 +201,60 @@ def items_import(
     report = SourceReport(source=source, dry_run=options.dry_run)
     found = list(problems)
     try:
-        with transaction.atomic():
-            _run(actor, source, items, markup, options, report, found)
-            if found:
-                raise import_failed(found)
+        with transaction.atomic(), _items_frozen():
+            # Batched: the search index and the audit trail take the new publications
+            # in a few statements at the end, inside this transaction, not one by one.
+            with audit_batched(), publication_changes_batched():
+                _run(actor, source, items, markup, options, report, found)
+                if found:
+                    raise import_failed(found)
+                if report.created or report.old_addresses or _comments_created(report):
+                    audit_record(
+                        actor=actor,
+                        action="publication.import",
+                        label=source,
+                        changes=_facts(report),
+                    )
             if options.dry_run:
                 transaction.set_rollback(True)
     except BaseException:
         markup.uploads.discard()
         raise
     return report
+
+
+@contextmanager
+def _items_frozen() -> Iterator[None]:
+    """The cyclic garbage collector leaves alone what exists when the run starts, and
+    what each batch of saved items leaves alive (``_save_batch`` freezes it).
+
+    A run of 20,000 items keeps them alive (with their publications) until it ends,
+    and each full collection would walk them all again: a tenth of the run's time.
+    What they hold is freed by reference counting as usual; only cycles left when a
+    batch ends wait for the run's end (``gc.unfreeze`` hands them back).
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
+def _facts(report: SourceReport) -> dict[str, Any]:
+    """What the audit trail keeps of a run (each publication has its own entry too)."""
+    return {
+        "source": report.source,
+        "created": report.created,
+        "languages": dict(report.languages),
+        "translations": report.translations,
+        "already_imported": report.already,
+        "comments": dict(report.comments),
+        "old_addresses": report.old_addresses,
+    }
+
+
+def _comments_created(report: SourceReport) -> int:
+    return report.comments["approved"] + report.comments["pending"]
 
 
 def _run(
@@ -217,7 +270,18 @@ def _run(
     existing = _existing(source, [item.source_id for item in items])
     kinds = _kind_chooser(lookup, options, problems)
     new: list[Item] = []
+    seen: dict[str, Item] = {}
     for item in items:
+        if item.source_id in seen:
+            report.notes.append(
+                Problem(
+                    item.where,
+                    f"id {item.source_id} again (first at {seen[item.source_id].where}): "
+                    "only the first is imported",
+                )
+            )
+            continue
+        seen[item.source_id] = item
         if item.status == TRASHED:
             report.trashed += 1
             continue
@@ -236,23 +300,32 @@ def _run(
     _link_groups(source, items, new, existing, report)
     ordered = sorted(new, key=lambda i: (i.translation_of is not None, i.date, i.source_id))
     signatories: dict[str, Signatory] = {}
+    batch: list[tuple[Item, services.NewPublication]] = []
     for item in _progress(ordered, options.progress, "saving"):
+        # Originals come first, and are saved before their translations are made.
+        if batch and item.translation_of is not None and batch[-1][0].translation_of is None:
+            _save_batch(actor, batch, problems, report)
         try:
-            item.publication = _save(actor, source, item, lookup, signatories, options)
+            new_publication = _new(actor, item, lookup, signatories, options, source=source)
         except ApplicationError as exc:
             problems.append(Problem(item.where, exc.message, field=exc.where or None))
             continue
-        except DatabaseError as exc:
-            problems.append(Problem(item.where, f"the database refused it: {exc}"))
-            continue
-        report.kinds[item.kind.slug if item.kind else "?"] += 1
-        report.statuses[SCHEDULED if item.status == SCHEDULED else item.status] += 1
-        report.languages[item.language] += 1
-        report.translations += item.translation_of is not None
+        batch.append((item, new_publication))
+        if len(batch) >= BATCH:
+            _save_batch(actor, batch, problems, report)
+    _save_batch(actor, batch, problems, report)
     if problems:
         return
-    report.old_addresses = _old_addresses(items, report)
-    _comments(actor, source, items, report)
+    ImportedItem.objects.bulk_create(
+        [
+            ImportedItem(source=source, source_id=item.source_id, publication=item.publication)
+            for item in ordered
+        ],
+        batch_size=BATCH,
+    )
+    kept = list(seen.values())
+    report.old_addresses = _old_addresses(kept, report)
+    _comments(actor, source, kept, report)
     public_pages_changed()
 
 
@@ -370,14 +443,16 @@ def _link_groups(
             item.translation_of = original
 
 
-def _save(
+def _new(
     actor: Actor,
-    source: str,
     item: Item,
     lookup: Lookup,
     signatories: dict[str, Signatory],
     options: Options,
-) -> Publication:
+    *,
+    source: str,
+) -> services.NewPublication:
+    """The publication an item becomes (its original, if it is a translation, saved)."""
     assert item.kind is not None  # every kept item has one, or the run stopped
     status = {SCHEDULED: Status.DRAFT}.get(item.status, item.status)
     signatory = None
@@ -405,16 +480,50 @@ def _save(
         original = original.publication
     if original is None:
         key = group_key(source, item.group) if item.group else None
-        publication = services.publication_create(actor=actor, translation_key=key, **fields)
-    else:
-        publication = services.translation_create(actor=actor, original=original, **fields)
-    if item.status == SCHEDULED and item.publish_at is not None:
-        # The same step as an editor's: the worker's task is queued for that time.
-        publication = services.publication_schedule(
-            actor=actor, publication=publication, publish_at=item.publish_at
-        )
-    ImportedItem.objects.create(source=source, source_id=item.source_id, publication=publication)
-    return publication
+        return services.NewPublication(translation_key=key, **fields)
+    return services.translation_new(original=original, **fields)
+
+
+def _save_batch(
+    actor: Actor,
+    batch: list[tuple[Item, services.NewPublication]],
+    problems: list[Problem],
+    report: SourceReport,
+) -> None:
+    """Save a batch of items in a few statements; if it is refused, each on its own, so
+    that every refused item is named."""
+    if not batch:
+        return
+    try:
+        saved = services.publications_create(actor=actor, new=[new for _item, new in batch])
+        for (item, _new), publication in zip(batch, saved, strict=True):
+            item.publication = publication
+    except (ApplicationError, DatabaseError):
+        for item, new in batch:
+            try:
+                item.publication = services.publications_create(actor=actor, new=[new])[0]
+            except ApplicationError as exc:
+                problems.append(Problem(item.where, exc.message, field=exc.where or None))
+            except DatabaseError as exc:
+                problems.append(Problem(item.where, f"the database refused it: {exc}"))
+    for item, _new in batch:
+        if item.publication is None:
+            continue
+        if item.status == SCHEDULED and item.publish_at is not None:
+            # The same step as an editor's: the worker's task is queued for that time.
+            try:
+                item.publication = services.publication_schedule(
+                    actor=actor, publication=item.publication, publish_at=item.publish_at
+                )
+            except ApplicationError as exc:
+                problems.append(Problem(item.where, exc.message, field=exc.where or None))
+                continue
+        report.kinds[item.kind.slug if item.kind else "?"] += 1
+        report.statuses[SCHEDULED if item.status == SCHEDULED else item.status] += 1
+        report.languages[item.language] += 1
+        report.translations += item.translation_of is not None
+    batch.clear()
+    gc.freeze()  # see _items_frozen
 
 
 def _old_addresses(items: Iterable[Item], report: SourceReport) -> int:
@@ -453,22 +562,39 @@ def _old_addresses(items: Iterable[Item], report: SourceReport) -> int:
 
 
 def _comments(actor: Actor, source: str, items: Iterable[Item], report: SourceReport) -> None:
-    """Approved and pending comments of every item kept; spam dropped; replies under parents."""
+    """Approved and pending comments of every item kept; spam dropped; replies under parents.
+
+    Written in two passes of a few statements each: the comments that answer no other,
+    then the replies, each under the comment its thread starts with (the comments app
+    shows one level of replies).
+    """
     importer = comment_importer()
+    tops: list[ImportedComment] = []
+    replies: list[tuple[ImportedComment, str]] = []
     for item in items:
         if item.publication is None or not item.comments:
             continue
         if importer is None:
             report.comments["not imported (no comments app)"] += len(item.comments)
             continue
-        saved: dict[str, Any] = {}
+        # The comment each kept comment's thread starts with, by source id.
+        thread: dict[str, str] = {}
         # Parents first: a reply is written after what it answers.
         for comment in sorted(item.comments, key=lambda c: (c.created_at, c.source_id)):
             if comment.status not in {"approved", "pending"}:
                 report.comments[f"dropped ({comment.status})"] += 1
                 continue
-            parent = saved.get(comment.parent_id) if comment.parent_id else None
-            if comment.parent_id and parent is None:
+            one = ImportedComment(
+                publication=item.publication,
+                legacy_id=comment.source_id,
+                name=comment.name,
+                body=comment.body,
+                created_at=comment.created_at,
+                status=comment.status,
+                email=comment.email,
+            )
+            first = thread.get(comment.parent_id) if comment.parent_id else None
+            if comment.parent_id and first is None:
                 report.notes.append(
                     Problem(
                         item.where,
@@ -476,19 +602,25 @@ def _comments(actor: Actor, source: str, items: Iterable[Item], report: SourceRe
                         "which is not imported: kept as a comment of its own",
                     )
                 )
-            saved[comment.source_id], created = importer(
-                actor=actor,
-                publication=item.publication,
-                source=source,
-                legacy_id=comment.source_id,
-                name=comment.name,
-                body=comment.body,
-                created_at=comment.created_at,
-                status=comment.status,
-                email=comment.email,
-                parent=parent,
-            )
-            report.comments[comment.status if created else "already imported"] += 1
+            if first is None:
+                thread[comment.source_id] = comment.source_id
+                tops.append(one)
+            else:
+                thread[comment.source_id] = first
+                replies.append((one, first))
+    if importer is None or not (tops or replies):
+        return
+    saved: dict[str, Any] = {}
+    for one, (comment, created) in zip(
+        tops, importer(actor=actor, source=source, comments=tops), strict=True
+    ):
+        saved[one.legacy_id] = comment
+        report.comments[one.status if created else "already imported"] += 1
+    answers = [replace(one, parent=saved[first]) for one, first in replies]
+    for one, (_comment, created) in zip(
+        answers, importer(actor=actor, source=source, comments=answers), strict=True
+    ):
+        report.comments[one.status if created else "already imported"] += 1
 
 
 def _progress(items: list[T], show: bool, label: str) -> Iterable[T]:

@@ -15,9 +15,11 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
+from nashr.audit.services import audit_batched
 from nashr.core.actors import Actor
 from nashr.core.exceptions import ApplicationError
 from nashr.publications import services
+from nashr.publications.hooks import publication_changes_batched
 from nashr.publications.importer.checks import fold
 from nashr.publications.importer.entries import Entry
 from nashr.publications.importer.problems import Problem, import_failed
@@ -38,17 +40,19 @@ def entries_save(entries: Iterable[Entry], *, actor: Actor, dry_run: bool) -> No
     problems: list[Problem] = []
     signatories: dict[str, Signatory] = {}
     with transaction.atomic():
-        for entry in entries:
-            try:
-                entry.publication = _save(entry, signatories, actor)
-            except ApplicationError as exc:
-                problems.append(
-                    Problem(entry.path, exc.message, field=exc.where or None, hint=exc.hint)
-                )
-            except DatabaseError as exc:
-                problems.append(Problem(entry.path, f"the database refused it: {exc}"))
-        if problems:
-            raise import_failed(problems)
+        # The search index and the audit trail written in a few statements at the end.
+        with audit_batched(), publication_changes_batched():
+            for entry in entries:
+                try:
+                    entry.publication = _save(entry, signatories, actor)
+                except ApplicationError as exc:
+                    problems.append(
+                        Problem(entry.path, exc.message, field=exc.where or None, hint=exc.hint)
+                    )
+                except DatabaseError as exc:
+                    problems.append(Problem(entry.path, f"the database refused it: {exc}"))
+            if problems:
+                raise import_failed(problems)
         if dry_run:
             transaction.set_rollback(True)
 

@@ -26,6 +26,7 @@ from defusedxml.ElementTree import fromstring
 from django.utils import timezone
 
 from nashr.core.actors import Actor
+from nashr.publications.importer.files import read_limited
 from nashr.publications.importer.items import SCHEDULED as SCHEDULED_STATUS
 from nashr.publications.importer.items import (
     TRASHED,
@@ -83,10 +84,11 @@ class Export:
 def read_wxr(path: Path) -> Export:
     """Every post and page of the export; Refused if the file is not a readable WXR."""
     name = str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise Refused(Problem(name, f"cannot be read: {exc}", hint="check the path")) from exc
+    data = read_limited(
+        path,
+        hint="a WordPress export of many years can be hundreds of MB: "
+        "raise NASHR_IMPORT_MAX_BYTES for this run",
+    )
     notes = []
     try:
         root = _parse(data)

@@ -75,6 +75,44 @@ def test_feed_second_run_changes_nothing(feeds, kinds) -> None:
     assert "already imported (left as they are): 3" in out
 
 
+NO_ID = """<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Committee</title><language>en</language>
+<item><title>Statement without an address</title>
+<pubDate>Tue, 05 Mar 2024 09:00:00 +0000</pubDate><description>Its text</description></item>
+<item><title>A second one</title>
+<pubDate>Wed, 06 Mar 2024 09:00:00 +0000</pubDate><description>Other text</description></item>
+</channel></rss>
+"""
+
+
+def test_entry_without_id_or_link(tmp_path, kinds) -> None:
+    """An entry with neither id nor link is reported and imported under an id made of its
+    title and date, which the next run matches: the run goes on, nothing is duplicated."""
+    path = tmp_path / "no-id.rss"
+    path.write_text(NO_ID, encoding="utf-8")
+    out = run("--from-feed", str(path))
+    assert Publication.objects.count() == 2, out
+    assert out.count("no id and no link: imported as hash:") == 2
+    ids = set(ImportedItem.objects.values_list("source_id", flat=True))
+    assert len(ids) == 2 and all(i.startswith("hash:") for i in ids)
+    again = run("--from-feed", str(path))
+    assert Publication.objects.count() == 2
+    assert "already imported (left as they are): 2" in again
+    assert set(ImportedItem.objects.values_list("source_id", flat=True)) == ids
+
+
+def test_feed_over_the_size_limit(tmp_path, kinds, settings) -> None:
+    """A feed file over NASHR_IMPORT_MAX_BYTES is refused by name; nothing is saved."""
+    settings.NASHR_IMPORT_MAX_BYTES = 500
+    path = tmp_path / "big.rss"
+    path.write_text(RSS, encoding="utf-8")
+    problems = io.StringIO()
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import", "--from-feed", str(path), stdout=io.StringIO(), stderr=problems)
+    assert "big.rss: larger than the limit of 500 bytes" in problems.getvalue()
+    assert not Publication.objects.exists()
+
+
 def test_not_a_feed(tmp_path, kinds) -> None:
     """A file that is not a feed is reported and nothing is saved."""
     (tmp_path / "a.xml").write_text("hello")

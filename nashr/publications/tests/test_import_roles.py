@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from nashr.publications.models import Publication, Status
+from nashr.testing.wxr import Post, wxr
 
 STATEMENT = """---
 title: بیانیه درباره آزادی زندانیان
@@ -60,4 +61,24 @@ def test_unknown_username_is_a_clean_error(tmp_path, kinds) -> None:
     """`--as nosuchuser` is a CommandError naming the option; nothing is saved."""
     with pytest.raises(CommandError, match=r"--as.*nosuchuser"):
         _import(_file(tmp_path, Status.DRAFT), "--as", "nosuchuser")
+    assert not Publication.objects.exists()
+
+
+def test_author_importing_published_posts_names_each(tmp_path, kinds, make_staff) -> None:
+    """An author's WordPress import fails naming every published post (saved in batches, a
+    refused batch is tried item by item); its draft is not saved either."""
+    posts = [
+        Post(1, "Published one", "<p>x</p>"),
+        Post(2, "A draft", "<p>x</p>", status="draft"),
+        Post(3, "Published two", "<p>x</p>"),
+    ]
+    path = tmp_path / "export.xml"
+    path.write_text(wxr(posts), encoding="utf-8")
+    problems = io.StringIO()
+    author = make_staff("author")
+    with pytest.raises(CommandError, match="nothing was imported"):
+        _import(str(path), "--as", author.username, stderr=problems)
+    refused = [line for line in problems.getvalue().splitlines() if "may not publish" in line]
+    assert len(refused) == 2, problems.getvalue()
+    assert "post 1" in refused[0] and "post 3" in refused[1]
     assert not Publication.objects.exists()
