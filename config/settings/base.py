@@ -308,6 +308,11 @@ LOGGING = {
 # Publications (nashr.publications).
 # `nashr import` refuses a file larger than this many bytes (5 MiB: a long report is 200 kB).
 NASHR_IMPORT_MAX_BYTES = int(os.environ.get("NASHR_IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+# A whole site's export (WordPress WXR, a feed archive) is read whole into memory: ten or
+# twenty years of statements make hundreds of MB, a limit of its own.
+NASHR_IMPORT_EXPORT_MAX_BYTES = int(
+    os.environ.get("NASHR_IMPORT_EXPORT_MAX_BYTES", str(2 * 1024 * 1024 * 1024))
+)
 
 # Subscribers and delivery (nashr.subscribers, nashr.delivery).
 # The From address of bulletins (else DEFAULT_FROM_EMAIL); the series' title is its name.

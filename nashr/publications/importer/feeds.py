@@ -42,7 +42,11 @@ def read_feed(path: Path) -> tuple[list[Item], list[Problem], list[Problem]]:
     what is only reported."""
     name = str(path)
     try:
-        data = read_limited(path)
+        data = read_limited(
+            path,
+            hint="raise NASHR_IMPORT_EXPORT_MAX_BYTES for this run",
+            setting="NASHR_IMPORT_EXPORT_MAX_BYTES",
+        )
     except Refused as refused:
         return [], refused.problems, []
     parsed = feedparser.parse(data)

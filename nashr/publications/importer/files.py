@@ -72,10 +72,15 @@ def read_text(path: Path) -> tuple[str, str]:
     return decode(data, path=str(path))
 
 
-def read_limited(path: Path, *, hint: str = "raise NASHR_IMPORT_MAX_BYTES") -> bytes:
-    """The bytes of a file of at most NASHR_IMPORT_MAX_BYTES; Refused if it is larger
+def read_limited(
+    path: Path,
+    *,
+    hint: str = "raise NASHR_IMPORT_MAX_BYTES",
+    setting: str = "NASHR_IMPORT_MAX_BYTES",
+) -> bytes:
+    """The bytes of a file of at most the limit `setting` names; Refused if it is larger
     (`hint` says what to do then) or cannot be read. No more than the limit is read."""
-    limit = settings.NASHR_IMPORT_MAX_BYTES
+    limit = int(getattr(settings, setting))
     try:
         with path.open("rb") as file:
             data = file.read(limit + 1)

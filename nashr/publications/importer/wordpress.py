@@ -86,8 +86,8 @@ def read_wxr(path: Path) -> Export:
     name = str(path)
     data = read_limited(
         path,
-        hint="a WordPress export of many years can be hundreds of MB: "
-        "raise NASHR_IMPORT_MAX_BYTES for this run",
+        hint="raise NASHR_IMPORT_EXPORT_MAX_BYTES for this run",
+        setting="NASHR_IMPORT_EXPORT_MAX_BYTES",
     )
     notes = []
     try:

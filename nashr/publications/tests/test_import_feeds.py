@@ -102,8 +102,8 @@ def test_entry_without_id_or_link(tmp_path, kinds) -> None:
 
 
 def test_feed_over_the_size_limit(tmp_path, kinds, settings) -> None:
-    """A feed file over NASHR_IMPORT_MAX_BYTES is refused by name; nothing is saved."""
-    settings.NASHR_IMPORT_MAX_BYTES = 500
+    """A feed file over NASHR_IMPORT_EXPORT_MAX_BYTES is refused by name; nothing is saved."""
+    settings.NASHR_IMPORT_EXPORT_MAX_BYTES = 500
     path = tmp_path / "big.rss"
     path.write_text(RSS, encoding="utf-8")
     problems = io.StringIO()

@@ -325,13 +325,13 @@ def test_undeclared_prefix(tmp_path, kinds) -> None:
 
 
 def test_export_over_the_size_limit(tmp_path, kinds, settings) -> None:
-    """A WordPress export over NASHR_IMPORT_MAX_BYTES is refused by name, saying what to
+    """A WordPress export over NASHR_IMPORT_EXPORT_MAX_BYTES is refused by name, saying what to
     raise; nothing is saved."""
     path = export(tmp_path)
-    settings.NASHR_IMPORT_MAX_BYTES = path.stat().st_size - 1
+    settings.NASHR_IMPORT_EXPORT_MAX_BYTES = path.stat().st_size - 1
     problems = io.StringIO()
     with pytest.raises(CommandError, match="nothing was imported"):
         call_command("import", str(path), stdout=io.StringIO(), stderr=problems)
     assert f"larger than the limit of {path.stat().st_size - 1} bytes" in problems.getvalue()
-    assert "NASHR_IMPORT_MAX_BYTES" in problems.getvalue()
+    assert "NASHR_IMPORT_EXPORT_MAX_BYTES" in problems.getvalue()
     assert not Publication.objects.exists()
