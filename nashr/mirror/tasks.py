@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from django.conf import settings
@@ -24,4 +25,10 @@ def rebuild_mirror() -> dict[str, object]:
 def rebuild_after_change(*, publication: Publication) -> None:
     """The publication hook: once the change is committed, queue a rebuild (when turned on)."""
     if settings.NASHR_MIRROR_DIR:
+        transaction.on_commit(rebuild_mirror.enqueue)
+
+
+def rebuild_after_changes(*, publications: Sequence[Publication]) -> None:
+    """The hook's form for many publications (an import of thousands): one rebuild."""
+    if settings.NASHR_MIRROR_DIR and publications:
         transaction.on_commit(rebuild_mirror.enqueue)

@@ -7,10 +7,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.db import transaction
 from django.test import override_settings
 
 from nashr.core.actors import COMMAND
+from nashr.mirror.tasks import rebuild_mirror
 from nashr.publications import services
+from nashr.publications.hooks import publication_changes_batched
 from nashr.testing.pages import SiteContent
 
 pytestmark = pytest.mark.django_db
@@ -39,3 +42,24 @@ def test_no_rebuild_when_turned_off(mirror_content: SiteContent, outdir: Path) -
         actor=COMMAND, publication=mirror_content["article_fa"], title="عنوان دیگر"
     )
     assert not outdir.exists()
+
+
+def test_a_batch_of_changes_queues_one_rebuild(
+    mirror_content: SiteContent,
+    outdir: Path,
+    django_capture_on_commit_callbacks: Callable[..., Any],
+) -> None:
+    """An import of thousands (`publication_changes_batched`) queues one rebuild, not one
+    per publication; the rebuild shows every change."""
+    titles = ["نخستین عنوان تازه", "دومین عنوان تازه"]
+    with (
+        override_settings(NASHR_MIRROR_DIR=str(outdir)),
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        transaction.atomic(),
+        publication_changes_batched(),
+    ):
+        for key, title in zip(("article_fa", "statement_fa"), titles, strict=True):
+            services.publication_update(actor=COMMAND, publication=mirror_content[key], title=title)
+    assert callbacks.count(rebuild_mirror.enqueue) == 1
+    home = (outdir / "fa/index.html").read_text(encoding="utf-8")
+    assert all(title in home for title in titles)
