@@ -69,6 +69,7 @@ from nashr.core.calendars import month_of
 from nashr.core.exceptions import ApplicationError
 from nashr.core.pagecache import MIRROR_ENVIRON_KEY
 from nashr.mirror import search_index
+from nashr.mirror.pages import Pages
 from nashr.publications import selectors
 from nashr.publications.models import Kind, Publication, Signatory
 
@@ -190,8 +191,19 @@ def legacy_file(path: str) -> str | None:
 
 
 def relative_link(from_file: str, to_file: str) -> str:
-    """A link from the page in `from_file` to `to_file`, both relative to OUTDIR."""
-    link = posixpath.relpath(to_file, posixpath.dirname(from_file) or ".")
+    """A link from the page in `from_file` to `to_file`, both relative to OUTDIR.
+
+    Both are clean paths (no "." or ".." parts, see ``file_for``): the link climbs out of
+    the folders they do not share and goes down the rest of `to_file`'s.
+    """
+    here = from_file.split("/")[:-1]
+    there = to_file.split("/")
+    shared = 0
+    for mine, theirs in zip(here, there[:-1], strict=False):
+        if mine != theirs:
+            break
+        shared += 1
+    link = "/".join([".."] * (len(here) - shared) + there[shared:])
     return quote(link, safe="/-._~!$&'()*+,;=:@")
 
 
@@ -364,7 +376,7 @@ class Build:
             "HTTP_HOST": parts.netloc or "localhost",
             MIRROR_ENVIRON_KEY: forms,
         }
-        self.client = Client(raise_request_exception=True, **environ)
+        self.environ = environ
         self.secure = parts.scheme == "https"
         self.site_origin = f"{parts.scheme}://{parts.netloc}"
         self.prefix = site_prefix()
@@ -375,6 +387,11 @@ class Build:
         self.rendering: set[str] = set()
         self._months: dict[str, list[tuple[int, int]]] = {}
         self.old_group: dict[str, str] = {}
+        # Links repeat from page to page (the header, the footer, the lists): each address'
+        # file and each relative link are worked out once.
+        self._files: dict[tuple[str, str], str | None] = {}
+        self._links: dict[tuple[str, str], tuple[str, str, str, str | None]] = {}
+        self._relative: dict[tuple[str, str], str] = {}
 
     # The plan: which groups to render.
 
@@ -485,7 +502,7 @@ class Build:
         if name == "search":
             return [f"/{rest}/search/"]
         if name == "pub":
-            publication = Publication.objects.published().filter(pk=int(rest)).first()
+            publication = self.pages.publications.get(int(rest))
             if publication is None:
                 return []
             slug = publication.slug or "-"
@@ -497,10 +514,22 @@ class Build:
 
     # Rendering one address.
 
+    def file_for(self, path: str, query: str = "") -> str | None:
+        key = (path, query)
+        if key not in self._files:
+            self._files[key] = file_for(path, query)
+        return self._files[key]
+
+    def relative_link(self, from_file: str, to_file: str) -> str:
+        key = (posixpath.dirname(from_file), to_file)
+        if key not in self._relative:
+            self._relative[key] = relative_link(from_file, to_file)
+        return self._relative[key]
+
     def claim(self, address: str, group: str) -> None:
         """Render `address` in this build unless a group that is not re-rendered owns it."""
         split = urlsplit(address)
-        rel = file_for(split.path, split.query)
+        rel = self.file_for(split.path, split.query)
         if rel is None or rel in self.owner:
             return
         archived = _MONTH_FILE.match(rel)
@@ -533,10 +562,10 @@ class Build:
         self.hashes[rel] = self.outdir.write(rel, data, self.summary)
 
     def render(self, address: str, rel: str, group: str) -> None:
-        response = self.client.get(address, secure=self.secure)
+        response = self.pages.get(address)
         if response.status_code in {301, 302}:
             location = urlsplit(urljoin(address, response["Location"]))
-            target = file_for(location.path, location.query)
+            target = self.file_for(location.path, location.query)
             if target is None:
                 self.summary.problems.append(f"{address}: redirects outside the mirror")
                 return
@@ -550,7 +579,7 @@ class Build:
         body = (
             b"".join(response.streaming_content)  # type: ignore[attr-defined]  # FileResponse
             if response.streaming
-            else response.content
+            else response.content  # type: ignore[attr-defined]  # HttpResponse
         )
         if content_type.startswith("text/html"):
             text = self.rewrite_html(body.decode("utf-8"), address, rel, group)
@@ -591,6 +620,28 @@ class Build:
     def rewrite_link(self, value: str, page: str, rel: str, group: str, is_form: bool) -> str:
         if not value or value.startswith(_NOT_LINKS):
             return value
+        # An address from the site's root ("/fa/...") means the same on every page.
+        key = (value, "" if value.startswith("/") and not value.startswith("//") else page)
+        found = self._links.get(key)
+        if found is None:
+            found = self._link_target(value, page)
+            self._links[key] = found
+        path, query, fragment, target = found
+        if not path:
+            return value
+        if target is None or (is_form and not target.endswith("/search/index.html")):
+            query = f"?{query}" if query else ""
+            return f"{settings.NASHR_SITE_URL}{path}{query}{fragment}"
+        if target.startswith(("static/", "media/")):
+            self.claim(path, "static")
+        else:
+            self.claim(path + (f"?{query}" if query else ""), group)
+        if target == rel and fragment:
+            return fragment
+        return self.relative_link(rel, target) + fragment
+
+    def _link_target(self, value: str, page: str) -> tuple[str, str, str, str | None]:
+        """(path in the site, query, "#fragment", file) of a link; path "" if not the site's."""
         absolute = urlsplit(urljoin(page, value))
         if absolute.netloc == "mirror.invalid":
             path = absolute.path
@@ -599,19 +650,9 @@ class Build:
         ):
             path = absolute.path[len(self.prefix) :]
         else:
-            return value
-        target = file_for(path, absolute.query)
+            return "", "", "", None
         fragment = f"#{absolute.fragment}" if absolute.fragment else ""
-        if target is None or (is_form and not target.endswith("/search/index.html")):
-            query = f"?{absolute.query}" if absolute.query else ""
-            return f"{settings.NASHR_SITE_URL}{path}{query}{fragment}"
-        if target.startswith(("static/", "media/")):
-            self.claim(path, "static")
-        else:
-            self.claim(path + (f"?{absolute.query}" if absolute.query else ""), group)
-        if target == rel and fragment:
-            return fragment
-        return relative_link(rel, target) + fragment
+        return path, absolute.query, fragment, self.file_for(path, absolute.query)
 
     # Pages the site has no view for.
 
@@ -661,7 +702,8 @@ class Build:
         level = request_log.level
         request_log.setLevel(logging.ERROR)
         try:
-            response = self.client.get(address, secure=self.secure)
+            client = Client(raise_request_exception=True, **self.environ)
+            response = client.get(address, secure=self.secure)
         finally:
             request_log.setLevel(level)
         text = self.rewrite_html(
@@ -760,6 +802,10 @@ class Build:
         self.rendering = groups
         self.kept_groups = set(old_groups.values()) - groups
         (state / IN_PROGRESS).write_text(str(os.getpid()))
+        self.pages = Pages(forms=self.forms, secure=self.secure, environ=self.environ)
+        wanted = [int(group[4:]) for group in groups if group.startswith("pub:")]
+        if wanted:
+            self.pages.prefetch_publications(None if full else wanted)
 
         for group in sorted(groups):
             for address in self.seeds(group):
