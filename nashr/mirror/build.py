@@ -39,22 +39,25 @@ import hashlib
 import html
 import json
 import logging
+import multiprocessing
 import os
 import posixpath
 import re
 import shutil
 import time
+import traceback
 import uuid
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import parse_qs, quote, unquote, urljoin, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.db import connections
 from django.db.models import Count, Max
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
@@ -92,6 +95,9 @@ FEED_VIEWS = frozenset(
 # Sections of the site that need the server: their links go to NASHR_SITE_URL.
 SERVER_SECTIONS = frozenset({"admin", "subscribe"})
 PDF_NAME = "bulletin.pdf"
+# Publication pages from which a second process pays for its start (about 2 ms a page
+# saved against a fork and a setup of well under a second).
+PARALLEL_FROM = 1000
 
 _TAG = re.compile(r"<(a|link|img|script|form|source|iframe|area)\b[^>]*>", re.IGNORECASE)
 _ATTR = re.compile(r"(\s(?:href|src|action)=)([\"'])(.*?)\2", re.IGNORECASE | re.DOTALL)
@@ -219,6 +225,8 @@ class Outdir:
         self.tmp = self.state / "tmp"
         # Hashes known to match the files on disk; others are compared with the disk.
         self.trusted = trusted
+        # Folders made (or found) by this build: tens of thousands of files share a few.
+        self.folders: set[Path] = set()
 
     def write(self, rel: str, data: bytes, summary: Summary) -> str:
         digest = file_digest(data)
@@ -229,7 +237,9 @@ class Outdir:
         if rel not in self.trusted and target.is_file() and target.read_bytes() == data:
             summary.unchanged += 1
             return digest
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in self.folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(target.parent)
         temporary = self.tmp / uuid.uuid4().hex
         temporary.write_bytes(data)
         os.replace(temporary, target)
@@ -245,6 +255,7 @@ class Outdir:
         parent = target.parent
         while parent != self.root and parent.is_dir() and not any(parent.iterdir()):
             parent.rmdir()
+            self.folders.discard(parent)
             parent = parent.parent
 
     def files_on_disk(self) -> Iterator[str]:
@@ -281,17 +292,30 @@ def _hash(value: object) -> str:
 
 
 def code_fingerprint() -> str:
-    """Templates, static files and translations of the running code: a change renders all."""
-    parts = []
-    roots = [Path(settings.BASE_DIR) / "nashr", *(Path(p) for p in settings.LOCALE_PATHS)]
+    """Templates, static files and translations of the running code: a change renders all.
+
+    From the files' contents, not their times: a deploy of the same code (a new checkout,
+    a new container) renders nothing.
+    """
+    base = Path(settings.BASE_DIR)
+    return tree_fingerprint([base / "nashr", *(Path(p) for p in settings.LOCALE_PATHS)], base)
+
+
+def tree_fingerprint(roots: list[Path], base: Path) -> str:
+    """The names (relative to `base`) and contents of the code's files under `roots`."""
+    digest = hashlib.sha256()
+    found = []
     for root in roots:
         for dirpath, dirnames, filenames in os.walk(root):
             dirnames[:] = [d for d in dirnames if d not in {"tests", "__pycache__"}]
             for name in filenames:
                 if name.endswith((".html", ".txt", ".xml", ".css", ".js", ".mo", ".svg", ".py")):
-                    stat = Path(dirpath, name).stat()
-                    parts.append((dirpath, name, stat.st_size, stat.st_mtime_ns))
-    return _hash(sorted(parts))
+                    found.append(Path(dirpath, name))
+    for path in sorted(found):
+        shown = path.relative_to(base) if path.is_relative_to(base) else path
+        digest.update(f"{shown}\0{path.stat().st_size}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:20]
 
 
 def site_fingerprint(*, forms: str, base_url: str) -> str:
@@ -363,8 +387,13 @@ def _url(language: str, name: str, **kwargs: object) -> str:
 
 
 class Build:
-    def __init__(self, root: Path, *, forms: str, base_url: str, full: bool) -> None:
+    def __init__(
+        self, root: Path, *, forms: str, base_url: str, full: bool, parallel_from: int | None
+    ) -> None:
         self.root = root
+        self.parallel_from = parallel_from
+        # In the second process: the addresses its pages claim, for the first to render.
+        self.recorded: dict[tuple[str, str], None] | None = None
         self.forms = forms
         self.base_url = base_url.rstrip("/")
         self.force_full = full
@@ -532,6 +561,9 @@ class Build:
         rel = self.file_for(split.path, split.query)
         if rel is None or rel in self.owner:
             return
+        if self.recorded is not None:
+            self.recorded[(address, group)] = None
+            return
         archived = _MONTH_FILE.match(rel)
         if archived:
             # Each month of the archive is a group: an edit re-renders its own month only.
@@ -557,6 +589,91 @@ class Build:
                 self.bulletin_pdf(address, rel)
             else:
                 self.render(address, rel, group)
+
+    # Two processes.
+
+    def run_queue_parallel(self) -> None:
+        """The queue, the publications' pages shared with a second process.
+
+        The machine's cores render pages side by side: after the setup (every query the
+        publication pages need is made before, see ``pages.Pages``), a forked process
+        renders publication pages, writing their files as the first process does, while
+        the first renders everything else; then both take the publication pages left. A
+        counter in shared memory hands out each page once, so neither waits for the other.
+        Links the second process' pages make to pages not yet planned are handed back and
+        claimed by the first, as if its own pages had made them.
+        """
+        shared = [item for item in self.queue if item[2].startswith("pub:")]
+        if (
+            self.parallel_from is None
+            or len(shared) < self.parallel_from
+            or not hasattr(os, "fork")
+            or any(connection.in_atomic_block for connection in connections.all())
+        ):
+            self.run_queue()
+            return
+        given = set(shared)
+        self.queue = deque(item for item in self.queue if item not in given)
+        taken = multiprocessing.Value("q", 0)
+        # A connection must not be shared by two processes: each opens its own.
+        connections.close_all()
+        reading, writing = os.pipe()
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:  # the second process: it never returns
+            os.close(reading)
+            self._second_process(shared, taken, writing, parent)
+        os.close(writing)
+        try:
+            self.run_queue()
+            while (index := _take(taken)) < len(shared):
+                self.render(*shared[index])
+                self.run_queue()
+            with os.fdopen(reading, "rb") as pipe:
+                answer = pipe.read()
+        finally:
+            _pid, status = os.waitpid(pid, 0)
+        if status != 0 or not answer:
+            raise MirrorError(
+                "the build's second process failed (its error is printed above)",
+                where=str(self.root),
+                hint="run the build again; it completes what this one left",
+            )
+        done = json.loads(answer)
+        self.hashes.update(done["hashes"])
+        self.summary.written += done["written"]
+        self.summary.unchanged += done["unchanged"]
+        self.summary.problems += done["problems"]
+        for address, group in done["claims"]:
+            self.claim(address, group)
+        self.run_queue()
+
+    def _second_process(
+        self, shared: list[tuple[str, str, str]], taken: Any, writing: int, parent: int
+    ) -> NoReturn:
+        status = 1
+        try:
+            self.hashes = {}
+            self.summary = Summary()
+            self.recorded = {}
+            while (index := _take(taken)) < len(shared):
+                if os.getppid() != parent:
+                    os._exit(1)  # the first process was killed: so is its build
+                self.render(*shared[index])
+            answer = {
+                "hashes": self.hashes,
+                "written": self.summary.written,
+                "unchanged": self.summary.unchanged,
+                "problems": self.summary.problems,
+                "claims": list(self.recorded),
+            }
+            with os.fdopen(writing, "wb") as pipe:
+                pipe.write(json.dumps(answer).encode("utf-8"))
+            status = 0
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            os._exit(status)
 
     def emit(self, rel: str, data: bytes) -> None:
         self.hashes[rel] = self.outdir.write(rel, data, self.summary)
@@ -820,7 +937,7 @@ class Build:
             self.owner["robots.txt"] = "misc"
             self.emit("robots.txt", self.robots())
             self.not_found_page()
-        self.run_queue()
+        self.run_queue_parallel()
 
         # Files no group makes any more.
         files: dict[str, list[str]] = {}
@@ -888,13 +1005,31 @@ class Build:
                     self.queue.append((address, rel, f"bulletins:{language}"))
 
 
+def _take(counter: Any) -> int:
+    """The next number of a counter shared by the build's processes."""
+    with counter.get_lock():
+        number: int = counter.value
+        counter.value = number + 1
+    return number
+
+
 def mirror_build(
-    *, outdir: Path, base_url: str = "", forms: str | None = None, full: bool = False
+    *,
+    outdir: Path,
+    base_url: str = "",
+    forms: str | None = None,
+    full: bool = False,
+    parallel_from: int | None = PARALLEL_FROM,
 ) -> Summary:
-    """Write the public site into `outdir`, rewriting only what changed since the last build."""
+    """Write the public site into `outdir`, rewriting only what changed since the last build.
+
+    From `parallel_from` publication pages on, a second process renders half of them
+    (None: never).
+    """
     chosen = forms or settings.NASHR_MIRROR_FORMS
     if chosen not in {"primary", "note"}:
         raise MirrorError(
             f"unknown form choice {chosen!r}", where="--forms", hint="use 'primary' or 'note'"
         )
-    return Build(outdir, forms=chosen, base_url=base_url, full=full).run()
+    build = Build(outdir, forms=chosen, base_url=base_url, full=full, parallel_from=parallel_from)
+    return build.run()

@@ -92,7 +92,9 @@ class Pages:
     def publication_list(self, language: str) -> list[Publication]:
         """What a reader of `language` sees listed, newest first (every list is a part)."""
         if language not in self.lists:
-            self.lists[language] = list(selectors.publication_for_language(language=language))
+            # A list shows no publication's text: a list of thousands need not load them.
+            listed = selectors.publication_for_language(language=language)
+            self.lists[language] = list(listed.defer("body", "body_html"))
         return self.lists[language]
 
     def kind_list(self, language: str, kind: Kind) -> list[Publication]:
