@@ -75,6 +75,7 @@ from nashr.mirror import search_index
 from nashr.mirror.pages import Pages
 from nashr.publications import selectors
 from nashr.publications.models import Kind, Publication, Signatory
+from nashr.publications.views import PAGE_SIZE
 
 STATE_DIR = ".nashr-mirror"
 MANIFEST = "manifest.json"
@@ -344,10 +345,10 @@ def publication_prints() -> dict[str, dict[str, Any]]:
     }
     rows = Publication.objects.published().values_list(
         "pk", "updated_at", "kind__slug", "language", "translation_key", "date", "slug",
-        "legacy_path", "revision",
+        "legacy_path", "revision", "translation_of_id",
     )  # fmt: skip
     found = {}
-    for pk, updated, kind, language, key, date, slug, legacy, revision in rows:
+    for pk, updated, kind, language, key, date, slug, legacy, revision, original in rows:
         found[str(pk)] = {
             "print": _hash(
                 [updated, kind, language, key, date, slug, legacy, revision, comments.get(pk)]
@@ -355,8 +356,32 @@ def publication_prints() -> dict[str, dict[str, Any]]:
             "kind": kind,
             "key": str(key),
             "date": date.isoformat(),
+            "language": language,
+            "original": original is None,
         }
     return found
+
+
+def list_pages(pubs: dict[str, dict[str, Any]], language: str, kind: str) -> list[list[str]]:
+    """The publications (ids) on each page of a kind's list in `language`, from their prints.
+
+    What ``selectors.publication_for_language`` lists, in its order (newest first): the
+    versions in `language`, and the originals that have none.
+    """
+    translated = {info["key"] for info in pubs.values() if info["language"] == language}
+    listed = sorted(
+        (
+            (info["date"], int(pk))
+            for pk, info in pubs.items()
+            if info["kind"] == kind
+            and (
+                info["language"] == language or (info["original"] and info["key"] not in translated)
+            )
+        ),
+        reverse=True,
+    )
+    ids = [str(pk) for _date, pk in listed]
+    return [ids[start : start + PAGE_SIZE] for start in range(0, len(ids), PAGE_SIZE)] or [[]]
 
 
 def bulletin_fingerprint() -> str:
@@ -416,6 +441,9 @@ class Build:
         self.rendering: set[str] = set()
         self._months: dict[str, list[tuple[int, int]]] = {}
         self.old_group: dict[str, str] = {}
+        # Pages of a re-rendered list that stay as they are, and the pages to render.
+        self.keep_files: set[str] = set()
+        self.list_seeds: dict[str, list[str]] = {}
         # Links repeat from page to page (the header, the footer, the lists): each address'
         # file and each relative link are worked out once.
         self._files: dict[tuple[str, str], str | None] = {}
@@ -468,10 +496,20 @@ class Build:
                 for info in (old_pubs.get(pk), self.pubs.get(pk))
                 if info
             }
+            # A search index holds the publications in its language only.
+            groups |= {
+                f"search:{info['language']}"
+                for pk in changed
+                for info in (old_pubs.get(pk), self.pubs.get(pk))
+                if info and "language" in info
+            }
             for language in languages:
                 groups |= {f"home:{language}", f"archive:{language}", f"feeds:{language}"}
-                groups |= {f"search:{language}"}
-                groups |= {f"kind:{language}:{kind}" for kind in kinds}
+                if any("language" not in info for info in old_pubs.values()):
+                    groups.add(f"search:{language}")  # a manifest of an older build
+                for kind in kinds:
+                    groups.add(f"kind:{language}:{kind}")
+                    self.plan_list(old_pubs, language, kind)
                 groups |= {month_group(language, *month_of(day, language)) for day in dates}
                 # A month that appears or goes changes the links of its neighbours.
                 now = {month_group(language, *m) for m in self.months(language)}
@@ -481,6 +519,31 @@ class Build:
         if manifest.get("bulletins") != self.bulletins_print:
             groups |= {f"bulletins:{language}" for language in languages}
         return groups, False
+
+    def plan_list(self, old_pubs: dict[str, dict[str, Any]], language: str, kind: str) -> None:
+        """Which pages of a kind's list to render: those whose publications changed.
+
+        A page shows its publications and the number of pages: an edit renders the page
+        it is on, a new date or a new publication the pages from its place on.
+        """
+        if any("language" not in info for info in old_pubs.values()):
+            return  # a manifest of an older build: the whole list is rendered
+        before = list_pages(old_pubs, language, kind)
+        now = list_pages(self.pubs, language, kind)
+        address = _url(language, "publications:kind", kind=kind)
+        seeds = self.list_seeds.setdefault(f"kind:{language}:{kind}", [])
+        for number, ids in enumerate(now, start=1):
+            rel = self.file_for(address, f"page={number}")
+            if rel is None:
+                continue
+            if (
+                len(before) == len(now)
+                and before[number - 1] == ids
+                and all(old_pubs[pk]["print"] == self.pubs[pk]["print"] for pk in ids)
+            ):
+                self.keep_files.add(rel)
+            else:
+                seeds.append(address if number == 1 else f"{address}?page={number}")
 
     def all_groups(self) -> set[str]:
         groups = {"misc", "sitemap"}
@@ -516,6 +579,8 @@ class Build:
         if name == "archive":
             return [_url(rest, "publications:archive")]
         if name == "kind":
+            if group in self.list_seeds:
+                return self.list_seeds[group]
             language, slug = rest.split(":", 1)
             return [_url(language, "publications:kind", kind=slug)]
         if name == "feeds":
@@ -559,7 +624,7 @@ class Build:
         """Render `address` in this build unless a group that is not re-rendered owns it."""
         split = urlsplit(address)
         rel = self.file_for(split.path, split.query)
-        if rel is None or rel in self.owner:
+        if rel is None or rel in self.owner or rel in self.keep_files:
             return
         if self.recorded is not None:
             self.recorded[(address, group)] = None
@@ -944,7 +1009,11 @@ class Build:
         for rel, group in old_groups.items():
             if rel in self.owner:
                 continue
-            keep = group in self.kept_groups or (group == "static" and not full)
+            keep = (
+                group in self.kept_groups
+                or rel in self.keep_files
+                or (group == "static" and not full)
+            )
             if keep and not full and rel in old:
                 files[rel] = old[rel]
             else:
