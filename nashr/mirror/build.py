@@ -984,7 +984,7 @@ class Build:
         self.rendering = groups
         self.kept_groups = set(old_groups.values()) - groups
         (state / IN_PROGRESS).write_text(str(os.getpid()))
-        self.pages = Pages(forms=self.forms, secure=self.secure, environ=self.environ)
+        self.pages = Pages(forms=self.forms, secure=self.secure, environ=self.environ, bulk=full)
         wanted = [int(group[4:]) for group in groups if group.startswith("pub:")]
         if wanted:
             self.pages.prefetch_publications(None if full else wanted)

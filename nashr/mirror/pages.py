@@ -45,7 +45,12 @@ _SUBSCRIBE_FORM = "{% load subscribers %}{% subscribe_form %}"
 class Pages:
     """Renders the mirror's addresses; `prefetch_*` first for the pages rendered in bulk."""
 
-    def __init__(self, *, forms: str, secure: bool, environ: dict[str, Any]) -> None:
+    def __init__(
+        self, *, forms: str, secure: bool, environ: dict[str, Any], bulk: bool = True
+    ) -> None:
+        # bulk: most pages are rendered (a full build), so each list is read whole once;
+        # else (an edit) a kind's list is read alone, and a month by its own view.
+        self.bulk = bulk
         self.forms = forms
         self.secure = secure
         self.factory = RequestFactory(**environ)
@@ -100,8 +105,12 @@ class Pages:
     def kind_list(self, language: str, kind: Kind) -> list[Publication]:
         key = (language, kind.pk)
         if key not in self._by_kind:
-            listed = self.publication_list(language)
-            self._by_kind[key] = [p for p in listed if p.kind_id == kind.pk]
+            if self.bulk:
+                listed = self.publication_list(language)
+                self._by_kind[key] = [p for p in listed if p.kind_id == kind.pk]
+            else:
+                listed_here = selectors.publication_for_language(language=language)
+                self._by_kind[key] = list(listed_here.filter(kind=kind).defer("body", "body_html"))
         return self._by_kind[key]
 
     def month_lists(self, language: str) -> dict[tuple[int, int], list[Publication]]:
@@ -169,7 +178,7 @@ class Pages:
                 return views.kind_list_page(
                     request, kind=kind, publications=self.kind_list(language, kind)
                 )
-        elif match.view_name == "publications:archive_month":
+        elif match.view_name == "publications:archive_month" and self.bulk:
             year, month = kwargs["year"], kwargs["month"]
             lists = self.month_lists(language)
             if (year, month) not in lists:
