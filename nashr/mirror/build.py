@@ -62,7 +62,7 @@ from django.db.models import Count, Max
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.urls import Resolver404, resolve, reverse
-from django.utils.translation import override
+from django.utils.translation import gettext, override
 
 from nashr.bulletins.models import Bulletin, BulletinStatus, Series
 from nashr.bulletins.rendering import bulletin_pdf
@@ -643,17 +643,20 @@ class Build:
 
     def run_queue(self) -> None:
         while self.queue:
-            address, rel, group = self.queue.popleft()
-            if rel.startswith("static/"):
-                self.copy_static(address, rel)
-            elif rel == "index.html":
-                self.emit(rel, self.root_page())
-            elif rel.endswith("/search/index.html"):
-                self.search_page(rel.split("/", 1)[0], rel)
-            elif rel.endswith("/" + PDF_NAME):
-                self.bulletin_pdf(address, rel)
-            else:
-                self.render(address, rel, group)
+            self.make(*self.queue.popleft())
+
+    def make(self, address: str, rel: str, group: str) -> None:
+        """Write the file `rel` of `group`, the page at `address` (or its stand-in)."""
+        if rel.startswith("static/"):
+            self.copy_static(address, rel)
+        elif rel == "index.html":
+            self.emit(rel, self.root_page())
+        elif rel.endswith("/search/index.html"):
+            self.search_page(rel.split("/", 1)[0], rel)
+        elif rel.endswith("/" + PDF_NAME):
+            self.bulletin_pdf(address, rel)
+        else:
+            self.render(address, rel, group)
 
     # Two processes.
 
@@ -662,16 +665,25 @@ class Build:
 
         The machine's cores render pages side by side: after the setup (every query the
         publication pages need is made before, see ``pages.Pages``), a forked process
-        renders publication pages, writing their files as the first process does, while
-        the first renders everything else; then both take the publication pages left. A
-        counter in shared memory hands out each page once, so neither waits for the other.
+        builds the search indexes, the sitemap and publication pages, writing their files
+        as the first process does, while the first renders everything else; then both
+        take the pages left. A counter in shared memory hands out each item once, so
+        neither waits for the other. An edit in a large archive is shared too: its search
+        index and sitemap are built beside its pages.
         Links the second process' pages make to pages not yet planned are handed back and
         claimed by the first, as if its own pages had made them.
         """
-        shared = [item for item in self.queue if item[2].startswith("pub:")]
+        # The search indexes first (the longest items, each a few seconds in a large
+        # archive), then the sitemap, then the publication pages.
+        searches = [item for item in self.queue if item[2].startswith("search:")]
+        sitemap = [item for item in self.queue if item[2] == "sitemap"]
+        pages = [item for item in self.queue if item[2].startswith("pub:")]
+        shared = searches + sitemap + pages
+        # An index or a sitemap costs about what a page per publication does.
+        weight = len(pages) + (len(self.pubs) if searches or sitemap else 0)
         if (
             self.parallel_from is None
-            or len(shared) < self.parallel_from
+            or weight < self.parallel_from
             or not hasattr(os, "fork")
             or any(connection.in_atomic_block for connection in connections.all())
         ):
@@ -692,7 +704,7 @@ class Build:
         try:
             self.run_queue()
             while (index := _take(taken)) < len(shared):
-                self.render(*shared[index])
+                self.make(*shared[index])
                 self.run_queue()
             with os.fdopen(reading, "rb") as pipe:
                 answer = pipe.read()
@@ -700,11 +712,12 @@ class Build:
             _pid, status = os.waitpid(pid, 0)
         if status != 0 or not answer:
             raise MirrorError(
-                "the build's second process failed (its error is printed above)",
+                gettext("The build's second process failed (its error is printed above)."),
                 where=str(self.root),
-                hint="run the build again; it completes what this one left",
+                hint=gettext("Run the build again: it completes what this one left."),
             )
         done = json.loads(answer)
+        self.owner.update(done["owner"])
         self.hashes.update(done["hashes"])
         self.summary.written += done["written"]
         self.summary.unchanged += done["unchanged"]
@@ -721,11 +734,14 @@ class Build:
             self.hashes = {}
             self.summary = Summary()
             self.recorded = {}
+            known = set(self.owner)
             while (index := _take(taken)) < len(shared):
                 if os.getppid() != parent:
                     os._exit(1)  # the first process was killed: so is its build
-                self.render(*shared[index])
+                self.make(*shared[index])
             answer = {
+                # Files it made beyond those planned (the search index's parts).
+                "owner": {rel: group for rel, group in self.owner.items() if rel not in known},
                 "hashes": self.hashes,
                 "written": self.summary.written,
                 "unchanged": self.summary.unchanged,
