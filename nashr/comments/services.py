@@ -213,6 +213,28 @@ def comments_open(publication: Publication, *, now: dt.datetime | None = None) -
     if not publication.is_published:
         return False
     policy = CommentPolicy.objects.filter(publication=publication).first()
+    return _open_under(publication, policy, now=now)
+
+
+def comments_open_many(
+    publications: Iterable[Publication], *, now: dt.datetime | None = None
+) -> dict[int, bool]:
+    """`comments_open` of many publications (publication id → open) in one query."""
+    publications = list(publications)
+    policies = {
+        policy.publication_id: policy
+        for policy in CommentPolicy.objects.filter(
+            publication__in=[p.pk for p in publications if p.is_published]
+        )
+    }
+    return {
+        p.pk: p.is_published and _open_under(p, policies.get(p.pk), now=now) for p in publications
+    }
+
+
+def _open_under(
+    publication: Publication, policy: CommentPolicy | None, *, now: dt.datetime | None
+) -> bool:
     if policy is not None and policy.closed:
         return False
     days = settings.NASHR_COMMENTS_CLOSE_AFTER_DAYS

@@ -39,27 +39,30 @@ import hashlib
 import html
 import json
 import logging
+import multiprocessing
 import os
 import posixpath
 import re
 import shutil
 import time
+import traceback
 import uuid
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import parse_qs, quote, unquote, urljoin, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.db import connections
 from django.db.models import Count, Max
 from django.template.loader import render_to_string
 from django.test import Client, RequestFactory
 from django.urls import Resolver404, resolve, reverse
-from django.utils.translation import override
+from django.utils.translation import gettext, override
 
 from nashr.bulletins.models import Bulletin, BulletinStatus, Series
 from nashr.bulletins.rendering import bulletin_pdf
@@ -69,8 +72,10 @@ from nashr.core.calendars import month_of
 from nashr.core.exceptions import ApplicationError
 from nashr.core.pagecache import MIRROR_ENVIRON_KEY
 from nashr.mirror import search_index
+from nashr.mirror.pages import Pages
 from nashr.publications import selectors
 from nashr.publications.models import Kind, Publication, Signatory
+from nashr.publications.views import PAGE_SIZE
 
 STATE_DIR = ".nashr-mirror"
 MANIFEST = "manifest.json"
@@ -91,6 +96,9 @@ FEED_VIEWS = frozenset(
 # Sections of the site that need the server: their links go to NASHR_SITE_URL.
 SERVER_SECTIONS = frozenset({"admin", "subscribe"})
 PDF_NAME = "bulletin.pdf"
+# Publication pages from which a second process pays for its start (about 2 ms a page
+# saved against a fork and a setup of well under a second).
+PARALLEL_FROM = 1000
 
 _TAG = re.compile(r"<(a|link|img|script|form|source|iframe|area)\b[^>]*>", re.IGNORECASE)
 _ATTR = re.compile(r"(\s(?:href|src|action)=)([\"'])(.*?)\2", re.IGNORECASE | re.DOTALL)
@@ -190,8 +198,19 @@ def legacy_file(path: str) -> str | None:
 
 
 def relative_link(from_file: str, to_file: str) -> str:
-    """A link from the page in `from_file` to `to_file`, both relative to OUTDIR."""
-    link = posixpath.relpath(to_file, posixpath.dirname(from_file) or ".")
+    """A link from the page in `from_file` to `to_file`, both relative to OUTDIR.
+
+    Both are clean paths (no "." or ".." parts, see ``file_for``): the link climbs out of
+    the folders they do not share and goes down the rest of `to_file`'s.
+    """
+    here = from_file.split("/")[:-1]
+    there = to_file.split("/")
+    shared = 0
+    for mine, theirs in zip(here, there[:-1], strict=False):
+        if mine != theirs:
+            break
+        shared += 1
+    link = "/".join([".."] * (len(here) - shared) + there[shared:])
     return quote(link, safe="/-._~!$&'()*+,;=:@")
 
 
@@ -207,6 +226,8 @@ class Outdir:
         self.tmp = self.state / "tmp"
         # Hashes known to match the files on disk; others are compared with the disk.
         self.trusted = trusted
+        # Folders made (or found) by this build: tens of thousands of files share a few.
+        self.folders: set[Path] = set()
 
     def write(self, rel: str, data: bytes, summary: Summary) -> str:
         digest = file_digest(data)
@@ -217,7 +238,9 @@ class Outdir:
         if rel not in self.trusted and target.is_file() and target.read_bytes() == data:
             summary.unchanged += 1
             return digest
-        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.parent not in self.folders:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self.folders.add(target.parent)
         temporary = self.tmp / uuid.uuid4().hex
         temporary.write_bytes(data)
         os.replace(temporary, target)
@@ -233,6 +256,7 @@ class Outdir:
         parent = target.parent
         while parent != self.root and parent.is_dir() and not any(parent.iterdir()):
             parent.rmdir()
+            self.folders.discard(parent)
             parent = parent.parent
 
     def files_on_disk(self) -> Iterator[str]:
@@ -269,17 +293,30 @@ def _hash(value: object) -> str:
 
 
 def code_fingerprint() -> str:
-    """Templates, static files and translations of the running code: a change renders all."""
-    parts = []
-    roots = [Path(settings.BASE_DIR) / "nashr", *(Path(p) for p in settings.LOCALE_PATHS)]
+    """Templates, static files and translations of the running code: a change renders all.
+
+    From the files' contents, not their times: a deploy of the same code (a new checkout,
+    a new container) renders nothing.
+    """
+    base = Path(settings.BASE_DIR)
+    return tree_fingerprint([base / "nashr", *(Path(p) for p in settings.LOCALE_PATHS)], base)
+
+
+def tree_fingerprint(roots: list[Path], base: Path) -> str:
+    """The names (relative to `base`) and contents of the code's files under `roots`."""
+    digest = hashlib.sha256()
+    found = []
     for root in roots:
         for dirpath, dirnames, filenames in os.walk(root):
             dirnames[:] = [d for d in dirnames if d not in {"tests", "__pycache__"}]
             for name in filenames:
                 if name.endswith((".html", ".txt", ".xml", ".css", ".js", ".mo", ".svg", ".py")):
-                    stat = Path(dirpath, name).stat()
-                    parts.append((dirpath, name, stat.st_size, stat.st_mtime_ns))
-    return _hash(sorted(parts))
+                    found.append(Path(dirpath, name))
+    for path in sorted(found):
+        shown = path.relative_to(base) if path.is_relative_to(base) else path
+        digest.update(f"{shown}\0{path.stat().st_size}\0".encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:20]
 
 
 def site_fingerprint(*, forms: str, base_url: str) -> str:
@@ -308,10 +345,10 @@ def publication_prints() -> dict[str, dict[str, Any]]:
     }
     rows = Publication.objects.published().values_list(
         "pk", "updated_at", "kind__slug", "language", "translation_key", "date", "slug",
-        "legacy_path", "revision",
+        "legacy_path", "revision", "translation_of_id",
     )  # fmt: skip
     found = {}
-    for pk, updated, kind, language, key, date, slug, legacy, revision in rows:
+    for pk, updated, kind, language, key, date, slug, legacy, revision, original in rows:
         found[str(pk)] = {
             "print": _hash(
                 [updated, kind, language, key, date, slug, legacy, revision, comments.get(pk)]
@@ -319,8 +356,32 @@ def publication_prints() -> dict[str, dict[str, Any]]:
             "kind": kind,
             "key": str(key),
             "date": date.isoformat(),
+            "language": language,
+            "original": original is None,
         }
     return found
+
+
+def list_pages(pubs: dict[str, dict[str, Any]], language: str, kind: str) -> list[list[str]]:
+    """The publications (ids) on each page of a kind's list in `language`, from their prints.
+
+    What ``selectors.publication_for_language`` lists, in its order (newest first): the
+    versions in `language`, and the originals that have none.
+    """
+    translated = {info["key"] for info in pubs.values() if info["language"] == language}
+    listed = sorted(
+        (
+            (info["date"], int(pk))
+            for pk, info in pubs.items()
+            if info["kind"] == kind
+            and (
+                info["language"] == language or (info["original"] and info["key"] not in translated)
+            )
+        ),
+        reverse=True,
+    )
+    ids = [str(pk) for _date, pk in listed]
+    return [ids[start : start + PAGE_SIZE] for start in range(0, len(ids), PAGE_SIZE)] or [[]]
 
 
 def bulletin_fingerprint() -> str:
@@ -351,8 +412,13 @@ def _url(language: str, name: str, **kwargs: object) -> str:
 
 
 class Build:
-    def __init__(self, root: Path, *, forms: str, base_url: str, full: bool) -> None:
+    def __init__(
+        self, root: Path, *, forms: str, base_url: str, full: bool, parallel_from: int | None
+    ) -> None:
         self.root = root
+        self.parallel_from = parallel_from
+        # In the second process: the addresses its pages claim, for the first to render.
+        self.recorded: dict[tuple[str, str], None] | None = None
         self.forms = forms
         self.base_url = base_url.rstrip("/")
         self.force_full = full
@@ -364,7 +430,7 @@ class Build:
             "HTTP_HOST": parts.netloc or "localhost",
             MIRROR_ENVIRON_KEY: forms,
         }
-        self.client = Client(raise_request_exception=True, **environ)
+        self.environ = environ
         self.secure = parts.scheme == "https"
         self.site_origin = f"{parts.scheme}://{parts.netloc}"
         self.prefix = site_prefix()
@@ -375,6 +441,14 @@ class Build:
         self.rendering: set[str] = set()
         self._months: dict[str, list[tuple[int, int]]] = {}
         self.old_group: dict[str, str] = {}
+        # Pages of a re-rendered list that stay as they are, and the pages to render.
+        self.keep_files: set[str] = set()
+        self.list_seeds: dict[str, list[str]] = {}
+        # Links repeat from page to page (the header, the footer, the lists): each address'
+        # file and each relative link are worked out once.
+        self._files: dict[tuple[str, str], str | None] = {}
+        self._links: dict[tuple[str, str], tuple[str, str, str, str | None]] = {}
+        self._relative: dict[tuple[str, str], str] = {}
 
     # The plan: which groups to render.
 
@@ -422,10 +496,20 @@ class Build:
                 for info in (old_pubs.get(pk), self.pubs.get(pk))
                 if info
             }
+            # A search index holds the publications in its language only.
+            groups |= {
+                f"search:{info['language']}"
+                for pk in changed
+                for info in (old_pubs.get(pk), self.pubs.get(pk))
+                if info and "language" in info
+            }
             for language in languages:
                 groups |= {f"home:{language}", f"archive:{language}", f"feeds:{language}"}
-                groups |= {f"search:{language}"}
-                groups |= {f"kind:{language}:{kind}" for kind in kinds}
+                if any("language" not in info for info in old_pubs.values()):
+                    groups.add(f"search:{language}")  # a manifest of an older build
+                for kind in kinds:
+                    groups.add(f"kind:{language}:{kind}")
+                    self.plan_list(old_pubs, language, kind)
                 groups |= {month_group(language, *month_of(day, language)) for day in dates}
                 # A month that appears or goes changes the links of its neighbours.
                 now = {month_group(language, *m) for m in self.months(language)}
@@ -435,6 +519,31 @@ class Build:
         if manifest.get("bulletins") != self.bulletins_print:
             groups |= {f"bulletins:{language}" for language in languages}
         return groups, False
+
+    def plan_list(self, old_pubs: dict[str, dict[str, Any]], language: str, kind: str) -> None:
+        """Which pages of a kind's list to render: those whose publications changed.
+
+        A page shows its publications and the number of pages: an edit renders the page
+        it is on, a new date or a new publication the pages from its place on.
+        """
+        if any("language" not in info for info in old_pubs.values()):
+            return  # a manifest of an older build: the whole list is rendered
+        before = list_pages(old_pubs, language, kind)
+        now = list_pages(self.pubs, language, kind)
+        address = _url(language, "publications:kind", kind=kind)
+        seeds = self.list_seeds.setdefault(f"kind:{language}:{kind}", [])
+        for number, ids in enumerate(now, start=1):
+            rel = self.file_for(address, f"page={number}")
+            if rel is None:
+                continue
+            if (
+                len(before) == len(now)
+                and before[number - 1] == ids
+                and all(old_pubs[pk]["print"] == self.pubs[pk]["print"] for pk in ids)
+            ):
+                self.keep_files.add(rel)
+            else:
+                seeds.append(address if number == 1 else f"{address}?page={number}")
 
     def all_groups(self) -> set[str]:
         groups = {"misc", "sitemap"}
@@ -470,6 +579,8 @@ class Build:
         if name == "archive":
             return [_url(rest, "publications:archive")]
         if name == "kind":
+            if group in self.list_seeds:
+                return self.list_seeds[group]
             language, slug = rest.split(":", 1)
             return [_url(language, "publications:kind", kind=slug)]
         if name == "feeds":
@@ -485,7 +596,7 @@ class Build:
         if name == "search":
             return [f"/{rest}/search/"]
         if name == "pub":
-            publication = Publication.objects.published().filter(pk=int(rest)).first()
+            publication = self.pages.publications.get(int(rest))
             if publication is None:
                 return []
             slug = publication.slug or "-"
@@ -497,11 +608,26 @@ class Build:
 
     # Rendering one address.
 
+    def file_for(self, path: str, query: str = "") -> str | None:
+        key = (path, query)
+        if key not in self._files:
+            self._files[key] = file_for(path, query)
+        return self._files[key]
+
+    def relative_link(self, from_file: str, to_file: str) -> str:
+        key = (posixpath.dirname(from_file), to_file)
+        if key not in self._relative:
+            self._relative[key] = relative_link(from_file, to_file)
+        return self._relative[key]
+
     def claim(self, address: str, group: str) -> None:
         """Render `address` in this build unless a group that is not re-rendered owns it."""
         split = urlsplit(address)
-        rel = file_for(split.path, split.query)
-        if rel is None or rel in self.owner:
+        rel = self.file_for(split.path, split.query)
+        if rel is None or rel in self.owner or rel in self.keep_files:
+            return
+        if self.recorded is not None:
+            self.recorded[(address, group)] = None
             return
         archived = _MONTH_FILE.match(rel)
         if archived:
@@ -517,26 +643,127 @@ class Build:
 
     def run_queue(self) -> None:
         while self.queue:
-            address, rel, group = self.queue.popleft()
-            if rel.startswith("static/"):
-                self.copy_static(address, rel)
-            elif rel == "index.html":
-                self.emit(rel, self.root_page())
-            elif rel.endswith("/search/index.html"):
-                self.search_page(rel.split("/", 1)[0], rel)
-            elif rel.endswith("/" + PDF_NAME):
-                self.bulletin_pdf(address, rel)
-            else:
-                self.render(address, rel, group)
+            self.make(*self.queue.popleft())
+
+    def make(self, address: str, rel: str, group: str) -> None:
+        """Write the file `rel` of `group`, the page at `address` (or its stand-in)."""
+        if rel.startswith("static/"):
+            self.copy_static(address, rel)
+        elif rel == "index.html":
+            self.emit(rel, self.root_page())
+        elif rel.endswith("/search/index.html"):
+            self.search_page(rel.split("/", 1)[0], rel)
+        elif rel.endswith("/" + PDF_NAME):
+            self.bulletin_pdf(address, rel)
+        else:
+            self.render(address, rel, group)
+
+    # Two processes.
+
+    def run_queue_parallel(self) -> None:
+        """The queue, the publications' pages shared with a second process.
+
+        The machine's cores render pages side by side: after the setup (every query the
+        publication pages need is made before, see ``pages.Pages``), a forked process
+        builds the search indexes, the sitemap and publication pages, writing their files
+        as the first process does, while the first renders everything else; then both
+        take the pages left. A counter in shared memory hands out each item once, so
+        neither waits for the other. An edit in a large archive is shared too: its search
+        index and sitemap are built beside its pages.
+        Links the second process' pages make to pages not yet planned are handed back and
+        claimed by the first, as if its own pages had made them.
+        """
+        # The search indexes first (the longest items, each a few seconds in a large
+        # archive), then the sitemap, then the publication pages.
+        searches = [item for item in self.queue if item[2].startswith("search:")]
+        sitemap = [item for item in self.queue if item[2] == "sitemap"]
+        pages = [item for item in self.queue if item[2].startswith("pub:")]
+        shared = searches + sitemap + pages
+        # An index or a sitemap costs about what a page per publication does.
+        weight = len(pages) + (len(self.pubs) if searches or sitemap else 0)
+        if (
+            self.parallel_from is None
+            or weight < self.parallel_from
+            or not hasattr(os, "fork")
+            or any(connection.in_atomic_block for connection in connections.all())
+        ):
+            self.run_queue()
+            return
+        given = set(shared)
+        self.queue = deque(item for item in self.queue if item not in given)
+        taken = multiprocessing.Value("q", 0)
+        # A connection must not be shared by two processes: each opens its own.
+        connections.close_all()
+        reading, writing = os.pipe()
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:  # the second process: it never returns
+            os.close(reading)
+            self._second_process(shared, taken, writing, parent)
+        os.close(writing)
+        try:
+            self.run_queue()
+            while (index := _take(taken)) < len(shared):
+                self.make(*shared[index])
+                self.run_queue()
+            with os.fdopen(reading, "rb") as pipe:
+                answer = pipe.read()
+        finally:
+            _pid, status = os.waitpid(pid, 0)
+        if status != 0 or not answer:
+            raise MirrorError(
+                gettext("The build's second process failed (its error is printed above)."),
+                where=str(self.root),
+                hint=gettext("Run the build again: it completes what this one left."),
+            )
+        done = json.loads(answer)
+        self.owner.update(done["owner"])
+        self.hashes.update(done["hashes"])
+        self.summary.written += done["written"]
+        self.summary.unchanged += done["unchanged"]
+        self.summary.problems += done["problems"]
+        for address, group in done["claims"]:
+            self.claim(address, group)
+        self.run_queue()
+
+    def _second_process(
+        self, shared: list[tuple[str, str, str]], taken: Any, writing: int, parent: int
+    ) -> NoReturn:
+        status = 1
+        try:
+            self.hashes = {}
+            self.summary = Summary()
+            self.recorded = {}
+            known = set(self.owner)
+            while (index := _take(taken)) < len(shared):
+                if os.getppid() != parent:
+                    os._exit(1)  # the first process was killed: so is its build
+                self.make(*shared[index])
+            answer = {
+                # Files it made beyond those planned (the search index's parts).
+                "owner": {rel: group for rel, group in self.owner.items() if rel not in known},
+                "hashes": self.hashes,
+                "written": self.summary.written,
+                "unchanged": self.summary.unchanged,
+                "problems": self.summary.problems,
+                "claims": list(self.recorded),
+            }
+            with os.fdopen(writing, "wb") as pipe:
+                pipe.write(json.dumps(answer).encode("utf-8"))
+            status = 0
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            os._exit(status)
 
     def emit(self, rel: str, data: bytes) -> None:
         self.hashes[rel] = self.outdir.write(rel, data, self.summary)
 
     def render(self, address: str, rel: str, group: str) -> None:
-        response = self.client.get(address, secure=self.secure)
+        response = self.pages.get(address)
         if response.status_code in {301, 302}:
             location = urlsplit(urljoin(address, response["Location"]))
-            target = file_for(location.path, location.query)
+            target = self.file_for(location.path, location.query)
             if target is None:
                 self.summary.problems.append(f"{address}: redirects outside the mirror")
                 return
@@ -550,7 +777,7 @@ class Build:
         body = (
             b"".join(response.streaming_content)  # type: ignore[attr-defined]  # FileResponse
             if response.streaming
-            else response.content
+            else response.content  # type: ignore[attr-defined]  # HttpResponse
         )
         if content_type.startswith("text/html"):
             text = self.rewrite_html(body.decode("utf-8"), address, rel, group)
@@ -591,6 +818,28 @@ class Build:
     def rewrite_link(self, value: str, page: str, rel: str, group: str, is_form: bool) -> str:
         if not value or value.startswith(_NOT_LINKS):
             return value
+        # An address from the site's root ("/fa/...") means the same on every page.
+        key = (value, "" if value.startswith("/") and not value.startswith("//") else page)
+        found = self._links.get(key)
+        if found is None:
+            found = self._link_target(value, page)
+            self._links[key] = found
+        path, query, fragment, target = found
+        if not path:
+            return value
+        if target is None or (is_form and not target.endswith("/search/index.html")):
+            query = f"?{query}" if query else ""
+            return f"{settings.NASHR_SITE_URL}{path}{query}{fragment}"
+        if target.startswith(("static/", "media/")):
+            self.claim(path, "static")
+        else:
+            self.claim(path + (f"?{query}" if query else ""), group)
+        if target == rel and fragment:
+            return fragment
+        return self.relative_link(rel, target) + fragment
+
+    def _link_target(self, value: str, page: str) -> tuple[str, str, str, str | None]:
+        """(path in the site, query, "#fragment", file) of a link; path "" if not the site's."""
         absolute = urlsplit(urljoin(page, value))
         if absolute.netloc == "mirror.invalid":
             path = absolute.path
@@ -599,19 +848,9 @@ class Build:
         ):
             path = absolute.path[len(self.prefix) :]
         else:
-            return value
-        target = file_for(path, absolute.query)
+            return "", "", "", None
         fragment = f"#{absolute.fragment}" if absolute.fragment else ""
-        if target is None or (is_form and not target.endswith("/search/index.html")):
-            query = f"?{absolute.query}" if absolute.query else ""
-            return f"{settings.NASHR_SITE_URL}{path}{query}{fragment}"
-        if target.startswith(("static/", "media/")):
-            self.claim(path, "static")
-        else:
-            self.claim(path + (f"?{absolute.query}" if absolute.query else ""), group)
-        if target == rel and fragment:
-            return fragment
-        return relative_link(rel, target) + fragment
+        return path, absolute.query, fragment, self.file_for(path, absolute.query)
 
     # Pages the site has no view for.
 
@@ -661,7 +900,8 @@ class Build:
         level = request_log.level
         request_log.setLevel(logging.ERROR)
         try:
-            response = self.client.get(address, secure=self.secure)
+            client = Client(raise_request_exception=True, **self.environ)
+            response = client.get(address, secure=self.secure)
         finally:
             request_log.setLevel(level)
         text = self.rewrite_html(
@@ -760,6 +1000,10 @@ class Build:
         self.rendering = groups
         self.kept_groups = set(old_groups.values()) - groups
         (state / IN_PROGRESS).write_text(str(os.getpid()))
+        self.pages = Pages(forms=self.forms, secure=self.secure, environ=self.environ, bulk=full)
+        wanted = [int(group[4:]) for group in groups if group.startswith("pub:")]
+        if wanted:
+            self.pages.prefetch_publications(None if full else wanted)
 
         for group in sorted(groups):
             for address in self.seeds(group):
@@ -774,14 +1018,18 @@ class Build:
             self.owner["robots.txt"] = "misc"
             self.emit("robots.txt", self.robots())
             self.not_found_page()
-        self.run_queue()
+        self.run_queue_parallel()
 
         # Files no group makes any more.
         files: dict[str, list[str]] = {}
         for rel, group in old_groups.items():
             if rel in self.owner:
                 continue
-            keep = group in self.kept_groups or (group == "static" and not full)
+            keep = (
+                group in self.kept_groups
+                or rel in self.keep_files
+                or (group == "static" and not full)
+            )
             if keep and not full and rel in old:
                 files[rel] = old[rel]
             else:
@@ -842,13 +1090,31 @@ class Build:
                     self.queue.append((address, rel, f"bulletins:{language}"))
 
 
+def _take(counter: Any) -> int:
+    """The next number of a counter shared by the build's processes."""
+    with counter.get_lock():
+        number: int = counter.value
+        counter.value = number + 1
+    return number
+
+
 def mirror_build(
-    *, outdir: Path, base_url: str = "", forms: str | None = None, full: bool = False
+    *,
+    outdir: Path,
+    base_url: str = "",
+    forms: str | None = None,
+    full: bool = False,
+    parallel_from: int | None = PARALLEL_FROM,
 ) -> Summary:
-    """Write the public site into `outdir`, rewriting only what changed since the last build."""
+    """Write the public site into `outdir`, rewriting only what changed since the last build.
+
+    From `parallel_from` publication pages on, a second process renders half of them
+    (None: never).
+    """
     chosen = forms or settings.NASHR_MIRROR_FORMS
     if chosen not in {"primary", "note"}:
         raise MirrorError(
             f"unknown form choice {chosen!r}", where="--forms", hint="use 'primary' or 'note'"
         )
-    return Build(outdir, forms=chosen, base_url=base_url, full=full).run()
+    build = Build(outdir, forms=chosen, base_url=base_url, full=full, parallel_from=parallel_from)
+    return build.run()

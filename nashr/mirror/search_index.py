@@ -56,8 +56,10 @@ def shard_name(prefix: str) -> str:
 def _gaps(numbers: list[int]) -> str:
     previous = -1
     out = []
+    small = _SMALL_BASE36
     for number in numbers:
-        out.append(_base36(number - previous))
+        gap = number - previous
+        out.append(small[gap] if gap < len(small) else _base36(gap))
         previous = number
     return ",".join(out)
 
@@ -72,6 +74,10 @@ def _base36(number: int) -> str:
             return text
 
 
+# Most gaps are small: written once (an index of 10,000 publications has a million gaps).
+_SMALL_BASE36 = [_base36(number) for number in range(36 * 36)]
+
+
 def _script(kind: str, key: str, data: object) -> bytes:
     payload = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return f"NashrSearch.load({json.dumps(kind)},{json.dumps(key)},{payload});\n".encode()
@@ -79,35 +85,33 @@ def _script(kind: str, key: str, data: object) -> bytes:
 
 def build(*, language: str) -> dict[str, bytes]:
     """The index files of the publications in `language`, by name under ``<lang>/search/``."""
+    # Columns, not objects: the index of ten thousand publications reads them all.
     entries = (
         SearchEntry.objects.filter(language=language, publication__status=Status.PUBLISHED)
-        .select_related("publication")
         .order_by("-date", "-publication_id")
-    )
-    kinds = {kind.pk: kind for kind in Kind.objects.all()}
+        .values_list(
+            "publication_id", "publication__title", "publication__slug", "kind_id", "date",
+            "title", "body", "extra",
+        )
+    )  # fmt: skip
+    kinds = {kind.pk: kind.name(language) for kind in Kind.objects.all()}
     docs: list[list[str]] = []
     anywhere: dict[str, list[int]] = defaultdict(list)
     in_title: dict[str, list[int]] = defaultdict(list)
+    dates: dict[object, str] = {}
     with override(language):
-        for number, entry in enumerate(entries.iterator(chunk_size=1000)):
-            publication = entry.publication
-            kind = kinds.get(entry.kind_id)
-            url = reverse(
-                "publications:detail",
-                kwargs={"pk": publication.pk, "slug": publication.slug or "-"},
-            )
+        rows = entries.iterator(chunk_size=1000)
+        for number, (pk, title, slug, kind_id, date, words, body, extra) in enumerate(rows):
+            url = reverse("publications:detail", kwargs={"pk": pk, "slug": slug or "-"})
+            if date not in dates:
+                dates[date] = calendars.format_date(date, language)
             docs.append(
-                [
-                    publication.title,
-                    url.lstrip("/") + "index.html",
-                    calendars.format_date(entry.date, language),
-                    kind.name(language) if kind is not None else "",
-                ]
+                [title, url.lstrip("/") + "index.html", dates[date], kinds.get(kind_id, "")]
             )
-            title_terms = set(entry.title.split())
+            title_terms = set(words.split())
             for term in title_terms:
                 in_title[term].append(number)
-            for term in title_terms | set(entry.body.split()) | set(entry.extra.split()):
+            for term in title_terms.union(body.split(), extra.split()):
                 anywhere[term].append(number)
 
     postings = {

@@ -59,11 +59,20 @@ class PublicationsSitemap(SiteSitemap):
 
     @cached_property
     def _published(self) -> list[Publication]:
-        # The view makes a sitemap per request; the pages and the alternates share one read.
-        return list(selectors.publication_list().order_by("id"))
+        # The view makes a sitemap per request; the pages and the alternates share one read
+        # (of tens of thousands of publications: without their text, which it never shows).
+        return list(selectors.publication_list().order_by("id").defer("body", "body_html"))
+
+    @cached_property
+    def _addresses(self) -> dict[int, str]:
+        """Each publication's path, worked out once for its entry and its alternates."""
+        return {publication.pk: publication.get_absolute_url() for publication in self._published}
 
     def items(self) -> list[Publication]:
         return self._published
+
+    def location(self, publication: Publication) -> str:
+        return self._addresses[publication.pk]
 
     def lastmod(self, publication: Publication) -> Any:
         return publication.updated_at
@@ -76,7 +85,7 @@ class PublicationsSitemap(SiteSitemap):
             versions.setdefault(publication.translation_key, []).append(publication)
         for url in urls:
             url["alternates"] = [
-                {"lang_code": version.language, "location": root + version.get_absolute_url()}
+                {"lang_code": version.language, "location": root + self._addresses[version.pk]}
                 for version in sorted(versions[url["item"].translation_key], key=by_language)
             ]
         return urls

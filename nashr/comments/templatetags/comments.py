@@ -25,13 +25,23 @@ register = template.Library()
 
 @register.inclusion_tag("comments/_section.html", takes_context=True)
 def comments_section(context: template.Context, publication: Publication) -> dict[str, Any]:
-    """The approved comments, oldest first, replies under their comment, and the form."""
-    thread = selectors.comment_thread(publication=publication)
+    """The approved comments, oldest first, replies under their comment, and the form.
+
+    A caller that renders many publications' pages (the static mirror) fetches their
+    threads and whether they are open at once, and passes them in the context as
+    ``prefetched_comments`` (publication id → (thread, open)).
+    """
+    prefetched = (context.get("prefetched_comments") or {}).get(publication.pk)
+    if prefetched is not None:
+        thread, is_open = prefetched
+    else:
+        thread = selectors.comment_thread(publication=publication)
+        is_open = services.comments_open(publication)
     return {
         "publication": publication,
         "comments": thread.comments,
         "count": thread.count,
-        "open": services.comments_open(publication),
+        "open": is_open,
         "form": CommentForm(),
         "reply_url": reverse("comments:post", kwargs={"pk": publication.pk}),
         # The static mirror renders pages without the form (it cannot take posts).
@@ -59,7 +69,7 @@ def comment_body(text: str) -> SafeString:
 
 
 # Where the counts of one page's lists are kept for the rest of its rendering.
-_COUNTS = "_nashr_comment_counts"
+COUNTS_ATTRIBUTE = "_nashr_comment_counts"
 
 
 @register.inclusion_tag("comments/_count.html", takes_context=True)
@@ -72,8 +82,8 @@ def comment_count(context: template.Context, publication: Publication) -> dict[s
     request = context.get("request")
     if request is None:
         return {"count": selectors.comment_count(publication_id=publication.pk)}
-    counts = getattr(request, _COUNTS, None)
+    counts = getattr(request, COUNTS_ATTRIBUTE, None)
     if counts is None:
         counts = selectors.comment_counts()
-        setattr(request, _COUNTS, counts)
+        setattr(request, COUNTS_ATTRIBUTE, counts)
     return {"count": counts.get(publication.pk, 0)}

@@ -34,7 +34,10 @@ def _sample(outdir: Path, content: SiteContent) -> dict[str, Path]:
     }
 
 
-@override_settings(NASHR_MIRROR_URLS=["https://mirror.example.org/nashr/"])
+@override_settings(
+    NASHR_MIRROR_URLS=["https://mirror.example.org/nashr/"],
+    NASHR_ONION_URL="http://nashrexample.onion",
+)
 @pytest.mark.parametrize("forms", ["primary", "note"])
 def test_mirror_pages_are_valid_html(
     mirror_content: SiteContent, build_mirror: BuildMirror, outdir: Path, forms: str

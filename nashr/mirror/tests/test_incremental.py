@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from nashr.core.actors import COMMAND
+from nashr.mirror.build import tree_fingerprint
 from nashr.mirror.tests.conftest import BuildMirror, files_in
 from nashr.publications import services
 from nashr.testing.pages import SiteContent
@@ -59,3 +61,17 @@ def test_unpublishing_removes_the_pages(
     assert "node/10158/index.html" in summary.removed
     assert all(str(statement.title) not in text.decode("utf-8", "replace")
                for rel, text in files_in(outdir).items() if rel.endswith(".html"))  # fmt: skip
+
+
+def test_code_fingerprint_follows_contents_not_file_times(tmp_path: Path) -> None:
+    """A file rewritten with the same bytes (a new deploy) keeps the fingerprint; an edit not."""
+    templates = tmp_path / "nashr" / "templates"
+    templates.mkdir(parents=True)
+    page = templates / "page.html"
+    page.write_text("<p>{{ title }}</p>", encoding="utf-8")
+    before = tree_fingerprint([tmp_path / "nashr"], tmp_path)
+    os.utime(page, ns=(1, 1))
+    page.with_name("notes.bin").write_bytes(b"not code")
+    assert tree_fingerprint([tmp_path / "nashr"], tmp_path) == before
+    page.write_text("<p>{{ title }}!</p>", encoding="utf-8")
+    assert tree_fingerprint([tmp_path / "nashr"], tmp_path) != before
