@@ -34,22 +34,36 @@ def _sample(outdir: Path, content: SiteContent) -> dict[str, Path]:
     }
 
 
-@override_settings(
-    NASHR_MIRROR_URLS=["https://mirror.example.org/nashr/"],
-    NASHR_ONION_URL="http://nashrexample.onion",
+# Tor Browser reads this in a page that cannot send the Onion-Location header (the issue
+# asks for it); the checker does not know the value: its one message, when one is set.
+ONION_MESSAGE = "Bad value “onion-location” for attribute “http-equiv” on element “meta”."
+
+
+@pytest.mark.parametrize(
+    ("forms", "onion"), [("primary", ""), ("note", ""), ("note", "http://nashrexample.onion")]
 )
-@pytest.mark.parametrize("forms", ["primary", "note"])
 def test_mirror_pages_are_valid_html(
-    mirror_content: SiteContent, build_mirror: BuildMirror, outdir: Path, forms: str
+    mirror_content: SiteContent, build_mirror: BuildMirror, outdir: Path, forms: str, onion: str
 ) -> None:
-    """The Nu Html Checker finds no error in a sample of mirror pages."""
-    build_mirror(forms=forms)
+    """The Nu Html Checker finds no error in a sample of mirror pages (with an onion
+    address set, none but its not knowing Tor's `onion-location`)."""
+    with override_settings(
+        NASHR_MIRROR_URLS=["https://mirror.example.org/nashr/"], NASHR_ONION_URL=onion
+    ):
+        build_mirror(forms=forms)
     documents = {
         name: path.read_text(encoding="utf-8")
         for name, path in _sample(outdir, mirror_content).items()
     }
+    if onion:
+        assert f'<meta http-equiv="onion-location" content="{onion}/' in documents["root"]
+        assert f'<meta http-equiv="onion-location" content="{onion}/fa/' in documents["home-fa"]
     errors = check_html(documents)
-    assert {name: describe_vnu(m) for name, m in errors.items() if m} == {}
+    found = {
+        name: describe_vnu([m for m in messages if m.get("message") != ONION_MESSAGE])
+        for name, messages in errors.items()
+    }
+    assert {name: messages for name, messages in found.items() if messages} == {}
 
 
 @override_settings(NASHR_MIRROR_URLS=["https://mirror.example.org/nashr/"])
