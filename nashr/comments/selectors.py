@@ -26,23 +26,8 @@ _SHOWN = ("id", "publication_id", "parent_id", "name", "body", "language", "crea
 
 def comment_thread(*, publication: Publication) -> Thread:
     """Top-level comments and their approved replies, in two queries whatever their number."""
-    replies = Prefetch(
-        "replies",
-        queryset=Comment.objects.filter(status=CommentStatus.APPROVED)
-        .only(*_SHOWN, "staff_author_id")
-        .order_by("created_at", "id"),
-        to_attr="approved_replies",
-    )
-    comments = list(
-        Comment.objects.filter(
-            publication=publication, status=CommentStatus.APPROVED, parent__isnull=True
-        )
-        .only(*_SHOWN, "staff_author_id")
-        .prefetch_related(replies)
-        .order_by("created_at", "id")
-    )
-    count = len(comments) + sum(len(c.approved_replies) for c in comments)
-    return Thread(comments=comments, count=count)
+    thread = comment_threads(publication_ids=[publication.pk]).get(publication.pk)
+    return thread or Thread(comments=[], count=0)
 
 
 def comment_threads(*, publication_ids: Collection[int] | None = None) -> dict[int, Thread]:
