@@ -69,9 +69,17 @@ class ArchiveMonth:
 def archive_months(*, language: str) -> list[ArchiveMonth]:
     """Months (in the language's calendar) that have publications, newest first."""
     counts: dict[tuple[int, int], int] = {}
-    for date in publication_for_language(language=language).values_list("date", flat=True):
+    # Counted per day by the database: a day's month is worked out once (a Jalali
+    # conversion each), not once per publication of a large archive.
+    days = (
+        publication_for_language(language=language)
+        .order_by()
+        .values_list("date")
+        .annotate(number=Count("pk"))
+    )
+    for date, number in days:
         key = calendars.month_of(date, language)
-        counts[key] = counts.get(key, 0) + 1
+        counts[key] = counts.get(key, 0) + number
     return [
         ArchiveMonth(year, month, count, calendars.format_month(year, month, language))
         for (year, month), count in sorted(counts.items(), reverse=True)

@@ -10,14 +10,23 @@ gives when it last changed.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from operator import attrgetter
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps.views import sitemap
+from django.http import HttpRequest, HttpResponseBase
+from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import dateformat
 from django.utils.functional import cached_property
+from django.utils.html import escape
+from django.utils.http import RFC3986_SUBDELIMS
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # not in django-stubs
+from django.utils.translation import override
 
 from nashr.publications import selectors
 from nashr.publications.models import Kind, Publication
@@ -54,6 +63,33 @@ class PagesSitemap(SiteSitemap):
         return reverse(name, kwargs=kwargs)
 
 
+# Stand-ins reversed once per language, then replaced by each publication's own values.
+_PK, _SLUG = 987654321, "nashr-slug-stand-in"
+
+
+def detail_paths(publications: Iterable[Publication]) -> dict[int, str]:
+    """`get_absolute_url()` of each publication, by id, without a `reverse()` each: the
+    path is reversed once per language with stand-ins, which are then replaced by the id
+    and the slug quoted as `reverse()` quotes it (tens of thousands of publications made
+    `reverse()` a fifth of an edit's mirror build)."""
+    patterns: dict[str, str] = {}
+    paths = {}
+    for publication in publications:
+        slug = publication.slug or "-"
+        if "/" in slug:  # reverse() refuses it: let it say so
+            paths[publication.pk] = publication.get_absolute_url()
+            continue
+        pattern = patterns.get(publication.language)
+        if pattern is None:
+            with override(publication.language):
+                pattern = reverse("publications:detail", kwargs={"pk": _PK, "slug": _SLUG})
+            patterns[publication.language] = pattern
+        paths[publication.pk] = pattern.replace(str(_PK), str(publication.pk), 1).replace(
+            _SLUG, quote(slug, safe=RFC3986_SUBDELIMS + "/~:@"), 1
+        )
+    return paths
+
+
 class PublicationsSitemap(SiteSitemap):
     """Each published language version, with its other versions as alternates."""
 
@@ -66,7 +102,7 @@ class PublicationsSitemap(SiteSitemap):
     @cached_property
     def _addresses(self) -> dict[int, str]:
         """Each publication's path, worked out once for its entry and its alternates."""
-        return {publication.pk: publication.get_absolute_url() for publication in self._published}
+        return detail_paths(self._published)
 
     def items(self) -> list[Publication]:
         return self._published
@@ -91,7 +127,39 @@ class PublicationsSitemap(SiteSitemap):
         return urls
 
 
-SITEMAPS: dict[str, type[Sitemap[Any]]] = {
+SITEMAPS: dict[str, type[Sitemap[Any]] | Sitemap[Any]] = {
     "pages": PagesSitemap,
     "publications": PublicationsSitemap,
 }
+
+
+def render_urlset(urls: list[dict[str, Any]]) -> str:
+    """What TEMPLATE renders for `urls`, written directly: the same text (test_sitemap),
+    in a tenth of the time the template's loops take over tens of thousands of addresses
+    (a third of an edit's mirror build)."""
+    parts = [
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+        'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
+    ]
+    for url in urls:
+        parts.append(f"<url><loc>{escape(url['location'])}</loc>")
+        if url.get("lastmod"):
+            lastmod = dateformat.format(template_localtime(url["lastmod"]), "c")
+            parts.append(f"<lastmod>{escape(lastmod)}</lastmod>")
+        for alternate in url.get("alternates") or ():
+            parts.append(
+                f'<xhtml:link rel="alternate" hreflang="{escape(alternate["lang_code"])}" '
+                f'href="{escape(alternate["location"])}"/>'
+            )
+        parts.append("</url>")
+    parts.append("\n</urlset>\n")
+    return "".join(parts)
+
+
+def sitemap_view(request: HttpRequest) -> HttpResponseBase:
+    """Django's sitemap view (pages, headers, the urlset), its XML written by render_urlset."""
+    response = sitemap(request, sitemaps=SITEMAPS, template_name=TEMPLATE)
+    if isinstance(response, TemplateResponse) and response.context_data is not None:
+        response.content = render_urlset(response.context_data["urlset"])
+    return response
