@@ -27,6 +27,29 @@ REBUILD = """INSERT INTO search_vector
 WINDOW = 8000
 
 
+@contextmanager
+def _transaction_settings(connection: BaseDatabaseWrapper) -> Iterator[Any]:
+    """A cursor in a transaction of its own, where `set_config(…, true)` may change planner
+    settings: they end with the transaction (nothing of the session outlives it, as
+    PgBouncer needs). Inside a caller's transaction they would last until the caller
+    commits, so they are put back as they were at the end (a failure rolls the savepoint
+    back, and them with it)."""
+    nested = connection.in_atomic_block
+    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        if nested:
+            cursor.execute(
+                "SELECT current_setting('enable_indexscan'), current_setting('enable_seqscan')"
+            )
+            previous = cursor.fetchone()
+        yield cursor
+        if nested:
+            cursor.execute(
+                "SELECT set_config('enable_indexscan', %s, true), "
+                "set_config('enable_seqscan', %s, true)",
+                list(previous),
+            )
+
+
 class _Window:
     """The newest matches of a condition: among the newest WINDOW rows, then the rest."""
 
@@ -111,9 +134,8 @@ class PostgresqlBackend:
             where += " AND date <= %s"
             params.append(filters.date_to)
         matches = "vector @@ to_tsquery('simple', %s)"
-        with transaction.atomic(using=self.connection.alias), self.connection.cursor() as cursor:
-            # Bitmaps only, for this transaction's later statements (a setting of the
-            # transaction: nothing outlives it, as PgBouncer needs); the newest id is
+        with _transaction_settings(self.connection) as cursor:
+            # Bitmaps only, for this transaction's later statements; the newest id is
             # read from the primary key's index all the same (planned before the setting).
             cursor.execute(
                 "SELECT set_config('enable_indexscan', 'off', true), "

@@ -11,7 +11,7 @@ import datetime as dt
 import uuid
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.utils import timezone
 
 from nashr.publications.models import Kind, Publication, Status
@@ -112,3 +112,19 @@ def test_postgresql_window_changes_nothing(
             found = _ids(text, filters, page=1, page_size=CANDIDATES)
             assert found == everything[(text, str(filters))], (window, text, filters)
             assert _paged(text, filters) == found, (window, text, filters)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_search_leaves_the_callers_planner_settings(kinds: dict[str, Kind]) -> None:
+    """The search turns index scans off for its own statements only: inside a caller's
+    transaction, they are back on afterwards."""
+    if connection.vendor != "postgresql":
+        pytest.skip("planner settings are PostgreSQL's")
+    _publications(kinds["statement"])
+    search_reindex()
+    with transaction.atomic(), connection.cursor() as cursor:
+        assert _ids("freedom", {}, page=1, page_size=8)
+        cursor.execute(
+            "SELECT current_setting('enable_indexscan'), current_setting('enable_seqscan')"
+        )
+        assert cursor.fetchone() == ("on", "on")
