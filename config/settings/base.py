@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "nashr.comments",
     "nashr.media",
     "nashr.mirror",
+    # What follows each change: above every app whose copies it keeps up to date.
+    "nashr.derived",
     # Above every other app: it backs up and restores all of them.
     "nashr.backups",
 ]

@@ -20,9 +20,9 @@ from nashr.bulletins.document import build_document
 from nashr.bulletins.models import Bulletin, BulletinItem, BulletinStatus, Series
 from nashr.core import calendars
 from nashr.core.actors import Actor, require
+from nashr.core.changes import Topic, announce
 from nashr.core.exceptions import StateError, ValidationError
 from nashr.core.languages import check_language
-from nashr.core.pagecache import public_pages_changed
 from nashr.core.text import check_one_line
 from nashr.publications.models import Kind, Publication, Signatory, Status
 
@@ -107,7 +107,7 @@ def series_create_or_update(
     action = "series.create" if created else "series.update"
     audit_record(actor=actor, action=action, target=series, changes=audit_diff(before, series))
     # The series' title and label head its pages and every issue's.
-    public_pages_changed()
+    announce(Topic.SERIES, [series.pk])
     return series, created
 
 
@@ -202,7 +202,7 @@ def bulletin_publish(
         audit_record(
             actor=actor, action="bulletin.publish", target=current, changes={"number": number}
         )
-        public_pages_changed()
+        announce(Topic.BULLETINS, [current.pk])
     bulletin.refresh_from_db()
     return bulletin
 
@@ -230,7 +230,7 @@ def bulletin_correct(*, actor: Actor, bulletin: Bulletin, note: str = "") -> Bul
     current.save()
     facts = {"edition": current.edition, "note": current.correction_note}
     audit_record(actor=actor, action="bulletin.correct", target=current, changes=facts)
-    public_pages_changed()
+    announce(Topic.BULLETINS, [current.pk])
     bulletin.refresh_from_db()
     return bulletin
 
@@ -399,10 +399,11 @@ def bulletin_delete(*, actor: Actor, bulletin: Bulletin) -> None:
             hint="publish a corrected edition to change it",
         )
     audit_record(actor=actor, action="bulletin.delete", target=current)
+    pk = current.pk
     current.delete()
     # Only drafts are deleted, which no public page shows; told all the same, so a rule
     # that lets published issues go one day cannot leave their pages behind.
-    public_pages_changed()
+    announce(Topic.BULLETINS, [pk])
 
 
 def _check_moment(when: dt.datetime | None, *, where: str) -> None:

@@ -5,7 +5,7 @@ and per publication), the duplicate check, blocks, the pattern list, the link co
 proof of work and the moderation mode. Each check either refuses the comment (the reader
 is told why and can act) or decides how it is held; the reasons are kept in
 `held_reason` for the moderator. Approving or removing what readers see refreshes every
-cached page (`public_pages_changed`).
+derived copy of the pages (announced to the change feed, `nashr.core.changes`).
 """
 
 from __future__ import annotations
@@ -38,12 +38,27 @@ from nashr.comments.models import (
 from nashr.comments.privacy import daily_address_hash, email_hash, normalize_email
 from nashr.comments.text import count_links, guess_language
 from nashr.core.actors import Actor, actor_user, require
+from nashr.core.changes import Topic, announce
 from nashr.core.exceptions import StateError, ValidationError
 from nashr.core.mail import from_address, message_id_new
-from nashr.core.pagecache import public_pages_changed
 from nashr.core.text import check_one_line
-from nashr.publications.hooks import ImportedComment
 from nashr.publications.models import Publication
+
+
+@dataclass(frozen=True)
+class ImportedComment:
+    """A comment of another system, as `comments_import` takes it."""
+
+    publication: Publication
+    legacy_id: str
+    name: str
+    body: str
+    created_at: dt.datetime
+    status: str
+    email: str = ""
+    # The imported comment it answers (a comment of this app).
+    parent: Comment | None = None
+
 
 NAME_MAX = Comment._meta.get_field("name").max_length or 80
 BODY_MAX = 5000
@@ -118,8 +133,10 @@ def comments_import(
     results: list[tuple[Comment, bool]] = []
     for start in range(0, len(comments), IMPORT_BATCH):
         results.extend(_comments_import_batch(source, comments[start : start + IMPORT_BATCH]))
-    if any(created and c.status == CommentStatus.APPROVED for c, created in results):
-        public_pages_changed()
+    shown = {
+        c.publication_id for c, created in results if created and c.status == CommentStatus.APPROVED
+    }
+    announce(Topic.COMMENTS, shown)
     return results
 
 
@@ -410,7 +427,7 @@ def comment_post(
         held_reason="; ".join(reasons)[:200],
     )
     if status == CommentStatus.APPROVED:
-        public_pages_changed()
+        announce(Topic.COMMENTS, [comment.publication_id])
         _notify_parent_on_commit(comment)
     if address and status != CommentStatus.SPAM:
         comment_id = comment.pk
@@ -490,7 +507,7 @@ def comment_email_confirm(*, comment: Comment) -> Comment:
         stored.held_reason = ""
         stored.moderated_at = timezone.now()
         stored.save(update_fields=["status", "held_reason", "moderated_at"])
-        public_pages_changed()
+        announce(Topic.COMMENTS, [stored.publication_id])
         _notify_parent_on_commit(stored)
     return stored
 
@@ -505,11 +522,12 @@ def commenter_notifications_stop(*, email_digest: str) -> int:
 def commenter_delete(*, email_digest: str) -> int:
     """Delete every comment written with the address (and the replies to them)."""
     comments = Comment.objects.filter(email_hash=email_digest)
-    shown = comments.filter(status=CommentStatus.APPROVED).exists()
+    shown = set(
+        comments.filter(status=CommentStatus.APPROVED).values_list("publication_id", flat=True)
+    )
     count = comments.count()
     comments.delete()
-    if shown:
-        public_pages_changed()
+    announce(Topic.COMMENTS, shown)
     return count
 
 
@@ -535,7 +553,12 @@ def comments_moderate(*, actor: Actor, comment_ids: Iterable[int], status: str) 
         )
     now = timezone.now()
     changed = [comment for comment in comments if comment.status != status]
-    seen_before = any(comment.status == CommentStatus.APPROVED for comment in changed)
+    # Readers see a change only of a comment that is shown now or was shown before.
+    seen = {
+        comment.publication_id
+        for comment in changed
+        if CommentStatus.APPROVED in (status, comment.status)
+    }
     for comment in changed:
         previous = comment.status
         comment.status = status
@@ -550,8 +573,7 @@ def comments_moderate(*, actor: Actor, comment_ids: Iterable[int], status: str) 
         )
         if status == CommentStatus.APPROVED:
             _notify_parent_on_commit(comment)
-    if changed and (status == CommentStatus.APPROVED or seen_before):
-        public_pages_changed()
+    announce(Topic.COMMENTS, seen)
     return len(changed)
 
 
@@ -575,7 +597,7 @@ def comment_reply_staff(*, actor: Actor, parent: Comment, body: str) -> Comment:
         created_at=timezone.now(),
     )
     audit_record(actor=actor, action="comment.reply", target=reply, label=f"#{reply.pk}")
-    public_pages_changed()
+    announce(Topic.COMMENTS, [reply.publication_id])
     _notify_parent_on_commit(reply)
     return reply
 
@@ -666,7 +688,7 @@ def comment_policy_set(
         changes={"moderation": moderation, "closed": closed, "days": close_after_days},
     )
     # The form under the publication appears or disappears.
-    public_pages_changed()
+    announce(Topic.COMMENTS, [publication.pk])
     return policy
 
 

@@ -237,3 +237,13 @@ def absolute_urls(html: str, *, base: str) -> str:
 def render_markdown(text: str) -> str:
     """Markdown (which may contain HTML) rendered and sanitized."""
     return sanitize_html(_resolve_media(_markdown.render(text or "")))
+
+
+def media_references(text: str) -> set[int]:
+    """The ids of the uploads a Markdown text shows or links (its `media:ID` references)."""
+    if "media:" not in (text or ""):
+        return set()
+    html = _markdown.render(text)
+    return {int(m[1]) for m in _MEDIA_IMAGE.finditer(html)} | {
+        int(m[1]) for m in _MEDIA_LINK.finditer(html)
+    }

@@ -4,11 +4,11 @@ Readers arrive in waves (a statement shared on Telegram is read by tens of thous
 within the hour), so a public page is rendered once and then served from the cache by
 ``PublicPageCacheMiddleware``, before sessions, language or CSRF cost anything.
 
-Never stale. Instead of finding every page a change touches, a service that changes
-anything a reader can see calls ``public_pages_changed()``. That replaces one value, the
-*generation*, which is part of every cached page's key, so every cached page is missed on
-the next request and rendered afresh. The new generation is written once the service's
-transaction has committed, and a request reads the generation *before* it renders: a page
+Never stale. Instead of finding every page a change touches, every change a service
+announces to the change feed (``nashr.core.changes``) reaches ``public_pages_changed``
+once its transaction has committed. That replaces one value, the *generation*, which is
+part of every cached page's key, so every cached page is missed on the next request and
+rendered afresh. A request reads the generation *before* it renders: a page
 rendered from data older than a change is stored under the old generation, which no
 request asks for again. A generation is a value never used before (its second, then
 random digits) rather than a counter, so two processes replacing it at once cannot bring
@@ -35,11 +35,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.cache import cc_delim_re, get_conditional_response
 from django.utils.http import http_date
 from whitenoise.middleware import WhiteNoiseMiddleware  # type: ignore[import-untyped]  # no hints
+
+from nashr.core.changes import Changes
 
 GENERATION_KEY = "nashr:public-pages:generation"
 PAGE_KEY_PREFIX = "nashr:page:"
@@ -99,37 +100,13 @@ def _bump() -> None:
     cache.set(GENERATION_KEY, _new_generation(cache.get(GENERATION_KEY)), timeout=None)
 
 
-class _PendingBump:
-    """One replacement of the generation, for every call made in one transaction.
+def public_pages_changed(changes: Changes) -> None:
+    """Every cached public page is stale: the change feed's handler, after the commit.
 
-    Registered once per call (so that a savepoint rolled back takes only its own calls
-    away), it replaces the generation the first time it is run and does nothing after.
+    The feed calls it once per committed transaction that changed anything readers see,
+    so an import of a thousand publications still replaces the generation once.
     """
-
-    def __init__(self) -> None:
-        self.done = False
-
-    def __call__(self) -> None:
-        if not self.done:
-            self.done = True
-            _bump()
-
-
-def public_pages_changed() -> None:
-    """Every cached public page is stale once the current transaction commits.
-
-    Called many times in one transaction (an import of a thousand publications), the
-    generation is still replaced once, and its second moves on by one only.
-    """
-    pending = _PendingBump()
-    if connection.in_atomic_block:
-        # Each entry is (savepoints, function, robust); the latest bump is the one to join.
-        for entry in reversed(connection.run_on_commit):
-            if isinstance(entry[1], _PendingBump):
-                if not entry[1].done:
-                    pending = entry[1]
-                break
-    transaction.on_commit(pending)
+    _bump()
 
 
 # -- the page cache -----------------------------------------------------------------------

@@ -11,14 +11,17 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.http import HttpRequest
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from nashr.core.admin import ServiceSavedAdmin
 from nashr.core.bidi import direction
-from nashr.core.exceptions import ValidationError
+from nashr.core.exceptions import ApplicationError, ValidationError
 from nashr.media import services
 from nashr.media.models import Media, MediaKind
 from nashr.media.processing import DOCUMENT_EXTENSIONS, IMAGE_EXTENSIONS
@@ -61,6 +64,9 @@ class MediaAdmin(ServiceSavedAdmin[Media]):
     list_display = ("preview", "title", "kind", "language", "created_at")
     list_filter = ("kind", "language")
     search_fields = ("title", "alt_text")
+    # Asks, naming the texts that use the file, before deleting it (delete_view).
+    delete_confirmation_template = "admin/media/media/delete_confirmation.html"
+    CONFIRM_USED = "confirm_used"
 
     def get_fields(self, request: HttpRequest, obj: Media | None = None) -> Any:
         fields = ["title", "language", "alt_text"]
@@ -136,3 +142,50 @@ class MediaAdmin(ServiceSavedAdmin[Media]):
         if media.width and media.height:
             return f"{media.width}×{media.height}, {size}"
         return size
+
+    # ---- deleting: through the service, which refuses a used file unless confirmed ----
+
+    def delete_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        media = self.get_object(request, object_id)
+        used_by = services.media_user_names(media_id=media.pk) if media is not None else []
+        if request.method == "POST" and used_by and request.POST.get(self.CONFIRM_USED) != "yes":
+            self.message_user(
+                request,
+                _("“%(media)s” is still used. Tick the box to delete it all the same.")
+                % {"media": media},
+                messages.ERROR,
+            )
+            return HttpResponseRedirect(request.path)
+        context = {**(extra_context or {}), "used_by": used_by, "confirm_used": self.CONFIRM_USED}
+        return super().delete_view(request, object_id, context)
+
+    def delete_model(self, request: HttpRequest, obj: Media) -> None:
+        try:
+            services.media_delete(
+                actor=request.user,
+                media=obj,
+                confirmed=request.POST.get(self.CONFIRM_USED) == "yes",
+            )
+        except ApplicationError as exc:
+            # delete_view asks first; this is a race with an editor who used it meanwhile.
+            raise PermissionDenied(str(exc)) from exc
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Media]) -> None:
+        """Delete the files no text uses; name the others, which are kept (one at a time,
+        each on its own page, they can be deleted all the same)."""
+        kept: list[str] = []
+        with transaction.atomic():
+            for media in queryset:
+                if services.media_user_names(media_id=media.pk):
+                    kept.append(str(media))
+                    continue
+                services.media_delete(actor=request.user, media=media)
+        if kept:
+            self.message_user(
+                request,
+                _("Kept, because texts use them: %(files)s. Delete each from its own page.")
+                % {"files": "; ".join(kept)},
+                messages.WARNING,
+            )

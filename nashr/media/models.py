@@ -86,3 +86,32 @@ class Media(TimeStampedModel):
 
     def print_variant(self) -> dict[str, Any] | None:
         return next((v for v in self.variants if v["purpose"] == "print"), None)
+
+
+class MediaUse(models.Model):
+    """One text that shows an image or links a file: a `media:ID` written in it.
+
+    Kept by the services of the texts that may reference uploads (publications), so that
+    a changed image reaches every page that shows it and a used one is not deleted
+    unawares. `owner` is the text's model label ("publications.publication"), with the
+    row's id: a label, not a content type, so that a backup restored into another
+    database still names the same texts. `media_id` is no foreign key: the reference
+    stays in the text when the file goes, and the pages that showed it are rendered
+    again from these rows.
+    """
+
+    media_id = models.PositiveBigIntegerField(_("image or attachment"), db_index=True)
+    owner = models.CharField(_("kind of text"), max_length=100)
+    owner_id = models.PositiveBigIntegerField(_("text"))
+
+    class Meta:
+        verbose_name = _("use of an image or attachment")
+        verbose_name_plural = _("uses of images and attachments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "owner_id", "media_id"], name="media_use_once_per_text"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"media:{self.media_id} in {self.owner} {self.owner_id}"

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
+from django.apps import apps
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import models, transaction
 
 from nashr.audit.services import audit_record
 from nashr.core.actors import Actor, actor_user, require
-from nashr.core.exceptions import ValidationError
+from nashr.core.changes import Topic, announce
+from nashr.core.exceptions import StateError, ValidationError
 from nashr.core.languages import check_language
-from nashr.core.pagecache import public_pages_changed
-from nashr.media.models import Media, MediaKind
+from nashr.media.models import Media, MediaKind, MediaUse
 from nashr.media.processing import REMOVED_LABELS, Cleaned, clean_upload
 
 EDITABLE_FIELDS = ("title", "alt_text", "language")
@@ -119,20 +122,98 @@ def media_update(*, actor: Actor, media: Media, **changes: str) -> Media:
     media.save()
     audit_record(actor=actor, action="media.update", target=media, changes=changes)
     # Alt text shows in every page that embeds the image.
-    public_pages_changed()
+    announce(Topic.MEDIA, [media.pk])
     return media
 
 
 @transaction.atomic
-def media_delete(*, actor: Actor, media: Media) -> None:
-    """Delete the row and, once that is committed, its files; pages that used it lose it."""
+def media_delete(*, actor: Actor, media: Media, confirmed: bool = False) -> None:
+    """Delete the row and, once that is committed, its files.
+
+    An image or file that texts use is refused, naming them, unless `confirmed`: those
+    texts are then rendered again without it (their `media:ID` shows nothing).
+    """
     require(actor, "media.delete_media", action=f"delete “{media}”")
+    users = media_user_names(media_id=media.pk)
+    if users and not confirmed:
+        raise StateError(
+            f"“{media}” is used by {len(users)} text(s): {'; '.join(users)}",
+            where="media",
+            hint="take it out of those texts first, or confirm the deletion: "
+            "they will then show nothing in its place",
+        )
     names = [media.file.name, *(str(v["name"]) for v in media.variants)]
-    audit_record(actor=actor, action="media.delete", target=media)
+    audit_record(
+        actor=actor,
+        action="media.delete",
+        target=media,
+        changes={"used_by": users} if users else None,
+    )
+    pk = media.pk
     media.delete()
     sha256 = media.sha256
     transaction.on_commit(lambda: _delete_files(names, sha256))
-    public_pages_changed()
+    announce(Topic.MEDIA, [pk])
+
+
+def owner_label(model: type[models.Model]) -> str:
+    """How `MediaUse.owner` names a model of texts."""
+    return model._meta.label_lower
+
+
+# Owners whose uses are replaced per statement by `media_uses_record`.
+USES_BATCH = 500
+
+
+def media_uses_record(*, model: type[models.Model], uses: Mapping[int, Iterable[int]]) -> None:
+    """The uploads each text of `model` uses now (text id → media ids), replacing its rows.
+
+    Called inside the service that writes the texts; a text with no `media:` reference
+    has no rows, and a new text with none costs no statement.
+    """
+    owner = owner_label(model)
+    wanted = {owner_id: set(ids) for owner_id, ids in uses.items()}
+    owner_ids = list(wanted)
+    for start in range(0, len(owner_ids), USES_BATCH):
+        chunk = owner_ids[start : start + USES_BATCH]
+        kept = set(
+            MediaUse.objects.filter(owner=owner, owner_id__in=chunk).values_list(
+                "owner_id", "media_id"
+            )
+        )
+        want = {(owner_id, media_id) for owner_id in chunk for media_id in wanted[owner_id]}
+        if gone := kept - want:
+            stale = models.Q()
+            for owner_id, media_id in gone:
+                stale |= models.Q(owner_id=owner_id, media_id=media_id)
+            MediaUse.objects.filter(stale, owner=owner).delete()
+        if new := want - kept:
+            MediaUse.objects.bulk_create(
+                [MediaUse(owner=owner, owner_id=o, media_id=m) for o, m in sorted(new)]
+            )
+
+
+def media_uses_forget(*, model: type[models.Model], owner_ids: Iterable[int]) -> None:
+    """The texts `owner_ids` of `model` are gone: they use nothing any more."""
+    MediaUse.objects.filter(owner=owner_label(model), owner_id__in=list(owner_ids)).delete()
+
+
+def media_users(*, media_ids: Iterable[int]) -> dict[str, set[int]]:
+    """The texts that use any of `media_ids`: model label → their ids."""
+    found: dict[str, set[int]] = {}
+    rows = MediaUse.objects.filter(media_id__in=list(media_ids)).values_list("owner", "owner_id")
+    for owner, owner_id in rows:
+        found.setdefault(owner, set()).add(owner_id)
+    return found
+
+
+def media_user_names(*, media_id: int) -> list[str]:
+    """What the texts that use `media_id` are called (each text's own name), sorted."""
+    names: list[str] = []
+    for owner, ids in media_users(media_ids=[media_id]).items():
+        model = apps.get_model(owner)
+        names.extend(f"«{text}»" for text in model._default_manager.filter(pk__in=ids))
+    return sorted(names)
 
 
 def removed_labels(media: Media) -> list[str]:

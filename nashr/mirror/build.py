@@ -57,6 +57,7 @@ from urllib.parse import parse_qs, quote, unquote, urljoin, urlsplit
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.files.storage import default_storage
 from django.db import connections
 from django.db.models import Count, Max
 from django.template.loader import render_to_string
@@ -195,6 +196,12 @@ def legacy_file(path: str) -> str | None:
     if not clean or ".." in clean.split("/") or clean.startswith(STATE_DIR):
         return None
     return f"{clean}/index.html"
+
+
+def upload_gone(rel: str) -> bool:
+    """True for the mirror's copy of an upload deleted from the site since (its pages are
+    rendered again without it; a deleted photo must not stay readable in the mirror)."""
+    return rel.startswith("media/") and not default_storage.exists(unquote(rel[len("media/") :]))
 
 
 def relative_link(from_file: str, to_file: str) -> str:
@@ -1025,7 +1032,7 @@ class Build:
         for rel, group in old_groups.items():
             if rel in self.owner:
                 continue
-            keep = (
+            keep = not upload_gone(rel) and (
                 group in self.kept_groups
                 or rel in self.keep_files
                 or (group == "static" and not full)

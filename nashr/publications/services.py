@@ -18,13 +18,13 @@ from django.utils import timezone
 
 from nashr.audit.services import audit_diff, audit_record, audit_snapshot
 from nashr.core.actors import Actor, actor_label, actor_user, require
-from nashr.core.content import render_markdown
+from nashr.core.changes import Topic, announce
+from nashr.core.content import media_references, render_markdown
 from nashr.core.exceptions import StateError, ValidationError
 from nashr.core.languages import check_language
-from nashr.core.pagecache import public_pages_changed
 from nashr.core.spelling import slug_of
+from nashr.media.services import media_uses_forget, media_uses_record
 from nashr.publications import rules
-from nashr.publications.hooks import publication_changed
 from nashr.publications.models import Kind, Publication, Revision, Signatory, Status
 
 # Fields whose change makes existing translations outdated.
@@ -172,8 +172,9 @@ def publications_create(*, actor: Actor, new: Sequence[NewPublication]) -> list[
         [_revision_of(p, actor=actor, changed=list(CONTENT_FIELDS)) for p in publications],
         batch_size=CREATE_BATCH,
     )
+    _uses_record(publications, new=True)
+    announce(Topic.PUBLICATIONS, [p.pk for p in publications])
     for publication in publications:
-        publication_changed(publication=publication)
         facts = {"status": publication.status, "language": publication.language}
         audit_record(actor=actor, action="publication.create", target=publication, changes=facts)
     return publications
@@ -221,6 +222,36 @@ def _publication_new(actor: Actor, new: NewPublication) -> Publication:
         publication.published_at = new.published_at or timezone.now()
     _validate(publication)
     return publication
+
+
+def _uses_record(publications: Sequence[Publication], *, new: bool = False) -> None:
+    """The uploads each publication's body shows or links, for `MediaUse` (a new one's
+    rows only if it has any)."""
+    uses = {p.pk: media_references(p.body) for p in publications}
+    if new:
+        uses = {pk: ids for pk, ids in uses.items() if ids}
+    media_uses_record(model=Publication, uses=uses)
+
+
+@transaction.atomic
+def publications_render_again(*, ids: Sequence[int]) -> list[int]:
+    """Render the stored HTML of publications `ids` again from their Markdown; the ids
+    whose HTML changed (announced as changed publications).
+
+    Not an edit: no revision, no audit entry. What a body shows of an upload (its alt
+    text, its variants, or nothing once it is deleted) is rendered into `body_html`
+    when the publication is saved; a change of the upload calls this.
+    """
+    rendered: list[int] = []
+    for publication in Publication.objects.filter(pk__in=list(ids)).only("pk", "body", "body_html"):
+        html = render_markdown(publication.body)
+        if html != publication.body_html:
+            Publication.objects.filter(pk=publication.pk).update(
+                body_html=html, updated_at=timezone.now()
+            )
+            rendered.append(publication.pk)
+    announce(Topic.PUBLICATIONS, rendered)
+    return rendered
 
 
 def _check_free(publications: list[Publication]) -> None:
@@ -304,7 +335,8 @@ def publication_update(
     publication.save()
     if content_changed:
         _keep_revision(publication, actor=actor, changed=changed_text, restored_from=restored_from)
-    publication_changed(publication=publication)
+        _uses_record([publication])
+    announce(Topic.PUBLICATIONS, [publication.pk])
     if changed := audit_diff(before, publication):
         audit_record(actor=actor, action="publication.update", target=publication, changes=changed)
     return publication
@@ -393,10 +425,10 @@ def publications_publish_due(*, actor: Actor) -> list[Publication]:
 
 
 def _status_save(publication: Publication, status: str, *fields: str) -> Publication:
-    """Store a new status (and `fields` set with it) and tell the hooks."""
+    """Store a new status (and `fields` set with it) and announce it."""
     publication.status = status
     publication.save(update_fields=["status", *fields, "updated_at"])
-    publication_changed(publication=publication)
+    announce(Topic.PUBLICATIONS, [publication.pk])
     return publication
 
 
@@ -454,15 +486,6 @@ def publication_set_status(*, actor: Actor, publication: Publication, status: st
         return publication
 
 
-def publication_pages_changed(*, publication: Publication) -> None:
-    """The publication hook of the page cache: any write may change what readers see.
-
-    A draft's write as well: it may have been published until this write (unpublish,
-    back to draft), and the hook is not told what the publication was before.
-    """
-    public_pages_changed()
-
-
 @transaction.atomic
 def publication_delete(*, actor: Actor, publication: Publication) -> None:
     """Delete one language version; its translations stay, each then an original.
@@ -473,8 +496,7 @@ def publication_delete(*, actor: Actor, publication: Publication) -> None:
     rules.require_delete(actor, publication)
     # Recorded before the row goes (it still has its id); a refused delete rolls it back.
     audit_record(actor=actor, action="publication.delete", target=publication)
-    # Deleting calls no hook (see hooks.py), so the page cache is told here.
-    public_pages_changed()
+    pk = publication.pk
     try:
         publication.delete()
     except ProtectedError as exc:
@@ -484,6 +506,8 @@ def publication_delete(*, actor: Actor, publication: Publication) -> None:
             f"“{publication}” cannot be deleted: {named} still refer to it",
             hint="remove it from those first, or unpublish it instead",
         ) from exc
+    media_uses_forget(model=Publication, owner_ids=[pk])
+    announce(Topic.PUBLICATIONS, [pk])
 
 
 @transaction.atomic
@@ -594,7 +618,7 @@ def _lookup_update(
     if changed := audit_diff(before, obj):
         audit_record(actor=actor, action=f"{entity}.update", target=obj, changes=changed)
         # A renamed kind or signatory shows on every page that names it.
-        public_pages_changed()
+        announce(Topic.KINDS if isinstance(obj, Kind) else Topic.SIGNATORIES, [obj.pk])
 
 
 def _apply(
@@ -640,7 +664,7 @@ def kind_create(
     kind = Kind.objects.create(**fields)
     audit_record(actor=actor, action="kind.create", target=kind)
     # Every page's navigation lists the kinds.
-    public_pages_changed()
+    announce(Topic.KINDS, [kind.pk])
     return kind
 
 
@@ -667,6 +691,7 @@ def signatory_create(*, actor: Actor, slug: str, name_fa: str, name_en: str) -> 
         raise ValidationError(f"a signatory “{fields['slug']}” exists already", where="slug")
     signatory = Signatory.objects.create(**fields)
     audit_record(actor=actor, action="signatory.create", target=signatory)
+    announce(Topic.SIGNATORIES, [signatory.pk])
     return signatory
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection
 
 from django.db import transaction
 
@@ -13,47 +13,36 @@ from nashr.search.models import SearchEntry
 
 REINDEX_BATCH = 1000
 ENTRY_FIELDS = ["language", "kind", "date", "title", "body", "extra", "facets"]
+# What `entry_fields` reads of a publication.
+INDEXED = ("pk", "language", "kind_id", "date", "title", "summary", "body_html")
 
 
-def search_index_update(*, publication: Publication) -> None:
-    """Index a publication if published, drop it from the index otherwise.
+def search_index_publications(*, ids: Collection[int]) -> None:
+    """Index the publications `ids` that are published; drop the others from the index.
 
-    A "publication changed" hook (registered in ``SearchConfig.ready``): every
-    publication service calls it inside its transaction, so the index changes with the
-    publication or not at all. Deleting a publication deletes its entry by
-    cascade; the database's own triggers (SQLite) or generated column (PostgreSQL)
-    follow the entry.
+    The search index's handler of the change feed (``nashr/derived/handlers.py``), run
+    inside the transaction that changed them, so the index changes with the publications
+    or not at all; an id of a publication deleted since has lost its entry by cascade.
+    Published ones are written with an insert that replaces an existing entry, one
+    statement per batch (the SQLite triggers and the PostgreSQL row trigger follow it like
+    any other write); the others are deleted.
     """
-    if publication.status != Status.PUBLISHED:
-        SearchEntry.objects.filter(publication_id=publication.pk).delete()
-        return
-    SearchEntry.objects.update_or_create(
-        publication_id=publication.pk, defaults=entry_fields(publication)
-    )
-
-
-def search_index_many(*, publications: Sequence[Publication]) -> None:
-    """`search_index_update` for many publications: one statement per batch of them.
-
-    The bulk form of the hook (``publication_changes_batched``, used by the importers):
-    the entries are the same as those written one by one. Published ones are written
-    with an insert that replaces an existing entry (the SQLite triggers and the
-    PostgreSQL row trigger follow it like any other write); the others are deleted.
-    """
-    gone = [p.pk for p in publications if p.status != Status.PUBLISHED]
-    for start in range(0, len(gone), REINDEX_BATCH):
-        SearchEntry.objects.filter(publication_id__in=gone[start : start + REINDEX_BATCH]).delete()
-    published = [p for p in publications if p.status == Status.PUBLISHED]
-    for start in range(0, len(published), REINDEX_BATCH):
-        SearchEntry.objects.bulk_create(
-            [
-                SearchEntry(publication_id=p.pk, **entry_fields(p))
-                for p in published[start : start + REINDEX_BATCH]
-            ],
-            update_conflicts=True,
-            unique_fields=["publication"],
-            update_fields=ENTRY_FIELDS,
+    wanted = sorted(ids)
+    for start in range(0, len(wanted), REINDEX_BATCH):
+        chunk = wanted[start : start + REINDEX_BATCH]
+        published = list(
+            Publication.objects.filter(pk__in=chunk, status=Status.PUBLISHED).only(*INDEXED)
         )
+        shown = {p.pk for p in published}
+        if gone := [pk for pk in chunk if pk not in shown]:
+            SearchEntry.objects.filter(publication_id__in=gone).delete()
+        if published:
+            SearchEntry.objects.bulk_create(
+                [SearchEntry(publication_id=p.pk, **entry_fields(p)) for p in published],
+                update_conflicts=True,
+                unique_fields=["publication"],
+                update_fields=ENTRY_FIELDS,
+            )
 
 
 @transaction.atomic

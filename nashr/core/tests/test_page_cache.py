@@ -18,12 +18,12 @@ from django.test import Client, RequestFactory
 
 from config.settings.base import cache_from_url
 from nashr.core import pagecache
+from nashr.core.changes import Topic, announce
 from nashr.core.pagecache import (
     CACHE_STATUS_HEADER,
     PublicPageCacheMiddleware,
     generation_second,
     public_generation,
-    public_pages_changed,
 )
 from nashr.publications.models import Publication
 
@@ -116,8 +116,8 @@ def test_a_change_replaces_the_generation_once_per_transaction(
     """Many changes in one transaction replace the generation once, after the commit."""
     before = public_generation()
     with django_capture_on_commit_callbacks(execute=False) as callbacks, transaction.atomic():
-        for _change in range(5):
-            public_pages_changed()
+        for change in range(5):
+            announce(Topic.KINDS, [change + 1])
     assert public_generation() == before
     callbacks[0]()
     after = public_generation()

@@ -41,16 +41,12 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from nashr.audit.services import audit_batched, audit_record
+from nashr.comments.services import ImportedComment, comments_import
 from nashr.core.actors import Actor
+from nashr.core.changes import changes_batched
 from nashr.core.exceptions import ApplicationError
 from nashr.core.languages import Language
-from nashr.core.pagecache import public_pages_changed
 from nashr.publications import services
-from nashr.publications.hooks import (
-    ImportedComment,
-    comment_importer,
-    publication_changes_batched,
-)
 from nashr.publications.importer.checks import Lookup, detect_language, fold
 from nashr.publications.importer.markup import Markup
 from nashr.publications.importer.problems import Problem, import_failed
@@ -204,7 +200,7 @@ def items_import(
         with transaction.atomic(), _items_frozen():
             # Batched: the search index and the audit trail take the new publications
             # in a few statements at the end, inside this transaction, not one by one.
-            with audit_batched(), publication_changes_batched():
+            with audit_batched(), changes_batched():
                 _run(actor, source, items, markup, options, report, found)
                 if found:
                     raise import_failed(found)
@@ -326,7 +322,6 @@ def _run(
     kept = list(seen.values())
     report.old_addresses = _old_addresses(kept, report)
     _comments(actor, source, kept, report)
-    public_pages_changed()
 
 
 def _existing(source: str, ids: list[str]) -> dict[str, Publication]:
@@ -568,7 +563,7 @@ def _comments(actor: Actor, source: str, items: Iterable[Item], report: SourceRe
     then the replies, each under the comment its thread starts with (the comments app
     shows one level of replies).
     """
-    importer = comment_importer()
+    importer = comments_import
     tops: list[ImportedComment] = []
     replies: list[tuple[ImportedComment, str]] = []
     for item in items:
@@ -611,10 +606,10 @@ def _comments(actor: Actor, source: str, items: Iterable[Item], report: SourceRe
     if importer is None or not (tops or replies):
         return
     saved: dict[str, Any] = {}
-    for one, (comment, created) in zip(
+    for one, (saved_comment, created) in zip(
         tops, importer(actor=actor, source=source, comments=tops), strict=True
     ):
-        saved[one.legacy_id] = comment
+        saved[one.legacy_id] = saved_comment
         report.comments[one.status if created else "already imported"] += 1
     answers = [replace(one, parent=saved[first]) for one, first in replies]
     for one, (_comment, created) in zip(

@@ -22,8 +22,8 @@ from urllib.parse import unquote, urlsplit
 from django.db import transaction
 
 from nashr.core.actors import Actor, require
+from nashr.core.changes import Topic, announce
 from nashr.core.content import is_local_path
-from nashr.core.pagecache import public_pages_changed
 from nashr.publications.importer.problems import Problem, import_failed
 from nashr.publications.models import OldAddress, Publication, Status
 
@@ -116,14 +116,16 @@ def redirects_import(*, actor: Actor, path: Path, dry_run: bool = False) -> dict
     if problems:
         raise import_failed(problems)
     counts = {"moved": 0, "gone": 0}
+    written: list[int] = []
     for old, new in rows:
         answer = OldAddress.Answer.GONE if new.lower() in GONE_WORDS else OldAddress.Answer.MOVED
         target = "" if answer == OldAddress.Answer.GONE else new
-        OldAddress.objects.update_or_create(
+        address, _created = OldAddress.objects.update_or_create(
             path=old, defaults={"answer": answer, "target": target, "publication": None}
         )
+        written.append(address.pk)
         counts[answer] += 1
-    public_pages_changed()
+    announce(Topic.OLD_ADDRESSES, written)
     if dry_run:
         transaction.set_rollback(True)
     return counts

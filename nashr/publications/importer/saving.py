@@ -17,9 +17,9 @@ from django.utils.text import slugify
 
 from nashr.audit.services import audit_batched
 from nashr.core.actors import Actor
+from nashr.core.changes import changes_batched
 from nashr.core.exceptions import ApplicationError
 from nashr.publications import services
-from nashr.publications.hooks import publication_changes_batched
 from nashr.publications.importer.checks import fold
 from nashr.publications.importer.entries import Entry
 from nashr.publications.importer.problems import Problem, import_failed
@@ -41,7 +41,7 @@ def entries_save(entries: Iterable[Entry], *, actor: Actor, dry_run: bool) -> No
     signatories: dict[str, Signatory] = {}
     with transaction.atomic():
         # The search index and the audit trail written in a few statements at the end.
-        with audit_batched(), publication_changes_batched():
+        with audit_batched(), changes_batched():
             for entry in entries:
                 try:
                     entry.publication = _save(entry, signatories, actor)

@@ -16,7 +16,7 @@ from nashr.publications.models import ImportedItem, Publication
 from nashr.search.models import SearchEntry
 from nashr.search.query import parse_query
 from nashr.search.selectors import search
-from nashr.search.services import search_index_update
+from nashr.search.services import search_index_publications
 from nashr.testing.wxr import Post, wxr
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +74,7 @@ def test_bulk_index_equals_one_by_one(tmp_path: Path, kinds: Any) -> None:
     assert len(bulk) == 2
     SearchEntry.objects.all().delete()
     for publication in Publication.objects.order_by("pk"):
-        search_index_update(publication=publication)
+        search_index_publications(ids=[publication.pk])
     assert entries() == bulk
 
 
