@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.test import Client, override_settings
 
 from nashr.comments.models import Comment, CommentStatus
@@ -193,3 +194,23 @@ def test_the_admin_asks_before_deleting_a_used_image(
     deleted = client.post(url, {"post": "yes", "confirm_used": "yes"})
     assert deleted.status_code == 302
     assert not Media.objects.filter(pk=photo.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_new_alt_text_is_not_hidden_by_the_page_cache(
+    settings: Any, make_publication: MakePublication
+) -> None:
+    """With the page cache on, the next request after the committed change renders the page
+    afresh, with the new alt text (readers never get the cached page with the old one)."""
+    settings.NASHR_PAGE_CACHE = True
+    cache.clear()
+    photo = upload()
+    publication = make_publication(body=f"![](media:{photo.pk})")
+    reader = Client()
+    url = publication.get_absolute_url()
+    reader.get(url)
+    assert reader.get(url).headers.get("X-Nashr-Cache") == "hit"
+    media_update(actor=COMMAND, media=photo, alt_text="پرچم بر فراز میدان")
+    fresh = reader.get(url)
+    assert fresh.headers.get("X-Nashr-Cache") == "miss"
+    assert 'alt="پرچم بر فراز میدان"' in fresh.content.decode()
