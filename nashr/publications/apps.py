@@ -7,7 +7,15 @@ class PublicationsConfig(AppConfig):
     verbose_name = _("Publications")
 
     def ready(self) -> None:
+        from nashr.core.schedule import DueJob, due_job_register
+        from nashr.publications import selectors, services
         from nashr.publications.hooks import on_publication_changed
-        from nashr.publications.services import publication_pages_changed
 
-        on_publication_changed(publication_pages_changed)
+        on_publication_changed(services.publication_pages_changed)
+        due_job_register(
+            DueJob(
+                name="publication.publish",
+                due=selectors.publications_due,
+                run=services.publication_publish_if_due,
+            )
+        )
