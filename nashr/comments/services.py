@@ -21,8 +21,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from nashr.audit.services import audit_record
 from nashr.comments import ratelimit, tokens
@@ -39,7 +38,7 @@ from nashr.comments.privacy import daily_address_hash, email_hash, normalize_ema
 from nashr.comments.text import count_links, guess_language
 from nashr.core.actors import Actor, actor_user, require
 from nashr.core.exceptions import StateError, ValidationError
-from nashr.core.mail import from_address, message_id_new
+from nashr.core.mail import notification_message
 from nashr.core.pagecache import public_pages_changed
 from nashr.core.text import check_one_line
 from nashr.publications.hooks import ImportedComment
@@ -414,7 +413,7 @@ def comment_post(
         _notify_parent_on_commit(comment)
     if address and status != CommentStatus.SPAM:
         comment_id = comment.pk
-        transaction.on_commit(lambda: confirmation_send(comment_id=comment_id))
+        transaction.on_commit(lambda: comment_email_confirmation_send(comment_id=comment_id))
     return Posted(comment=comment, held=status != CommentStatus.APPROVED)
 
 
@@ -422,20 +421,13 @@ def comment_post(
 
 
 def _mail(*, to: str, language: str, template: str, context: dict[str, object]) -> EmailMessage:
-    with translation.override(language):
-        subject = render_to_string(f"comments/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"comments/email/{template}.txt", context)
-    return EmailMessage(
-        subject=" ".join(subject.split()),
-        body=body,
-        from_email=from_address(),
-        to=[to],
-        headers={"Auto-Submitted": "auto-generated", "Message-ID": message_id_new()},
+    return notification_message(
+        to=to, language=language, template=f"comments/email/{template}", context=context
     )
 
 
-def confirmation_send(*, comment_id: int) -> None:
-    """Mail the link that confirms the commenter's address (and opens their data)."""
+def comment_email_confirmation_send(*, comment_id: int) -> None:
+    """Mail the commenter the link that confirms their address (and opens their data)."""
     comment = Comment.objects.select_related("publication").filter(pk=comment_id).first()
     if comment is None or not comment.email:
         return

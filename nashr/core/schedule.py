@@ -115,7 +115,8 @@ def run_due_at(when: dt.datetime) -> None:
     Asked twice for one moment in a transaction, it queues once: the callbacks waiting
     for the commit are looked through (a savepoint rolled back takes its own with it).
     """
-    waiting = (func for _savepoints, func, _robust in connection.run_on_commit)
+    # Each entry is (savepoint ids, callback, robust); the stubs know of two of the three.
+    waiting = (entry[1] for entry in connection.run_on_commit)
     if any(isinstance(func, _Enqueue) and func.when == when for func in waiting):
         return
     transaction.on_commit(_Enqueue(when))
