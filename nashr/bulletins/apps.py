@@ -7,7 +7,8 @@ class BulletinsConfig(AppConfig):
     verbose_name = _("Bulletins")
 
     def ready(self) -> None:
-        from nashr.bulletins import selectors, services
+        from nashr.bulletins import demo, selectors, services
+        from nashr.core.demo import DemoPart, demo_part_register
         from nashr.core.schedule import DueJob, due_job_register
 
         due_job_register(
@@ -17,3 +18,5 @@ class BulletinsConfig(AppConfig):
                 run=services.bulletin_publish_if_due,
             )
         )
+        # The demo issues are made of the demo publications.
+        demo_part_register(DemoPart(name="bulletins", load=demo.load, after=("publications",)))

@@ -29,6 +29,7 @@ from django.db import connection, transaction
 from django_tasks import task
 
 from nashr.core.actors import TASKS, Actor
+from nashr.core.registry import Registry
 
 logger = logging.getLogger(__name__)
 
@@ -47,40 +48,29 @@ class DueJob:
     after: tuple[str, ...] = ()
 
 
-_jobs: dict[str, DueJob] = {}
+DUE_JOBS: Registry[DueJob] = Registry("scheduled job")
 
 
 def due_job_register(job: DueJob) -> None:
-    """Add `job` to the scheduler, after every job it names in `after`.
-
-    Registering the same job again (a second `ready()` in tests) changes nothing; another
-    job under a taken name, or one whose predecessors are not registered yet, is refused.
-    """
-    if _jobs.get(job.name, job) != job:
-        raise ValueError(f"a scheduled job named “{job.name}” is registered already")
-    missing = [name for name in job.after if name not in _jobs]
-    if missing:
-        raise ValueError(
-            f"the scheduled job “{job.name}” runs after {', '.join(missing)}, "
-            "which is not registered yet: register that first (INSTALLED_APPS order)"
-        )
-    _jobs[job.name] = job
+    """Add `job` to the scheduler, after every job it names in `after` (see core.registry)."""
+    DUE_JOBS.register(job)
 
 
 def due_jobs() -> list[DueJob]:
     """The registered jobs, in the order `run_due` runs them."""
-    return list(_jobs.values())
+    return list(DUE_JOBS)
 
 
-def due_jobs_run(*, actor: Actor) -> dict[str, list[int]]:
-    """Do everything whose time has come; the ids each job did its work for.
+def due_jobs_run(*, actor: Actor, jobs: Iterable[DueJob] | None = None) -> dict[str, list[int]]:
+    """Do everything whose time has come (for `jobs`, by default the registered ones); the
+    ids each job did its work for.
 
     A job that fails does not hold back the ones after it (each did its own task before
     there was one scheduler); the first failure is raised once all have run.
     """
     done: dict[str, list[int]] = {}
     failure: Exception | None = None
-    for job in due_jobs():
+    for job in due_jobs() if jobs is None else jobs:
         try:
             done[job.name] = [pk for pk in list(job.due()) if job.run(actor=actor, pk=pk)]
         except Exception as exc:

@@ -7,8 +7,9 @@ class PublicationsConfig(AppConfig):
     verbose_name = _("Publications")
 
     def ready(self) -> None:
+        from nashr.core.demo import DemoPart, demo_part_register
         from nashr.core.schedule import DueJob, due_job_register
-        from nashr.publications import selectors, services
+        from nashr.publications import demo, selectors, services
         from nashr.publications.hooks import on_publication_changed
 
         on_publication_changed(services.publication_pages_changed)
@@ -19,3 +20,4 @@ class PublicationsConfig(AppConfig):
                 run=services.publication_publish_if_due,
             )
         )
+        demo_part_register(DemoPart(name="publications", load=demo.load))

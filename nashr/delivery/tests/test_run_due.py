@@ -98,7 +98,6 @@ def test_a_rolled_back_savepoint_takes_its_task_with_it(
 def test_a_failing_job_holds_back_no_other(
     settings: Any,
     clock: Clock,
-    monkeypatch: pytest.MonkeyPatch,
     make_publication: Callable[..., Publication],
     make_series: Callable[..., Any],
 ) -> None:
@@ -107,9 +106,7 @@ def test_a_failing_job_holds_back_no_other(
     def broken(*, actor: Actor, pk: int) -> bool:
         raise RuntimeError("the disk is full")
 
-    jobs = {"broken": schedule.DueJob(name="broken", due=lambda: [1], run=broken)}
-    jobs.update({job.name: job for job in schedule.due_jobs()})
-    monkeypatch.setattr(schedule, "_jobs", jobs)
+    jobs = [schedule.DueJob(name="broken", due=lambda: [1], run=broken), *schedule.due_jobs()]
     draft = make_publication(status=Status.DRAFT)
     publications.publication_schedule(actor=COMMAND, publication=draft, publish_at=clock.current)
     issue = bulletin_draft(
@@ -117,7 +114,7 @@ def test_a_failing_job_holds_back_no_other(
     )
     bulletin_schedule(actor=COMMAND, bulletin=issue, publish_at=clock.current)
     with pytest.raises(RuntimeError, match="the disk is full"):
-        schedule.due_jobs_run(actor=COMMAND)
+        schedule.due_jobs_run(actor=COMMAND, jobs=jobs)
     draft.refresh_from_db()
     assert draft.status == Status.PUBLISHED
     assert Bulletin.objects.get(pk=issue.pk).status == BulletinStatus.PUBLISHED
