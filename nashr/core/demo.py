@@ -8,13 +8,19 @@ and names those in `after`. The command runs every part in order, each in a tran
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol, TextIO
+from typing import Protocol
 
 from nashr.core.registry import Registry
 
 
+class DemoOutput(Protocol):
+    """Where a part says what it did: a text stream, or the command's `stdout`."""
+
+    def write(self, text: str, /) -> object: ...
+
+
 class DemoLoad(Protocol):
-    def __call__(self, *, stdout: TextIO | None = None) -> None: ...
+    def __call__(self, *, stdout: DemoOutput | None = None) -> None: ...
 
 
 @dataclass(frozen=True)
