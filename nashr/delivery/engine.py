@@ -14,13 +14,13 @@ marks them "possibly duplicated" and sends them again; every other row is either
 (never again) or queued (not sent yet). So a crash duplicates at most one message per
 connection.
 
-The parts. ledger.py is what the engine asks of the database: leases, the per-message
-commit, recovery after a crash, and how two senders (PostgreSQL) or one (SQLite) share an
-issue. retry.py says when a failed message is tried again. lanes.py drives the SMTP
-connections, all from one thread, one round trip a message; other mail backends
-(providers' HTTP APIs) get one thread per worker (_Worker). This module runs them: it
-queues and renders the issue, hands leased rows to the threads, throttles, pauses until a
-retry is due, and sums up.
+The parts. sending_rows.py (the Ledger) is what the engine asks of the database: leases,
+the per-message commit, recovery after a crash, and how two senders (PostgreSQL) or one
+(SQLite) share an issue. retry.py says when a failed message is tried again. lanes.py
+drives the SMTP connections, all from one thread, one round trip a message; other mail
+backends (providers' HTTP APIs) get one thread per worker (_Worker). This module runs
+them: it queues and renders the issue, hands leased rows to the threads, throttles, pauses
+until a retry is due, and sums up.
 """
 
 from __future__ import annotations
@@ -42,16 +42,16 @@ from django.utils import timezone
 from nashr.bulletins.models import Bulletin, BulletinStatus
 from nashr.core.exceptions import StateError
 from nashr.delivery.lanes import Lanes
-from nashr.delivery.ledger import (
+from nashr.delivery.message import IssueMessage, Recipient
+from nashr.delivery.models import Delivery, DeliveryState
+from nashr.delivery.retry import RetryPolicy
+from nashr.delivery.sending_rows import (
     Ledger,
     LedgerConnection,
     PostgresLaneBooks,
     Step,
     in_memory_database,
 )
-from nashr.delivery.message import IssueMessage, Recipient
-from nashr.delivery.models import Delivery, DeliveryState
-from nashr.delivery.retry import RetryPolicy
 from nashr.delivery.services import delivery_enqueue
 from nashr.delivery.transport import SMTP_BACKEND, Outcome, Result, make_transport
 from nashr.subscribers.models import SubscriberStatus, Subscription, SubscriptionStatus
