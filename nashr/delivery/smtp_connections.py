@@ -1,4 +1,4 @@
-"""SMTP: one thread drives all the connections (lanes).
+"""The SMTP connections of a sending, all driven by one thread (each connection a lane).
 
 A transaction goes in three steps (envelope; message; the server's answer), and the thread
 takes the next step of whichever connection has its replies first, so while a server reads
