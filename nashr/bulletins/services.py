@@ -22,9 +22,9 @@ from nashr.core import calendars
 from nashr.core.actors import Actor, require
 from nashr.core.exceptions import StateError, ValidationError
 from nashr.core.languages import check_language
+from nashr.core.one_line import check_one_line
 from nashr.core.pagecache import public_pages_changed
 from nashr.core.schedule import run_due_at
-from nashr.core.text import check_one_line
 from nashr.publications.models import Kind, Publication, Signatory, Status
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")

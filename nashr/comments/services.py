@@ -42,8 +42,8 @@ from nashr.comments.text import count_links, guess_language
 from nashr.core.actors import Actor, actor_user, require
 from nashr.core.exceptions import StateError, ValidationError
 from nashr.core.mail import notification_message
+from nashr.core.one_line import check_one_line
 from nashr.core.pagecache import public_pages_changed
-from nashr.core.text import check_one_line
 from nashr.publications.hooks import ImportedComment
 from nashr.publications.models import Publication
 

@@ -13,7 +13,7 @@ from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from nashr.core.text import check_one_line
+from nashr.core.one_line import check_one_line
 
 
 def from_address() -> str:

@@ -21,7 +21,7 @@ from nashr.core.actors import Actor, actor_label, require
 from nashr.core.exceptions import ImportFailed, NotFound, ValidationError
 from nashr.core.languages import Language, check_language
 from nashr.core.mail import notification_message
-from nashr.core.text import check_one_line
+from nashr.core.one_line import check_one_line
 from nashr.subscribers import hooks, tokens
 from nashr.subscribers.models import (
     Subscriber,
