@@ -38,7 +38,7 @@ from nashr.comments.models import (
     PatternAction,
 )
 from nashr.comments.privacy import daily_address_hash, email_hash, normalize_email
-from nashr.comments.text import count_links, guess_language
+from nashr.comments.reader_text import count_links, guess_language
 from nashr.core.actors import Actor, actor_user, require
 from nashr.core.exceptions import StateError, ValidationError
 from nashr.core.mail import notification_message
