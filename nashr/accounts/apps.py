@@ -19,5 +19,9 @@ class AccountsConfig(AppConfig):
     default = True
 
     def ready(self) -> None:
+        from nashr.accounts import demo
+        from nashr.core.demo import DemoPart, demo_part_register
+
         # Once per migrate (and per test-database flush): the roles follow roles.py.
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="nashr.accounts.roles")
+        demo_part_register(DemoPart(name="accounts", load=demo.load))

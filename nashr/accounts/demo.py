@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import secrets
-from typing import TextIO
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
 from nashr.accounts.roles import ADMINISTRATOR
+from nashr.core.demo import DemoOutput
 
 USERNAME = "demo"
 
 
-def load(*, stdout: TextIO | None = None) -> None:
+def load(*, stdout: DemoOutput | None = None) -> None:
     """Create the demo superuser once; its random password is printed that one time."""
     User = get_user_model()
     if User.objects.filter(username=USERNAME).exists():

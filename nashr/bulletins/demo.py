@@ -5,8 +5,6 @@
 
 from __future__ import annotations
 
-from typing import TextIO
-
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,6 +12,7 @@ from nashr.bulletins import selectors, services
 from nashr.bulletins.models import Bulletin, BulletinItem, BulletinStatus, Series
 from nashr.core import calendars
 from nashr.core.actors import DEMO
+from nashr.core.demo import DemoOutput
 
 ENGLISH_COLOPHON = (
     "The Nashr Bulletin is the monthly English-language digest of statements, reports and "
@@ -55,7 +54,7 @@ FALLBACK_ITEMS = {
 }
 
 
-def load(*, stdout: TextIO | None = None) -> None:
+def load(*, stdout: DemoOutput | None = None) -> None:
     """Create the demo series and their issues unless they are there already."""
     _english()
     _persian()

@@ -33,7 +33,7 @@ from nashr.core.content import render_markdown
 from nashr.core.languages import Language
 from nashr.publications.models import Publication, Status
 
-from .text import markdown_to_text
+from .plain_text import markdown_to_text
 
 # The quotation marks a slogan line is set in, by language.
 QUOTES = {"fa": ("«", "»"), "en": ("“", "”")}

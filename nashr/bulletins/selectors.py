@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, Max, Q, QuerySet
+from django.utils import timezone
 
 from nashr.bulletins.document import build_document
 from nashr.bulletins.models import Bulletin, BulletinStatus, Series
@@ -10,6 +11,12 @@ from nashr.bulletins.schema import BulletinDocument, document_read
 from nashr.bulletins.versions import version_for
 from nashr.core.exceptions import NotFound
 from nashr.publications.models import Publication
+
+
+def bulletins_due() -> list[int]:
+    """The ids of the drafts whose publishing time has come."""
+    due = Bulletin.objects.filter(publish_at__lte=timezone.now(), status=BulletinStatus.DRAFT)
+    return list(due.values_list("pk", flat=True))
 
 
 def series_list() -> QuerySet[Series]:

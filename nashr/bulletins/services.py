@@ -23,7 +23,8 @@ from nashr.core.actors import Actor, require
 from nashr.core.changes import Topic, announce
 from nashr.core.exceptions import StateError, ValidationError
 from nashr.core.languages import check_language
-from nashr.core.text import check_one_line
+from nashr.core.one_line import check_one_line
+from nashr.core.schedule import run_due_at
 from nashr.publications.models import Kind, Publication, Signatory, Status
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -427,35 +428,38 @@ def bulletin_schedule(
     if changed := audit_diff(before, current):
         audit_record(actor=actor, action="bulletin.schedule", target=current, changes=changed)
     if publish_at is not None:
-        # Here, not at the top: the task module imports this one.
-        from nashr.bulletins.tasks import enqueue_publish_due
-
-        transaction.on_commit(lambda: enqueue_publish_due(publish_at))
+        run_due_at(publish_at)
     return current
 
 
-def bulletins_publish_due(*, actor: Actor) -> list[Bulletin]:
-    """Publish every draft whose time has come, each through `bulletin_publish`.
+def bulletin_publish_if_due(*, actor: Actor, pk: int) -> bool:
+    """Publish the draft `pk` through `bulletin_publish` if its time has come; whether it was.
 
-    A draft that cannot be published (no items) stays scheduled and is recorded as
-    refused in the audit trail; the others go ahead.
+    The scheduler's work (nashr.core.schedule). A draft that cannot be published (no
+    items) stays scheduled and is recorded as refused in the audit trail; the others go
+    ahead. The issue bears its scheduled time as its publishing time.
     """
-    published: list[Bulletin] = []
-    now = timezone.now()
-    due = Bulletin.objects.filter(publish_at__lte=now, status=BulletinStatus.DRAFT)
-    for bulletin in due.select_related("series"):
-        when = bulletin.publish_at
-        try:
-            with transaction.atomic():
-                Bulletin.objects.filter(pk=bulletin.pk).update(publish_at=None)
-                published.append(
-                    bulletin_publish(actor=actor, bulletin=bulletin, published_at=when)
-                )
-        except (StateError, ValidationError) as exc:
-            audit_record(
-                actor=actor,
-                action="bulletin.schedule_failed",
-                target=bulletin,
-                changes={"error": str(exc)},
-            )
-    return published
+    bulletin = (
+        Bulletin.objects.filter(pk=pk, status=BulletinStatus.DRAFT, publish_at__lte=timezone.now())
+        .select_related("series")
+        .first()
+    )
+    if bulletin is None:
+        return False
+    try:
+        with transaction.atomic():
+            # A worker running the same task at the same moment finds nothing to do.
+            if not Bulletin.objects.filter(
+                pk=pk, status=BulletinStatus.DRAFT, publish_at__lte=timezone.now()
+            ).update(publish_at=None):
+                return False
+            bulletin_publish(actor=actor, bulletin=bulletin, published_at=bulletin.publish_at)
+    except (StateError, ValidationError) as exc:
+        audit_record(
+            actor=actor,
+            action="bulletin.schedule_failed",
+            target=bulletin,
+            changes={"error": str(exc)},
+        )
+        return False
+    return True

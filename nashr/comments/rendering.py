@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from nashr.comments.models import Comment
-from nashr.comments.text import linkify
+from nashr.comments.reader_text import linkify
 from nashr.core import calendars
 
 THE_EDITORS = _("The editors")

@@ -1,19 +1,22 @@
 """Every write to comments goes through these functions.
 
-A reader's comment passes, in order: open for comments, rate limits (per client address
-and per publication), the duplicate check, blocks, the pattern list, the link count, the
-proof of work and the moderation mode. Each check either refuses the comment (the reader
-is told why and can act) or decides how it is held; the reasons are kept in
-`held_reason` for the moderator. Approving or removing what readers see refreshes every
-derived copy of the pages (announced to the change feed, `nashr.core.changes`).
+A reader's comment (`comment_post`) passes two lists of named checks, in order. First
+REFUSALS: open for comments, the name, the text and the address, the comment answered,
+rate limits (per client address and per publication) and the duplicate check; the first
+that refuses the comment tells the reader why and what to do. Then HOLDS: blocks, the
+pattern list, the link count, the proof of work and the moderation mode; each may hold
+the comment or mark it spam, its reason kept in `held_reason` for the moderator.
+Approving or removing what readers see is announced to the change feed
+(`nashr.core.changes`), which brings every derived copy of the pages up to date.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -21,8 +24,7 @@ from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from nashr.audit.services import audit_record
 from nashr.comments import ratelimit, tokens
@@ -36,12 +38,12 @@ from nashr.comments.models import (
     PatternAction,
 )
 from nashr.comments.privacy import daily_address_hash, email_hash, normalize_email
-from nashr.comments.text import count_links, guess_language
+from nashr.comments.reader_text import count_links, guess_language
 from nashr.core.actors import Actor, actor_user, require
 from nashr.core.changes import Topic, announce
 from nashr.core.exceptions import StateError, ValidationError
-from nashr.core.mail import from_address, message_id_new
-from nashr.core.text import check_one_line
+from nashr.core.mail import notification_message
+from nashr.core.one_line import check_one_line
 from nashr.publications.models import Publication
 
 
@@ -74,16 +76,20 @@ def _reply_parent(parent: Comment | None, *, publication: Publication) -> Commen
     """The comment a reply hangs under: one level only, under the same publication."""
     if parent is None:
         return None
+    _check_reply_under(parent, publication=publication)
+    # A reply to a reply is shown as a reply to the comment both answer.
+    if parent.parent_id is not None:
+        return Comment.objects.get(pk=parent.parent_id)
+    return parent
+
+
+def _check_reply_under(parent: Comment, *, publication: Publication) -> None:
     if parent.publication_id != publication.pk:
         raise ValidationError(
             f"comment #{parent.pk} is under another publication",
             where="parent",
             hint="reply to a comment under the same publication",
         )
-    # A reply to a reply is shown as a reply to the comment both answer.
-    if parent.parent_id is not None:
-        return Comment.objects.get(pk=parent.parent_id)
-    return parent
 
 
 # Comments looked up and written per statement.
@@ -297,34 +303,185 @@ def _is_trusted(email_digest: str) -> bool:
     return approved >= settings.NASHR_COMMENTS_TRUST_AFTER
 
 
-def _check_text(*, name: str, body: str, email: str) -> tuple[str, str, str]:
-    name = " ".join(name.split())
-    body = body.strip().replace("\r\n", "\n")
-    if not name:
+# --- posting: the checks a reader's comment passes, in order ------------------------------
+
+
+@dataclass
+class Submission:
+    """A reader's comment as the checks see it: its text tidied, its addresses hashed."""
+
+    publication: Publication
+    name: str
+    body: str
+    address: str  # the email address made lower-case, "" for none
+    typed_email: str  # as the reader typed it, for the message that refuses it
+    given_parent: Comment | None
+    address_digest: str
+    email_digest: str
+    proof_of_work: bool
+    now: dt.datetime
+
+    @cached_property
+    def parent(self) -> Comment | None:
+        """The comment the reply hangs under (see `_reply_parent`)."""
+        return _reply_parent(self.given_parent, publication=self.publication)
+
+
+def _refuse_closed_publication(post: Submission) -> None:
+    if not comments_open(post.publication, now=post.now):
+        raise StateError(
+            "comments on this publication are closed",
+            where="publication",
+            hint="the publication no longer takes comments",
+        )
+
+
+def _refuse_missing_or_long_name(post: Submission) -> None:
+    if not post.name:
         raise ValidationError("write a name; a pseudonym is fine", where="name")
-    if len(name) > NAME_MAX:
+    if len(post.name) > NAME_MAX:
         raise ValidationError(f"the name is longer than {NAME_MAX} characters", where="name")
-    check_one_line(name, where="name")
-    if not body:
+    check_one_line(post.name, where="name")
+
+
+def _refuse_empty_or_long_body(post: Submission) -> None:
+    if not post.body:
         raise ValidationError("the comment is empty", where="body")
-    if len(body) > BODY_MAX:
+    if len(post.body) > BODY_MAX:
         raise ValidationError(
             f"the comment is longer than {BODY_MAX} characters",
             where="body",
             hint="shorten it, or split it in two",
         )
-    address = normalize_email(email)
-    if address:
-        check_one_line(address, where="email")
-        try:
-            validate_email(address)
-        except DjangoValidationError as exc:
-            raise ValidationError(
-                f"“{email.strip()}” is not an email address",
-                where="email",
-                hint="write it as name@example.org, or leave it empty",
-            ) from exc
-    return name, body, address
+
+
+def _refuse_invalid_email(post: Submission) -> None:
+    if not post.address:
+        return
+    check_one_line(post.address, where="email")
+    try:
+        validate_email(post.address)
+    except DjangoValidationError as exc:
+        raise ValidationError(
+            f"“{post.typed_email.strip()}” is not an email address",
+            where="email",
+            hint="write it as name@example.org, or leave it empty",
+        ) from exc
+
+
+def _refuse_reply_under_another_publication(post: Submission) -> None:
+    if post.given_parent is not None:
+        _check_reply_under(post.given_parent, publication=post.publication)
+
+
+def _refuse_reply_to_unshown_comment(post: Submission) -> None:
+    if post.parent is not None and post.parent.status != CommentStatus.APPROVED:
+        raise ValidationError("that comment cannot be answered", where="parent")
+
+
+def _refuse_flood_from_connection(post: Submission) -> None:
+    limit, window = settings.NASHR_COMMENTS_RATE
+    if post.address_digest and not ratelimit.hit(
+        kind="address", value=post.address_digest, limit=limit, window=window
+    ):
+        raise RateLimited(
+            "too many comments from your connection",
+            where="body",
+            hint="wait an hour and post it again",
+        )
+
+
+def _refuse_flood_under_publication(post: Submission) -> None:
+    limit, window = settings.NASHR_COMMENTS_PUBLICATION_RATE
+    if not ratelimit.hit(
+        kind="publication", value=str(post.publication.pk), limit=limit, window=window
+    ):
+        raise RateLimited(
+            "too many comments under this publication just now",
+            where="body",
+            hint="wait an hour and post it again",
+        )
+
+
+def _refuse_duplicate(post: Submission) -> None:
+    if Comment.objects.filter(
+        publication=post.publication, body=post.body, created_at__gte=post.now - DUPLICATE_WINDOW
+    ).exists():
+        raise ValidationError(
+            "this comment was already posted",
+            where="body",
+            hint="it is shown once a moderator approves it",
+        )
+
+
+# Each raises, telling the reader what was wrong and what to do; the first that does
+# refuses the comment (the rate limits count only what reaches them).
+REFUSALS: tuple[Callable[[Submission], None], ...] = (
+    _refuse_closed_publication,
+    _refuse_missing_or_long_name,
+    _refuse_empty_or_long_body,
+    _refuse_invalid_email,
+    _refuse_reply_under_another_publication,
+    _refuse_reply_to_unshown_comment,
+    _refuse_flood_from_connection,
+    _refuse_flood_under_publication,
+    _refuse_duplicate,
+)
+
+
+@dataclass(frozen=True)
+class Hold:
+    """Why a comment waits for a moderator (kept in `held_reason`); spam is not shown to them."""
+
+    reason: str
+    spam: bool = False
+
+
+def _hold_blocked_commenter(post: Submission) -> Hold | None:
+    if _is_blocked(email_digest=post.email_digest, address_digest=post.address_digest):
+        return Hold("blocked commenter", spam=True)
+    return None
+
+
+def _hold_matching_pattern(post: Submission) -> Hold | None:
+    pattern = _matching_pattern(f"{post.name}\n{post.body}")
+    if pattern is None:
+        return None
+    return Hold(f"pattern: {pattern.pattern}", spam=pattern.action == PatternAction.SPAM)
+
+
+def _hold_too_many_links(post: Submission) -> Hold | None:
+    if count_links(post.body) > settings.NASHR_COMMENTS_MAX_LINKS:
+        return Hold("too many links")
+    return None
+
+
+def _hold_without_proof_of_work(post: Submission) -> Hold | None:
+    return None if post.proof_of_work else Hold("no proof of work")
+
+
+def _hold_by_moderation_mode(post: Submission) -> Hold | None:
+    mode = moderation_mode(post.publication)
+    if mode == ModerationMode.ALL:
+        return Hold("every comment held")
+    if mode == ModerationMode.FIRST and not _is_trusted(post.email_digest):
+        return Hold("new commenter")
+    if mode == ModerationMode.FIRST:
+        # Recognised by an address anyone could type: shown once the link mailed to it
+        # is followed (comment_email_confirm).
+        return Hold("awaiting email confirmation")
+    return None
+
+
+# Each may hold the comment for a moderator, or send it to spam; all of them are asked,
+# and their reasons kept in this order.
+HOLDS: tuple[Callable[[Submission], Hold | None], ...] = (
+    _hold_blocked_commenter,
+    _hold_matching_pattern,
+    _hold_too_many_links,
+    _hold_without_proof_of_work,
+    _hold_by_moderation_mode,
+)
 
 
 @dataclass(frozen=True)
@@ -347,91 +504,53 @@ def comment_post(
     proof_of_work: bool = False,
     now: dt.datetime | None = None,
 ) -> Posted:
-    """A reader's comment under `publication`; refused, held or shown by the rules above.
+    """A reader's comment under `publication`: refused by the first of REFUSALS that
+    refuses it, else stored, shown, or held by HOLDS (spam if one of them says so).
 
     `client_address` is only hashed (with the day) and never stored; `proof_of_work`
     says the reader's browser solved a challenge. A reader has no actor: readers' own
     actions leave no audit entry.
     """
     now = now or timezone.now()
-    if not comments_open(publication, now=now):
-        raise StateError(
-            "comments on this publication are closed",
-            where="publication",
-            hint="the publication no longer takes comments",
-        )
-    name, body, address = _check_text(name=name, body=body, email=email)
-    parent = _reply_parent(parent, publication=publication)
-    if parent is not None and parent.status != CommentStatus.APPROVED:
-        raise ValidationError("that comment cannot be answered", where="parent")
-    address_digest = daily_address_hash(client_address, day=now.date())
-    email_digest = email_hash(address)
-    limit, window = settings.NASHR_COMMENTS_RATE
-    if address_digest and not ratelimit.hit(
-        kind="address", value=address_digest, limit=limit, window=window
-    ):
-        raise RateLimited(
-            "too many comments from your connection",
-            where="body",
-            hint="wait an hour and post it again",
-        )
-    limit, window = settings.NASHR_COMMENTS_PUBLICATION_RATE
-    if not ratelimit.hit(kind="publication", value=str(publication.pk), limit=limit, window=window):
-        raise RateLimited(
-            "too many comments under this publication just now",
-            where="body",
-            hint="wait an hour and post it again",
-        )
-    if Comment.objects.filter(
-        publication=publication, body=body, created_at__gte=now - DUPLICATE_WINDOW
-    ).exists():
-        raise ValidationError(
-            "this comment was already posted",
-            where="body",
-            hint="it is shown once a moderator approves it",
-        )
-    status, reasons = CommentStatus.APPROVED, []
-    if _is_blocked(email_digest=email_digest, address_digest=address_digest):
-        status, reasons = CommentStatus.SPAM, ["blocked commenter"]
-    pattern = _matching_pattern(f"{name}\n{body}")
-    if pattern is not None:
-        if pattern.action == PatternAction.SPAM:
-            status = CommentStatus.SPAM
-        reasons.append(f"pattern: {pattern.pattern}")
-    if count_links(body) > settings.NASHR_COMMENTS_MAX_LINKS:
-        reasons.append("too many links")
-    if not proof_of_work:
-        reasons.append("no proof of work")
-    mode = moderation_mode(publication)
-    if mode == ModerationMode.ALL:
-        reasons.append("every comment held")
-    elif mode == ModerationMode.FIRST and not _is_trusted(email_digest):
-        reasons.append("new commenter")
-    elif mode == ModerationMode.FIRST:
-        # Recognised by an address anyone could type: shown once the link mailed to it
-        # is followed (comment_email_confirm).
-        reasons.append("awaiting email confirmation")
-    if reasons and status == CommentStatus.APPROVED:
-        status = CommentStatus.PENDING
+    address = normalize_email(email)
+    post = Submission(
+        publication=publication,
+        name=" ".join(name.split()),
+        body=body.strip().replace("\r\n", "\n"),
+        address=address,
+        typed_email=email,
+        given_parent=parent,
+        address_digest=daily_address_hash(client_address, day=now.date()),
+        email_digest=email_hash(address),
+        proof_of_work=proof_of_work,
+        now=now,
+    )
+    for refuse in REFUSALS:
+        refuse(post)
+    holds = [hold for check in HOLDS if (hold := check(post)) is not None]
+    if any(hold.spam for hold in holds):
+        status = CommentStatus.SPAM
+    else:
+        status = CommentStatus.PENDING if holds else CommentStatus.APPROVED
     comment = Comment.objects.create(
         publication=publication,
-        parent=parent,
-        name=name,
-        body=body,
-        language=guess_language(body),
+        parent=post.parent,
+        name=post.name,
+        body=post.body,
+        language=guess_language(post.body),
         status=status,
         email=address,
-        email_hash=email_digest,
-        address_hash=address_digest,
+        email_hash=post.email_digest,
+        address_hash=post.address_digest,
         created_at=now,
-        held_reason="; ".join(reasons)[:200],
+        held_reason="; ".join(hold.reason for hold in holds)[:200],
     )
     if status == CommentStatus.APPROVED:
         announce(Topic.COMMENTS, [comment.publication_id])
         _notify_parent_on_commit(comment)
     if address and status != CommentStatus.SPAM:
         comment_id = comment.pk
-        transaction.on_commit(lambda: confirmation_send(comment_id=comment_id))
+        transaction.on_commit(lambda: comment_email_confirmation_send(comment_id=comment_id))
     return Posted(comment=comment, held=status != CommentStatus.APPROVED)
 
 
@@ -439,20 +558,13 @@ def comment_post(
 
 
 def _mail(*, to: str, language: str, template: str, context: dict[str, object]) -> EmailMessage:
-    with translation.override(language):
-        subject = render_to_string(f"comments/email/{template}_subject.txt", context).strip()
-        body = render_to_string(f"comments/email/{template}.txt", context)
-    return EmailMessage(
-        subject=" ".join(subject.split()),
-        body=body,
-        from_email=from_address(),
-        to=[to],
-        headers={"Auto-Submitted": "auto-generated", "Message-ID": message_id_new()},
+    return notification_message(
+        to=to, language=language, template=f"comments/email/{template}", context=context
     )
 
 
-def confirmation_send(*, comment_id: int) -> None:
-    """Mail the link that confirms the commenter's address (and opens their data)."""
+def comment_email_confirmation_send(*, comment_id: int) -> None:
+    """Mail the commenter the link that confirms their address (and opens their data)."""
     comment = Comment.objects.select_related("publication").filter(pk=comment_id).first()
     if comment is None or not comment.email:
         return

@@ -1,13 +1,19 @@
-"""The addresses Nashr's own mail is sent from."""
+"""Nashr's own mail: the address it comes from, its Message-IDs, and the one builder of
+the site's notification mails (a subscription's or a commenter's confirmation link, a
+reply, the moderators' digest). Bulletins have their own (nashr.delivery.message)."""
 
 from __future__ import annotations
 
 import email.utils
 import secrets
+from collections.abc import Mapping
 
 from django.conf import settings
+from django.core.mail import EmailMessage
+from django.template.loader import render_to_string
+from django.utils import translation
 
-from nashr.core.text import check_one_line
+from nashr.core.one_line import check_one_line
 
 
 def from_address() -> str:
@@ -37,3 +43,30 @@ def message_id_new() -> str:
     SQL (nashr.delivery.services.SQL_TOKEN).
     """
     return f"<{secrets.token_hex(16)}@{mail_domain()}>"
+
+
+# What marks every notification mail: sent by the site, not by a person, so that
+# autoresponders do not answer it (RFC 3834).
+NOTIFICATION_HEADERS = {"Auto-Submitted": "auto-generated"}
+
+
+def notification_message(
+    *, to: str, language: str, template: str, context: Mapping[str, object]
+) -> EmailMessage:
+    """A notification mail to `to`, written in `language` from two templates.
+
+    `template` names them without the ending: `{template}_subject.txt` (made one line)
+    and `{template}.txt`, the plain-text body. It comes from `from_address()`, with a
+    random Message-ID of its own and NOTIFICATION_HEADERS. Not sent: the caller sends
+    it, over a connection of its choosing for many.
+    """
+    with translation.override(language):
+        subject = render_to_string(f"{template}_subject.txt", dict(context))
+        body = render_to_string(f"{template}.txt", dict(context))
+    return EmailMessage(
+        subject=" ".join(subject.split()),
+        body=body,
+        from_email=from_address(),
+        to=[to],
+        headers={**NOTIFICATION_HEADERS, "Message-ID": message_id_new()},
+    )

@@ -9,18 +9,18 @@ next message 'sending'. So each worker (each SMTP connection) has at most one ro
 (With PIPELINING the next message's envelope, MAIL/RCPT/DATA, travels with the current
 message's content, while the next row is still 'queued': an envelope without content
 delivers nothing, and if that message cannot follow, the connection is cut off before its
-content; see lanes.py and smtp.py.) After a kill -9 the next run finds the 'sending' rows,
-marks them "possibly duplicated" and sends them again; every other row is either sent
-(never again) or queued (not sent yet). So a crash duplicates at most one message per
-connection.
+content; see smtp_connections.py and smtp.py.) After a kill -9 the next run finds the
+'sending' rows, marks them "possibly duplicated" and sends them again; every other row is
+either sent (never again) or queued (not sent yet). So a crash duplicates at most one
+message per connection.
 
-The parts. ledger.py is what the engine asks of the database: leases, the per-message
-commit, recovery after a crash, and how two senders (PostgreSQL) or one (SQLite) share an
-issue. retry.py says when a failed message is tried again. lanes.py drives the SMTP
-connections, all from one thread, one round trip a message; other mail backends
-(providers' HTTP APIs) get one thread per worker (_Worker). This module runs them: it
-queues and renders the issue, hands leased rows to the threads, throttles, pauses until a
-retry is due, and sums up.
+The parts. sending_rows.py (the Ledger) is what the engine asks of the database: leases,
+the per-message commit, recovery after a crash, and how two senders (PostgreSQL) or one
+(SQLite) share an issue. retry.py says when a failed message is tried again.
+smtp_connections.py drives the SMTP connections (the lanes), all from one thread, one
+round trip a message; other mail backends (providers' HTTP APIs) get one thread per
+worker (_Worker). This module runs them: it queues and renders the issue, hands leased
+rows to the threads, throttles, pauses until a retry is due, and sums up.
 """
 
 from __future__ import annotations
@@ -41,18 +41,18 @@ from django.utils import timezone
 
 from nashr.bulletins.models import Bulletin, BulletinStatus
 from nashr.core.exceptions import StateError
-from nashr.delivery.lanes import Lanes
-from nashr.delivery.ledger import (
+from nashr.delivery.message import IssueMessage, Recipient
+from nashr.delivery.models import Delivery, DeliveryState
+from nashr.delivery.retry import RetryPolicy
+from nashr.delivery.sending_rows import (
     Ledger,
     LedgerConnection,
     PostgresLaneBooks,
     Step,
     in_memory_database,
 )
-from nashr.delivery.message import IssueMessage, Recipient
-from nashr.delivery.models import Delivery, DeliveryState
-from nashr.delivery.retry import RetryPolicy
 from nashr.delivery.services import delivery_enqueue
+from nashr.delivery.smtp_connections import Lanes
 from nashr.delivery.transport import SMTP_BACKEND, Outcome, Result, make_transport
 from nashr.subscribers.models import SubscriberStatus, Subscription, SubscriptionStatus
 from nashr.subscribers.services import subscriber_record_hard_bounce
@@ -242,7 +242,7 @@ class Sender:
                 self.on_start(delivery_summary(bulletin=self.bulletin))
             jobs: dict[str, Callable[[_Shift], _Job]]
             if settings.EMAIL_BACKEND == SMTP_BACKEND:
-                # One thread drives every SMTP connection (see lanes.py).
+                # One thread drives every SMTP connection (see smtp_connections.py).
                 jobs = {"nashr-send": lambda shift: Lanes(shift, message, self.workers)}
             else:
                 jobs = {
@@ -374,7 +374,7 @@ class Sender:
 
 class _Shift:
     """One sending thread's share of the run, through its own database connection: what
-    its job asks of the engine (lanes.Feed)."""
+    its job asks of the engine (smtp_connections.Feed)."""
 
     def __init__(self, sender: Sender, tally: _Tally) -> None:
         self.sender = sender

@@ -13,7 +13,7 @@ names a reader's address proves nothing (see `bounce_ingest_message`).
 
 Headers end in CRLF; a non-ASCII subject or name is written as RFC 2047 encoded words,
 folded (CRLF and a space) at 78 characters. The values that come from editors are checked
-to be one line (nashr.core.text) by their services, and once more here, for rows written
+to be one line (nashr.core.one_line) by their services, and once more here, for rows written
 before the rule.
 """
 
@@ -33,7 +33,7 @@ from django.core.mail import EmailMultiAlternatives
 from nashr.bulletins.models import Bulletin
 from nashr.bulletins.rendering import bulletin_email_content
 from nashr.core.mail import from_address, mail_domain, message_id_new
-from nashr.core.text import check_one_line
+from nashr.core.one_line import check_one_line
 from nashr.delivery.smtp import dot_stuff
 from nashr.subscribers import tokens
 

@@ -62,7 +62,7 @@ class Delivery(models.Model):
 
 
 class SenderLease(models.Model):
-    """A sending process at work on PostgreSQL, renewed while it lives (see ledger.py).
+    """A sending process at work on PostgreSQL, renewed while it lives (sending_rows.py).
 
     Several machines may send one issue: a sender whose lease has expired (by the
     database's clock, so the machines' clocks do not matter) is dead, and its leased and

@@ -8,12 +8,19 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import Max
+from django.utils import timezone
 
-from nashr.bulletins.models import Bulletin
+from nashr.bulletins.models import Bulletin, BulletinStatus
 from nashr.delivery.models import Delivery, DeliveryState
 from nashr.subscribers.models import Subscriber, Subscription
 
 TASK_PATH = "nashr.delivery.tasks.send_bulletin"
+
+
+def bulletins_due_to_send() -> list[int]:
+    """The ids of the published issues whose sending time has come."""
+    due = Bulletin.objects.filter(send_at__lte=timezone.now(), status=BulletinStatus.PUBLISHED)
+    return list(due.values_list("pk", flat=True))
 
 
 def sending_task_status(*, bulletin_id: int) -> str | None:

@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 
 from nashr.audit.services import audit_record
 from nashr.bulletins.models import Bulletin, BulletinStatus
-from nashr.bulletins.services import bulletins_publish_due
 from nashr.core.actors import Actor, require
 from nashr.core.exceptions import ImportFailed, StateError
 from nashr.core.mail import mail_domain
+from nashr.core.schedule import run_due_at
 from nashr.delivery.message import TOKEN_RE, return_path_tokens
 from nashr.delivery.models import Delivery, DeliveryState
 from nashr.delivery.selectors import sending_task_status
@@ -86,30 +86,27 @@ def delivery_schedule_send(
         changes={"send_at": send_at.isoformat() if send_at else None},
     )
     if send_at is not None:
-        # Imported here: the task module imports the engine, which imports this module.
-        from nashr.delivery.tasks import enqueue_send_due
-
-        transaction.on_commit(lambda: enqueue_send_due(send_at))
+        run_due_at(send_at)
     return current
 
 
-def deliveries_send_due(*, actor: Actor) -> list[int]:
-    """Queue the sending of every issue whose sending time has come; their ids.
+def delivery_send_if_due(*, actor: Actor, pk: int) -> bool:
+    """Queue the sending of the issue `pk` if its sending time has come; whether it was.
 
-    An issue whose own publishing time has come too is published first (the worker may
-    run this task before that one).
+    The scheduler's work (nashr.core.schedule), which publishes the issues due to be
+    published first: an issue whose publishing time has come too is sent once published.
     """
-    now = timezone.now()
-    due = Bulletin.objects.filter(send_at__lte=now)
-    if due.filter(status=BulletinStatus.DRAFT, publish_at__lte=now).exists():
-        bulletins_publish_due(actor=actor)
-    queued: list[int] = []
-    for bulletin in due.filter(status=BulletinStatus.PUBLISHED).select_related("series"):
-        with transaction.atomic():
-            Bulletin.objects.filter(pk=bulletin.pk).update(send_at=None)
-            delivery_queue_send(actor=actor, bulletin=bulletin)
-        queued.append(bulletin.pk)
-    return queued
+    with transaction.atomic():
+        bulletin = (
+            Bulletin.objects.select_for_update()
+            .filter(pk=pk, send_at__lte=timezone.now(), status=BulletinStatus.PUBLISHED)
+            .first()
+        )
+        if bulletin is None:
+            return False
+        Bulletin.objects.filter(pk=pk).update(send_at=None)
+        delivery_queue_send(actor=actor, bulletin=bulletin)
+    return True
 
 
 def delivery_drop_queued(*, subscriber_id: int, series_ids: tuple[int, ...] | None) -> None:

@@ -5,3 +5,17 @@ from django.utils.translation import gettext_lazy as _
 class PublicationsConfig(AppConfig):
     name = "nashr.publications"
     verbose_name = _("Publications")
+
+    def ready(self) -> None:
+        from nashr.core.demo import DemoPart, demo_part_register
+        from nashr.core.schedule import DueJob, due_job_register
+        from nashr.publications import demo, selectors, services
+
+        due_job_register(
+            DueJob(
+                name="publication.publish",
+                due=selectors.publications_due,
+                run=services.publication_publish_if_due,
+            )
+        )
+        demo_part_register(DemoPart(name="publications", load=demo.load))

@@ -6,10 +6,17 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from nashr.core import calendars
 from nashr.core.languages import Language
 from nashr.publications.models import Kind, Publication, Status
+
+
+def publications_due() -> list[int]:
+    """The ids of the unpublished publications whose publishing time has come."""
+    due = Publication.objects.filter(publish_at__lte=timezone.now())
+    return list(due.exclude(status=Status.PUBLISHED).values_list("pk", flat=True))
 
 
 def publication_list(

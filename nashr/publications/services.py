@@ -22,6 +22,7 @@ from nashr.core.changes import Topic, announce
 from nashr.core.content import media_references, render_markdown
 from nashr.core.exceptions import StateError, ValidationError
 from nashr.core.languages import check_language
+from nashr.core.schedule import run_due_at
 from nashr.core.spelling import slug_of
 from nashr.media.services import media_uses_forget, media_uses_record
 from nashr.publications import rules
@@ -392,36 +393,29 @@ def publication_schedule(
             actor=actor, action="publication.schedule", target=publication, changes=changed
         )
     if publish_at is not None:
-        # Here, not at the top: the task module imports this one.
-        from nashr.publications.tasks import enqueue_publish_due
-
-        when = publish_at
-        transaction.on_commit(lambda: enqueue_publish_due(when))
+        run_due_at(publish_at)
     return publication
 
 
-def publications_publish_due(*, actor: Actor) -> list[Publication]:
-    """Publish every publication whose time has come, each through `publication_publish`.
+def publication_publish_if_due(*, actor: Actor, pk: int) -> bool:
+    """Publish the publication `pk` if its time has come; whether it was published.
 
-    Each is published in its own transaction: one refusal does not hold back the others.
-    The publication bears its scheduled time as its publishing time, not the (later)
-    time a worker that was down caught up with it.
+    The scheduler's work (nashr.core.schedule), each in a transaction of its own, so
+    those published before one that fails stay published. The publication bears its
+    scheduled time as its publishing time, not the (later) time a worker that was down
+    caught up with it.
     """
-    published: list[Publication] = []
-    due = Publication.objects.filter(publish_at__lte=timezone.now()).exclude(
-        status=Status.PUBLISHED
-    )
-    for pk in due.values_list("pk", flat=True):
-        with transaction.atomic():
-            publication = Publication.objects.select_for_update().get(pk=pk)
-            when = publication.publish_at
-            if when is None or when > timezone.now() or publication.is_published:
-                continue
-            publication.publish_at = None
-            publication.save(update_fields=["publish_at", "updated_at"])
-            publication_publish(actor=actor, publication=publication, published_at=when)
-            published.append(publication)
-    return published
+    with transaction.atomic():
+        publication = Publication.objects.select_for_update().filter(pk=pk).first()
+        if publication is None:
+            return False
+        when = publication.publish_at
+        if when is None or when > timezone.now() or publication.is_published:
+            return False
+        publication.publish_at = None
+        publication.save(update_fields=["publish_at", "updated_at"])
+        publication_publish(actor=actor, publication=publication, published_at=when)
+    return True
 
 
 def _status_save(publication: Publication, status: str, *fields: str) -> Publication:

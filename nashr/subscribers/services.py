@@ -13,16 +13,15 @@ from django.core.mail import EmailMessage, get_connection
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
-from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from nashr.audit.services import audit_diff, audit_record, audit_snapshot
 from nashr.bulletins.models import Series
 from nashr.core.actors import Actor, actor_label, require
 from nashr.core.exceptions import ImportFailed, NotFound, ValidationError
 from nashr.core.languages import Language, check_language
-from nashr.core.mail import from_address, message_id_new
-from nashr.core.text import check_one_line
+from nashr.core.mail import notification_message
+from nashr.core.one_line import check_one_line
 from nashr.subscribers import hooks, tokens
 from nashr.subscribers.models import (
     Subscriber,
@@ -97,39 +96,36 @@ def subscriber_subscribe(
         subscriber_id = subscriber.pk
         series_ids = tuple(sorted(one.pk for one in series))
         transaction.on_commit(
-            lambda: confirmation_send(subscriber_id=subscriber_id, series_ids=series_ids)
+            lambda: subscription_confirmation_send(
+                subscriber_id=subscriber_id, series_ids=series_ids
+            )
         )
     return subscriber
 
 
-def _confirmation_message(*, subscriber: Subscriber, series_ids: tuple[int, ...]) -> EmailMessage:
+def _subscription_confirmation_message(
+    *, subscriber: Subscriber, series_ids: tuple[int, ...]
+) -> EmailMessage:
     language = subscriber.language
-    with translation.override(language):
-        context = {
-            "url": tokens.confirm_url(
-                subscriber=subscriber, series_ids=series_ids, language=language
-            ),
-            "series": Series.objects.filter(pk__in=series_ids),
-            "days": settings.NASHR_CONFIRM_MAX_AGE // 86400,
-        }
-        subject = render_to_string("subscribers/email/confirm_subject.txt", context).strip()
-        body = render_to_string("subscribers/email/confirm.txt", context)
-    message = EmailMessage(
-        subject=subject,
-        body=body,
-        from_email=from_address(),
-        to=[subscriber.email],
-        headers={"Auto-Submitted": "auto-generated", "Message-ID": message_id_new()},
+    context = {
+        "url": tokens.confirm_url(subscriber=subscriber, series_ids=series_ids, language=language),
+        "series": Series.objects.filter(pk__in=series_ids),
+        "days": settings.NASHR_CONFIRM_MAX_AGE // 86400,
+    }
+    return notification_message(
+        to=subscriber.email,
+        language=language,
+        template="subscribers/email/confirm",
+        context=context,
     )
-    return message
 
 
-def confirmation_send(*, subscriber_id: int, series_ids: tuple[int, ...]) -> None:
-    """Mail the double opt-in link for `series_ids` to the subscriber."""
+def subscription_confirmation_send(*, subscriber_id: int, series_ids: tuple[int, ...]) -> None:
+    """Mail the subscriber the double opt-in link that confirms their lists `series_ids`."""
     subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
     if subscriber is None:
         return
-    _confirmation_message(subscriber=subscriber, series_ids=series_ids).send()
+    _subscription_confirmation_message(subscriber=subscriber, series_ids=series_ids).send()
 
 
 def _already_subscribed(address: str) -> ValidationError:
@@ -188,7 +184,9 @@ def subscriber_add(
         subscriber_id = subscriber.pk
         series_ids = tuple(sorted(one.pk for one in series))
         transaction.on_commit(
-            lambda: confirmation_send(subscriber_id=subscriber_id, series_ids=series_ids)
+            lambda: subscription_confirmation_send(
+                subscriber_id=subscriber_id, series_ids=series_ids
+            )
         )
     facts = {"status": status, "lists": sorted(one.slug for one in series)}
     audit_record(actor=actor, action="subscriber.add", target=subscriber, changes=facts)
@@ -444,13 +442,15 @@ def subscribers_import(
     return result
 
 
-def confirmations_send(*, subscriber_ids: list[int], series: Series) -> int:
+def subscription_confirmations_send(*, subscriber_ids: list[int], series: Series) -> int:
     """Mail confirmation links to imported addresses over one reused connection."""
     connection = get_connection()
     sent = 0
     with connection:
         for subscriber in Subscriber.objects.filter(pk__in=subscriber_ids).iterator():
-            message = _confirmation_message(subscriber=subscriber, series_ids=(series.pk,))
+            message = _subscription_confirmation_message(
+                subscriber=subscriber, series_ids=(series.pk,)
+            )
             message.connection = connection
             sent += message.send()
     return sent

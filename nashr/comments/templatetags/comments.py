@@ -15,8 +15,8 @@ from django.utils.safestring import SafeString
 from nashr.comments import selectors, services
 from nashr.comments.forms import CommentForm
 from nashr.comments.models import Comment
+from nashr.comments.reader_text import linkify
 from nashr.comments.rendering import comment_html, thread_html
-from nashr.comments.text import linkify
 from nashr.core.languages import current_language
 from nashr.publications.models import Publication
 

@@ -9,9 +9,9 @@ the one correction (which outdates a translation) is applied only once.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TextIO
 
 from nashr.core.actors import DEMO
+from nashr.core.demo import DemoOutput
 from nashr.publications import services
 from nashr.publications.importer import publications_import, translation_key
 from nashr.publications.models import Publication, Signatory
@@ -45,7 +45,7 @@ CORRECTIONS = (
 )
 
 
-def load(*, stdout: TextIO | None = None) -> None:
+def load(*, stdout: DemoOutput | None = None) -> None:
     """Signatories, publications and corrections; running it again changes nothing."""
     for slug, name_fa, name_en in SIGNATORIES:
         if not Signatory.objects.filter(slug=slug).exists():

@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
+from nashr.core.demo import DEMO_PARTS, DemoPart
 from nashr.core.exceptions import ApplicationError, ImportFailed
-
-# Each module has `load(*, stdout)`; later ones may use what earlier ones made (the
-# bulletin is built from publications). A module not written yet is passed over.
-DEMO_MODULES = (
-    "nashr.accounts.demo",
-    "nashr.publications.demo",
-    "nashr.bulletins.demo",
-    "nashr.subscribers.demo",
-    "nashr.search.demo",
-)
 
 
 class Command(BaseCommand):
@@ -26,25 +16,30 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
-            "--only", action="append", default=[], metavar="MODULE", help="load only these"
+            "--only",
+            action="append",
+            default=[],
+            metavar="PART",
+            help=f"load only these parts (of: {', '.join(DEMO_PARTS.names())})",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        names = options["only"] or DEMO_MODULES
-        for name in names:
-            try:
-                module = importlib.import_module(name)
-            except ModuleNotFoundError as exc:
-                if exc.name == name and not options["only"]:
-                    continue
-                raise
-            try:
-                with transaction.atomic():
-                    module.load(stdout=self.stdout)
-            except ImportFailed as failed:
-                for problem in failed.problems:
-                    self.stderr.write(str(problem))
-                raise CommandError(f"{name}: {failed}") from failed
-            except ApplicationError as exc:
-                raise CommandError(f"{name}: {exc}") from exc
+        try:
+            parts = [DEMO_PARTS.get(name) for name in options["only"]] or list(DEMO_PARTS)
+        except LookupError as exc:
+            raise CommandError(str(exc)) from exc
+        for part in parts:
+            self._load(part)
         self.stdout.write(self.style.SUCCESS("Demo content is loaded."))
+
+    def _load(self, part: DemoPart) -> None:
+        try:
+            with transaction.atomic():
+                part.load(stdout=self.stdout)
+        except ImportFailed as failed:
+            for problem in failed.problems:
+                self.stderr.write(str(problem))
+            raise CommandError(f"{part.name}: {failed}") from failed
+        except ApplicationError as exc:
+            raise CommandError(f"{part.name}: {exc}") from exc
+        self.stdout.write(f"demo part loaded: {part.name}")

@@ -89,7 +89,9 @@ class Command(BaseCommand):
                 f"left alone (they unsubscribed or their address bounces): {len(result.skipped)}"
             )
         if result.to_confirm:
-            sent = services.confirmations_send(subscriber_ids=result.to_confirm, series=series)
+            sent = services.subscription_confirmations_send(
+                subscriber_ids=result.to_confirm, series=series
+            )
             self.stdout.write(f"confirmation links sent: {sent}")
 
     def purge_unconfirmed(self, options: dict[str, Any]) -> None:

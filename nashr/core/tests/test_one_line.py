@@ -8,7 +8,7 @@ import pytest
 from django.utils import translation
 
 from nashr.core.exceptions import ValidationError
-from nashr.core.text import check_one_line
+from nashr.core.one_line import check_one_line
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,5 @@
-"""The ledger: what the sending engine asks of the database, for SQLite and PostgreSQL.
+"""The deliveries' rows while an issue is sent (the Ledger): what the sending engine asks of
+the database, for SQLite and PostgreSQL.
 
 Leases. Rows are leased to a sending process in small batches (claimed_by = the process'
 key; they stay 'queued', so a crash loses nothing: the lease is simply dropped). Leases

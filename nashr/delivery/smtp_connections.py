@@ -1,4 +1,4 @@
-"""SMTP: one thread drives all the connections (lanes).
+"""The SMTP connections of a sending, all driven by one thread (each connection a lane).
 
 A transaction goes in three steps (envelope; message; the server's answer), and the thread
 takes the next step of whichever connection has its replies first, so while a server reads
@@ -10,11 +10,11 @@ the message's answer (see smtp.py).
 Each lane keeps the engine's rule (see engine.py): its last message's outcome and its next
 message's 'sending' are committed together before that message's content is sent. Where
 the database lets a commit go on without the thread (PostgreSQL: each lane commits on its
-own connection, ledger.PostgresLaneBooks), the thread waits for it as for a server's
-reply, driving the other lanes meanwhile. The
-next message's envelope travels while its row is still 'queued': an envelope without
-content delivers nothing, and if that message cannot follow (its reader left, the sender
-stops), the connection is cut off before its content.
+own connection, sending_rows.PostgresLaneBooks), the thread waits for it as for a
+server's reply, driving the other lanes meanwhile. The next message's envelope travels
+while its row is still 'queued': an envelope without content delivers nothing, and if
+that message cannot follow (its reader left, the sender stops), the connection is cut
+off before its content.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from __future__ import annotations
 import select
 from typing import Protocol
 
-from nashr.delivery.ledger import Step
 from nashr.delivery.message import IssueMessage, Recipient
+from nashr.delivery.sending_rows import Step
 from nashr.delivery.transport import Outcome, SmtpTransport
 
 
