@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "nashr.comments",
     "nashr.media",
     "nashr.mirror",
+    # Above publications, comments and media: it saves through their services.
+    "nashr.importers",
     # Above every other app: it backs up and restores all of them.
     "nashr.backups",
 ]

@@ -42,7 +42,6 @@ from nashr.core.exceptions import StateError, ValidationError
 from nashr.core.mail import from_address, message_id_new
 from nashr.core.pagecache import public_pages_changed
 from nashr.core.text import check_one_line
-from nashr.publications.hooks import ImportedComment
 from nashr.publications.models import Publication
 
 NAME_MAX = Comment._meta.get_field("name").max_length or 80
@@ -73,6 +72,21 @@ def _reply_parent(parent: Comment | None, *, publication: Publication) -> Commen
 
 # Comments looked up and written per statement.
 IMPORT_BATCH = 500
+
+
+@dataclass(frozen=True)
+class ImportedComment:
+    """A comment of another system, as `comments_import` takes it."""
+
+    publication: Publication
+    legacy_id: str
+    name: str
+    body: str
+    created_at: dt.datetime
+    status: str
+    email: str = ""
+    # The imported comment it answers.
+    parent: Comment | None = None
 
 
 @transaction.atomic

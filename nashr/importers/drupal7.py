@@ -25,10 +25,10 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 from nashr.core.actors import Actor
 from nashr.core.content import render_markdown
-from nashr.publications.importer.items import Item, OldComment, Options, SourceReport, items_import
-from nashr.publications.importer.markup import Markup
-from nashr.publications.importer.media import Uploads
-from nashr.publications.importer.problems import Problem, import_failed
+from nashr.importers.items import Item, OldComment, Options, SourceReport, items_import
+from nashr.importers.markup import Markup
+from nashr.importers.problems import Problem, import_failed
+from nashr.importers.uploads import Uploads
 from nashr.publications.models import Status
 
 SOURCE = "drupal7"

@@ -20,11 +20,11 @@ import feedparser  # type: ignore[import-untyped]  # the package ships no type h
 from django.utils import timezone
 
 from nashr.core.actors import Actor
-from nashr.publications.importer.files import read_limited
-from nashr.publications.importer.items import Item, Options, SourceReport, items_import
-from nashr.publications.importer.markup import Markup, plain_text
-from nashr.publications.importer.media import Uploads
-from nashr.publications.importer.problems import Problem, Refused, import_failed
+from nashr.importers.files import read_limited
+from nashr.importers.items import Item, Options, SourceReport, items_import
+from nashr.importers.markup import Markup, plain_text
+from nashr.importers.problems import Problem, Refused, import_failed
+from nashr.importers.uploads import Uploads
 from nashr.publications.models import Status
 
 SOURCE = "feed"

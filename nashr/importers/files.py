@@ -9,7 +9,7 @@ from pathlib import Path
 
 from django.conf import settings
 
-from nashr.publications.importer.problems import Problem, Refused
+from nashr.importers.problems import Problem, Refused
 
 MARKDOWN, HTML, TEXT = "markdown", "html", "text"
 FILE_TYPES = {".md": MARKDOWN, ".markdown": MARKDOWN, ".html": HTML, ".htm": HTML, ".txt": TEXT}

@@ -15,8 +15,8 @@ from typing import Any
 import yaml
 
 from nashr.core.content import sanitize_html
-from nashr.publications.importer.files import HTML, MARKDOWN, TEXT
-from nashr.publications.importer.problems import Problem, Refused
+from nashr.importers.files import HTML, MARKDOWN, TEXT
+from nashr.importers.problems import Problem, Refused
 
 FIELDS = (
     "title",

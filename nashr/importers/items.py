@@ -41,29 +41,21 @@ from django.db import DatabaseError, transaction
 from django.utils import timezone
 
 from nashr.audit.services import audit_batched, audit_record
+from nashr.comments.models import Comment
+from nashr.comments.services import ImportedComment, comments_import
 from nashr.core.actors import Actor
 from nashr.core.exceptions import ApplicationError
 from nashr.core.languages import Language
 from nashr.core.pagecache import public_pages_changed
+from nashr.importers.checks import Lookup, detect_language, fold
+from nashr.importers.markup import Markup
+from nashr.importers.models import ImportedItem
+from nashr.importers.problems import Problem, import_failed
+from nashr.importers.saving import signatory_named
 from nashr.publications import services
-from nashr.publications.hooks import (
-    ImportedComment,
-    comment_importer,
-    publication_changes_batched,
-)
-from nashr.publications.importer.checks import Lookup, detect_language, fold
-from nashr.publications.importer.markup import Markup
-from nashr.publications.importer.problems import Problem, import_failed
-from nashr.publications.importer.redirects import normalize_path
-from nashr.publications.importer.saving import signatory_named
-from nashr.publications.models import (
-    ImportedItem,
-    Kind,
-    OldAddress,
-    Publication,
-    Signatory,
-    Status,
-)
+from nashr.publications.hooks import publication_changes_batched
+from nashr.publications.models import Kind, OldAddress, Publication, Signatory, Status
+from nashr.publications.old_addresses import normalize_path
 
 KEY_NAMESPACE = uuid.UUID("5b0f3c52-7d0c-4f7e-9d0a-6a1c1f0f4a10")
 PROGRESS_MIN_ITEMS = 20
@@ -568,14 +560,10 @@ def _comments(actor: Actor, source: str, items: Iterable[Item], report: SourceRe
     then the replies, each under the comment its thread starts with (the comments app
     shows one level of replies).
     """
-    importer = comment_importer()
     tops: list[ImportedComment] = []
     replies: list[tuple[ImportedComment, str]] = []
     for item in items:
         if item.publication is None or not item.comments:
-            continue
-        if importer is None:
-            report.comments["not imported (no comments app)"] += len(item.comments)
             continue
         # The comment each kept comment's thread starts with, by source id.
         thread: dict[str, str] = {}
@@ -608,17 +596,17 @@ def _comments(actor: Actor, source: str, items: Iterable[Item], report: SourceRe
             else:
                 thread[comment.source_id] = first
                 replies.append((one, first))
-    if importer is None or not (tops or replies):
+    if not (tops or replies):
         return
-    saved: dict[str, Any] = {}
+    saved: dict[str, Comment] = {}
     for one, (comment, created) in zip(
-        tops, importer(actor=actor, source=source, comments=tops), strict=True
+        tops, comments_import(actor=actor, source=source, comments=tops), strict=True
     ):
         saved[one.legacy_id] = comment
         report.comments[one.status if created else "already imported"] += 1
     answers = [replace(one, parent=saved[first]) for one, first in replies]
     for one, (_comment, created) in zip(
-        answers, importer(actor=actor, source=source, comments=answers), strict=True
+        answers, comments_import(actor=actor, source=source, comments=answers), strict=True
     ):
         report.comments[one.status if created else "already imported"] += 1
 

@@ -17,8 +17,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from nashr.core.content import sanitize_html
-from nashr.publications.importer.formats import sanitize_tags
-from nashr.publications.importer.media import Uploads
+from nashr.importers.formats import sanitize_tags
+from nashr.importers.uploads import Uploads
 
 # WordPress's own shortcode grammar, reduced: `[name attrs]`, `[name attrs /]`, and the
 # enclosing `[name attrs]content[/name]`; `[[name]]` is an escaped, literal shortcode.

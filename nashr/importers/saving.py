@@ -18,11 +18,11 @@ from django.utils.text import slugify
 from nashr.audit.services import audit_batched
 from nashr.core.actors import Actor
 from nashr.core.exceptions import ApplicationError
+from nashr.importers.checks import fold
+from nashr.importers.entries import Entry
+from nashr.importers.problems import Problem, import_failed
 from nashr.publications import services
 from nashr.publications.hooks import publication_changes_batched
-from nashr.publications.importer.checks import fold
-from nashr.publications.importer.entries import Entry
-from nashr.publications.importer.problems import Problem, import_failed
 from nashr.publications.models import Publication, Signatory, Status
 
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import uuid
 
 from nashr.core.languages import Language
-from nashr.publications.importer.entries import Entry
-from nashr.publications.importer.problems import Problem
+from nashr.importers.entries import Entry
+from nashr.importers.problems import Problem
 from nashr.publications.models import Publication
 
 # Keys derived from a textual translation_key live in this namespace, so the same text

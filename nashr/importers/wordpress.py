@@ -26,9 +26,9 @@ from defusedxml.ElementTree import fromstring
 from django.utils import timezone
 
 from nashr.core.actors import Actor
-from nashr.publications.importer.files import read_limited
-from nashr.publications.importer.items import SCHEDULED as SCHEDULED_STATUS
-from nashr.publications.importer.items import (
+from nashr.importers.files import read_limited
+from nashr.importers.items import SCHEDULED as SCHEDULED_STATUS
+from nashr.importers.items import (
     TRASHED,
     Item,
     OldComment,
@@ -36,9 +36,9 @@ from nashr.publications.importer.items import (
     SourceReport,
     items_import,
 )
-from nashr.publications.importer.markup import Markup, plain_text
-from nashr.publications.importer.media import Uploads
-from nashr.publications.importer.problems import Problem, Refused, import_failed
+from nashr.importers.markup import Markup, plain_text
+from nashr.importers.problems import Problem, Refused, import_failed
+from nashr.importers.uploads import Uploads
 from nashr.publications.models import Status
 
 SOURCE = "wordpress"

@@ -26,15 +26,12 @@ transaction. Hooks without a bulk form are called per write as always.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
-    from nashr.core.actors import Actor
     from nashr.publications.models import Publication
 
 
@@ -111,39 +108,3 @@ def publication_changes_batched() -> Iterator[None]:
             bulk = _bulk_forms.get(hook)
             if bulk is not None:
                 bulk(publications=written)
-
-
-@dataclass(frozen=True)
-class ImportedComment:
-    """A comment of another system, as the comments app's import service takes it."""
-
-    publication: Publication
-    legacy_id: str
-    name: str
-    body: str
-    created_at: dt.datetime
-    status: str
-    email: str = ""
-    # The imported comment it answers (a comment of the comments app).
-    parent: Any = None
-
-
-class CommentImporter(Protocol):
-    """Brings in comments of another system; returns each comment and whether it is new."""
-
-    def __call__(
-        self, *, actor: Actor, source: str, comments: Sequence[ImportedComment]
-    ) -> list[tuple[Any, bool]]: ...
-
-
-_comment_importer: list[CommentImporter] = []
-
-
-def set_comment_importer(importer: CommentImporter) -> None:
-    """The comments app's import service, for the importers here (comments depend on us)."""
-    _comment_importer[:] = [importer]
-
-
-def comment_importer() -> CommentImporter | None:
-    """The registered comment import, or None when no comments app is installed."""
-    return _comment_importer[0] if _comment_importer else None

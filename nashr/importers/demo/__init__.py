@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import TextIO
 
 from nashr.core.actors import DEMO
+from nashr.importers.run import publications_import
+from nashr.importers.versions import translation_key
 from nashr.publications import services
-from nashr.publications.importer import publications_import, translation_key
 from nashr.publications.models import Publication, Signatory
 
 CONTENT = Path(__file__).resolve().parent / "content"

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from nashr.core.actors import COMMAND
 from nashr.core.exceptions import ImportFailed
-from nashr.publications.importer import Problem, publications_import
+from nashr.importers.problems import Problem
+from nashr.importers.run import publications_import
 from nashr.publications.models import Publication, Signatory, Status
 
 STATEMENT_FA = """---

@@ -6,9 +6,10 @@ import pytest
 
 from nashr.core.actors import COMMAND
 from nashr.core.exceptions import ImportFailed
-from nashr.publications.importer import Defaults, publications_import
+from nashr.importers.entries import Defaults
+from nashr.importers.run import publications_import
+from nashr.importers.tests.test_import import STATEMENT_EN, STATEMENT_FA, write
 from nashr.publications.models import Publication, Signatory, Status
-from nashr.publications.tests.test_import import STATEMENT_EN, STATEMENT_FA, write
 
 DRAFT_FA = STATEMENT_FA.replace("legacy_path: /node/10158", "status: draft").replace(
     "prisoners-2024", "draft-2024"

@@ -12,7 +12,8 @@ import pytest
 from django.core.management import call_command
 
 from nashr.comments.models import Comment
-from nashr.publications.models import ImportedItem, OldAddress, Publication, Status
+from nashr.importers.models import ImportedItem
+from nashr.publications.models import OldAddress, Publication, Status
 from nashr.testing import drupal7, mariadb_server
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,8 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from nashr.publications.models import ImportedItem, OldAddress, Publication, Status
+from nashr.importers.models import ImportedItem
+from nashr.publications.models import OldAddress, Publication, Status
 
 pytestmark = pytest.mark.django_db
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from nashr.publications.importer.files import read_text
-from nashr.publications.importer.formats import PARSERS
-from nashr.publications.importer.problems import Refused
+from nashr.importers.files import read_text
+from nashr.importers.formats import PARSERS
+from nashr.importers.problems import Refused
 
 SIZE = 100_000
 # Each one made a pattern of the importer read the rest of the file again from every

@@ -6,8 +6,8 @@ import codecs
 
 import pytest
 
-from nashr.publications.importer.files import decode
-from nashr.publications.importer.problems import Refused
+from nashr.importers.files import decode
+from nashr.importers.problems import Refused
 
 
 def refusal(data: bytes) -> str:

@@ -12,7 +12,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from nashr.audit.models import AuditEntry
-from nashr.publications.models import ImportedItem, Publication
+from nashr.importers.models import ImportedItem
+from nashr.publications.models import Publication
 from nashr.search.models import SearchEntry
 from nashr.search.query import parse_query
 from nashr.search.selectors import search

@@ -8,8 +8,9 @@ import pytest
 
 from nashr.core.actors import COMMAND
 from nashr.core.exceptions import ImportFailed
-from nashr.publications.importer import publications_import, translation_key
-from nashr.publications.tests.test_import import STATEMENT_EN, STATEMENT_FA, write
+from nashr.importers.run import publications_import
+from nashr.importers.tests.test_import import STATEMENT_EN, STATEMENT_FA, write
+from nashr.importers.versions import translation_key
 
 MARKED = "original: true\ntranslation_key"
 

@@ -13,7 +13,8 @@ from django.core.management.base import CommandError
 from PIL import Image
 
 from nashr.comments.models import Comment
-from nashr.publications.models import ImportedItem, OldAddress, Publication, Status
+from nashr.importers.models import ImportedItem
+from nashr.publications.models import OldAddress, Publication, Status
 from nashr.testing.wxr import SITE, Post, polylang_terms, wxr
 from nashr.testing.wxr import Comment as WxrComment
 

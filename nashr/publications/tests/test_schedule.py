@@ -98,7 +98,7 @@ def test_imported_future_post_publishes_itself(
     """A WordPress `future` post is imported unpublished and the worker publishes it at its time."""
     from django.core.management import call_command
 
-    from nashr.publications.models import ImportedItem
+    from nashr.importers.models import ImportedItem
     from nashr.testing.wxr import Post, wxr
 
     settings.TASKS = DATABASE_TASKS  # type: ignore[attr-defined]

@@ -14,7 +14,7 @@ from nashr.core.exceptions import ApplicationError, ImportFailed
 # bulletin is built from publications). A module not written yet is passed over.
 DEMO_MODULES = (
     "nashr.accounts.demo",
-    "nashr.publications.demo",
+    "nashr.importers.demo",
     "nashr.bulletins.demo",
     "nashr.subscribers.demo",
     "nashr.search.demo",

@@ -20,13 +20,14 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from nashr.core.commands import actor_from_options, add_actor_argument
 from nashr.core.exceptions import ApplicationError, ImportFailed
-from nashr.publications.importer import Defaults, publications_import
-from nashr.publications.importer.drupal7 import drupal7_import
-from nashr.publications.importer.feeds import feeds_import
-from nashr.publications.importer.items import Options as SourceOptions
-from nashr.publications.importer.items import read_kind_map, report_lines
-from nashr.publications.importer.redirects import redirects_import
-from nashr.publications.importer.wordpress import is_wxr, wordpress_import
+from nashr.importers.drupal7 import drupal7_import
+from nashr.importers.entries import Defaults
+from nashr.importers.feeds import feeds_import
+from nashr.importers.items import Options as SourceOptions
+from nashr.importers.items import read_kind_map, report_lines
+from nashr.importers.redirects import redirects_import
+from nashr.importers.run import publications_import
+from nashr.importers.wordpress import is_wxr, wordpress_import
 from nashr.publications.models import Status
 
 
