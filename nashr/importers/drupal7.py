@@ -228,5 +228,5 @@ def _safe(url: str) -> str:
 def drupal7_import(*, actor: Actor, url: str, options: Options) -> SourceReport:
     """Import a Drupal 7 site's nodes, all or nothing (see ``items`` for the rules)."""
     items = read_drupal7(url)
-    markup = Markup(Uploads(options.uploads, write=not options.dry_run))
+    markup = Markup(Uploads(options.uploads, actor=actor, dry_run=options.dry_run))
     return items_import(actor=actor, source=SOURCE, items=items, markup=markup, options=options)

@@ -127,7 +127,7 @@ def feeds_import(*, actor: Actor, path: Path, options: Options) -> SourceReport:
         items.extend(found)
         problems.extend(file_problems)
         notes.extend(file_notes)
-    markup = Markup(Uploads(options.uploads, write=not options.dry_run))
+    markup = Markup(Uploads(options.uploads, actor=actor, dry_run=options.dry_run))
     report = items_import(
         actor=actor, source=SOURCE, items=items, markup=markup, options=options, problems=problems
     )

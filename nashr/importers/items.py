@@ -188,30 +188,26 @@ def items_import(
     """Save the new items, their old addresses and comments; all or nothing.
 
     Raises ImportFailed listing every problem that blocks the import; then nothing is
-    saved and no image is left behind.
+    saved (the images' files it stored stay, shown by nothing: see ``uploads``).
     """
     report = SourceReport(source=source, dry_run=options.dry_run)
     found = list(problems)
-    try:
-        with transaction.atomic(), _items_frozen():
-            # Batched: the search index and the audit trail take the new publications
-            # in a few statements at the end, inside this transaction, not one by one.
-            with audit_batched(), publication_changes_batched():
-                _run(actor, source, items, markup, options, report, found)
-                if found:
-                    raise import_failed(found)
-                if report.created or report.old_addresses or _comments_created(report):
-                    audit_record(
-                        actor=actor,
-                        action="publication.import",
-                        label=source,
-                        changes=_facts(report),
-                    )
-            if options.dry_run:
-                transaction.set_rollback(True)
-    except BaseException:
-        markup.uploads.discard()
-        raise
+    with transaction.atomic(), _items_frozen():
+        # Batched: the search index and the audit trail take the new publications
+        # in a few statements at the end, inside this transaction, not one by one.
+        with audit_batched(), publication_changes_batched():
+            _run(actor, source, items, markup, options, report, found)
+            if found:
+                raise import_failed(found)
+            if report.created or report.old_addresses or _comments_created(report):
+                audit_record(
+                    actor=actor,
+                    action="publication.import",
+                    label=source,
+                    changes=_facts(report),
+                )
+        if options.dry_run:
+            transaction.set_rollback(True)
     return report
 
 
@@ -283,7 +279,7 @@ def _run(
             continue
         item.language = _language(item, problems)
         item.kind = kinds(item, report)
-        converted = markup.convert(item.body, paragraphs=item.paragraphs)
+        converted = markup.convert(item.body, paragraphs=item.paragraphs, language=item.language)
         item.body_clean = converted.body
         report.notes.extend(Problem(item.where, note) for note in converted.notes)
         new.append(item)
@@ -599,10 +595,10 @@ def _comments(actor: Actor, source: str, items: Iterable[Item], report: SourceRe
     if not (tops or replies):
         return
     saved: dict[str, Comment] = {}
-    for one, (comment, created) in zip(
+    for one, (saved_comment, created) in zip(
         tops, comments_import(actor=actor, source=source, comments=tops), strict=True
     ):
-        saved[one.legacy_id] = comment
+        saved[one.legacy_id] = saved_comment
         report.comments[one.status if created else "already imported"] += 1
     answers = [replace(one, parent=saved[first]) for one, first in replies]
     for one, (_comment, created) in zip(

@@ -5,8 +5,15 @@ a figure, ``[embed]`` and ``[video]``/``[audio]`` a link, ``[gallery]`` the imag
 its attachments) and any other shortcode is taken out and reported; text written
 without paragraphs (WordPress's classic editor, Drupal's "filtered HTML") gets them, as
 both systems add them on display; an oEmbed address alone on a line becomes a link;
-images are brought in from the uploads folder (``media``) and re-linked, or reported;
-then the HTML is sanitized like any imported HTML (``core.content.sanitize_html``).
+images are brought in from the uploads folder through the media app (``uploads``), or
+reported; then the HTML is sanitized like any imported HTML
+(``core.content.sanitize_html``).
+
+An image brought in is referred to as an editor's ``![alt](media:ID)`` is once rendered,
+``<img src="media:ID" alt="…">``, and a link to its full size as ``href="media:ID"``: the
+body stays one HTML block (Markdown inside one is not read), and the site turns each
+reference into the image's ``<picture>`` or file address when it renders the body. They
+are put in after sanitizing, which keeps no ``media:`` address.
 """
 
 from __future__ import annotations
@@ -15,10 +22,12 @@ import html
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from nashr.core.content import sanitize_html
 from nashr.importers.formats import sanitize_tags
 from nashr.importers.uploads import Uploads
+from nashr.media.processing import IMAGE_EXTENSIONS, extension_of
 
 # WordPress's own shortcode grammar, reduced: `[name attrs]`, `[name attrs /]`, and the
 # enclosing `[name attrs]content[/name]`; `[[name]]` is an escaped, literal shortcode.
@@ -34,8 +43,15 @@ _BLOCK_TAG = re.compile(
 _BARE_URL_LINE = re.compile(r"^\s*(https?://[^\s<>\"]+)\s*$", re.MULTILINE)
 _IMG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _SRC = re.compile(r"""\bsrc\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", re.IGNORECASE)
-_SRCSET = re.compile(r"""\s(?:srcset|sizes)\s*=\s*("[^"]*"|'[^']*')""", re.IGNORECASE)
 _HREF = re.compile(r"""(<a\b[^>]*?\bhref\s*=\s*)("[^"]*"|'[^']*')""", re.IGNORECASE)
+_ALT = re.compile(r"""(?<![\w-])alt\s*=\s*("[^"]*"|'[^']*'|[^\s>]+)""", re.IGNORECASE)
+# Stands for a `media:` reference while the HTML is sanitized (characters for private use,
+# taken out of the source first, so that only these are read back).
+_MARK, _MARK_END = "\ue000", "\ue001"
+_MARKED = re.compile(f"{_MARK}([0-9]+){_MARK_END}")
+# A link to one of these on the old site is a link to an image: it is brought in too
+# (a GIF, to be refused as an upload is).
+_LINKED_IMAGES = {*IMAGE_EXTENSIONS, "gif"}
 
 
 @dataclass
@@ -54,42 +70,53 @@ class Markup:
     attachments: Mapping[str, str] = field(default_factory=dict)
     shortcodes: bool = False
 
-    def convert(self, source: str, *, paragraphs: bool) -> Converted:
+    def convert(self, source: str, *, paragraphs: bool, language: str) -> Converted:
+        """`source` as a body to save; `language` is the item's (its images' alt text's)."""
         notes: list[str] = []
-        text = _BLOCK_COMMENT.sub("", source)
+        references: list[str] = []
+        text = _BLOCK_COMMENT.sub("", source.replace(_MARK, "").replace(_MARK_END, ""))
         if self.shortcodes:
             text = self._shortcodes(text, notes)
         text = _BARE_URL_LINE.sub(lambda m: _link(m.group(1)), text)
         if paragraphs:
             text = autop(text)
-        text = _IMG.sub(lambda m: self._image(m.group(0), notes), text)
-        text = _HREF.sub(lambda m: self._link_target(m, notes), text)
+        text = _IMG.sub(lambda m: self._image(m.group(0), language, notes, references), text)
+        text = _HREF.sub(lambda m: self._link_target(m, language, notes, references), text)
         clean = sanitize_html(text)
+        if references:
+            clean = _MARKED.sub(lambda m: references[int(m.group(1))], clean)
         # Markdown ends an HTML block at a blank line: keep the sanitized HTML one block.
         clean = "\n".join(line for line in clean.split("\n") if line.strip())
-        return Converted(clean + "\n" if clean else "", notes)
+        return Converted(clean + "\n" if clean else "", list(dict.fromkeys(notes)))
 
-    def _image(self, tag: str, notes: list[str]) -> str:
+    def _image(self, tag: str, language: str, notes: list[str], references: list[str]) -> str:
         found = _SRC.search(tag)
         if found is None:
             return ""
+        alt_found = _ALT.search(tag)
+        alt = html.unescape(alt_found.group(1).strip("\"'")) if alt_found else ""
         address = html.unescape(found.group(1).strip("\"'"))
-        url, why = self.uploads.image_url(address)
-        if url is None:
-            notes.append(why)
+        media_id, image_notes = self.uploads.image(address, alt=alt, language=language)
+        notes.extend(image_notes)
+        if media_id is None:
             return ""
-        tag = _SRCSET.sub("", tag)
-        return tag[: found.start()] + f'src="{html.escape(url)}"' + tag[found.end() :]
+        alt = html.escape(" ".join(alt.split()))
+        return _mark(references, f'<img src="media:{media_id}" alt="{alt}">')
 
-    def _link_target(self, match: re.Match[str], notes: list[str]) -> str:
-        """A link to an uploaded image (a full-size view) goes to the copy here."""
+    def _link_target(
+        self, match: re.Match[str], language: str, notes: list[str], references: list[str]
+    ) -> str:
+        """A link to an uploaded image (a full-size view) goes to the image brought in."""
         address = html.unescape(match.group(2).strip("\"'"))
         if "/uploads/" not in address and "/files/" not in address:
             return match.group(0)
-        url, _why = self.uploads.image_url(address)
-        if url is None:
+        if extension_of(urlsplit(address).path) not in _LINKED_IMAGES:
             return match.group(0)
-        return f'{match.group(1)}"{html.escape(url)}"'
+        media_id, image_notes = self.uploads.image(address, alt="", language=language)
+        notes.extend(image_notes)
+        if media_id is None:
+            return match.group(0)
+        return f'{match.group(1)}"{_mark(references, f"media:{media_id}")}"'
 
     def _shortcodes(self, text: str, notes: list[str]) -> str:
         parts: list[str] = []
@@ -118,6 +145,12 @@ class Markup:
                 parts.append(handler(self, attrs, self._shortcodes(inner, notes), notes))
         parts.append(text[position:])
         return "".join(parts)
+
+
+def _mark(references: list[str], reference: str) -> str:
+    """A mark that stands for `reference` until the HTML is sanitized."""
+    references.append(reference)
+    return f"{_MARK}{len(references) - 1}{_MARK_END}"
 
 
 def _attributes(raw: str) -> dict[str, str]:

@@ -338,7 +338,7 @@ def wordpress_import(*, actor: Actor, path: Path, options: Options) -> SourceRep
     except Refused as refused:
         raise import_failed(refused.problems) from refused
     markup = Markup(
-        Uploads(options.uploads, write=not options.dry_run),
+        Uploads(options.uploads, actor=actor, dry_run=options.dry_run),
         attachments=export.attachments,
         shortcodes=True,
     )
