@@ -25,7 +25,7 @@ def main() -> None:
     from django.core.management import call_command
 
     from nashr.core.actors import COMMAND
-    from nashr.publications.importer import publications_import
+    from nashr.importers.run import publications_import
 
     call_command("migrate", verbosity=0)
     files = workdir / "files"

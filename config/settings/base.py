@@ -81,6 +81,10 @@ INSTALLED_APPS = [
     "nashr.audit",
     "nashr.accounts",
     "nashr.publications",
+    # Above publications, comments and media: it saves through their services. Listed
+    # before bulletins all the same: its demo part (publications, loaded through the
+    # importer) comes before the bulletin demo, which is made of them.
+    "nashr.importers",
     "nashr.bulletins",
     "nashr.subscribers",
     "nashr.delivery",

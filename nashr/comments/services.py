@@ -46,22 +46,6 @@ from nashr.core.mail import notification_message
 from nashr.core.one_line import check_one_line
 from nashr.publications.models import Publication
 
-
-@dataclass(frozen=True)
-class ImportedComment:
-    """A comment of another system, as `comments_import` takes it."""
-
-    publication: Publication
-    legacy_id: str
-    name: str
-    body: str
-    created_at: dt.datetime
-    status: str
-    email: str = ""
-    # The imported comment it answers (a comment of this app).
-    parent: Comment | None = None
-
-
 NAME_MAX = Comment._meta.get_field("name").max_length or 80
 BODY_MAX = 5000
 # The same text under the same publication within this time is a second submission.
@@ -94,6 +78,21 @@ def _check_reply_under(parent: Comment, *, publication: Publication) -> None:
 
 # Comments looked up and written per statement.
 IMPORT_BATCH = 500
+
+
+@dataclass(frozen=True)
+class ImportedComment:
+    """A comment of another system, as `comments_import` takes it."""
+
+    publication: Publication
+    legacy_id: str
+    name: str
+    body: str
+    created_at: dt.datetime
+    status: str
+    email: str = ""
+    # The imported comment it answers.
+    parent: Comment | None = None
 
 
 @transaction.atomic

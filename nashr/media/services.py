@@ -69,18 +69,47 @@ def _delete_files(names: list[str], sha256: str) -> None:
         default_storage.delete(name)
 
 
-@transaction.atomic
-def media_upload(
-    *, actor: Actor, name: str, data: bytes, title: str, language: str, alt_text: str = ""
-) -> Media:
-    """Clean the file `name` (`data`), store it and its variants; refuse a hostile one.
+def media_upload_check(
+    *, actor: Actor, name: str, data: bytes, language: str, alt_text: str = ""
+) -> Cleaned:
+    """Everything `media_upload` checks, storing nothing: the file cleaned, or why not.
 
-    The returned row's `removed` says which metadata the original carried.
+    For a run that must write nothing (an import's dry run) yet refuse what an upload
+    would refuse.
     """
     require(actor, "media.add_media", action="upload images or attachments")
     check_language(language)
     cleaned = clean_upload(name=name, data=data)
     _check_alt_text(kind=cleaned.kind, alt_text=alt_text)
+    return cleaned
+
+
+@transaction.atomic
+def media_upload(
+    *,
+    actor: Actor,
+    name: str,
+    data: bytes,
+    title: str,
+    language: str,
+    alt_text: str = "",
+    reuse: bool = False,
+) -> Media:
+    """Clean the file `name` (`data`), store it and its variants; refuse a hostile one.
+
+    The returned row's `removed` says which metadata the original carried. With `reuse`
+    (an import meeting the same photo again), a file whose cleaned content is stored
+    already is that row, as it is: one `Media`, not a second with the same files.
+    """
+    cleaned = media_upload_check(
+        actor=actor, name=name, data=data, language=language, alt_text=alt_text
+    )
+    if reuse:
+        existing = (
+            Media.objects.filter(sha256=cleaned.sha256, kind=cleaned.kind).order_by("pk").first()
+        )
+        if existing is not None:
+            return existing
     # Files are named by their content: one left behind by a transaction rolled back later
     # is overwritten by the same upload, and shows nothing no row points to.
     stored, variants = _store(cleaned)

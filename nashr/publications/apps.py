@@ -7,9 +7,8 @@ class PublicationsConfig(AppConfig):
     verbose_name = _("Publications")
 
     def ready(self) -> None:
-        from nashr.core.demo import DemoPart, demo_part_register
         from nashr.core.schedule import DueJob, due_job_register
-        from nashr.publications import demo, selectors, services
+        from nashr.publications import selectors, services
 
         due_job_register(
             DueJob(
@@ -18,4 +17,3 @@ class PublicationsConfig(AppConfig):
                 run=services.publication_publish_if_due,
             )
         )
-        demo_part_register(DemoPart(name="publications", load=demo.load))

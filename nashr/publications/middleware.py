@@ -1,7 +1,7 @@
 """Old addresses (``/node/10158``, ``/?p=7``, an old permalink) answer 301 to the new page.
 
 A removed one answers 410; one whose publication is not published answers 404, as does
-any unknown address (``importer.redirects`` decides the answer).
+any unknown address (``old_addresses`` decides the answer).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from django.http import (
 )
 from django.template import loader
 
-from nashr.publications.importer.redirects import OldAnswer, old_address_answer, query_address
+from nashr.publications.old_addresses import OldAnswer, old_address_answer, query_address
 
 
 class LegacyPathRedirectMiddleware:

@@ -14,9 +14,9 @@ from nashr.audit.tests.conftest import ADDRESS, entry_text
 from nashr.core.actors import COMMAND
 from nashr.core.clients import address_hash
 from nashr.core.exceptions import PermissionDenied
+from nashr.importers.tests.test_import_roles import _file as statement_file
 from nashr.publications import services
 from nashr.publications.models import Publication, Status
-from nashr.publications.tests.test_import_roles import _file as statement_file
 
 CHANGELIST = "/en/admin/publications/publication/"
 

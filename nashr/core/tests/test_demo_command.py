@@ -11,13 +11,14 @@ from django.core.management import CommandError, call_command
 from nashr.core.demo import demo_parts
 
 
-def test_every_part_is_an_installed_app_with_its_own_loader() -> None:
-    """Each part is named after an installed app, whose module holds its loader."""
+def test_every_part_is_loaded_by_an_installed_app() -> None:
+    """Each part's loader is a module of an installed app (the publications are brought in
+    by the importers, as an organization's old site would be)."""
     parts = demo_parts()
     assert [part.name for part in parts] == ["accounts", "publications", "bulletins"]
+    installed = [app.name for app in apps.get_app_configs()]
     for part in parts:
-        app = apps.get_app_config(part.name)
-        assert part.load.__module__.startswith(f"{app.name}.")
+        assert any(part.load.__module__.startswith(f"{name}.") for name in installed)
 
 
 @pytest.mark.django_db

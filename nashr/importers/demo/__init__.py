@@ -1,0 +1,69 @@
+"""Demo content: publications of the Sepidar Democratic Front, an organization invented
+for this project (any likeness to a real one is not intended).
+
+The texts are Markdown files under ``content/``, loaded through the importer as an
+editor would load them. Loading is idempotent: files already imported are skipped, and
+the one correction (which outdates a translation) is applied only once.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nashr.core.actors import DEMO
+from nashr.core.demo import DemoOutput
+from nashr.importers.run import publications_import
+from nashr.importers.versions import translation_key
+from nashr.publications import services
+from nashr.publications.models import Publication, Signatory
+
+CONTENT = Path(__file__).resolve().parent / "content"
+
+SIGNATORIES = (
+    (
+        "executive-committee",
+        "کمیته اجرایی جبهه دموکراتیک سپیدار",
+        "Executive Committee of the Sepidar Democratic Front",
+    ),
+    ("human-rights-office", "دفتر حقوق بشر سپیدار", "Sepidar Human Rights Office"),
+    (
+        "fair-wages-coalition",
+        "ائتلاف سپیدار برای دستمزد عادلانه",
+        "Sepidar Coalition for Fair Wages",
+    ),
+    ("womens-committee", "کمیته زنان سپیدار", "Sepidar Women's Committee"),
+)
+
+# Corrections made to originals after they were translated: their translations become
+# outdated, as happens in real editorial work. (translation key, language, old, new).
+CORRECTIONS = (
+    (
+        "demo-nurses-strike",
+        "fa",
+        "پرستاران دست‌کم شش بیمارستان دولتی",
+        "پرستاران دست‌کم نه بیمارستان دولتی",
+    ),
+)
+
+
+def load(*, stdout: DemoOutput | None = None) -> None:
+    """Signatories, publications and corrections; running it again changes nothing."""
+    for slug, name_fa, name_en in SIGNATORIES:
+        if not Signatory.objects.filter(slug=slug).exists():
+            services.signatory_create(actor=DEMO, slug=slug, name_fa=name_fa, name_en=name_en)
+    report = publications_import(actor=DEMO, paths=[CONTENT], skip_existing=True)
+    corrected = 0
+    for key, language, old, new in CORRECTIONS:
+        publication = Publication.objects.filter(
+            translation_key=translation_key(key), language=language
+        ).first()
+        if publication is not None and old in publication.body:
+            services.publication_update(
+                actor=DEMO, publication=publication, body=publication.body.replace(old, new)
+            )
+            corrected += 1
+    if stdout is not None:
+        stdout.write(
+            f"publications: {len(report.created)} imported, {len(report.skipped)} already "
+            f"there, {corrected} corrected\n"
+        )
