@@ -1,15 +1,41 @@
 """One spelling of Persian text, for matching what readers and editors type.
 
 Persian reaches Nashr typed on many keyboards: an Arabic keyboard gives ي and ك where a
-Persian one gives ی and ک, digits come in three alphabets, and a half-space (ZWNJ) may
-be there or not. The public search (``nashr.search.normalize``) folds words with these
-tables and more (decomposition, affixes, stems); the admin's search boxes fold with
-`fold_spelling` on both sides of a substring match: the typed text in Python, the
-column in the database (`folded`), the same table on both.
+Persian one gives ی and ک, digits come in three alphabets, marks and invisible characters
+may be there or not, and a half-space (ZWNJ) may be typed or left out. `fold` reduces
+each character to one spelling; every search builds on it:
+
+* the site's search (``nashr.search.normalize``) splits the folded text into words, where
+  the half-space still marks the parts of a word (its affixes, stems and ezafe are word
+  rules, not character rules, and stay there);
+* the admin's search boxes and the command line compare with `fold_for_contains` (the
+  fold without half-spaces, so «گفتوگو» finds «گفت‌وگو») on both sides of a substring
+  match: the typed text in Python, the column in the database (`folded_for_contains`),
+  written in SQL from the same tables;
+* the static mirror's search runs ``mirror/static/mirror/normalize.js``, whose tables are
+  written from these ones (``nashr normalize_js``).
+
+What `fold` does, in order:
+
+1. Compatibility decomposition (NFKD), then every combining mark (Unicode category Mn)
+   is dropped. This removes the harakat (U+064B–U+065F), the superscript alef (U+0670)
+   and Quranic marks, turns Arabic presentation forms (ﻻ, ﻙ...) into plain letters, and
+   strips what letters carry: hamza and madda go, so أ إ آ become ا, ؤ becomes و, ئ
+   becomes ي (then ی: «پائیز» finds «پاییز»), ۀ and هٔ become ه. Latin accents go too
+   (café → cafe). آ is folded into ا on purpose, as Lucene's Arabic and Persian analyzers
+   do: many people type ا for آ, and the pairs the fold confuses are rare.
+2. `LETTERS`: Arabic yeh ي, alef maksura ى, yeh barree ے and ې become Persian ی; Arabic
+   kaf ك and swash kaf ڪ become Persian ک; teh marbuta ة, heh goal ہ and ae ە become ه;
+   alef wasla ٱ becomes ا; a zero-width space becomes ZWNJ (keyboards type one for the
+   other). `DIGITS`: Persian (۰–۹) and Arabic-Indic (٠–٩) digits become 0–9. `REMOVED`:
+   tatweel, soft hyphens, zero-width joiners, byte-order marks, bidi controls and
+   apostrophes (prisoner's → prisoners) go.
+3. Case is folded, then the text is composed again (NFC).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from typing import Any
@@ -19,9 +45,10 @@ from django.db.models import Expression, F, Func, TextField
 from django.utils.translation import gettext_lazy as _
 
 ZWNJ = "\u200c"
+ZWSP = "\u200b"
 
 # Letters typed on other keyboards, and their Persian spelling.
-LETTERS: dict[str, str | int | None] = {
+LETTERS: dict[str, str] = {
     "ي": "ی",  # U+064A Arabic yeh
     "ى": "ی",  # U+0649 alef maksura
     "ے": "ی",  # U+06D2 yeh barree
@@ -32,7 +59,7 @@ LETTERS: dict[str, str | int | None] = {
     "ہ": "ه",  # U+06C1 heh goal (ۂ decomposes to it)
     "ە": "ه",  # U+06D5 ae (ۀ decomposes to it)
     "ٱ": "ا",  # U+0671 alef wasla
-    "\u200b": ZWNJ,  # zero-width space, often typed for ZWNJ
+    ZWSP: ZWNJ,  # zero-width space, often typed for ZWNJ
 }
 DIGITS = dict(zip("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "0123456789" * 2, strict=True))
 # Characters that change nothing a reader sees in a word.
@@ -46,20 +73,33 @@ REMOVED = (
     "\u2066\u2067\u2068\u2069"  # bidi isolates
     "'’"  # apostrophes (inside a word; the public search keeps them out of words)
 )
-# What the public search gets from Unicode decomposition, written out for a database:
-# letters carrying hamza or madda, and the harakat.
-DECOMPOSED = {"أ": "ا", "إ": "ا", "آ": "ا", "ؤ": "و", "ئ": "ی", "ۀ": "ه", "ۂ": "ه"}
-HARAKAT = "".join(chr(code) for code in range(0x064B, 0x0660)) + "\u0670"
+# Step 2 of `fold`, each character and what it becomes ("" for nothing).
+CHARACTERS: dict[str, str] = {**LETTERS, **DIGITS, **dict.fromkeys(REMOVED, "")}
+# The same for a substring match, which drops the half-space too: "میروم" finds "می‌روم".
+CHARACTERS_FOR_CONTAINS: dict[str, str] = {**CHARACTERS, ZWNJ: "", ZWSP: ""}
+# The category of the combining marks that step 1 drops.
+MARK_CATEGORY = "Mn"
 
-# The admin's substring match also drops the half-space: "میروم" finds "می‌روم".
-SPELLING = {
-    **LETTERS,
-    **DECOMPOSED,
-    **DIGITS,
-    **dict.fromkeys(REMOVED + HARAKAT + ZWNJ + "\u200b", ""),
-}
-_TABLE = str.maketrans(SPELLING)
+_TABLE = str.maketrans(CHARACTERS)
+_TABLE_FOR_CONTAINS = str.maketrans(CHARACTERS_FOR_CONTAINS)
 _LETTERS_TABLE = str.maketrans(LETTERS)
+
+
+def _fold(text: str, table: dict[int, Any]) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != MARK_CATEGORY)
+    return unicodedata.normalize("NFC", stripped.translate(table).casefold())
+
+
+def fold(text: str) -> str:
+    """`text` with each character in one spelling, half-spaces kept (see the docstring)."""
+    return _fold(text, _TABLE)
+
+
+def fold_for_contains(text: str) -> str:
+    """`fold`, without half-spaces: what a substring search compares on both sides."""
+    return _fold(text, _TABLE_FOR_CONTAINS)
+
 
 _SLUG_DROPPED = re.compile(rf"[^\w\s{ZWNJ}-]")
 _SLUG_JOINS = re.compile(rf"{ZWNJ}*(?:[-\s]+{ZWNJ}*)+")
@@ -70,11 +110,6 @@ validate_slug = RegexValidator(
     _("Enter a slug of letters, digits, hyphens and half-spaces (between letters)."),
     "invalid",
 )
-
-
-def fold_spelling(text: str) -> str:
-    """`text` in one spelling, lower case (see the module's docstring)."""
-    return text.translate(_TABLE).lower()
 
 
 def slug_of(text: str, *, max_length: int = 80) -> str:
@@ -90,41 +125,75 @@ def slug_of(text: str, *, max_length: int = 80) -> str:
     return text.strip("-_" + ZWNJ)
 
 
-# PostgreSQL's translate() maps each character of the first string to the one at the same
-# place in the second, and deletes those past its end.
-_MAPPED = {key: value for key, value in SPELLING.items() if value}
-_TRANSLATE_FROM = "".join(_MAPPED) + "".join(key for key, value in SPELLING.items() if not value)
-_TRANSLATE_TO = "".join(str(value) for value in _MAPPED.values())
-# The name `fold_spelling` has in SQLite, where each connection registers it (core.apps).
-SQLITE_FUNCTION = "nashr_fold_spelling"
+# `fold_for_contains` in the databases. SQLite runs the Python function itself, registered
+# under this name on each connection (core.apps).
+SQLITE_FUNCTION = "nashr_fold_for_contains"
 
 
-def sqlite_fold_spelling(text: str | None) -> str | None:
-    """`fold_spelling` as SQLite calls it (NULL stays NULL)."""
-    return None if text is None else fold_spelling(str(text))
+def sqlite_fold_for_contains(text: object) -> str | None:
+    """`fold_for_contains` as SQLite calls it (NULL stays NULL)."""
+    return None if text is None else fold_for_contains(str(text))
 
 
-class Folded(Func):
-    """A text column in the spelling `fold_spelling` gives, computed by the database.
+@functools.cache
+def marks_bracket() -> str:
+    """A regular expression's bracket matching every combining mark that `fold` drops."""
+    ranges: list[str] = []
+    start: int | None = None
+    for code in range(0x110001):
+        is_mark = code <= 0x10FFFF and unicodedata.category(chr(code)) == MARK_CATEGORY
+        if is_mark and start is None:
+            start = code
+        elif not is_mark and start is not None:
+            last = code - 1
+            ranges.append(chr(start) if start == last else f"{chr(start)}-{chr(last)}")
+            start = None
+    return f"[{''.join(ranges)}]"
 
-    One call on either database (nested REPLACE calls would overflow SQLite's parser):
-    PostgreSQL's translate(), or on SQLite `fold_spelling` itself, registered as a
-    function of each connection.
+
+def _translate_arguments(table: dict[str, str]) -> tuple[str, str]:
+    """PostgreSQL's translate(text, from, to) for `table`: each character of `from` becomes
+    the one at the same place in `to`, and those past its end are deleted."""
+    if any(len(value) > 1 for value in table.values()):
+        raise ValueError("translate() maps a character to at most one character")
+    mapped = {key: value for key, value in table.items() if value}
+    deleted = [key for key, value in table.items() if not value]
+    return "".join(mapped) + "".join(deleted), "".join(mapped.values())
+
+
+def postgresql_fold_for_contains(sql: str) -> tuple[str, tuple[str, ...]]:
+    """The SQL of `fold_for_contains` applied to the SQL expression `sql`, and its
+    parameters, to follow those of `sql` (PostgreSQL 13 or later, a UTF-8 database).
+
+    Each step of `fold` in turn: normalize(NFKD), regexp_replace of the marks, translate
+    of `CHARACTERS_FOR_CONTAINS`, lower() for the case, normalize(NFC). lower() follows the
+    database's locale: it agrees with Python's casefold() on every letter with one lower
+    case form, not on the few that fold to two (ß) or to another (ς).
     """
+    translated_from, translated_to = _translate_arguments(CHARACTERS_FOR_CONTAINS)
+    return (
+        f"normalize(lower(translate(regexp_replace(normalize(CAST({sql} AS text), NFKD),"
+        " %s, '', 'g'), %s, %s)), NFC)",
+        (marks_bracket(), translated_from, translated_to),
+    )
+
+
+class FoldedForContains(Func):
+    """An expression's text in the spelling `fold_for_contains` gives, computed by the
+    database: on PostgreSQL in SQL, on SQLite by the Python function."""
 
     output_field = TextField()
-
-    def __init__(self, field: str) -> None:
-        super().__init__(F(field))
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         return super().as_sql(compiler, connection, function=SQLITE_FUNCTION, **extra)
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         sql, params = compiler.compile(self.source_expressions[0])
-        return f"translate(lower({sql}), %s, %s)", (*params, _TRANSLATE_FROM, _TRANSLATE_TO)
+        folded_sql, folded_params = postgresql_fold_for_contains(sql)
+        return folded_sql, (*params, *folded_params)
 
 
-def folded(field: str) -> Expression:
-    """The database's value of `field` in the spelling `fold_spelling` gives."""
-    return Folded(field)
+def folded_for_contains(field: str | Expression) -> Expression:
+    """The database's value of `field` (a name or an expression) as `fold_for_contains`
+    gives it."""
+    return FoldedForContains(F(field) if isinstance(field, str) else field)
