@@ -38,6 +38,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.validators import RegexValidator
@@ -136,8 +137,9 @@ def sqlite_fold_for_contains(text: object) -> str | None:
 
 
 @functools.cache
-def marks_bracket() -> str:
-    """A regular expression's bracket matching every combining mark that `fold` drops."""
+def _mark_ranges() -> str:
+    """The combining marks that `fold` drops, as the inside of a regular expression's
+    brackets: ranges of characters, written as themselves."""
     ranges: list[str] = []
     start: int | None = None
     for code in range(0x110001):
@@ -148,34 +150,53 @@ def marks_bracket() -> str:
             last = code - 1
             ranges.append(chr(start) if start == last else f"{chr(start)}-{chr(last)}")
             start = None
-    return f"[{''.join(ranges)}]"
+    return "".join(ranges)
+
+
+def postgresql_fold_for_contains(
+    sql: str, params: Sequence[Any] = ()
+) -> tuple[str, tuple[Any, ...]]:
+    """The SQL of `fold_for_contains` applied to the SQL expression `sql` (whose parameters
+    are `params`), and its parameters: PostgreSQL 13 or later, a UTF-8 database.
+
+    Each step of `fold` in turn: normalize(NFKD); one regexp_replace() deletes the marks
+    and the characters `CHARACTERS_FOR_CONTAINS` deletes; translate() maps the others;
+    lower() folds the case; normalize(NFC). translate() compares each character with each
+    of its list, so it gets the short list of those mapped, and text that is all ASCII
+    (addresses, identifiers: no mark, nothing to decompose or compose) takes a shortcut
+    through the ASCII part of the table alone. lower() follows the database's locale: it
+    agrees with Python's casefold() on every letter with one lower-case form, not on the
+    few that fold to two (ß) or to another (ς).
+    """
+    mapped = {key: value for key, value in CHARACTERS_FOR_CONTAINS.items() if value}
+    deleted = "".join(key for key, value in CHARACTERS_FOR_CONTAINS.items() if not value)
+    ascii_table = {key: value for key, value in CHARACTERS_FOR_CONTAINS.items() if key.isascii()}
+    text = f"CAST({sql} AS text)"
+    folded = (
+        f"CASE WHEN octet_length({text}) = char_length({text})"
+        f" THEN translate(lower({text}), %s, %s)"
+        f" ELSE normalize(lower(translate(regexp_replace(normalize({text}, NFKD), %s, '', 'g'),"
+        " %s, %s)), NFC) END"
+    )
+    return folded, (
+        *params,
+        *params,
+        *params,
+        *_translate_arguments(ascii_table),
+        *params,
+        f"[{_mark_ranges()}{deleted}]",
+        *_translate_arguments(mapped),
+    )
 
 
 def _translate_arguments(table: dict[str, str]) -> tuple[str, str]:
-    """PostgreSQL's translate(text, from, to) for `table`: each character of `from` becomes
-    the one at the same place in `to`, and those past its end are deleted."""
+    """translate(text, from, to) for `table`: each character of `from` becomes the one at
+    the same place in `to`, and those past its end are deleted."""
     if any(len(value) > 1 for value in table.values()):
-        raise ValueError("translate() maps a character to at most one character")
+        raise ValueError("translate() maps a character to one character or deletes it")
     mapped = {key: value for key, value in table.items() if value}
     deleted = [key for key, value in table.items() if not value]
     return "".join(mapped) + "".join(deleted), "".join(mapped.values())
-
-
-def postgresql_fold_for_contains(sql: str) -> tuple[str, tuple[str, ...]]:
-    """The SQL of `fold_for_contains` applied to the SQL expression `sql`, and its
-    parameters, to follow those of `sql` (PostgreSQL 13 or later, a UTF-8 database).
-
-    Each step of `fold` in turn: normalize(NFKD), regexp_replace of the marks, translate
-    of `CHARACTERS_FOR_CONTAINS`, lower() for the case, normalize(NFC). lower() follows the
-    database's locale: it agrees with Python's casefold() on every letter with one lower
-    case form, not on the few that fold to two (ß) or to another (ς).
-    """
-    translated_from, translated_to = _translate_arguments(CHARACTERS_FOR_CONTAINS)
-    return (
-        f"normalize(lower(translate(regexp_replace(normalize(CAST({sql} AS text), NFKD),"
-        " %s, '', 'g'), %s, %s)), NFC)",
-        (marks_bracket(), translated_from, translated_to),
-    )
 
 
 class FoldedForContains(Func):
@@ -189,8 +210,7 @@ class FoldedForContains(Func):
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         sql, params = compiler.compile(self.source_expressions[0])
-        folded_sql, folded_params = postgresql_fold_for_contains(sql)
-        return folded_sql, (*params, *folded_params)
+        return postgresql_fold_for_contains(sql, params)
 
 
 def folded_for_contains(field: str | Expression) -> Expression:
