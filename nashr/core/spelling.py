@@ -81,25 +81,41 @@ CHARACTERS_FOR_CONTAINS: dict[str, str] = {**CHARACTERS, ZWNJ: "", ZWSP: ""}
 # The category of the combining marks that step 1 drops.
 MARK_CATEGORY = "Mn"
 
-_TABLE = str.maketrans(CHARACTERS)
-_TABLE_FOR_CONTAINS = str.maketrans(CHARACTERS_FOR_CONTAINS)
 _LETTERS_TABLE = str.maketrans(LETTERS)
 
 
+@functools.cache
+def _marks() -> tuple[str, ...]:
+    """Every combining mark that `fold` drops, in order (found once, when first asked)."""
+    return tuple(
+        chr(code) for code in range(0x110000) if unicodedata.category(chr(code)) == MARK_CATEGORY
+    )
+
+
+@functools.cache
+def _translations() -> tuple[dict[int, Any], dict[int, Any]]:
+    """Steps 1 (the marks) and 2 in one table for str.translate: `fold`'s, then
+    `fold_for_contains`'s."""
+    dropped = dict.fromkeys(map(ord, _marks()))
+    return (
+        {**dropped, **str.maketrans(CHARACTERS)},
+        {**dropped, **str.maketrans(CHARACTERS_FOR_CONTAINS)},
+    )
+
+
 def _fold(text: str, table: dict[int, Any]) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != MARK_CATEGORY)
-    return unicodedata.normalize("NFC", stripped.translate(table).casefold())
+    translated = unicodedata.normalize("NFKD", text).translate(table)
+    return unicodedata.normalize("NFC", translated.casefold())
 
 
 def fold(text: str) -> str:
     """`text` with each character in one spelling, half-spaces kept (see the docstring)."""
-    return _fold(text, _TABLE)
+    return _fold(text, _translations()[0])
 
 
 def fold_for_contains(text: str) -> str:
     """`fold`, without half-spaces: what a substring search compares on both sides."""
-    return _fold(text, _TABLE_FOR_CONTAINS)
+    return _fold(text, _translations()[1])
 
 
 _SLUG_DROPPED = re.compile(rf"[^\w\s{ZWNJ}-]")
@@ -136,20 +152,17 @@ def sqlite_fold_for_contains(text: object) -> str | None:
     return None if text is None else fold_for_contains(str(text))
 
 
-@functools.cache
 def _mark_ranges() -> str:
-    """The combining marks that `fold` drops, as the inside of a regular expression's
-    brackets: ranges of characters, written as themselves."""
+    """`_marks()` as the inside of a regular expression's brackets: ranges of characters,
+    written as themselves."""
     ranges: list[str] = []
-    start: int | None = None
-    for code in range(0x110001):
-        is_mark = code <= 0x10FFFF and unicodedata.category(chr(code)) == MARK_CATEGORY
-        if is_mark and start is None:
-            start = code
-        elif not is_mark and start is not None:
-            last = code - 1
-            ranges.append(chr(start) if start == last else f"{chr(start)}-{chr(last)}")
-            start = None
+    found = _marks()
+    start = 0
+    for index in range(1, len(found) + 1):
+        if index == len(found) or ord(found[index]) != ord(found[index - 1]) + 1:
+            first, last = found[start], found[index - 1]
+            ranges.append(first if first == last else f"{first}-{last}")
+            start = index
     return "".join(ranges)
 
 
