@@ -73,11 +73,11 @@ class RoleAdmin(SpellingSearchAdmin[Group], GroupAdmin):
     pass
 
 
-class TOTPDeviceFoldingAdmin(SpellingSearchAdmin[TOTPDevice], TOTPDeviceAdmin):
+class TOTPDeviceFoldingAdmin(SpellingSearchAdmin[TOTPDevice], TOTPDeviceAdmin):  # type: ignore[misc]  # django-otp has no type hints
     pass
 
 
-class StaticDeviceFoldingAdmin(SpellingSearchAdmin[StaticDevice], StaticDeviceAdmin):
+class StaticDeviceFoldingAdmin(SpellingSearchAdmin[StaticDevice], StaticDeviceAdmin):  # type: ignore[misc]  # django-otp has no type hints
     pass
 
 
