@@ -5,13 +5,14 @@ Persian one gives ی and ک, digits come in three alphabets, marks and invisible
 may be there or not, and a half-space (ZWNJ) may be typed or left out. `fold` reduces
 each character to one spelling; every search builds on it:
 
-* the site's search (``nashr.search.normalize``) splits the folded text into words, where
-  the half-space still marks the parts of a word (its affixes, stems and ezafe are word
-  rules, not character rules, and stay there);
-* the admin's search boxes and the command line compare with `fold_for_contains` (the
-  fold without half-spaces, so «گفتوگو» finds «گفت‌وگو») on both sides of a substring
-  match: the typed text in Python, the column in the database (`folded_for_contains`),
-  written in SQL from the same tables;
+* the site's search and ``nashr search`` (``nashr.search.normalize``) split the folded
+  text into words, where the half-space still marks the parts of a word (its affixes,
+  stems and ezafe are word rules, not character rules, and stay there);
+* the admin's search boxes (``core.admin.SpellingSearchAdmin``) compare with
+  `fold_for_contains` (the fold without half-spaces, so «گفتوگو» finds «گفت‌وگو») on both
+  sides of a substring match: the typed text in Python, the column in the database
+  (`folded_for_contains`), written in SQL from the same tables; the words of the comment
+  pattern list are matched so too, and ``nashr import`` compares names with `fold`;
 * the static mirror's search runs ``mirror/static/mirror/normalize.js``, whose tables are
   written from these ones (``nashr normalize_js``).
 
@@ -152,6 +153,7 @@ def sqlite_fold_for_contains(text: object) -> str | None:
     return None if text is None else fold_for_contains(str(text))
 
 
+@functools.cache
 def _mark_ranges() -> str:
     """`_marks()` as the inside of a regular expression's brackets: ranges of characters,
     written as themselves."""
@@ -184,6 +186,8 @@ def postgresql_fold_for_contains(
     mapped = {key: value for key, value in CHARACTERS_FOR_CONTAINS.items() if value}
     deleted = "".join(key for key, value in CHARACTERS_FOR_CONTAINS.items() if not value)
     ascii_table = {key: value for key, value in CHARACTERS_FOR_CONTAINS.items() if key.isascii()}
+    if set(deleted) & set("[]^-\\"):
+        raise ValueError("a character deleted would change the meaning of the brackets")
     text = f"CAST({sql} AS text)"
     folded = (
         f"CASE WHEN octet_length({text}) = char_length({text})"
