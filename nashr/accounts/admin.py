@@ -11,19 +11,25 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from nashr.accounts import services
 from nashr.audit.services import audit_record
+from nashr.core.admin import SpellingSearchAdmin
 
 User = get_user_model()
 # Fields of the account whose change is recorded (never the password: only that it was set).
 ACCESS_FIELDS = ("username", "is_active", "is_staff", "is_superuser")
 
 
-class StaffAdmin(UserAdmin):  # type: ignore[type-arg]  # django-stubs' UserAdmin is generic over the user model
+class StaffAdmin(SpellingSearchAdmin[Any], UserAdmin):  # type: ignore[type-arg]  # django-stubs' UserAdmin is generic over the user model
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         if not change:
@@ -61,5 +67,25 @@ class StaffAdmin(UserAdmin):  # type: ignore[type-arg]  # django-stubs' UserAdmi
         return response
 
 
-admin.site.unregister(User)
-admin.site.register(User, StaffAdmin)
+# Django's and django-otp's own admins, their search boxes folding spellings as every
+# other admin's does (core.checks holds every admin to it).
+class RoleAdmin(SpellingSearchAdmin[Group], GroupAdmin):
+    pass
+
+
+class TOTPDeviceFoldingAdmin(SpellingSearchAdmin[TOTPDevice], TOTPDeviceAdmin):  # type: ignore[misc]  # django-otp has no type hints
+    pass
+
+
+class StaticDeviceFoldingAdmin(SpellingSearchAdmin[StaticDevice], StaticDeviceAdmin):  # type: ignore[misc]  # django-otp has no type hints
+    pass
+
+
+for model, model_admin in [
+    (User, StaffAdmin),
+    (Group, RoleAdmin),
+    (TOTPDevice, TOTPDeviceFoldingAdmin),
+    (StaticDevice, StaticDeviceFoldingAdmin),
+]:
+    admin.site.unregister(model)
+    admin.site.register(model, model_admin)

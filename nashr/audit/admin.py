@@ -12,12 +12,12 @@ from django.utils.translation import gettext_lazy as _
 
 from nashr.audit.models import AuditEntry
 from nashr.core import calendars
-from nashr.core.admin import ReadOnlyAdminMixin
+from nashr.core.admin import ReadOnlyAdminMixin, SpellingSearchAdmin
 from nashr.core.languages import current_language
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[AuditEntry]):
+class AuditEntryAdmin(ReadOnlyAdminMixin, SpellingSearchAdmin[AuditEntry]):
     list_display = ["when", "actor_name", "action", "target_type", "target_id", "target"]
     list_filter = ["action", "actor_name", "at", "target_type"]
     search_fields = ["actor_name", "action", "target_id", "target_label"]

@@ -24,7 +24,7 @@ from nashr.comments.models import (
     CommentPolicy,
     CommentStatus,
 )
-from nashr.core.admin import ServiceSavedAdmin, datetime_column
+from nashr.core.admin import ServiceSavedAdmin, SpellingSearchAdmin, datetime_column
 from nashr.core.exceptions import ApplicationError
 
 
@@ -58,7 +58,7 @@ class StaffReplyForm(forms.ModelForm[Comment]):
 
 
 @admin.register(Comment)
-class CommentAdmin(admin.ModelAdmin[Comment]):
+class CommentAdmin(SpellingSearchAdmin[Comment]):
     form = StaffReplyForm
     list_display = ["text", "name", "publication", "status", "held_reason", "written"]
     list_filter = ["status", "publication__language"]
@@ -145,7 +145,7 @@ class CommentAdmin(admin.ModelAdmin[Comment]):
 
 
 @admin.register(CommentPattern)
-class CommentPatternAdmin(ServiceSavedAdmin[CommentPattern]):
+class CommentPatternAdmin(SpellingSearchAdmin[CommentPattern], ServiceSavedAdmin[CommentPattern]):
     list_display = ["pattern", "is_regex", "action", "created_at"]
     search_fields = ["pattern"]
 

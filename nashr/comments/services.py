@@ -44,6 +44,7 @@ from nashr.core.changes import Topic, announce
 from nashr.core.exceptions import StateError, ValidationError
 from nashr.core.mail import notification_message
 from nashr.core.one_line import check_one_line
+from nashr.core.spelling import fold_for_contains
 from nashr.publications.models import Publication
 
 NAME_MAX = Comment._meta.get_field("name").max_length or 80
@@ -268,8 +269,12 @@ def _open_under(
 
 
 def _matching_pattern(text: str) -> CommentPattern | None:
-    """The first pattern of the list that `text` matches (spam patterns first)."""
-    folded = text.casefold()
+    """The first pattern of the list that `text` matches (spam patterns first).
+
+    A word of the list is found however either was typed (core.spelling): «كازينو»
+    with Arabic letters is caught by «کازینو».
+    """
+    folded = fold_for_contains(text)
     for pattern in CommentPattern.objects.order_by("-action", "pattern"):
         if pattern.is_regex:
             try:
@@ -277,7 +282,8 @@ def _matching_pattern(text: str) -> CommentPattern | None:
             except re.error:  # refused on save; one saved before the check is skipped
                 continue
         else:
-            found = pattern.pattern.casefold() in folded
+            word = fold_for_contains(pattern.pattern)
+            found = bool(word) and word in folded
         if found:
             return pattern
     return None

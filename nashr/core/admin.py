@@ -28,7 +28,7 @@ from django.utils.text import smart_split, unescape_string_literal
 from nashr.core import calendars
 from nashr.core.exceptions import ApplicationError
 from nashr.core.languages import current_language
-from nashr.core.spelling import fold_spelling, folded
+from nashr.core.spelling import fold_for_contains, folded_for_contains
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise as StrOrPromise
@@ -119,9 +119,10 @@ class SpellingSearchAdmin(admin.ModelAdmin[_Model]):
     """An admin whose search box finds Persian however it was typed.
 
     `بيانيه` (Arabic yeh) finds `بیانیه`, `میروم` finds `می‌روم`, `۱۴۰۲` finds `1402`: each
-    word typed and each searched column are compared in one spelling (core.spelling).
-    Every word must be found in one of `search_fields` (Django's rule); the prefixes
-    ``^ = @`` are read as a plain substring search.
+    word typed and each searched column are compared in one spelling, `fold_for_contains`
+    (core.spelling), the one the site's search builds on. Every word must be found in one
+    of `search_fields` (Django's rule); the prefixes ``^ = @`` are read as a plain
+    substring search. Every admin with `search_fields` is one of these (core.checks).
     """
 
     def get_search_results(
@@ -132,11 +133,13 @@ class SpellingSearchAdmin(admin.ModelAdmin[_Model]):
         for word in smart_split(search_term):
             if word[:1] in "\"'" and word[:1] == word[-1:] and len(word) > 1:
                 word = unescape_string_literal(word)
-            if folded_word := fold_spelling(word).strip():
+            if folded_word := fold_for_contains(word).strip():
                 words.append(folded_word)
         if not names or not words:
             return super().get_search_results(request, queryset, search_term)
-        columns = {f"_spelling_{index}": folded(name) for index, name in enumerate(names)}
+        columns = {
+            f"_spelling_{index}": folded_for_contains(name) for index, name in enumerate(names)
+        }
         queryset = queryset.alias(**columns)
         for word in words:
             matches = (Q(**{f"{column}__contains": word}) for column in columns)

@@ -16,10 +16,10 @@ class CoreConfig(AppConfig):
 
 
 def _register_sqlite_functions(sender: Any, connection: Any, **kwargs: Any) -> None:
-    """SQLite's connections learn the admin search's spelling fold (core.spelling)."""
+    """SQLite's connections learn `fold_for_contains` (core.spelling)."""
     if connection.vendor == "sqlite":
-        from nashr.core.spelling import SQLITE_FUNCTION, sqlite_fold_spelling
+        from nashr.core.spelling import SQLITE_FUNCTION, sqlite_fold_for_contains
 
         connection.connection.create_function(
-            SQLITE_FUNCTION, 1, sqlite_fold_spelling, deterministic=True
+            SQLITE_FUNCTION, 1, sqlite_fold_for_contains, deterministic=True
         )

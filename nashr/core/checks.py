@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Tags, register
+from django.core.checks import Error as CheckError
 from django.core.checks import Warning as CheckWarning
 
 
@@ -35,4 +36,25 @@ def check_two_factor_login_is_required(**kwargs: Any) -> list[CheckMessage]:
             "and give every staff member a device with `nashr enrol_totp USERNAME`.",
             id="nashr.W002",
         )
+    ]
+
+
+@register(Tags.admin)
+def check_admin_searches_fold_spelling(**kwargs: Any) -> list[CheckMessage]:
+    """Every search box of the admin finds Persian however it was typed (core.spelling)."""
+    from django.contrib.admin.sites import all_sites
+
+    from nashr.core.admin import SpellingSearchAdmin
+
+    return [
+        CheckError(
+            f"{type(model_admin).__module__}.{type(model_admin).__qualname__} has "
+            "search_fields but does not fold spellings: «كارگران» would not find «کارگران».",
+            hint="Make it a subclass of nashr.core.admin.SpellingSearchAdmin (first in its bases).",
+            obj=model_admin,
+            id="nashr.E001",
+        )
+        for site in all_sites
+        for model_admin in site._registry.values()
+        if model_admin.search_fields and not isinstance(model_admin, SpellingSearchAdmin)
     ]

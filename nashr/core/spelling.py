@@ -1,17 +1,45 @@
 """One spelling of Persian text, for matching what readers and editors type.
 
 Persian reaches Nashr typed on many keyboards: an Arabic keyboard gives ي and ك where a
-Persian one gives ی and ک, digits come in three alphabets, and a half-space (ZWNJ) may
-be there or not. The public search (``nashr.search.normalize``) folds words with these
-tables and more (decomposition, affixes, stems); the admin's search boxes fold with
-`fold_spelling` on both sides of a substring match: the typed text in Python, the
-column in the database (`folded`), the same table on both.
+Persian one gives ی and ک, digits come in three alphabets, marks and invisible characters
+may be there or not, and a half-space (ZWNJ) may be typed or left out. `fold` reduces
+each character to one spelling; every search builds on it:
+
+* the site's search and ``nashr search`` (``nashr.search.normalize``) split the folded
+  text into words, where the half-space still marks the parts of a word (its affixes,
+  stems and ezafe are word rules, not character rules, and stay there);
+* the admin's search boxes (``core.admin.SpellingSearchAdmin``) compare with
+  `fold_for_contains` (the fold without half-spaces, so «گفتوگو» finds «گفت‌وگو») on both
+  sides of a substring match: the typed text in Python, the column in the database
+  (`folded_for_contains`), written in SQL from the same tables; the words of the comment
+  pattern list are matched so too, and ``nashr import`` compares names with `fold`;
+* the static mirror's search runs ``mirror/static/mirror/normalize.js``, whose tables are
+  written from these ones (``nashr normalize_js``).
+
+What `fold` does, in order:
+
+1. Compatibility decomposition (NFKD), then every combining mark (Unicode category Mn)
+   is dropped. This removes the harakat (U+064B–U+065F), the superscript alef (U+0670)
+   and Quranic marks, turns Arabic presentation forms (ﻻ, ﻙ...) into plain letters, and
+   strips what letters carry: hamza and madda go, so أ إ آ become ا, ؤ becomes و, ئ
+   becomes ي (then ی: «پائیز» finds «پاییز»), ۀ and هٔ become ه. Latin accents go too
+   (café → cafe). آ is folded into ا on purpose, as Lucene's Arabic and Persian analyzers
+   do: many people type ا for آ, and the pairs the fold confuses are rare.
+2. `LETTERS`: Arabic yeh ي, alef maksura ى, yeh barree ے and ې become Persian ی; Arabic
+   kaf ك and swash kaf ڪ become Persian ک; teh marbuta ة, heh goal ہ and ae ە become ه;
+   alef wasla ٱ becomes ا; a zero-width space becomes ZWNJ (keyboards type one for the
+   other). `DIGITS`: Persian (۰–۹) and Arabic-Indic (٠–٩) digits become 0–9. `REMOVED`:
+   tatweel, soft hyphens, zero-width joiners, byte-order marks, bidi controls and
+   apostrophes (prisoner's → prisoners) go.
+3. Case is folded, then the text is composed again (NFC).
 """
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.validators import RegexValidator
@@ -19,9 +47,10 @@ from django.db.models import Expression, F, Func, TextField
 from django.utils.translation import gettext_lazy as _
 
 ZWNJ = "\u200c"
+ZWSP = "\u200b"
 
 # Letters typed on other keyboards, and their Persian spelling.
-LETTERS: dict[str, str | int | None] = {
+LETTERS: dict[str, str] = {
     "ي": "ی",  # U+064A Arabic yeh
     "ى": "ی",  # U+0649 alef maksura
     "ے": "ی",  # U+06D2 yeh barree
@@ -32,7 +61,7 @@ LETTERS: dict[str, str | int | None] = {
     "ہ": "ه",  # U+06C1 heh goal (ۂ decomposes to it)
     "ە": "ه",  # U+06D5 ae (ۀ decomposes to it)
     "ٱ": "ا",  # U+0671 alef wasla
-    "\u200b": ZWNJ,  # zero-width space, often typed for ZWNJ
+    ZWSP: ZWNJ,  # zero-width space, often typed for ZWNJ
 }
 DIGITS = dict(zip("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "0123456789" * 2, strict=True))
 # Characters that change nothing a reader sees in a word.
@@ -46,20 +75,49 @@ REMOVED = (
     "\u2066\u2067\u2068\u2069"  # bidi isolates
     "'’"  # apostrophes (inside a word; the public search keeps them out of words)
 )
-# What the public search gets from Unicode decomposition, written out for a database:
-# letters carrying hamza or madda, and the harakat.
-DECOMPOSED = {"أ": "ا", "إ": "ا", "آ": "ا", "ؤ": "و", "ئ": "ی", "ۀ": "ه", "ۂ": "ه"}
-HARAKAT = "".join(chr(code) for code in range(0x064B, 0x0660)) + "\u0670"
+# Step 2 of `fold`, each character and what it becomes ("" for nothing).
+CHARACTERS: dict[str, str] = {**LETTERS, **DIGITS, **dict.fromkeys(REMOVED, "")}
+# The same for a substring match, which drops the half-space too: "میروم" finds "می‌روم".
+CHARACTERS_FOR_CONTAINS: dict[str, str] = {**CHARACTERS, ZWNJ: "", ZWSP: ""}
+# The category of the combining marks that step 1 drops.
+MARK_CATEGORY = "Mn"
 
-# The admin's substring match also drops the half-space: "میروم" finds "می‌روم".
-SPELLING = {
-    **LETTERS,
-    **DECOMPOSED,
-    **DIGITS,
-    **dict.fromkeys(REMOVED + HARAKAT + ZWNJ + "\u200b", ""),
-}
-_TABLE = str.maketrans(SPELLING)
 _LETTERS_TABLE = str.maketrans(LETTERS)
+
+
+@functools.cache
+def _marks() -> tuple[str, ...]:
+    """Every combining mark that `fold` drops, in order (found once, when first asked)."""
+    return tuple(
+        chr(code) for code in range(0x110000) if unicodedata.category(chr(code)) == MARK_CATEGORY
+    )
+
+
+@functools.cache
+def _translations() -> tuple[dict[int, Any], dict[int, Any]]:
+    """Steps 1 (the marks) and 2 in one table for str.translate: `fold`'s, then
+    `fold_for_contains`'s."""
+    dropped = dict.fromkeys(map(ord, _marks()))
+    return (
+        {**dropped, **str.maketrans(CHARACTERS)},
+        {**dropped, **str.maketrans(CHARACTERS_FOR_CONTAINS)},
+    )
+
+
+def _fold(text: str, table: dict[int, Any]) -> str:
+    translated = unicodedata.normalize("NFKD", text).translate(table)
+    return unicodedata.normalize("NFC", translated.casefold())
+
+
+def fold(text: str) -> str:
+    """`text` with each character in one spelling, half-spaces kept (see the docstring)."""
+    return _fold(text, _translations()[0])
+
+
+def fold_for_contains(text: str) -> str:
+    """`fold`, without half-spaces: what a substring search compares on both sides."""
+    return _fold(text, _translations()[1])
+
 
 _SLUG_DROPPED = re.compile(rf"[^\w\s{ZWNJ}-]")
 _SLUG_JOINS = re.compile(rf"{ZWNJ}*(?:[-\s]+{ZWNJ}*)+")
@@ -70,11 +128,6 @@ validate_slug = RegexValidator(
     _("Enter a slug of letters, digits, hyphens and half-spaces (between letters)."),
     "invalid",
 )
-
-
-def fold_spelling(text: str) -> str:
-    """`text` in one spelling, lower case (see the module's docstring)."""
-    return text.translate(_TABLE).lower()
 
 
 def slug_of(text: str, *, max_length: int = 80) -> str:
@@ -90,41 +143,94 @@ def slug_of(text: str, *, max_length: int = 80) -> str:
     return text.strip("-_" + ZWNJ)
 
 
-# PostgreSQL's translate() maps each character of the first string to the one at the same
-# place in the second, and deletes those past its end.
-_MAPPED = {key: value for key, value in SPELLING.items() if value}
-_TRANSLATE_FROM = "".join(_MAPPED) + "".join(key for key, value in SPELLING.items() if not value)
-_TRANSLATE_TO = "".join(str(value) for value in _MAPPED.values())
-# The name `fold_spelling` has in SQLite, where each connection registers it (core.apps).
-SQLITE_FUNCTION = "nashr_fold_spelling"
+# `fold_for_contains` in the databases. SQLite runs the Python function itself, registered
+# under this name on each connection (core.apps).
+SQLITE_FUNCTION = "nashr_fold_for_contains"
 
 
-def sqlite_fold_spelling(text: str | None) -> str | None:
-    """`fold_spelling` as SQLite calls it (NULL stays NULL)."""
-    return None if text is None else fold_spelling(str(text))
+def sqlite_fold_for_contains(text: object) -> str | None:
+    """`fold_for_contains` as SQLite calls it (NULL stays NULL)."""
+    return None if text is None else fold_for_contains(str(text))
 
 
-class Folded(Func):
-    """A text column in the spelling `fold_spelling` gives, computed by the database.
+@functools.cache
+def _mark_ranges() -> str:
+    """`_marks()` as the inside of a regular expression's brackets: ranges of characters,
+    written as themselves."""
+    ranges: list[str] = []
+    found = _marks()
+    start = 0
+    for index in range(1, len(found) + 1):
+        if index == len(found) or ord(found[index]) != ord(found[index - 1]) + 1:
+            first, last = found[start], found[index - 1]
+            ranges.append(first if first == last else f"{first}-{last}")
+            start = index
+    return "".join(ranges)
 
-    One call on either database (nested REPLACE calls would overflow SQLite's parser):
-    PostgreSQL's translate(), or on SQLite `fold_spelling` itself, registered as a
-    function of each connection.
+
+def postgresql_fold_for_contains(
+    sql: str, params: Sequence[Any] = ()
+) -> tuple[str, tuple[Any, ...]]:
+    """The SQL of `fold_for_contains` applied to the SQL expression `sql` (whose parameters
+    are `params`), and its parameters: PostgreSQL 13 or later, a UTF-8 database.
+
+    Each step of `fold` in turn: normalize(NFKD); one regexp_replace() deletes the marks
+    and the characters `CHARACTERS_FOR_CONTAINS` deletes; translate() maps the others;
+    lower() folds the case; normalize(NFC). translate() compares each character with each
+    of its list, so it gets the short list of those mapped, and text that is all ASCII
+    (addresses, identifiers: no mark, nothing to decompose or compose) takes a shortcut
+    through the ASCII part of the table alone. lower() follows the database's locale: it
+    agrees with Python's casefold() on every letter with one lower-case form, not on the
+    few that fold to two (ß) or to another (ς).
     """
+    mapped = {key: value for key, value in CHARACTERS_FOR_CONTAINS.items() if value}
+    deleted = "".join(key for key, value in CHARACTERS_FOR_CONTAINS.items() if not value)
+    ascii_table = {key: value for key, value in CHARACTERS_FOR_CONTAINS.items() if key.isascii()}
+    if set(deleted) & set("[]^-\\"):
+        raise ValueError("a character deleted would change the meaning of the brackets")
+    text = f"CAST({sql} AS text)"
+    folded = (
+        f"CASE WHEN octet_length({text}) = char_length({text})"
+        f" THEN translate(lower({text}), %s, %s)"
+        f" ELSE normalize(lower(translate(regexp_replace(normalize({text}, NFKD), %s, '', 'g'),"
+        " %s, %s)), NFC) END"
+    )
+    return folded, (
+        *params,
+        *params,
+        *params,
+        *_translate_arguments(ascii_table),
+        *params,
+        f"[{_mark_ranges()}{deleted}]",
+        *_translate_arguments(mapped),
+    )
+
+
+def _translate_arguments(table: dict[str, str]) -> tuple[str, str]:
+    """translate(text, from, to) for `table`: each character of `from` becomes the one at
+    the same place in `to`, and those past its end are deleted."""
+    if any(len(value) > 1 for value in table.values()):
+        raise ValueError("translate() maps a character to one character or deletes it")
+    mapped = {key: value for key, value in table.items() if value}
+    deleted = [key for key, value in table.items() if not value]
+    return "".join(mapped) + "".join(deleted), "".join(mapped.values())
+
+
+class FoldedForContains(Func):
+    """An expression's text in the spelling `fold_for_contains` gives, computed by the
+    database: on PostgreSQL in SQL, on SQLite by the Python function."""
 
     output_field = TextField()
-
-    def __init__(self, field: str) -> None:
-        super().__init__(F(field))
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         return super().as_sql(compiler, connection, function=SQLITE_FUNCTION, **extra)
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         sql, params = compiler.compile(self.source_expressions[0])
-        return f"translate(lower({sql}), %s, %s)", (*params, _TRANSLATE_FROM, _TRANSLATE_TO)
+        return postgresql_fold_for_contains(sql, params)
 
 
-def folded(field: str) -> Expression:
-    """The database's value of `field` in the spelling `fold_spelling` gives."""
-    return Folded(field)
+def folded_for_contains(field: str | Expression) -> Expression:
+    """The database's value of `field` (a name or an expression) as `fold_for_contains`
+    gives it."""
+    return FoldedForContains(F(field) if isinstance(field, str) else field)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from nashr.bulletins.models import Bulletin, BulletinStatus
-from nashr.core.admin import ReadOnlyAdminMixin, datetime_column
+from nashr.core.admin import ReadOnlyAdminMixin, SpellingSearchAdmin, datetime_column
 from nashr.core.calendars import format_datetime, format_number
 from nashr.core.exceptions import ApplicationError
 from nashr.core.forms import admin_datetime_field
@@ -273,7 +273,7 @@ class SendingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Sending]):
 
 @admin.register(Delivery)
 # Only the sending engine, bounce handling and subscribers leaving write deliveries.
-class DeliveryAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Delivery]):
+class DeliveryAdmin(ReadOnlyAdminMixin, SpellingSearchAdmin[Delivery]):
     list_display = ["bulletin", "subscriber", "state", "attempts", "possibly_duplicated", "sent"]
     list_filter = ["state", "possibly_duplicated", "bulletin__series"]
     search_fields = ["subscriber__email", "message_id"]

@@ -14,7 +14,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
 
-from nashr.core import calendars
+from nashr.core import calendars, spelling
 from nashr.core.exceptions import ApplicationError
 from nashr.core.languages import Language
 from nashr.importers.entries import Defaults, Entry
@@ -53,9 +53,9 @@ def persian_letters(text: str) -> str:
 
 
 def fold(text: str) -> str:
-    """Names compared without case, spacing, or Arabic/Persian letter variants."""
-    text = persian_letters(text).replace("\u200c", " ")
-    return " ".join(text.casefold().split())
+    """A name as names are compared: in the one spelling of every search
+    (core.spelling.fold), a half-space counted as a space, spaces collapsed."""
+    return " ".join(spelling.fold(text).replace(spelling.ZWNJ, " ").split())
 
 
 class Lookup:

@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from nashr.core.admin import ServiceSavedAdmin
+from nashr.core.admin import ServiceSavedAdmin, SpellingSearchAdmin
 from nashr.core.bidi import direction
 from nashr.core.exceptions import ApplicationError, ValidationError
 from nashr.media import services
@@ -59,7 +59,7 @@ class MediaForm(forms.ModelForm[Media]):
 
 
 @admin.register(Media)
-class MediaAdmin(ServiceSavedAdmin[Media]):
+class MediaAdmin(SpellingSearchAdmin[Media], ServiceSavedAdmin[Media]):
     form = MediaForm
     list_display = ("preview", "title", "kind", "language", "created_at")
     list_filter = ("kind", "language")

@@ -5,23 +5,10 @@ before either database sees it; both backends then index and match these words w
 language processing of their own (FTS5 ``unicode61`` without diacritic removal,
 PostgreSQL's ``simple`` configuration), and so find the same things.
 
-Characters (``fold``):
-
-* Compatibility decomposition (NFKD), then every combining mark (Unicode category Mn) is
-  dropped. This removes the harakat (U+064B–U+065F), the superscript alef (U+0670) and
-  Quranic marks, turns Arabic presentation forms (ﻻ, ﻙ...) into plain letters, and strips
-  what letters carry: hamza and madda go, so أ إ آ become ا, ؤ becomes و, ئ becomes ي
-  (then ی: «پائیز» finds «پاییز»), ۀ and هٔ become ه. Latin accents go too (café → cafe).
-  آ is folded into ا on purpose, as Lucene's Arabic and Persian analyzers do: many
-  people type ا for آ, and the pairs the fold confuses are rare.
-* Letters: Arabic yeh ي, alef maksura ى and yeh barree ے become Persian ی; Arabic kaf ك
-  and swash kaf ڪ become Persian ک; teh marbuta ة, heh goal ہ and ae ە become ه;
-  alef wasla ٱ becomes ا.
-* Persian (۰–۹) and Arabic-Indic (٠–٩) digits become 0–9.
-* Tatweel (ـ), soft hyphens, zero-width joiners, byte-order marks and bidi controls are
-  removed; a zero-width space counts as a zero-width non-joiner (ZWNJ), which is kept as
-  the mark between the parts of a word.
-* Apostrophes inside a word are removed (prisoner's → prisoners); case is folded.
+Characters: ``fold`` is ``nashr.core.spelling.fold``, the one character fold of every
+search in Nashr (keyboard letters, digits, marks, invisible characters, case); its
+docstring says what it does. It keeps the zero-width non-joiner (ZWNJ), the mark between
+the parts of a word that the rules below read.
 
 Words (``words``):
 
@@ -47,27 +34,23 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import snowballstemmer
 
-from nashr.core.spelling import DIGITS, LETTERS, REMOVED, ZWNJ
+from nashr.core.spelling import ZWNJ, fold
 
 MAX_TERM_LENGTH = 64
 
-# Letters, digits and invisible characters: the tables the admin's search boxes use too.
-_TABLE = str.maketrans({**LETTERS, **DIGITS, **dict.fromkeys(REMOVED)})
-
 # Combining marks, zero-width and bidi characters that may stand inside a written word.
-_MARKS = (
+MARKS = (
     "\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u061c\u064b-\u065f\u0670"
     "\u06d6-\u06ed\u08d3-\u08ff\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
     "\u00ad\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff"
 )
 # A written word in the original text: letters, digits and marks, with apostrophes inside.
-SPAN = re.compile(rf"[\w{_MARKS}]+(?:['’][\w{_MARKS}]+)*")
+SPAN = re.compile(rf"[\w{MARKS}]+(?:['’][\w{MARKS}]+)*")
 # A word of folded text: letters and digits, parts joined by ZWNJ.
 _WORD = re.compile(rf"[^\W_]+(?:{ZWNJ}+[^\W_]+)*")
 
@@ -91,13 +74,6 @@ EZAFE = "ی"
 AFFIXES = PREFIXES | SUFFIXES | {EZAFE}
 
 _stemmer = snowballstemmer.stemmer("english")
-
-
-def fold(text: str) -> str:
-    """Text with its characters reduced to one spelling (see the module's docstring)."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn")
-    return unicodedata.normalize("NFC", stripped.translate(_TABLE).casefold())
 
 
 def _is_persian(part: str) -> bool:

@@ -21,7 +21,9 @@ MAX_QUERY_LENGTH = 1000  # characters read of a query
 MAX_CLAUSES = 12  # words and phrases, looked for or left out
 MAX_PHRASE_TERMS = 12
 
-_QUOTES = str.maketrans(dict.fromkeys("«»“”„‟″＂", '"'))
+# Quotation marks read as the ASCII one.
+QUOTES = "«»“”„‟″＂"
+_QUOTES = str.maketrans(dict.fromkeys(QUOTES, '"'))
 # A quoted phrase (possibly unclosed) or a run of other non-space characters, either
 # possibly preceded by minus signs.
 _ITEM = re.compile(r'(?P<minus>-*)(?:"(?P<phrase>[^"]*)(?P<close>"?)|(?P<word>[^\s"]+))')

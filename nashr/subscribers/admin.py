@@ -39,7 +39,8 @@ class SubscriptionInline(admin.TabularInline[Subscription, Subscriber]):
 class SubscriberAdmin(SpellingSearchAdmin[Subscriber], ServiceSavedAdmin[Subscriber]):
     list_display = ["email", "status", "language", "consented", "confirmed", "hard_bounces"]
     list_filter = ["status", "language", "subscriptions__series"]
-    search_fields = ["email"]
+    # The address, the staff member who added it (consent_basis), the name of its lists.
+    search_fields = ["email", "consent_basis", "subscriptions__series__title"]
     fields = ("email", "language", "status", "consent_basis", "consented", "confirmed",
               "hard_bounces")  # fmt: skip
     readonly_fields = ["consent_basis", "consented", "confirmed", "hard_bounces"]

@@ -108,6 +108,21 @@ def test_patterns_links_and_duplicates(publication, post_comment, settings) -> N
     assert again.status_code == 400 and Comment.objects.filter(body=links).count() == 1
 
 
+def test_a_listed_word_is_found_however_it_was_typed(publication, post_comment, settings) -> None:
+    """«کازینو» on the list catches «كازينو» typed with Arabic letters, and «تبلیغ‌ها» «تبليغها»."""
+    settings.NASHR_COMMENTS_MODERATION = "none"
+    for word in ("کازینو", "تبلیغ‌ها"):
+        services.comment_pattern_save(
+            actor=COMMAND, pattern=CommentPattern(pattern=word, action="spam")
+        )
+    post_comment(publication, body="بهترین كازينو اينجاست", pow=True)
+    post_comment(publication, body="اين تبليغها را ببينيد", pow=True, address="198.51.100.4")
+    post_comment(publication, body="نظری درباره کارگران", pow=True, address="198.51.100.5")
+    assert _status("بهترین كازينو اينجاست") == CommentStatus.SPAM
+    assert _status("اين تبليغها را ببينيد") == CommentStatus.SPAM
+    assert _status("نظری درباره کارگران") == CommentStatus.APPROVED
+
+
 def test_digest_mails_each_moderator_once(publication, post_comment, moderator, smtp_sink) -> None:
     """One mail per moderator lists every comment waiting; nothing waiting, nothing sent."""
     assert services.comments_digest_send(actor=COMMAND) == 0

@@ -100,6 +100,14 @@ def test_versions_sharing_a_key_are_linked(tmp_path, signatory) -> None:
     assert translation.signatory == signatory  # matched by its English name
 
 
+def test_signatory_named_in_another_spelling_is_found(tmp_path, signatory) -> None:
+    """«كميتهٔ اجرايي» (Arabic letters, a hamza on the heh) names «کمیته اجرایی»."""
+    text = STATEMENT_FA.replace("signatory: executive-committee", "signatory: كميتهٔ اجرايي")
+    write(tmp_path, "fa.md", text)
+    run(tmp_path)
+    assert Publication.objects.get().signatory == signatory
+
+
 def test_original_marker_and_later_translation(tmp_path, signatory) -> None:
     """`original: true` makes the English file the original; a later import adds to it."""
     write(tmp_path / "one", "en.md", STATEMENT_EN.replace("---\nF", "original: true\n---\nF"))

@@ -18,8 +18,8 @@ from playwright.sync_api import Browser, Page
 from nashr.mirror.tests.conftest import BuildMirror
 from nashr.publications.models import Publication
 from nashr.search import normalize
-from nashr.search.tests.test_spellings import SPELLINGS
 from nashr.testing.pages import SiteContent
+from nashr.testing.spellings import SPELLINGS
 
 pytestmark = pytest.mark.django_db
 

@@ -6,8 +6,9 @@ import pytest
 from django.utils import timezone
 
 from nashr.core import calendars
-from nashr.core.spelling import fold_spelling, slug_of
+from nashr.core.spelling import fold_for_contains, slug_of
 from nashr.publications.models import Publication
+from nashr.testing.spellings import KEYBOARD_SPELLINGS, admin_search
 
 pytestmark = pytest.mark.django_db
 CHANGELIST = "/fa/admin/publications/publication/"
@@ -34,7 +35,16 @@ def test_admin_search_ignores_half_spaces_and_reads_any_digits(admin_client, mak
     make_publication(title="گزارش سال 1402")
     assert _titles(admin_client, "همهی نهادها") == {f"همه{ZWNJ}ی نهادهای مدنی"}
     assert _titles(admin_client, "۱۴۰۲") == {"گزارش سال 1402"}
-    assert fold_spelling("كتاب‌ها ۱۲") == "کتابها 12"
+    assert fold_for_contains("كتاب‌ها ۱۲") == "کتابها 12"
+
+
+@pytest.mark.parametrize(("stored", "typed"), KEYBOARD_SPELLINGS)
+def test_admin_search_finds_keyboard_spellings(admin_client, make_publication, stored, typed):
+    """«كارگران», «زنداني», «گفتوگو» find the publication whose title has «کارگران»,
+    «زندانی», «گفت‌وگو»."""
+    wanted = make_publication(title=f"بیانیه درباره {stored}")
+    make_publication(title="گزارش سالانه")
+    assert admin_search(admin_client, CHANGELIST, typed) == [wanted]
 
 
 def test_a_persian_slug_keeps_its_half_space(admin_client, make_publication, client):

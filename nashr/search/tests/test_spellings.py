@@ -8,34 +8,7 @@ import pytest
 
 from nashr.publications.models import Publication
 from nashr.search.tests.conftest import found_ids
-
-# (as the publication writes it, as a reader types it): each pair both ways round.
-SPELLINGS = [
-    ("زندانیان", "زندانيان"),  # Arabic yeh
-    ("کشور", "كشور"),  # Arabic kaf
-    ("مصطفی", "مصطفى"),  # alef maksura
-    ("می‌روم", "میروم"),  # ZWNJ / joined
-    ("می‌روم", "می روم"),  # ZWNJ / spaced
-    ("میروم", "می روم"),  # joined / spaced
-    ("نمی‌خواهیم", "نمي خواهيم"),  # spaced, with Arabic yeh
-    ("کتاب‌ها", "کتابها"),  # suffix with ZWNJ / joined
-    ("کتاب‌ها", "کتاب ها"),  # suffix with ZWNJ / spaced
-    ("آزادیِ", "آزادی"),  # kasra
-    ("مُحَمَّد", "محمد"),  # harakat
-    ("رحمٰن", "رحمن"),  # superscript alef
-    ("زنــــدانی", "زندانی"),  # tatweel
-    ("۱۴۰۲", "1402"),  # Persian / Latin digits
-    ("١٤٠٢", "۱۴۰۲"),  # Arabic-Indic / Persian digits
-    ("1402", "١٤٠٢"),  # Latin / Arabic-Indic digits
-    ("مسأله", "مساله"),  # alef with hamza above
-    ("إسلامی", "اسلامی"),  # alef with hamza below
-    ("آزادی", "ازادی"),  # alef with madda
-    ("خانۀ", "خانه‌ی"),  # heh with yeh / ezafe with ZWNJ
-    ("خانۀ", "خانه"),  # heh with yeh / bare heh
-    ("خانه ی", "خانهٔ"),  # spaced ezafe / combining hamza
-    ("مدرسة", "مدرسه"),  # teh marbuta
-    ("پائیز", "پاییز"),  # yeh with hamza
-]
+from nashr.testing.spellings import SPELLINGS
 
 
 @pytest.mark.parametrize(("written", "typed"), SPELLINGS)
