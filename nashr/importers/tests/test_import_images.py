@@ -126,6 +126,32 @@ def test_imported_image_answers_on_the_site(client: Client, tmp_path, uploads, m
     assert re.search(r'<a href="/media/uploads/[^"]+"[^>]*><picture><source ', html)
 
 
+def test_imported_image_is_in_the_mirror(tmp_path, uploads, media, kinds):
+    """The mirror's page of an imported post shows its picture from the mirror's own copy
+    of every variant, and counts the image as a use (it is not deleted unawares)."""
+    from nashr.media.services import media_user_names
+    from nashr.mirror.build import mirror_build
+    from nashr.mirror.tests.conftest import check_links
+
+    gps_photo(uploads / "2020" / "01" / "rally.jpg")
+    content = f'<p><img src="{UPLOADS}/2020/01/rally.jpg" alt="A rally"></p>'
+    run(tmp_path, [Post(1, "Rally", content)])
+    post = imported("1")
+    assert media_user_names(media_id=Media.objects.get().pk) == [f"«{post}»"]
+    outdir = tmp_path / "mirror"
+    assert mirror_build(outdir=outdir).problems == []
+    language = post.language
+    page = next((outdir / f"{language}/p/{post.pk}").glob("*/index.html")).read_text()
+    found = re.findall(r'\b(?:src|srcset)="([^"]+)"', page)
+    pictures = [c.split()[0] for value in found for c in value.split(",") if "media/" in c]
+    # Relative addresses of the mirror's own copies, none of the site's.
+    assert pictures and not any(p.startswith(("/", "http")) for p in pictures)
+    page_dir = next((outdir / f"{language}/p/{post.pk}").glob("*/"))
+    for picture in pictures:
+        assert (page_dir / picture).resolve().is_file(), picture
+    assert check_links(outdir)[1] == []
+
+
 def test_images_an_upload_refuses_are_refused_on_import(tmp_path, uploads, media, kinds):
     """A GIF and a JPEG with something after its end are refused as uploads are, each named
     with its item and file; the items are imported without them, the other item with its image."""
