@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from nashr.core import calendars
 from nashr.core.languages import Language
+from nashr.publications.language_versions import shown_in
 from nashr.publications.models import Kind, Publication, Status
 
 
@@ -25,17 +26,11 @@ def publication_list(
 
 
 def publication_for_language(*, language: str) -> QuerySet[Publication]:
-    """One entry per publication: the version in `language`, or the original if none.
+    """One entry per publication, the version ``language_versions`` shows in `language`.
 
     A reader of the English site sees every statement, in English where translated.
     """
-    translated_keys = (
-        Publication.objects.published().filter(language=language).values("translation_key")
-    )
-    return publication_list().filter(
-        Q(language=language)
-        | (Q(translation_of__isnull=True) & ~Q(translation_key__in=translated_keys))
-    )
+    return publication_list().filter(shown_in(language))
 
 
 def publication_detail(*, pk: int) -> Publication | None:
