@@ -10,7 +10,7 @@ timed). Then times:
 * `unchanged_build_s`: a build with nothing changed;
 
 (wall-clock and, since this machine is shared, the CPU time of the process and of the
-second process a large build forks, see ``Build.run_queue_parallel``) and reports the
+second process a large build forks, see ``rendering.Renderer.render_all``) and reports the
 folder's size and file count, and `search_bytes`: what one search of two
 words loads (shards.js, the words' shards, the document files of the first 20 results),
 as stored and gzip-compressed (as a web server or CDN sends it).

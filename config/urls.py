@@ -1,14 +1,21 @@
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import URLPattern, URLResolver, include, path
 
 from nashr.core import views as core_views
-from nashr.publications.sitemaps import sitemap_view
+from nashr.publications.sitemaps import SITEMAPS
+from nashr.publications.sitemaps import TEMPLATE as SITEMAP_TEMPLATE
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", core_views.language_root, name="root"),
-    path("sitemap.xml", sitemap_view, name="sitemap"),
+    path(
+        "sitemap.xml",
+        sitemap,
+        {"sitemaps": SITEMAPS, "template_name": SITEMAP_TEMPLATE},
+        name="sitemap",
+    ),
     path("robots.txt", core_views.robots, name="robots"),
     # Uploads, served by the site itself (nashr/media/views.py).
     path("media/", include("nashr.media.urls")),

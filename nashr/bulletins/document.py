@@ -26,11 +26,11 @@ from nashr.bulletins.schema import (
     TextBlock,
     series_name,
 )
-from nashr.bulletins.versions import version_for
 from nashr.core import calendars
 from nashr.core.bidi import direction
 from nashr.core.content import render_markdown
 from nashr.core.languages import Language
+from nashr.publications.language_versions import version_to_show
 from nashr.publications.models import Publication, Status
 
 from .plain_text import markdown_to_text
@@ -90,8 +90,8 @@ def _versions(items: list[BulletinItem]) -> dict[str, dict[str, Publication]]:
 def _read_more(
     publication: Publication, versions: dict[str, Publication], language: str
 ) -> ReadMore:
-    """The version `version_for` chooses (else the item's own), its language named if other."""
-    target = version_for(versions.values(), language=language) or publication
+    """The version `version_to_show` chooses (else the item's own), its language named if other."""
+    target = version_to_show(versions.values(), language=language) or publication
     if target.language == language:
         label = _("Read more")
     else:

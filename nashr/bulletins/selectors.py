@@ -8,8 +8,8 @@ from django.utils import timezone
 from nashr.bulletins.document import build_document
 from nashr.bulletins.models import Bulletin, BulletinStatus, Series
 from nashr.bulletins.schema import BulletinDocument, document_read
-from nashr.bulletins.versions import version_for
 from nashr.core.exceptions import NotFound
+from nashr.publications.language_versions import version_to_show
 from nashr.publications.models import Publication
 
 
@@ -78,7 +78,7 @@ def bulletin_proposal(*, series: Series) -> list[Publication]:
 
     Every published publication of the series' kinds (all kinds if none are chosen) that
     no published issue of the series has carried in any of its language versions; one
-    entry per publication, in the version `versions.version_for` chooses (the oldest
+    entry per publication, in the version `language_versions.version_to_show` chooses (the oldest
     published one if it chooses none).
     """
     carried = Publication.objects.filter(
@@ -98,6 +98,6 @@ def bulletin_proposal(*, series: Series) -> list[Publication]:
     for publication in candidates:
         versions.setdefault(str(publication.translation_key), []).append(publication)
     chosen = [
-        version_for(group, language=series.language) or group[0] for group in versions.values()
+        version_to_show(group, language=series.language) or group[0] for group in versions.values()
     ]
     return sorted(chosen, key=lambda p: (p.date, p.pk))

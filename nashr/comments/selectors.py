@@ -1,4 +1,8 @@
-"""Reads of comments: a publication's thread in two queries, counts for lists, a commenter's."""
+"""Reads of comments: a publication's thread in two queries, counts for lists, a commenter's.
+
+The reads every publication page makes (its thread, its policy) and the counts of the
+lists answer from a ``CommentPreload`` while one is active (see ``core.preload``).
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,8 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, QuerySet
 
-from nashr.comments.models import Comment, CommentStatus
+from nashr.comments.models import Comment, CommentPolicy, CommentStatus
+from nashr.core.preload import active_preload
 from nashr.publications.models import Publication
 
 
@@ -26,6 +31,9 @@ _SHOWN = ("id", "publication_id", "parent_id", "name", "body", "language", "crea
 
 def comment_thread(*, publication: Publication) -> Thread:
     """Top-level comments and their approved replies, in two queries whatever their number."""
+    preload = active_preload(CommentPreload)
+    if preload is not None and preload.holds(publication.pk):
+        return preload.threads.get(publication.pk) or Thread(comments=[], count=0)
     thread = comment_threads(publication_ids=[publication.pk]).get(publication.pk)
     return thread or Thread(comments=[], count=0)
 
@@ -66,6 +74,9 @@ def comment_count(*, publication_id: int) -> int:
 
 def comment_counts() -> dict[int, int]:
     """Publication id → approved comments, for every publication that has any."""
+    preload = active_preload(CommentPreload)
+    if preload is not None:
+        return preload.counts
     rows = (
         Comment.objects.filter(status=CommentStatus.APPROVED)
         .values("publication_id")
@@ -73,6 +84,32 @@ def comment_counts() -> dict[int, int]:
         .order_by()
     )
     return {row["publication_id"]: row["total"] for row in rows}
+
+
+def comment_policy(*, publication: Publication) -> CommentPolicy | None:
+    """The publication's own comment policy, if it has one."""
+    preload = active_preload(CommentPreload)
+    if preload is not None and preload.holds(publication.pk):
+        return preload.policies.get(publication.pk)
+    return CommentPolicy.objects.filter(publication=publication).first()
+
+
+class CommentPreload:
+    """The comments' reads of the public pages, loaded once for a rendering of many
+    (``core.preload``): the threads and policies of the publications `publication_ids`
+    (of every publication if None), and the counts the lists show."""
+
+    def __init__(self, *, publication_ids: Collection[int] | None) -> None:
+        self.publication_ids = None if publication_ids is None else set(publication_ids)
+        self.threads = comment_threads(publication_ids=self.publication_ids)
+        policies = CommentPolicy.objects.all()
+        if self.publication_ids is not None:
+            policies = policies.filter(publication_id__in=self.publication_ids)
+        self.policies = {policy.publication_id: policy for policy in policies}
+        self.counts = comment_counts()
+
+    def holds(self, publication_id: int) -> bool:
+        return self.publication_ids is None or publication_id in self.publication_ids
 
 
 def comments_of_commenter(*, email_digest: str) -> QuerySet[Comment]:

@@ -27,7 +27,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from nashr.audit.services import audit_record
-from nashr.comments import ratelimit, tokens
+from nashr.comments import ratelimit, selectors, tokens
 from nashr.comments.models import (
     Comment,
     CommentBlock,
@@ -235,24 +235,7 @@ def comments_open(publication: Publication, *, now: dt.datetime | None = None) -
     """Whether readers may comment: published, not closed, not past its days."""
     if not publication.is_published:
         return False
-    policy = CommentPolicy.objects.filter(publication=publication).first()
-    return _open_under(publication, policy, now=now)
-
-
-def comments_open_many(
-    publications: Iterable[Publication], *, now: dt.datetime | None = None
-) -> dict[int, bool]:
-    """`comments_open` of many publications (publication id → open) in one query."""
-    publications = list(publications)
-    policies = {
-        policy.publication_id: policy
-        for policy in CommentPolicy.objects.filter(
-            publication__in=[p.pk for p in publications if p.is_published]
-        )
-    }
-    return {
-        p.pk: p.is_published and _open_under(p, policies.get(p.pk), now=now) for p in publications
-    }
+    return _open_under(publication, selectors.comment_policy(publication=publication), now=now)
 
 
 def _open_under(

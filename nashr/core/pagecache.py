@@ -41,13 +41,11 @@ from django.utils.http import http_date
 from whitenoise.middleware import WhiteNoiseMiddleware  # type: ignore[import-untyped]  # no hints
 
 from nashr.core.changes import Changes
+from nashr.core.mirror_mode import mirror_mode
 
 GENERATION_KEY = "nashr:public-pages:generation"
 PAGE_KEY_PREFIX = "nashr:page:"
 # Sections under /fa/ and /en/ that are never cached (see the module's docstring).
-# The WSGI environ key a static-mirror build sets on the requests it renders (an HTTP
-# header cannot set it: headers arrive as HTTP_* keys).
-MIRROR_ENVIRON_KEY = "nashr.mirror"
 UNCACHED_SECTIONS = frozenset({"admin", "search", "subscribe"})
 # Headers a stored page may vary on: the key holds everything else a page depends on.
 HARMLESS_VARY = frozenset({"accept-encoding"})
@@ -113,8 +111,8 @@ def public_pages_changed(changes: Changes) -> None:
 
 
 def _cacheable_request(request: HttpRequest) -> bool:
-    if not settings.NASHR_PAGE_CACHE or request.META.get(MIRROR_ENVIRON_KEY):
-        # A page rendered for the static mirror differs from the reader's (nashr.mirror).
+    if not settings.NASHR_PAGE_CACHE or mirror_mode(request):
+        # A page rendered for the static mirror differs from the reader's (core.mirror_mode).
         return False
     if request.method != "GET" or settings.SESSION_COOKIE_NAME in request.COOKIES:
         # A staff member's request: never served from the cache, never stored.

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 import boto3
 from botocore.exceptions import BotoCoreError, ClientError
 
-from nashr.mirror.build import MANIFEST, STATE_DIR, MirrorError, read_manifest
+from nashr.mirror.writing import MANIFEST, STATE_DIR, MirrorError, read_manifest
 
 REMOTE_MANIFEST = ".nashr-mirror.json"
 TYPES = {

@@ -178,6 +178,11 @@ class Publication(TimeStampedModel):
         return self.status == Status.PUBLISHED
 
     @property
+    def is_original(self) -> bool:
+        """Not a translation of another version (see ``language_versions``)."""
+        return self.translation_of_id is None
+
+    @property
     def is_outdated(self) -> bool:
         """A translation made from an older revision of its original."""
         original = self.translation_of

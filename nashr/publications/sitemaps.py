@@ -17,15 +17,9 @@ from urllib.parse import quote, urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.contrib.sitemaps.views import sitemap
-from django.http import HttpRequest, HttpResponseBase
-from django.template.response import TemplateResponse
 from django.urls import reverse
-from django.utils import dateformat
 from django.utils.functional import cached_property
-from django.utils.html import escape
 from django.utils.http import RFC3986_SUBDELIMS
-from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # not in django-stubs
 from django.utils.translation import override
 
 from nashr.publications import selectors
@@ -70,8 +64,8 @@ _PK, _SLUG = 987654321, "nashr-slug-stand-in"
 def detail_paths(publications: Iterable[Publication]) -> dict[int, str]:
     """`get_absolute_url()` of each publication, by id, without a `reverse()` each: the
     path is reversed once per language with stand-ins, which are then replaced by the id
-    and the slug quoted as `reverse()` quotes it (tens of thousands of publications made
-    `reverse()` a fifth of an edit's mirror build)."""
+    and the slug quoted as `reverse()` quotes it (a `reverse()` each was most of the time
+    of a sitemap of tens of thousands of publications)."""
     patterns: dict[str, str] = {}
     paths = {}
     for publication in publications:
@@ -131,35 +125,3 @@ SITEMAPS: dict[str, type[Sitemap[Any]] | Sitemap[Any]] = {
     "pages": PagesSitemap,
     "publications": PublicationsSitemap,
 }
-
-
-def render_urlset(urls: list[dict[str, Any]]) -> str:
-    """What TEMPLATE renders for `urls`, written directly: the same text (test_sitemap),
-    in a tenth of the time the template's loops take over tens of thousands of addresses
-    (a third of an edit's mirror build)."""
-    parts = [
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
-        'xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
-    ]
-    for url in urls:
-        parts.append(f"<url><loc>{escape(url['location'])}</loc>")
-        if url.get("lastmod"):
-            lastmod = dateformat.format(template_localtime(url["lastmod"]), "c")
-            parts.append(f"<lastmod>{escape(lastmod)}</lastmod>")
-        for alternate in url.get("alternates") or ():
-            parts.append(
-                f'<xhtml:link rel="alternate" hreflang="{escape(alternate["lang_code"])}" '
-                f'href="{escape(alternate["location"])}"/>'
-            )
-        parts.append("</url>")
-    parts.append("\n</urlset>\n")
-    return "".join(parts)
-
-
-def sitemap_view(request: HttpRequest) -> HttpResponseBase:
-    """Django's sitemap view (pages, headers, the urlset), its XML written by render_urlset."""
-    response = sitemap(request, sitemaps=SITEMAPS, template_name=TEMPLATE)
-    if isinstance(response, TemplateResponse) and response.context_data is not None:
-        response.content = render_urlset(response.context_data["urlset"])
-    return response

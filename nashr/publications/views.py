@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
 from django.http import (
     Http404,
     HttpRequest,
@@ -12,7 +11,7 @@ from django.http import (
     HttpResponsePermanentRedirect,
     HttpResponseRedirect,
 )
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import override
 
@@ -20,7 +19,7 @@ from nashr.core import calendars
 from nashr.core.exceptions import ValidationError
 from nashr.core.languages import current_language
 from nashr.publications import selectors
-from nashr.publications.models import Kind, Publication
+from nashr.publications.models import Publication
 
 PAGE_SIZE = 20
 HOME_SIZE = 12
@@ -37,18 +36,12 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 def kind_list(request: HttpRequest, kind: str) -> HttpResponse:
-    kind_obj = get_object_or_404(Kind, slug=kind)
-    qs = selectors.publication_for_language(language=current_language()).filter(kind=kind_obj)
-    return kind_list_page(request, kind=kind_obj, publications=qs)
-
-
-def kind_list_page(
-    request: HttpRequest, *, kind: Kind, publications: QuerySet[Publication] | list[Publication]
-) -> HttpResponse:
-    """The page of the kind's list that the request asks for (the static mirror passes a
-    list it fetched once for all the pages)."""
-    page = Paginator(publications, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "publications/kind.html", {"kind": kind, "page": page})
+    kind_obj = selectors.kind_by_slug(slug=kind)
+    if kind_obj is None:
+        raise Http404
+    listed = selectors.kind_listing(kind=kind_obj, language=current_language())
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "publications/kind.html", {"kind": kind_obj, "page": page})
 
 
 def detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
@@ -62,17 +55,7 @@ def detail(request: HttpRequest, pk: int, slug: str) -> HttpResponse:
     if publication is None:
         raise Http404
     versions = selectors.publication_versions(publication=publication)
-    return detail_page(request, publication=publication, versions=versions, slug=slug)
-
-
-def detail_page(
-    request: HttpRequest, *, publication: Publication, versions: list[Publication], slug: str
-) -> HttpResponse:
-    """The page of `publication`, its other published `versions` given (as
-    ``selectors.publication_versions`` finds them): the static mirror fetches them for
-    every publication at once."""
     language = current_language()
-    pk = publication.pk
     by_language: dict[str, Publication] = {v.language: v for v in versions}
     by_language[publication.language] = publication
     if publication.language != language and language in by_language:
@@ -120,22 +103,6 @@ def archive_month(request: HttpRequest, year: int, month: int) -> HttpResponse:
     if not publications:
         raise Http404
     months = [(m.year, m.month) for m in selectors.archive_months(language=language)]
-    return archive_month_page(
-        request, year=year, month=month, publications=publications, months=months
-    )
-
-
-def archive_month_page(
-    request: HttpRequest,
-    *,
-    year: int,
-    month: int,
-    publications: list[Publication],
-    months: list[tuple[int, int]],
-) -> HttpResponse:
-    """A month's page given what it lists and the archive's `months` (newest first): the
-    static mirror fetches them once for every month."""
-    language = current_language()
     position = months.index((year, month))
     newer = months[position - 1] if position > 0 else None
     older = months[position + 1] if position + 1 < len(months) else None

@@ -18,6 +18,7 @@ from nashr.comments.models import Comment
 from nashr.comments.reader_text import linkify
 from nashr.comments.rendering import comment_html, thread_html
 from nashr.core.languages import current_language
+from nashr.core.mirror_mode import mirror_mode
 from nashr.publications.models import Publication
 
 register = template.Library()
@@ -25,18 +26,9 @@ register = template.Library()
 
 @register.inclusion_tag("comments/_section.html", takes_context=True)
 def comments_section(context: template.Context, publication: Publication) -> dict[str, Any]:
-    """The approved comments, oldest first, replies under their comment, and the form.
-
-    A caller that renders many publications' pages (the static mirror) fetches their
-    threads and whether they are open at once, and passes them in the context as
-    ``prefetched_comments`` (publication id → (thread, open)).
-    """
-    prefetched = (context.get("prefetched_comments") or {}).get(publication.pk)
-    if prefetched is not None:
-        thread, is_open = prefetched
-    else:
-        thread = selectors.comment_thread(publication=publication)
-        is_open = services.comments_open(publication)
+    """The approved comments, oldest first, replies under their comment, and the form."""
+    thread = selectors.comment_thread(publication=publication)
+    is_open = services.comments_open(publication)
     return {
         "publication": publication,
         "comments": thread.comments,
@@ -45,7 +37,7 @@ def comments_section(context: template.Context, publication: Publication) -> dic
         "form": CommentForm(),
         "reply_url": reverse("comments:post", kwargs={"pk": publication.pk}),
         # The static mirror renders pages without the form (it cannot take posts).
-        "mirror_mode": context.get("mirror_mode", False),
+        "mirror_mode": mirror_mode(context.get("request")),
         "PAGE_LANGUAGE": context.get("PAGE_LANGUAGE"),
     }
 
@@ -69,7 +61,7 @@ def comment_body(text: str) -> SafeString:
 
 
 # Where the counts of one page's lists are kept for the rest of its rendering.
-COUNTS_ATTRIBUTE = "_nashr_comment_counts"
+_COUNTS = "_nashr_comment_counts"
 
 
 @register.inclusion_tag("comments/_count.html", takes_context=True)
@@ -82,8 +74,8 @@ def comment_count(context: template.Context, publication: Publication) -> dict[s
     request = context.get("request")
     if request is None:
         return {"count": selectors.comment_count(publication_id=publication.pk)}
-    counts = getattr(request, COUNTS_ATTRIBUTE, None)
+    counts = getattr(request, _COUNTS, None)
     if counts is None:
         counts = selectors.comment_counts()
-        setattr(request, COUNTS_ATTRIBUTE, counts)
+        setattr(request, _COUNTS, counts)
     return {"count": counts.get(publication.pk, 0)}

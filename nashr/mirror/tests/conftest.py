@@ -12,7 +12,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from django.conf import settings
 
-from nashr.mirror.build import STATE_DIR, Summary, mirror_build
+from nashr.mirror.build import Summary, mirror_build
+from nashr.mirror.writing import STATE_DIR
 from nashr.testing.moto_server import moto_s3  # noqa: F401  # a fixture
 from nashr.testing.pages import SiteContent
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from nashr.core.actors import COMMAND
-from nashr.mirror.build import tree_fingerprint
+from nashr.mirror.planning import tree_fingerprint
 from nashr.mirror.tests.conftest import BuildMirror, files_in
 from nashr.publications import services
 from nashr.testing.pages import SiteContent

@@ -15,8 +15,9 @@ from django.conf import settings
 from django.db import connection
 
 from nashr.core.actors import COMMAND
-from nashr.mirror.build import IN_PROGRESS, STATE_DIR, mirror_build
+from nashr.mirror.build import mirror_build
 from nashr.mirror.tests.conftest import check_links, files_in
+from nashr.mirror.writing import IN_PROGRESS, STATE_DIR
 from nashr.publications import services
 from nashr.publications.models import Publication
 from nashr.testing.pages import SiteContent

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from nashr.mirror.build import MANIFEST, STATE_DIR, mirror_build
+from nashr.mirror.build import mirror_build
 from nashr.mirror.tests.conftest import check_links, files_in
+from nashr.mirror.writing import MANIFEST, STATE_DIR
 from nashr.testing.pages import SiteContent
 
 # The second process is forked: the test's data must be committed, not in a transaction.

@@ -85,21 +85,3 @@ def test_robots_names_the_sitemap(client: Client) -> None:
     text = client.get("/robots.txt").content.decode()
     assert f"Sitemap: {settings.NASHR_SITE_URL}/sitemap.xml" in text
     assert "Disallow: /fa/admin/" in text
-
-
-def test_sitemap_is_the_templates_text(client: Client, site_content: SiteContent) -> None:
-    """render_urlset writes what the sitemap template renders, byte for byte (pages, their
-    alternates, publications with lastmod), and the view serves it."""
-    from django.contrib.sitemaps.views import sitemap
-    from django.test import RequestFactory
-
-    from nashr.publications.sitemaps import SITEMAPS, TEMPLATE, render_urlset
-
-    response = sitemap(
-        RequestFactory().get("/sitemap.xml"), sitemaps=SITEMAPS, template_name=TEMPLATE
-    )
-    assert response.context_data is not None
-    urls = response.context_data["urlset"]
-    assert any(url.get("lastmod") for url in urls) and any(url.get("alternates") for url in urls)
-    assert render_urlset(urls) == response.render().content.decode()
-    assert client.get("/sitemap.xml").content.decode() == render_urlset(urls)
