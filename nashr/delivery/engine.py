@@ -14,7 +14,7 @@ content; see smtp_connections.py and smtp.py.) After a kill -9 the next run find
 either sent (never again) or queued (not sent yet). So a crash duplicates at most one
 message per connection.
 
-The parts. sending_rows.py (the Ledger) is what the engine asks of the database: leases,
+The parts. sending_rows.py (`SendingRows`) is what the engine asks of the database: leases,
 the per-message commit, recovery after a crash, and how two senders (PostgreSQL) or one
 (SQLite) share an issue. retry.py says when a failed message is tried again.
 smtp_connections.py drives the SMTP connections (the lanes), all from one thread, one
@@ -45,14 +45,14 @@ from nashr.delivery.message import IssueMessage, Recipient
 from nashr.delivery.models import Delivery, DeliveryState
 from nashr.delivery.retry import RetryPolicy
 from nashr.delivery.sending_rows import (
-    Ledger,
-    LedgerConnection,
     PostgresLaneBooks,
+    SendingRows,
+    SendingRowsConnection,
     Step,
     in_memory_database,
 )
 from nashr.delivery.services import delivery_enqueue
-from nashr.delivery.smtp_connections import Lanes
+from nashr.delivery.smtp_connections import SmtpConnections
 from nashr.delivery.transport import SMTP_BACKEND, Outcome, Result, make_transport
 from nashr.subscribers.models import SubscriberStatus, Subscription, SubscriptionStatus
 from nashr.subscribers.services import subscriber_record_hard_bounce
@@ -125,14 +125,14 @@ class _Leased:
         self.after = 0  # keyset: leases go on from the last id leased
         self.dry = False  # the last lease found nothing
 
-    def take(self, books: LedgerConnection) -> Recipient | None:
+    def take(self, books: SendingRowsConnection) -> Recipient | None:
         """The next leased recipient, leasing a new batch when none is left."""
         with self.lock:
             if not self.rows:
                 self._lease(books)
             return self.rows.popleft() if self.rows else None
 
-    def lease(self, books: LedgerConnection) -> None:
+    def lease(self, books: SendingRowsConnection) -> None:
         with self.lock:
             self._lease(books)
 
@@ -141,7 +141,7 @@ class _Leased:
         without the lock: only the lanes' single thread asks.)"""
         return not self.rows and not self.dry
 
-    def _lease(self, books: LedgerConnection) -> None:
+    def _lease(self, books: SendingRowsConnection) -> None:
         rows = books.lease(self.after)
         self.dry = not rows
         if rows:
@@ -223,7 +223,7 @@ class Sender:
         self.on_notice = on_notice
         self.on_start = on_start
         self.stop_event = threading.Event()
-        self.ledger = Ledger(bulletin_id=bulletin.pk, retry=RetryPolicy.from_settings())
+        self.sending_rows = SendingRows(bulletin_id=bulletin.pk, retry=RetryPolicy.from_settings())
         self.leased = _Leased()
         self.throttle = _Throttle(1.0 / rate if rate else 0.0)
         self.finished = False  # nothing is left to send: no row is leased either
@@ -236,14 +236,14 @@ class Sender:
         tallies = [_Tally(), renewer := _Tally()]
         # While the sending threads are busy, the lease renewer takes over the rows of
         # dead senders (on other machines: once their leases have run out).
-        with self.ledger.sending(self.on_notice, lambda: self.recover(renewer)):
+        with self.sending_rows.sending(self.on_notice, lambda: self.recover(renewer)):
             message = self._prepare(tallies[0])
             if self.on_start is not None:
                 self.on_start(delivery_summary(bulletin=self.bulletin))
             jobs: dict[str, Callable[[_Shift], _Job]]
             if settings.EMAIL_BACKEND == SMTP_BACKEND:
                 # One thread drives every SMTP connection (see smtp_connections.py).
-                jobs = {"nashr-send": lambda shift: Lanes(shift, message, self.workers)}
+                jobs = {"nashr-send": lambda shift: SmtpConnections(shift, message, self.workers)}
             else:
                 jobs = {
                     f"nashr-send-{index}": lambda shift: _Worker(shift, message)
@@ -270,7 +270,7 @@ class Sender:
                 raise
             finally:
                 if not self.finished or self.errors:
-                    self.ledger.release()
+                    self.sending_rows.release()
         if self.errors:
             raise self.errors[0]
         summary = delivery_summary(bulletin=self.bulletin)
@@ -341,7 +341,7 @@ class Sender:
     def pause(self, tally: _Tally) -> bool:
         """Nothing to send now: wait until a retry is due. False when stopping, or when
         everything is done (then no row is leased either: see run())."""
-        if self.stop_event.is_set() or self.ledger.lost.is_set():
+        if self.stop_event.is_set() or self.sending_rows.lost.is_set():
             return False
         wait = self._idle(tally)
         if wait is None:
@@ -354,14 +354,14 @@ class Sender:
         """Nothing to lease now: seconds until a retry is due, or None when all is done."""
         if self.recover(tally):
             return 0.0
-        due = self.ledger.next_due()
+        due = self.sending_rows.next_due()
         if due is None:
             return None
         return max(0.05, min((due - timezone.now()).total_seconds(), 1.0))
 
     def recover(self, tally: _Tally) -> int:
         """Take back the leases and 'sending' rows of dead senders (the latter flagged)."""
-        recovered = self.ledger.recover()
+        recovered = self.sending_rows.recover()
         if recovered:
             tally.recovered += recovered
             if self.on_notice:
@@ -379,13 +379,13 @@ class _Shift:
     def __init__(self, sender: Sender, tally: _Tally) -> None:
         self.sender = sender
         self.tally = tally
-        self.books = sender.ledger.connect()
+        self.books = sender.sending_rows.connect()
         # PostgreSQL: each SMTP connection commits on a database connection of its own.
         self.lane_books: dict[int, PostgresLaneBooks] = {}
 
     def stopping(self) -> bool:
         sender = self.sender
-        return sender.stop_event.is_set() or sender.ledger.lost.is_set()
+        return sender.stop_event.is_set() or sender.sending_rows.lost.is_set()
 
     def next(self) -> Recipient | None:
         return self.sender.leased.take(self.books)
@@ -409,13 +409,13 @@ class _Shift:
             step = Step(self.commit(pending, claim))  # a failure: rare, done at once
             step.counted = True
             return step
-        if not self.sender.ledger.postgres:
+        if not self.sender.sending_rows.postgres:
             step = Step(self.commit(pending, claim))
             step.counted = True
             return step
         books = self.lane_books.get(id(lane))
         if books is None:
-            books = self.lane_books[id(lane)] = PostgresLaneBooks(self.sender.ledger)
+            books = self.lane_books[id(lane)] = PostgresLaneBooks(self.sender.sending_rows)
         done = pending[0].delivery_id if pending is not None else None
         step = books.step_start(done, claim.delivery_id if claim is not None else None)
         step.outcome = pending[1] if pending is not None else None
@@ -453,7 +453,7 @@ class _Shift:
         claimed = self.books.commit_failed(recipient, outcome, claim_id)
         if outcome.result is Result.PERMANENT:
             # Counted after the commit: a crash in between forgets one count, never a state.
-            with sender.ledger.writer:
+            with sender.sending_rows.writer:
                 subscriber_record_hard_bounce(subscriber_id=recipient.subscriber_id)
         if sender.on_progress is not None:
             sender.on_progress(outcome)

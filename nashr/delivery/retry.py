@@ -3,7 +3,7 @@
 A temporary failure (a 4xx answer, a broken connection) puts the message back in the queue
 after a delay that doubles with every attempt, from NASHR_SEND_RETRY_BASE seconds up to six
 hours; after NASHR_SEND_MAX_ATTEMPTS attempts it fails for good. A permanent failure (5xx)
-is never retried: that decision is the ledger's, before the policy is asked.
+is never retried: that decision is the sending_rows's, before the policy is asked.
 """
 
 from __future__ import annotations

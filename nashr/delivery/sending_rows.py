@@ -1,4 +1,4 @@
-"""The deliveries' rows while an issue is sent (the Ledger): what the sending engine asks of
+"""The deliveries' rows while an issue is sent : what the sending engine asks of
 the database, for SQLite and PostgreSQL.
 
 Leases. Rows are leased to a sending process in small batches (claimed_by = the process'
@@ -20,10 +20,10 @@ SenderLease row named by its key, renewed every third of NASHR_SEND_LEASE_SECOND
 thread of its own: an owner of a lease or of a 'sending' row is dead when its lease has
 run out by the database's clock, or at once when it ran on this host and its process is
 gone. No session state is relied on (no advisory lock, no server-side cursor), so the
-ledger works through PgBouncer in transaction mode. A sender whose own lease was taken
+sending_rows works through PgBouncer in transaction mode. A sender whose own lease was taken
 over stops.
 SQLite has one writer: every write transaction takes the write lock when it starts (BEGIN
-IMMEDIATE, or a single writing statement), under one lock per process (Ledger.writer), and
+IMMEDIATE, or a single writing statement), under one lock per process (SendingRows.writer), and
 a lock file next to the database lets one sending process at a time work on it, so any
 lease or 'sending' row not held by this process belongs to a dead one. Recovery takes back
 the leases of dead senders, and their 'sending' rows, flagged "possibly duplicated".
@@ -162,7 +162,7 @@ def in_memory_database() -> bool:
     return connection.vendor == "sqlite" and ("mode=memory" in name or name == ":memory:")
 
 
-class Ledger:
+class SendingRows:
     """One sending process' record of its work on an issue, shared by its threads; each
     thread reads and writes it through its own connection (connect())."""
 
@@ -181,8 +181,8 @@ class Ledger:
         # Set when this sender's lease was taken over by another (PostgreSQL): stop.
         self.lost = threading.Event()
 
-    def connect(self) -> LedgerConnection:
-        """The ledger through this thread's database connection."""
+    def connect(self) -> SendingRowsConnection:
+        """The sending_rows through this thread's database connection."""
         if self.postgres:
             return _PostgresConnection(self)
         return _SqliteConnection(self)
@@ -337,7 +337,7 @@ class Ledger:
 
 class Step:
     """The commit of a message's outcome with the next message's 'sending', possibly still
-    on its way to the database (see LedgerConnection.step_start)."""
+    on its way to the database (see SendingRowsConnection.step_start)."""
 
     fd = -1  # a socket to wait on until ready(), or -1: already done
 
@@ -356,15 +356,15 @@ class Step:
         return self.claimed
 
 
-class LedgerConnection:
-    """The ledger's hot path through one thread's database connection, by its driver (one
+class SendingRowsConnection:
+    """The sending_rows's hot path through one thread's database connection, by its driver (one
     subclass for each database)."""
 
     begin = "BEGIN"
 
-    def __init__(self, ledger: Ledger) -> None:
-        self.ledger = ledger
-        self.key = ledger.key
+    def __init__(self, sending_rows: SendingRows) -> None:
+        self.sending_rows = sending_rows
+        self.key = sending_rows.key
         connection.ensure_connection()
         self.lease_select = self.q(SQL_LEASE_SELECT)
         self.mark_sending = self.q(SQL_MARK_SENDING)
@@ -403,8 +403,8 @@ class LedgerConnection:
         ]
 
     def _lease_batch(self, after: int, now: object) -> list[Any]:
-        with self.ledger.writer, self._transaction() as cursor:
-            cursor.execute(self.lease_select, [self.ledger.bulletin_id, now, after])
+        with self.sending_rows.writer, self._transaction() as cursor:
+            cursor.execute(self.lease_select, [self.sending_rows.bulletin_id, now, after])
             rows = cursor.fetchall()
             if rows:
                 ids = ", ".join(["%s"] * len(rows))
@@ -427,7 +427,7 @@ class LedgerConnection:
         """One commit: a failed attempt (queued again after the retry policy's delay, or
         failed for good), and delivery `claim` 'sending'; whether `claim` was claimed."""
         claimed = False
-        with self.ledger.writer, self._transaction() as cursor:
+        with self.sending_rows.writer, self._transaction() as cursor:
             self._record_failure(cursor, recipient, outcome)
             if claim is not None:
                 cursor.execute(self.mark_sending, [claim, self.key])
@@ -441,7 +441,7 @@ class LedgerConnection:
         row = cursor.fetchone()
         retry_at = None
         if row is not None and outcome.result is not Result.PERMANENT:
-            retry_at = self.ledger.retry.next_attempt(row[0], now)
+            retry_at = self.sending_rows.retry.next_attempt(row[0], now)
         if retry_at is None:
             cursor.execute(self.mark_failed, [error, recipient.delivery_id, self.key])
             return
@@ -457,11 +457,11 @@ class LedgerConnection:
         )
 
 
-class _SqliteConnection(LedgerConnection):
+class _SqliteConnection(SendingRowsConnection):
     begin = "BEGIN IMMEDIATE"
 
-    def __init__(self, ledger: Ledger) -> None:
-        super().__init__(ledger)
+    def __init__(self, sending_rows: SendingRows) -> None:
+        super().__init__(sending_rows)
         self.driver: sqlite3.Connection = connection.connection
         # The row count tells whether the next row was claimed (see commit_sent).
         self.step = self.q(SQL_STEP.removesuffix(" RETURNING id"))
@@ -479,7 +479,7 @@ class _SqliteConnection(LedgerConnection):
 
     def commit_sent(self, done: int | None, claim: int | None) -> bool:
         params = [done, done, done, done, done, self.key, done, claim]
-        with self.ledger.writer:
+        with self.sending_rows.writer:
             # The single statement in autocommit mode. A writing statement takes SQLite's
             # write lock when it starts (as BEGIN IMMEDIATE would), waiting for other
             # writers, so it reads and writes one snapshot.
@@ -493,9 +493,9 @@ class _SqliteConnection(LedgerConnection):
             return self.driver.execute(self.held, (claim, self.key)).fetchone() is not None
 
 
-class _PostgresConnection(LedgerConnection):
-    def __init__(self, ledger: Ledger) -> None:
-        super().__init__(ledger)
+class _PostgresConnection(SendingRowsConnection):
+    def __init__(self, sending_rows: SendingRows) -> None:
+        super().__init__(sending_rows)
         self.driver: psycopg.Connection[Any] = connection.connection
         self.lease_select += " FOR UPDATE OF d SKIP LOCKED"
         self.step_cursor = self.driver.cursor()
@@ -531,8 +531,8 @@ class PostgresLaneBooks:
     commits of several at once (group commit), where one connection's would queue.
     """
 
-    def __init__(self, ledger: Ledger) -> None:
-        self.key = ledger.key
+    def __init__(self, sending_rows: SendingRows) -> None:
+        self.key = sending_rows.key
         self.driver: psycopg.Connection[Any] = connection.get_new_connection(
             connection.get_connection_params()
         )

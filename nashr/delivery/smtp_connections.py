@@ -64,7 +64,7 @@ class Feed(Protocol):
         ...
 
 
-class Lane:
+class SmtpLane:
     """One SMTP connection, and the message it carries."""
 
     def __init__(self, transport: SmtpTransport) -> None:
@@ -101,13 +101,13 @@ class Lane:
         return pending
 
 
-class Lanes:
+class SmtpConnections:
     """`connections` SMTP connections sending `message` to the recipients `feed` gives."""
 
     def __init__(self, feed: Feed, message: IssueMessage, connections: int) -> None:
         self.feed = feed
         self.message = message
-        self.lanes = [Lane(SmtpTransport()) for _index in range(connections)]
+        self.lanes = [SmtpLane(SmtpTransport()) for _index in range(connections)]
 
     def run(self) -> None:
         """Send until the feed has nothing more, or says to stop."""
@@ -149,7 +149,7 @@ class Lanes:
         for lane in self.lanes:
             lane.transport.close()
 
-    def _start(self, lane: Lane, pending: tuple[Recipient, Outcome] | None = None) -> None:
+    def _start(self, lane: SmtpLane, pending: tuple[Recipient, Outcome] | None = None) -> None:
         """A free lane: its last outcome committed with its next message's 'sending' (the
         commit may still be on its way: see _claimed())."""
         feed = self.feed
@@ -171,7 +171,7 @@ class Lanes:
         if lane.step.ready():
             self._claimed(lane)
 
-    def _claimed(self, lane: Lane) -> None:
+    def _claimed(self, lane: SmtpLane) -> None:
         """A lane's commit is done: its next message begun, if it was claimed."""
         assert lane.step is not None
         step, claiming = lane.step, lane.claiming
@@ -196,7 +196,7 @@ class Lanes:
             # The envelope went ahead: its replies came with the last answer.
             self._send_content(lane)
 
-    def _send_content(self, lane: Lane) -> None:
+    def _send_content(self, lane: SmtpLane) -> None:
         """A lane's envelope replies, then its message, with the next one's envelope.
 
         The next message is a leased row, still 'queued': only its envelope goes out now
@@ -211,7 +211,7 @@ class Lanes:
         if following is not None:
             lane.next = (following, None)
 
-    def _chore(self) -> Lane | bool | None:
+    def _chore(self) -> SmtpLane | bool | None:
         """Work ahead of need: a lane whose next message is to be built, True when the
         leased rows have run out (a batch to lease), or None."""
         for lane in self.lanes:
@@ -221,8 +221,8 @@ class Lanes:
             return True
         return None
 
-    def _do_chore(self, chore: Lane | bool) -> None:
-        if isinstance(chore, Lane):
+    def _do_chore(self, chore: SmtpLane | bool) -> None:
+        if isinstance(chore, SmtpLane):
             assert chore.next is not None
             recipient = chore.next[0]
             chore.next = (recipient, self.message.as_wire(recipient))
@@ -230,7 +230,7 @@ class Lanes:
             self.feed.lease()
 
 
-def _ready_lane(waiting: list[Lane], timeout: float) -> Lane | None:
+def _ready_lane(waiting: list[SmtpLane], timeout: float) -> SmtpLane | None:
     """The first of the connections to have something to read within `timeout` seconds.
 
     Only the order changes: a step always reads with the connection's own timeout, so on

@@ -21,7 +21,7 @@ from nashr.importers.entries import Defaults, Entry
 from nashr.importers.files import FILE_TYPES, HTML, MARKDOWN, TEXT, read_text
 from nashr.importers.formats import FIELDS, PARSERS, Parsed
 from nashr.importers.problems import Problem, Refused
-from nashr.importers.versions import translation_key
+from nashr.importers.translation_groups import translation_key
 from nashr.publications.models import Kind, Signatory, Status
 
 _ARABIC_LETTERS = re.compile(r"[\u0600-\u06FF\u0750-\u077F\uFB50-\uFDFF\uFE70-\uFEFF]")

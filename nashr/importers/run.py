@@ -36,7 +36,7 @@ Rules, decided here once:
   transaction that is then rolled back.
 
 The work is done in steps, one module each: ``files`` (finding and reading files),
-``formats`` (a file's raw fields), ``checks`` (each field checked), ``versions``
+``formats`` (a file's raw fields), ``checks`` (each field checked), ``translation_groups``
 (linking translations), ``saving`` (the transaction) and this one (one import: collect
 the files, check each, link the versions, save all or nothing).
 """
@@ -56,7 +56,7 @@ from nashr.importers.entries import Defaults, Entry
 from nashr.importers.files import collect_files
 from nashr.importers.problems import import_failed
 from nashr.importers.saving import entries_save, save_order
-from nashr.importers.versions import link_versions
+from nashr.importers.translation_groups import link_versions
 
 # A progress bar is drawn only for a run long enough to wait for.
 PROGRESS_MIN_FILES = 20

@@ -13,7 +13,7 @@ from pathlib import Path
 from nashr.core.actors import DEMO
 from nashr.core.demo import DemoOutput
 from nashr.importers.run import publications_import
-from nashr.importers.versions import translation_key
+from nashr.importers.translation_groups import translation_key
 from nashr.publications import services
 from nashr.publications.models import Publication, Signatory
 

@@ -10,7 +10,7 @@ from nashr.core.actors import COMMAND
 from nashr.core.exceptions import ImportFailed
 from nashr.importers.run import publications_import
 from nashr.importers.tests.test_import import STATEMENT_EN, STATEMENT_FA, write
-from nashr.importers.versions import translation_key
+from nashr.importers.translation_groups import translation_key
 
 MARKED = "original: true\ntranslation_key"
 
