@@ -8,6 +8,7 @@ document, whose every piece of HTML was sanitized when it was rendered (see
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib.syndication.views import Feed
 from django.db.models import QuerySet
@@ -41,9 +42,12 @@ class SeriesAtom(Feed[Bulletin, Series]):
     def subtitle(self, obj: Series) -> str:
         return feed_text(obj.title)
 
-    # Django's Feed reads `language` as an attribute or a method taking the object alike.
-    def language(self, obj: Series) -> str:  # type: ignore[override]  # see above
-        return obj.language
+    def get_feed(self, obj: Series, request: HttpRequest) -> Any:
+        """The feed in the series' language (Django reads `Feed.language` only as an
+        attribute: a method there was written out as its own repr)."""
+        feed = super().get_feed(obj, request)
+        feed.feed["language"] = obj.language
+        return feed
 
     def items(self, obj: Series) -> QuerySet[Bulletin]:
         return selectors.bulletin_list(series=obj)[:FEED_SIZE]

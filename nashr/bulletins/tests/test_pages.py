@@ -79,3 +79,11 @@ def test_list_and_feed(client: Client, published_issue, make_publication) -> Non
         "Nashr Bulletin No. 48 — December 2023",
         "Nashr Bulletin No. 47 — November 2023",
     ]
+
+
+def test_feed_is_in_the_series_language(client: Client, published_issue) -> None:
+    """The series' Atom feed declares the series' language (it once wrote a method's repr)."""
+    published_issue(titles=TITLES)
+    feed = client.get("/en/bulletins/iran-bulletin/feed/")
+    root = ET.fromstring(feed.content)  # noqa: S314 - our own feed
+    assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
