@@ -21,10 +21,12 @@ from nashr.bulletins.models import Bulletin, BulletinItem, BulletinStatus, Serie
 from nashr.core import calendars
 from nashr.core.actors import Actor, require
 from nashr.core.changes import Topic, announce
+from nashr.core.content import media_references
 from nashr.core.exceptions import StateError, ValidationError
 from nashr.core.languages import check_language
 from nashr.core.one_line import check_one_line
 from nashr.core.schedule import run_due_at
+from nashr.media.services import media_uses_forget, media_uses_record
 from nashr.publications.models import Kind, Publication, Signatory, Status
 
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -112,6 +114,13 @@ def series_create_or_update(
     return series, created
 
 
+def _uses_record(bulletin: Bulletin) -> None:
+    """The uploads the issue's editorial and its items' own texts show or link (`MediaUse`)."""
+    texts = [bulletin.editorial_body, *bulletin.items.values_list("text", flat=True)]
+    uses = set().union(*(media_references(text) for text in texts))
+    media_uses_record(model=Bulletin, uses={bulletin.pk: uses})
+
+
 def bulletin_period_validate(*, year: int, month: int, language: str) -> None:
     """A month of the series' calendar, in a plausible year of it."""
     calendars.check_year(year, calendar=calendars.calendar_of(language), where="year")
@@ -162,6 +171,7 @@ def bulletin_draft(
             BulletinItem(bulletin=bulletin, publication=publication, order=index * ITEM_ORDER_STEP)
             for index, publication in enumerate(selectors.bulletin_proposal(series=series), 1)
         )
+    _uses_record(bulletin)
     audit_record(actor=actor, action="bulletin.draft", target=bulletin)
     return bulletin
 
@@ -276,6 +286,7 @@ def bulletin_update(
     if correction_note is not None:
         current.correction_note = correction_note.strip()
     current.save()
+    _uses_record(current)
     if changed := audit_diff(before, current):
         audit_record(actor=actor, action="bulletin.update", target=current, changes=changed)
     return current
@@ -372,6 +383,7 @@ def bulletin_items_set(*, actor: Actor, bulletin: Bulletin, items: Sequence[Item
     current.items.exclude(pk__in=[item.pk for item in kept]).delete()
     BulletinItem.objects.bulk_update(kept, ITEM_FIELDS)
     BulletinItem.objects.bulk_create(new)
+    _uses_record(current)
     items_after = [audit_snapshot(item, ITEM_FIELDS) for item in sorted(kept + new, key=_order)]
     if items_after != items_before:
         changed = {"items": [items_before, items_after]}
@@ -402,6 +414,7 @@ def bulletin_delete(*, actor: Actor, bulletin: Bulletin) -> None:
     audit_record(actor=actor, action="bulletin.delete", target=current)
     pk = current.pk
     current.delete()
+    media_uses_forget(model=Bulletin, owner_ids=[pk])
     # Only drafts are deleted, which no public page shows; told all the same, so a rule
     # that lets published issues go one day cannot leave their pages behind.
     announce(Topic.BULLETINS, [pk])

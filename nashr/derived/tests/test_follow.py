@@ -214,3 +214,22 @@ def test_a_new_alt_text_is_not_hidden_by_the_page_cache(
     fresh = reader.get(url)
     assert fresh.headers.get("X-Nashr-Cache") == "miss"
     assert 'alt="پرچم بر فراز میدان"' in fresh.content.decode()
+
+
+def test_an_image_in_a_bulletin_is_not_deleted_unawares(
+    make_series: Callable[..., Any],
+) -> None:
+    """An image shown in an issue's editorial is refused for deletion, naming the issue;
+    taken out of the editorial, it is free to go."""
+    from nashr.bulletins.services import bulletin_draft, bulletin_update
+
+    photo = upload()
+    issue = bulletin_draft(
+        actor=COMMAND, series=make_series(), editorial_body=f"![](media:{photo.pk})"
+    )
+    with pytest.raises(StateError) as refused:
+        media_delete(actor=COMMAND, media=photo)
+    assert f"«{issue}»" in refused.value.message
+    bulletin_update(actor=COMMAND, bulletin=issue, editorial_body="بی‌تصویر")
+    media_delete(actor=COMMAND, media=photo)
+    assert not Media.objects.exists()
