@@ -11,6 +11,7 @@ import pytest
 from django.core.cache import cache
 from django.test import Client, override_settings
 
+from nashr.audit.models import AuditEntry
 from nashr.comments.models import Comment, CommentStatus
 from nashr.comments.services import comment_post, comments_moderate
 from nashr.core.actors import COMMAND
@@ -177,10 +178,15 @@ def test_publishing_a_bulletin_queues_a_rebuild_that_shows_it(
 
 
 def test_the_admin_asks_before_deleting_a_used_image(
-    make_publication: MakePublication, make_staff: Callable[..., Any]
+    make_publication: MakePublication,
+    make_staff: Callable[..., Any],
+    media_root: Path,
+    committed: Callable[[], Any],
 ) -> None:
     """The image's delete page names the publications that use it, refuses a plain "yes",
-    and deletes with the box ticked."""
+    and deletes with the box ticked: through the service, so the deletion is audited and
+    the files are gone once it commits (issue 23, item 5: the admin's delete used to leave
+    them public)."""
     client = Client()
     client.force_login(make_staff("editor", username="shirin"))
     photo = upload()
@@ -191,9 +197,14 @@ def test_the_admin_asks_before_deleting_a_used_image(
     refused = client.post(url, {"post": "yes"}, follow=True)
     assert "still used" in refused.content.decode()
     assert Media.objects.filter(pk=photo.pk).exists()
-    deleted = client.post(url, {"post": "yes", "confirm_used": "yes"})
+    files = [photo.file.name, *(str(v["name"]) for v in photo.variants)]
+    with committed():
+        deleted = client.post(url, {"post": "yes", "confirm_used": "yes"})
     assert deleted.status_code == 302
     assert not Media.objects.filter(pk=photo.pk).exists()
+    assert not any((media_root / name).exists() for name in files)
+    entry = AuditEntry.objects.get(action="media.delete")
+    assert entry.target_id == str(photo.pk) and entry.actor_name == "shirin"
 
 
 @pytest.mark.django_db(transaction=True)
