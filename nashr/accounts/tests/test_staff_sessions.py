@@ -1,4 +1,4 @@
-"""Staff sessions end after NASHR_STAFF_SESSION_SECONDS idle, or NASHR_STAFF_SESSION_MAX_HOURS after login."""
+"""Staff sessions end after a time without admin work, and a fixed time after login."""
 
 from __future__ import annotations
 
