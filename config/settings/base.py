@@ -112,8 +112,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "nashr.accounts.sessions.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages: a session past its lifetime is told why it has to log in again.
+    "nashr.accounts.sessions.StaffSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "nashr.core.middleware.SecurityHeadersMiddleware",
     "nashr.publications.middleware.LegacyPathRedirectMiddleware",
@@ -247,6 +248,9 @@ OTP_WEBAUTHN_HELPER_CLASS = "nashr.accounts.passkeys.DiscoverablePasskeys"
 # teaches typing them into whatever page asks), yet a session left on a laptop overnight,
 # or on a seized one, no longer opens the admin the next morning.
 NASHR_STAFF_SESSION_SECONDS = int(os.environ.get("NASHR_STAFF_SESSION_SECONDS", str(8 * 3600)))
+# Whatever the activity, a staff session ends this many hours after its login (ASVS 3.3.2):
+# a busy day fits, and the password and second factor are asked for again the next day.
+NASHR_STAFF_SESSION_MAX_HOURS = int(os.environ.get("NASHR_STAFF_SESSION_MAX_HOURS", "12"))
 # Only staff have sessions (public pages set no cookie): the same age for every session.
 SESSION_COOKIE_AGE = NASHR_STAFF_SESSION_SECONDS
 

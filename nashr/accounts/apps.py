@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
@@ -25,3 +26,8 @@ class AccountsConfig(AppConfig):
         # Once per migrate (and per test-database flush): the roles follow roles.py.
         post_migrate.connect(_sync_roles, sender=self, dispatch_uid="nashr.accounts.roles")
         demo_part_register(DemoPart(name="accounts", load=demo.load))
+        # Every way of logging in (the admin's form, the passkey step) starts the session's
+        # absolute lifetime and counts as a recent authentication (accounts/sessions.py).
+        from nashr.accounts.sessions import on_user_logged_in
+
+        user_logged_in.connect(on_user_logged_in, dispatch_uid="nashr.accounts.sessions")

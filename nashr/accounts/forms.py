@@ -125,3 +125,43 @@ class NashrAuthenticationForm(OTPAuthenticationFormMixin, AdminAuthenticationFor
 
     def _update_form(self, user: Any) -> None:
         """Never echo the password back into the page (django-otp's default does)."""
+
+
+class PasswordAgainForm(forms.Form):
+    """The logged-in staff member's password, typed again before changing their passkeys.
+
+    Counted like a login (the same lock and the same counters): a stolen session must
+    not be a way to guess its holder's password.
+    """
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args: Any, request: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        user = self.request.user
+        username = user.get_username()
+        address = client_address(self.request)
+        lock = services.login_lock(username=username, address=address)
+        if lock is not None:
+            minutes = max(1, round(lock.seconds / 60))
+            raise forms.ValidationError(
+                ngettext(
+                    "Too many failed logins. Try again in %(minutes)d minute.",
+                    "Too many failed logins. Try again in %(minutes)d minutes.",
+                    minutes,
+                )
+                % {"minutes": minutes},
+                code="locked",
+            )
+        if "password" in cleaned and not user.check_password(cleaned["password"]):
+            services.login_failure_record(username=username, address=address)
+            raise forms.ValidationError(_("That is not your password."), code="wrong_password")
+        return cleaned

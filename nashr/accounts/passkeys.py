@@ -14,8 +14,11 @@ password and a TOTP code in real time gets nothing it can use from a passkey. Th
 - With ``NASHR_REQUIRE_WEBAUTHN_FOR_ADMINS`` (and ``NASHR_REQUIRE_2FA``), administrators
   reach the admin only from a session verified by a passkey. One who has no passkey yet
   may still log in with TOTP, to register one: that session opens the enrolment page only.
-- Staff register passkeys for their own account only, from the enrolment page, once
-  verified by a second factor (or, where 2FA is not required, by their password).
+- Staff register and remove passkeys for their own account only, from the enrolment
+  page, once verified by a second factor (or, where 2FA is not required, by their
+  password), and only within minutes of proving who they are (the login, or the password
+  typed again: ``sessions.REAUTHENTICATION_SECONDS``): a stolen session cannot add its
+  thief's key. The account's holder is mailed of every key added or removed.
 """
 
 from __future__ import annotations
@@ -42,7 +45,7 @@ from django_otp_webauthn.views import (
 )
 from webauthn.helpers.structs import ResidentKeyRequirement
 
-from nashr.accounts import services
+from nashr.accounts import services, sessions
 from nashr.accounts.roles import ADMINISTRATOR
 from nashr.core.clients import client_address
 
@@ -88,6 +91,11 @@ def may_enrol(user: Any) -> bool:
     if not (user.is_authenticated and user.is_active and user.is_staff):
         return False
     return not settings.NASHR_REQUIRE_2FA or bool(user.is_verified())
+
+
+def may_change_passkeys(request: HttpRequest) -> bool:
+    """Whether this session may add or remove its user's passkeys now (see above)."""
+    return may_enrol(request.user) and sessions.recently_authenticated(request)
 
 
 def enrolment_only(user: Any) -> bool:
@@ -159,7 +167,7 @@ class PasskeyRegistrationBegin(BeginCredentialRegistrationView):  # type: ignore
     """Options for registering a passkey, for the logged-in staff member's own account."""
 
     def check_can_register(self) -> None:
-        if not may_enrol(self.request.user):
+        if not may_change_passkeys(self.request):
             raise exceptions.NotVerified()
 
 
@@ -167,7 +175,7 @@ class PasskeyRegistrationComplete(CompleteCredentialRegistrationView):  # type: 
     """Store the new passkey of the logged-in staff member."""
 
     def check_can_register(self) -> None:
-        if not may_enrol(self.request.user):
+        if not may_change_passkeys(self.request):
             raise exceptions.NotVerified()
 
 

@@ -13,15 +13,16 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.models import AnonymousUser, Group, Permission, User
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 
 from nashr.accounts.models import LoginThrottle
 from nashr.accounts.roles import ROLE_PERMISSIONS
 from nashr.audit.services import audit_record
-from nashr.core.actors import Actor, require
+from nashr.core.actors import Actor, SystemActor, refusal, require
 from nashr.core.clients import address_hash
-from nashr.core.exceptions import ValidationError
+from nashr.core.exceptions import NotFound, ValidationError
+from nashr.core.mail import notification_message
 
 # How much larger the allowance of one address is than that of one user name at it: an
 # office behind one address has several editors, a password sprayer tries many names.
@@ -229,10 +230,71 @@ def totp_enrol(
 
 
 def passkey_enrolment_record(*, actor: Actor, user: Any, device_name: str) -> None:
-    """Record that a passkey or security key was registered for `user`.
+    """Record that a passkey or security key was registered for `user`, and tell them.
 
     The ceremony itself is django-otp-webauthn's (its views verify and store the
-    credential); this is the audit trail's part of it, called in the same transaction.
+    credential); this is the audit trail's part of it, called in the same transaction,
+    and a mail to the account's address once it commits: whoever holds a stolen session
+    and adds their own key is seen by the account's holder.
     """
-    facts = {"device": device_name or "passkey"}
-    audit_record(actor=actor, action="staff.passkey_enrol", target=user, changes=facts)
+    name = device_name or "passkey"
+    audit_record(actor=actor, action="staff.passkey_enrol", target=user, changes={"device": name})
+    _passkey_notice_on_commit(user=user, template="passkey_added", device_name=name)
+
+
+@transaction.atomic
+def passkey_remove(*, actor: Actor, user: Any, credential_id: int) -> str:
+    """Remove one of `user`'s own passkeys, record it and tell the account's holder.
+
+    Staff remove their own keys only (an administrator removes another's through the
+    account's admin page). Returns the name of the key removed.
+    """
+    if isinstance(actor, SystemActor) or actor.pk != user.pk:
+        raise refusal(actor, action=f"remove a passkey of {user.get_username()}")
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    credential = WebAuthnCredential.objects.filter(user=user, pk=credential_id).first()
+    if credential is None:
+        raise NotFound(
+            f"{user.get_username()} has no passkey {credential_id}",
+            hint="reload the page of your passkeys: it may have been removed already",
+        )
+    name = str(credential.name or "passkey")
+    credential.delete()
+    audit_record(actor=actor, action="staff.passkey_remove", target=user, changes={"device": name})
+    _passkey_notice_on_commit(user=user, template="passkey_removed", device_name=name)
+    return name
+
+
+def _passkey_notice_on_commit(*, user: Any, template: str, device_name: str) -> None:
+    if not getattr(user, "email", ""):
+        return
+    user_id = int(user.pk)
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    at = timezone.now()
+    transaction.on_commit(
+        lambda: passkey_notice_send(
+            user_id=user_id, template=template, device_name=device_name, at=at, language=language
+        )
+    )
+
+
+def passkey_notice_send(
+    *, user_id: int, template: str, device_name: str, at: dt.datetime, language: str
+) -> int:
+    """Mail the account's holder that a passkey was added to or removed from the account."""
+    user = get_user_model()._default_manager.filter(pk=user_id).first()
+    if user is None or not user.email:
+        return 0
+    message = notification_message(
+        to=user.email,
+        language=language,
+        template=f"accounts/email/{template}",
+        context={
+            "username": user.get_username(),
+            "device_name": device_name,
+            "at": at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+            "site_url": settings.NASHR_SITE_URL,
+        },
+    )
+    return message.send()

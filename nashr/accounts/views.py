@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib import messages
 from django.contrib.admin import AdminSite
 from django.contrib.auth import REDIRECT_FIELD_NAME
 from django.contrib.auth.views import LoginView
@@ -13,8 +14,9 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext_lazy as _
 
-from nashr.accounts import passkeys, selectors
-from nashr.accounts.forms import NashrAuthenticationForm
+from nashr.accounts import passkeys, selectors, services, sessions
+from nashr.accounts.forms import NashrAuthenticationForm, PasswordAgainForm
+from nashr.core.exceptions import ApplicationError
 
 
 def _safe_next(request: HttpRequest, default: str) -> str:
@@ -73,16 +75,48 @@ def passkey_login(request: HttpRequest, *, site: AdminSite) -> HttpResponse:
 
 
 def passkey_list(request: HttpRequest, *, site: AdminSite) -> HttpResponse:
-    """The logged-in staff member's passkeys, and the button that registers another."""
+    """The logged-in staff member's passkeys, and the buttons that register or remove one.
+
+    Both need an authentication of the last few minutes: without one, the page asks for
+    the password first (see passkeys.py).
+    """
     if not passkeys.may_enrol(request.user):
         login = reverse("admin:login", current_app=site.name)
         return HttpResponseRedirect(f"{login}?{urlencode({REDIRECT_FIELD_NAME: request.path})}")
+    password_form = PasswordAgainForm(
+        request.POST if request.method == "POST" and "password" in request.POST else None,
+        request=request,
+    )
+    if request.method == "POST":
+        if "remove" in request.POST:
+            _passkey_remove(request)
+            return HttpResponseRedirect(request.path)
+        if password_form.is_valid():
+            sessions.authentication_record(request)
+            return HttpResponseRedirect(request.path)
     context: dict[str, Any] = {
         **site.each_context(request),
         "title": _("Your passkeys and security keys"),
         "subtitle": None,
         "credentials": selectors.passkeys_of(user=request.user),
         "enrolment_only": passkeys.enrolment_only(request.user),
+        "may_change": passkeys.may_change_passkeys(request),
+        "password_form": password_form,
     }
     request.current_app = site.name
     return render(request, "admin/nashr/passkeys.html", context)
+
+
+def _passkey_remove(request: HttpRequest) -> None:
+    if not passkeys.may_change_passkeys(request):
+        messages.error(request, _("Type your password again to remove a passkey."))
+        return
+    try:
+        credential_id = int(request.POST["remove"])
+        name = services.passkey_remove(
+            actor=request.user, user=request.user, credential_id=credential_id
+        )
+    except (ValueError, ApplicationError) as error:
+        messages.error(request, str(error))
+        return
+    messages.success(request, _("The passkey “%(name)s” was removed.") % {"name": name})

@@ -1,4 +1,4 @@
-"""Staff sessions end after NASHR_STAFF_SESSION_SECONDS without admin requests."""
+"""Staff sessions end after a time without admin work, and a fixed time after login."""
 
 from __future__ import annotations
 
@@ -35,3 +35,34 @@ def test_public_pages_do_not_touch_the_session(client, make_staff, site_content)
     assert client.get("/en/").cookies == {}
     client.force_login(make_staff("editor"))
     assert client.get("/en/").cookies == {}
+
+
+def test_busy_session_ends_after_its_absolute_lifetime(client, make_staff, settings, clock) -> None:
+    """A session used every hour still ends the configured hours after its login."""
+    settings.NASHR_STAFF_SESSION_SECONDS = 8 * 3600
+    settings.NASHR_STAFF_SESSION_MAX_HOURS = 12
+    client.force_login(make_staff("editor"))
+    for _hour in range(12):
+        assert client.get("/en/admin/").status_code == 200
+        clock.advance(hours=1)
+    clock.advance(minutes=1)
+    response = client.get("/en/admin/")
+    assert response.status_code == 302
+    assert response["Location"] == "/en/admin/login/?next=/en/admin/"
+    assert "_auth_user_id" not in client.session
+    page = client.get(response["Location"]).content.decode()
+    assert "staff log in again every 12 hours" in page
+
+
+def test_new_login_starts_a_new_lifetime(client, make_staff, settings, clock) -> None:
+    """After logging in again, the session lasts its whole lifetime from the new login."""
+    settings.NASHR_STAFF_SESSION_MAX_HOURS = 12
+    user = make_staff("editor")
+    client.force_login(user)
+    clock.advance(hours=7)
+    assert client.get("/en/admin/").status_code == 200
+    clock.advance(hours=6)
+    assert client.get("/en/admin/").status_code == 302
+    client.force_login(user)
+    clock.advance(hours=7)
+    assert client.get("/en/admin/").status_code == 200
