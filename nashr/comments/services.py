@@ -2,11 +2,12 @@
 
 A reader's comment (`comment_post`) passes two lists of named checks, in order. First
 REFUSALS: open for comments, the name, the text and the address, the rate limit per
-client address, the comment answered, the rate limit per publication and the duplicate
-check; the first that refuses the comment tells the reader why and what to do. Then
-HOLDS: blocks, the pattern list, the link count, the proof of work and the moderation
-mode; each may hold the comment or mark it spam, its reason kept in `held_reason` for the
-moderator.
+client address, the comment answered and the duplicate check; the first that refuses the
+comment tells the reader why and what to do. Then HOLDS: blocks, the pattern list, the
+link count, the proof of work and the moderation mode; each may hold the comment or mark
+it spam, its reason kept in `held_reason` for the moderator. Last, a comment that is not
+spam uses one of the publication's hourly quota: refused and spam posts never close a
+publication's comments to its readers.
 Approving or removing what readers see is announced to the change feed
 (`nashr.core.changes`), which brings every derived copy of the pages up to date.
 """
@@ -411,7 +412,8 @@ def _refuse_duplicate(post: Submission) -> None:
 
 
 # Each raises, telling the reader what was wrong and what to do; the first that does
-# refuses the comment (the rate limits count only what reaches them).
+# refuses the comment (the rate limit counts only what reaches it). The publication's
+# quota is not here: `comment_post` counts it once HOLDS have found the comment no spam.
 REFUSALS: tuple[Callable[[Submission], None], ...] = (
     _refuse_closed_publication,
     _refuse_missing_or_long_name,
@@ -420,7 +422,6 @@ REFUSALS: tuple[Callable[[Submission], None], ...] = (
     _refuse_flood_from_connection,
     _refuse_reply_under_another_publication,
     _refuse_reply_to_unshown_comment,
-    _refuse_flood_under_publication,
     _refuse_duplicate,
 )
 
@@ -502,7 +503,8 @@ def comment_post(
     now: dt.datetime | None = None,
 ) -> Posted:
     """A reader's comment under `publication`: refused by the first of REFUSALS that
-    refuses it, else stored, shown, or held by HOLDS (spam if one of them says so).
+    refuses it, else stored, shown, or held by HOLDS (spam if one of them says so), and
+    refused if not spam once the publication's hourly quota is used up.
 
     A reply names the comment it answers: `parent`, or `parent_id` as the reader's form
     sends it (looked up under `publication` only; one that does not exist is refused as
@@ -533,6 +535,7 @@ def comment_post(
     if any(hold.spam for hold in holds):
         status = CommentStatus.SPAM
     else:
+        _refuse_flood_under_publication(post)
         status = CommentStatus.PENDING if holds else CommentStatus.APPROVED
     comment = Comment.objects.create(
         publication=publication,
