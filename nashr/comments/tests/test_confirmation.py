@@ -22,8 +22,9 @@ TRUSTED = "trusted@example.org"
 
 def _mail_text(smtp_sink: Any, address: str) -> str:
     [received] = smtp_sink.to(address)
-    message = email.message_from_bytes(received.data, policy=email.policy.default)
-    return str(message.get_body(preferencelist=("plain",)).get_content())
+    payload = email.message_from_bytes(received.data).get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return payload.decode()
 
 
 def _confirm_path(text: str) -> str:
