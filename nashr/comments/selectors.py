@@ -65,6 +65,13 @@ def comment_threads(*, publication_ids: Collection[int] | None = None) -> dict[i
     return {pk: Thread(comments=found, count=counts[pk]) for pk, found in by_publication.items()}
 
 
+def comment_shown(*, publication: Publication, pk: int) -> Comment | None:
+    """The comment `pk` under `publication` if readers see it; None if not, or if none."""
+    return Comment.objects.filter(
+        pk=pk, publication=publication, status=CommentStatus.APPROVED
+    ).first()
+
+
 def comment_count(*, publication_id: int) -> int:
     """How many approved comments a publication shows."""
     return Comment.objects.filter(

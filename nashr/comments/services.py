@@ -1,11 +1,13 @@
 """Every write to comments goes through these functions.
 
 A reader's comment (`comment_post`) passes two lists of named checks, in order. First
-REFUSALS: open for comments, the name, the text and the address, the comment answered,
-rate limits (per client address and per publication) and the duplicate check; the first
-that refuses the comment tells the reader why and what to do. Then HOLDS: blocks, the
-pattern list, the link count, the proof of work and the moderation mode; each may hold
-the comment or mark it spam, its reason kept in `held_reason` for the moderator.
+REFUSALS: open for comments, the name, the text and the address, the rate limit per
+client address, the comment answered and the duplicate check; the first that refuses the
+comment tells the reader why and what to do. Then HOLDS: blocks, the pattern list, the
+link count, the proof of work and the moderation mode; each may hold the comment or mark
+it spam, its reason kept in `held_reason` for the moderator. Last, a comment that is not
+spam uses one of the publication's hourly quota: refused and spam posts never close a
+publication's comments to its readers.
 Approving or removing what readers see is announced to the change feed
 (`nashr.core.changes`), which brings every derived copy of the pages up to date.
 """
@@ -304,6 +306,8 @@ class Submission:
     address: str  # the email address made lower-case, "" for none
     typed_email: str  # as the reader typed it, for the message that refuses it
     given_parent: Comment | None
+    # A reply: `given_parent` is None when the comment named does not exist.
+    parent_named: bool
     address_digest: str
     email_digest: str
     proof_of_work: bool
@@ -363,7 +367,12 @@ def _refuse_reply_under_another_publication(post: Submission) -> None:
 
 
 def _refuse_reply_to_unshown_comment(post: Submission) -> None:
-    if post.parent is not None and post.parent.status != CommentStatus.APPROVED:
+    # A held, removed or spam comment gets the answer a missing one gets, after the rate
+    # limit of the connection: the refusal says nothing of it, not even that it exists.
+    if not post.parent_named:
+        return
+    answered = (post.given_parent, post.parent)
+    if any(c is None or c.status != CommentStatus.APPROVED for c in answered):
         raise ValidationError("that comment cannot be answered", where="parent")
 
 
@@ -403,16 +412,16 @@ def _refuse_duplicate(post: Submission) -> None:
 
 
 # Each raises, telling the reader what was wrong and what to do; the first that does
-# refuses the comment (the rate limits count only what reaches them).
+# refuses the comment (the rate limit counts only what reaches it). The publication's
+# quota is not here: `comment_post` counts it once HOLDS have found the comment no spam.
 REFUSALS: tuple[Callable[[Submission], None], ...] = (
     _refuse_closed_publication,
     _refuse_missing_or_long_name,
     _refuse_empty_or_long_body,
     _refuse_invalid_email,
+    _refuse_flood_from_connection,
     _refuse_reply_under_another_publication,
     _refuse_reply_to_unshown_comment,
-    _refuse_flood_from_connection,
-    _refuse_flood_under_publication,
     _refuse_duplicate,
 )
 
@@ -488,19 +497,25 @@ def comment_post(
     body: str,
     email: str = "",
     parent: Comment | None = None,
+    parent_id: int | None = None,
     client_address: str = "",
     proof_of_work: bool = False,
     now: dt.datetime | None = None,
 ) -> Posted:
     """A reader's comment under `publication`: refused by the first of REFUSALS that
-    refuses it, else stored, shown, or held by HOLDS (spam if one of them says so).
+    refuses it, else stored, shown, or held by HOLDS (spam if one of them says so), and
+    refused if not spam once the publication's hourly quota is used up.
 
-    `client_address` is only hashed (with the day) and never stored; `proof_of_work`
-    says the reader's browser solved a challenge. A reader has no actor: readers' own
-    actions leave no audit entry.
+    A reply names the comment it answers: `parent`, or `parent_id` as the reader's form
+    sends it (looked up under `publication` only; one that does not exist is refused as
+    one readers cannot see). `client_address` is only hashed (with the day) and never
+    stored; `proof_of_work` says the reader's browser solved a challenge. A reader has no
+    actor: readers' own actions leave no audit entry.
     """
     now = now or timezone.now()
     address = normalize_email(email)
+    if parent is None and parent_id is not None:
+        parent = Comment.objects.filter(pk=parent_id, publication=publication).first()
     post = Submission(
         publication=publication,
         name=" ".join(name.split()),
@@ -508,6 +523,7 @@ def comment_post(
         address=address,
         typed_email=email,
         given_parent=parent,
+        parent_named=parent is not None or parent_id is not None,
         address_digest=daily_address_hash(client_address, day=now.date()),
         email_digest=email_hash(address),
         proof_of_work=proof_of_work,
@@ -519,6 +535,7 @@ def comment_post(
     if any(hold.spam for hold in holds):
         status = CommentStatus.SPAM
     else:
+        _refuse_flood_under_publication(post)
         status = CommentStatus.PENDING if holds else CommentStatus.APPROVED
     comment = Comment.objects.create(
         publication=publication,

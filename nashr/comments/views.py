@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from nashr.comments import proof, selectors, services, tokens
 from nashr.comments.forms import CommentForm
-from nashr.comments.models import Comment, CommentStatus
+from nashr.comments.models import CommentStatus
 from nashr.core.clients import client_address
 from nashr.core.exceptions import StateError, ValidationError
 from nashr.publications.models import Publication
@@ -67,9 +67,7 @@ def _reply_form(request: HttpRequest, publication: Publication) -> HttpResponse:
     parent = None
     reply = request.GET.get("reply", "")
     if reply.isascii() and reply.isdigit() and len(reply) < 19:
-        parent = Comment.objects.filter(
-            pk=int(reply), publication=publication, status=CommentStatus.APPROVED
-        ).first()
+        parent = selectors.comment_shown(publication=publication, pk=int(reply))
     if not services.comments_open(publication):
         raise Http404
     context = {"publication": publication, "form": CommentForm(), "parent": parent}
@@ -97,19 +95,18 @@ def post(request: HttpRequest, pk: int) -> HttpResponse:
     if form.cleaned_data["website"]:
         # A bot: it gets the answer a person gets, and nothing is kept.
         return render(request, "comments/posted.html", {**context, "held": True, "form": None})
-    parent = None
-    if form.cleaned_data["parent"]:
-        parent = Comment.objects.filter(
-            pk=form.cleaned_data["parent"], publication=publication
-        ).first()
-        context["parent"] = parent
+    parent_id = form.cleaned_data["parent"]
+    if parent_id is not None:
+        # The page shows only a comment readers see: the answer about any other is the
+        # one about a comment that does not exist (the service refuses both alike).
+        context["parent"] = selectors.comment_shown(publication=publication, pk=parent_id)
     try:
         posted = services.comment_post(
             publication=publication,
             name=form.cleaned_data["name"],
             body=form.cleaned_data["body"],
             email=form.cleaned_data["email"] or "",
-            parent=parent,
+            parent_id=parent_id,
             client_address=client_address(request),
             proof_of_work=proof.solution_accept(form.cleaned_data["altcha"]),
         )
