@@ -41,7 +41,6 @@ from nashr.publications.admin_desk import DeskAdminMixin
 from nashr.publications.admin_forms import PublicationForm, ServiceModelForm
 from nashr.publications.models import Kind, Publication, Signatory, Status
 
-
 UNSCHEDULED = _(
     "Your change cancelled the scheduled publishing of this publication: it was approved "
     "as it was before. Submit it for review; an editor can schedule it again."
