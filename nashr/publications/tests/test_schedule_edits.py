@@ -10,7 +10,6 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 
 from nashr.audit.models import AuditEntry
 from nashr.core.schedule import run_due
@@ -116,7 +115,7 @@ def test_the_admin_tells_the_author(scheduled: Publication, author: Any) -> None
     """Saving the edit in the admin warns the author that the schedule was cancelled."""
     client = Client()
     client.force_login(author)
-    url = reverse("admin:publications_publication_change", args=[scheduled.pk])
+    url = f"/en/admin/publications/publication/{scheduled.pk}/change/"
     page = client.get(url).content.decode()
     form = {
         "kind": scheduled.kind_id,
