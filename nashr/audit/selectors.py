@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import QuerySet
+from django.db.models import Model, QuerySet
 from django.utils import timezone
 
 from nashr.audit.models import AuditEntry
@@ -17,3 +17,19 @@ def audit_entries(*, since: dt.date | None = None) -> QuerySet[AuditEntry]:
         start = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
         entries = entries.filter(at__gte=start)
     return entries
+
+
+def audit_last_actor(*, action: str, target: Model) -> str | None:
+    """Who last did `action` to `target` (their name as the trail holds it); None if no one.
+
+    For an action done later in someone's name: the worker publishing at the time an
+    editor scheduled names that editor.
+    """
+    target_type = (target._meta.concrete_model or type(target))._meta.label_lower
+    entry = (
+        AuditEntry.objects.filter(action=action, target_type=target_type, target_id=str(target.pk))
+        .order_by("-at", "-pk")
+        .values_list("actor_name", flat=True)
+        .first()
+    )
+    return entry

@@ -32,6 +32,10 @@ SAMPLE_UNSUBSCRIBE = "https://example.invalid/unsubscribe/sample/"
 SAMPLE_MANAGE = "https://example.invalid/my-data/sample/"
 EDITORIAL_FIELDS = ("editorial_title", "editorial_body", "correction_note")
 ITEM_CONTENT_FIELDS = ("title", "text", "slogan")
+UNSCHEDULED = _(
+    "Your change cancelled the scheduled publishing of this issue: it was approved as it "
+    "was before. Ask an editor to check it and schedule it again."
+)
 
 
 def _content_attrs(form: Any, names: tuple[str, ...], language: str) -> None:
@@ -304,6 +308,10 @@ class BulletinAdmin(SpellingSearchAdmin[Bulletin], ServiceSavedAdmin[Bulletin]):
             )
             if not data.get("correction_note") and not data.get("publish_at"):
                 return obj
+        else:
+            # Compared once the items are saved too (`save_related`).
+            stored = Bulletin.objects.filter(pk=obj.pk).values_list("publish_at", flat=True)
+            form.scheduled_before = stored.first()
         changes = {name: data[name] for name in form.changed_data if name in data}
         changes.pop("series", None)
         publish_at = changes.pop("publish_at", False)
@@ -329,6 +337,10 @@ class BulletinAdmin(SpellingSearchAdmin[Bulletin], ServiceSavedAdmin[Bulletin]):
             )
             # What the admin's change message lists; the service replaced the items whole.
             formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
+        if getattr(form, "scheduled_before", None) is not None:
+            bulletin = Bulletin.objects.filter(pk=form.instance.pk)
+            if not bulletin.filter(publish_at__isnull=False).exists():
+                self.message_user(request, UNSCHEDULED, messages.WARNING)
 
     @admin.display(description=_("period"))
     def period(self, obj: Bulletin) -> str:

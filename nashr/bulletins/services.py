@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from nashr.audit.selectors import audit_last_actor
 from nashr.audit.services import audit_diff, audit_record, audit_snapshot
 from nashr.bulletins import selectors
 from nashr.bulletins.document import build_document
 from nashr.bulletins.models import Bulletin, BulletinItem, BulletinStatus, Series
 from nashr.core import calendars
-from nashr.core.actors import Actor, require
+from nashr.core.actors import Actor, actor_label, require
 from nashr.core.changes import Topic, announce
 from nashr.core.content import media_references
 from nashr.core.exceptions import StateError, ValidationError
@@ -29,6 +30,7 @@ from nashr.core.schedule import run_due_at
 from nashr.media.services import media_uses_forget, media_uses_record
 from nashr.publications.models import Kind, Publication, Signatory, Status
 
+PUBLISH = "bulletins.publish_bulletin"
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 ITEM_ORDER_STEP = 10
 ITEM_FIELDS = ("publication", "order", "mode", "title", "text", "slogan", "signatory", "date")
@@ -177,7 +179,11 @@ def bulletin_draft(
 
 
 def bulletin_publish(
-    *, actor: Actor, bulletin: Bulletin, published_at: dt.datetime | None = None
+    *,
+    actor: Actor,
+    bulletin: Bulletin,
+    published_at: dt.datetime | None = None,
+    scheduled_by: str | None = None,
 ) -> Bulletin:
     """Give the draft the series' next number and freeze its document.
 
@@ -185,8 +191,10 @@ def bulletin_publish(
     IMMEDIATE transactions lock the whole database at BEGIN), so two editors publishing
     at once get consecutive numbers; the unique constraint on (series, number) is the
     last guard. Numbers come from `Series.last_number`, so a number is never given twice.
+    `scheduled_by` names in the audit entry the staff member who scheduled it, when the
+    task worker publishes it at their time.
     """
-    require(actor, "bulletins.publish_bulletin", action=f"publish bulletin {bulletin.pk}")
+    require(actor, PUBLISH, action=f"publish bulletin {bulletin.pk}")
     with transaction.atomic():
         series = Series.objects.select_for_update().get(pk=bulletin.series_id)
         current = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
@@ -210,9 +218,10 @@ def bulletin_publish(
         current.published_at = published_at or timezone.now()
         current.document = build_document(bulletin=current)
         current.save()
-        audit_record(
-            actor=actor, action="bulletin.publish", target=current, changes={"number": number}
-        )
+        facts: dict[str, object] = {"number": number}
+        if scheduled_by is not None:
+            facts["scheduled_by"] = scheduled_by
+        audit_record(actor=actor, action="bulletin.publish", target=current, changes=facts)
         announce(Topic.BULLETINS, [current.pk])
     bulletin.refresh_from_db()
     return bulletin
@@ -226,7 +235,7 @@ def bulletin_correct(*, actor: Actor, bulletin: Bulletin, note: str = "") -> Bul
     """
     require(
         actor,
-        "bulletins.publish_bulletin",
+        PUBLISH,
         action=f"publish a corrected edition of bulletin {bulletin.pk}",
     )
     current = Bulletin.objects.select_for_update().select_related("series").get(pk=bulletin.pk)
@@ -289,7 +298,26 @@ def bulletin_update(
     _uses_record(current)
     if changed := audit_diff(before, current):
         audit_record(actor=actor, action="bulletin.update", target=current, changes=changed)
+        _unschedule_unreviewed(actor=actor, bulletin=current, changed=sorted(changed))
     return current
+
+
+def _unschedule_unreviewed(*, actor: Actor, bulletin: Bulletin, changed: list[str]) -> None:
+    """Cancel the scheduled publishing of `bulletin` when `actor`, who may change issues but
+    not publish them, has just changed `changed`.
+
+    Whoever scheduled it approved the issue as it was then; the worker would otherwise
+    publish the new, unreviewed text in their name. Someone who may publish keeps it.
+    """
+    if bulletin.publish_at is None or actor.has_perm(PUBLISH):
+        return
+    facts = {
+        "publish_at": [bulletin.publish_at, None],
+        "reason": f"changed by {actor_label(actor)}, who may not publish: {', '.join(changed)}",
+    }
+    bulletin.publish_at = None
+    bulletin.save(update_fields=["publish_at", "updated_at"])
+    audit_record(actor=actor, action="bulletin.unschedule", target=bulletin, changes=facts)
 
 
 @dataclass(frozen=True)
@@ -388,6 +416,7 @@ def bulletin_items_set(*, actor: Actor, bulletin: Bulletin, items: Sequence[Item
     if items_after != items_before:
         changed = {"items": [items_before, items_after]}
         audit_record(actor=actor, action="bulletin.items_set", target=current, changes=changed)
+        _unschedule_unreviewed(actor=actor, bulletin=current, changed=["items"])
     return current
 
 
@@ -430,7 +459,7 @@ def bulletin_schedule(
     *, actor: Actor, bulletin: Bulletin, publish_at: dt.datetime | None
 ) -> Bulletin:
     """Have the task worker publish the draft at `publish_at` (None: not scheduled)."""
-    require(actor, "bulletins.publish_bulletin", action=f"schedule bulletin {bulletin.pk}")
+    require(actor, PUBLISH, action=f"schedule bulletin {bulletin.pk}")
     _check_moment(publish_at, where="publish_at")
     current = Bulletin.objects.select_for_update().select_related("series").get(pk=bulletin.pk)
     if publish_at is not None:
@@ -466,7 +495,12 @@ def bulletin_publish_if_due(*, actor: Actor, pk: int) -> bool:
                 pk=pk, status=BulletinStatus.DRAFT, publish_at__lte=timezone.now()
             ).update(publish_at=None):
                 return False
-            bulletin_publish(actor=actor, bulletin=bulletin, published_at=bulletin.publish_at)
+            bulletin_publish(
+                actor=actor,
+                bulletin=bulletin,
+                published_at=bulletin.publish_at,
+                scheduled_by=audit_last_actor(action="bulletin.schedule", target=bulletin),
+            )
     except (StateError, ValidationError) as exc:
         audit_record(
             actor=actor,

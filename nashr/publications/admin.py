@@ -41,6 +41,11 @@ from nashr.publications.admin_desk import DeskAdminMixin
 from nashr.publications.admin_forms import PublicationForm, ServiceModelForm
 from nashr.publications.models import Kind, Publication, Signatory, Status
 
+UNSCHEDULED = _(
+    "Your change cancelled the scheduled publishing of this publication: it was approved "
+    "as it was before. Submit it for review; an editor can schedule it again."
+)
+
 
 def _changes(form: ModelForm[Any], fields: tuple[str, ...]) -> dict[str, Any]:
     return {name: form.cleaned_data[name] for name in form.changed_data if name in fields}
@@ -252,12 +257,15 @@ class PublicationAdmin(
         source_revision = None
         if data.get("up_to_date") and current.translation_of is not None:
             source_revision = current.translation_of.revision
+        scheduled = current.publish_at
         services.publication_update(
             actor=request.user,
             publication=current,
             source_revision=source_revision,
             **_changes(form, services.EDITABLE_FIELDS),
         )
+        if scheduled is not None and current.publish_at is None:
+            self.message_user(request, UNSCHEDULED, messages.WARNING)
         status = data.get("status", current.status)
         if status != current.status:
             services.publication_set_status(actor=request.user, publication=current, status=status)

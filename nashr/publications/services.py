@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 
+from nashr.audit.selectors import audit_last_actor
 from nashr.audit.services import audit_diff, audit_record, audit_snapshot
 from nashr.core.actors import Actor, actor_label, actor_user, require
 from nashr.core.changes import Topic, announce
@@ -340,7 +341,26 @@ def publication_update(
     announce(Topic.PUBLICATIONS, [publication.pk])
     if changed := audit_diff(before, publication):
         audit_record(actor=actor, action="publication.update", target=publication, changes=changed)
+        _unschedule_unreviewed(actor=actor, publication=publication, changed=sorted(changed))
     return publication
+
+
+def _unschedule_unreviewed(*, actor: Actor, publication: Publication, changed: list[str]) -> None:
+    """Cancel the scheduled publishing of `publication` when `actor`, who may not publish,
+    has just changed `changed`.
+
+    Whoever scheduled it approved the text as it was then; the worker would otherwise
+    publish the new, unreviewed text in their name. Someone who may publish keeps it.
+    """
+    if publication.publish_at is None or rules.can_publish(actor):
+        return
+    facts = {
+        "publish_at": [publication.publish_at, None],
+        "reason": f"changed by {actor_label(actor)}, who may not publish: {', '.join(changed)}",
+    }
+    publication.publish_at = None
+    publication.save(update_fields=["publish_at", "updated_at"])
+    audit_record(actor=actor, action="publication.unschedule", target=publication, changes=facts)
 
 
 @transaction.atomic
@@ -414,7 +434,10 @@ def publication_publish_if_due(*, actor: Actor, pk: int) -> bool:
             return False
         publication.publish_at = None
         publication.save(update_fields=["publish_at", "updated_at"])
-        publication_publish(actor=actor, publication=publication, published_at=when)
+        scheduler = audit_last_actor(action="publication.schedule", target=publication)
+        publication_publish(
+            actor=actor, publication=publication, published_at=when, scheduled_by=scheduler
+        )
     return True
 
 
@@ -437,13 +460,23 @@ def publication_submit_for_review(*, actor: Actor, publication: Publication) -> 
 
 @transaction.atomic
 def publication_publish(
-    *, actor: Actor, publication: Publication, published_at: dt.datetime | None = None
+    *,
+    actor: Actor,
+    publication: Publication,
+    published_at: dt.datetime | None = None,
+    scheduled_by: str | None = None,
 ) -> Publication:
+    """Publish now, or (the scheduler's work) at the time `scheduled_by` chose.
+
+    `scheduled_by` names in the audit entry the staff member who scheduled it, since the
+    actor is then the task worker.
+    """
     rules.require_publish(actor, publication)
     if publication.status == Status.PUBLISHED:
         raise StateError(f"“{publication}” is already published")
     publication.published_at = published_at or publication.published_at or timezone.now()
-    audit_record(actor=actor, action="publication.publish", target=publication)
+    facts = {"scheduled_by": scheduled_by} if scheduled_by is not None else None
+    audit_record(actor=actor, action="publication.publish", target=publication, changes=facts)
     return _status_save(publication, Status.PUBLISHED, "published_at")
 
 
