@@ -74,21 +74,25 @@ def test_hostile_links_in_a_body_and_a_comment_are_reported_and_stay_inside(
     assert incremental.full is False
     assert not (outdir / STATE_DIR / IN_PROGRESS).exists()
     root = outdir.resolve()
-    for path in outdir.rglob("*"):
-        assert root in path.resolve().parents
-        assert "\x00" not in path.name and "\\" not in path.name and "\n" not in path.name
-    for folder in (tmp_path, *tmp_path.parents[:3]):
-        assert not [found for found in folder.rglob("escaped*") if root not in found.parents]
-    for path in paths:
+    for written in outdir.rglob("*"):
+        assert root in written.resolve().parents
+        assert "\x00" not in written.name and "\\" not in written.name
+        assert "\n" not in written.name
+    assert [found for found in tmp_path.rglob("escaped*") if root not in found.parents] == []
+    # The folders the links above climb to, were they followed.
+    for folder in tmp_path.parents[:3]:
+        assert list(folder.glob("escaped*")) == []
+        assert not (folder / "etc" / "passwd").exists()
+    for address in paths:
         for page, summary in ((statement, full), (article, full), (article, incremental)):
             assert any(
-                problem.startswith(f"/fa/p/{page.pk}/") and f"link {path}" in problem
+                problem.startswith(f"/fa/p/{page.pk}/") and f"link {address}" in problem
                 for problem in summary.problems
             ) or any(
                 problem.startswith(f"/fa/p/{page.pk}/")
-                and f"link {settings.NASHR_SITE_URL}{path}" in problem
+                and f"link {settings.NASHR_SITE_URL}{address}" in problem
                 for problem in summary.problems
-            ), (page.pk, path)
+            ), (page.pk, address)
     _reached, broken = check_links(outdir)
     assert broken == []
 
