@@ -24,6 +24,7 @@ from nashr.comments.forms import CommentForm
 from nashr.comments.models import CommentStatus
 from nashr.core.clients import client_address
 from nashr.core.exceptions import StateError, ValidationError
+from nashr.core.pagecache import REPLY_PARAMETER
 from nashr.publications.models import Publication
 
 
@@ -65,7 +66,7 @@ def _publication(pk: int) -> Publication:
 def _reply_form(request: HttpRequest, publication: Publication) -> HttpResponse:
     """The form alone, to reply to the comment named by ?reply= (or to comment)."""
     parent = None
-    reply = request.GET.get("reply", "")
+    reply = request.GET.get(REPLY_PARAMETER, "")
     if reply.isascii() and reply.isdigit() and len(reply) < 19:
         parent = selectors.comment_shown(publication=publication, pk=int(reply))
     if not services.comments_open(publication):

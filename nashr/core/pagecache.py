@@ -23,6 +23,15 @@ are not marked private. A page that needs a CSRF token or a session says so itse
 Cookie, Set-Cookie) and is never stored. The language is in every cached path (/fa/…,
 /en/…), and the host and scheme are in the key, so one language's page or one host's
 absolute links are never served for another.
+
+The query string. Of a cached request's parameters only those public pages read
+(``PAGE_PARAMETERS``: a list's page, the comment a reply form answers), with a number as
+value, are kept, in the key and in the request; every other one (``?utm_source=…``) is
+removed before the request goes on, so no page can depend on it and ``?utm=1…N`` is one
+page rendered once, not N pages pushing the pages a wave reads out of the cache. A
+request with a WordPress old-address parameter (``OLD_ADDRESS_PARAMETERS``, ``/?p=7``) is
+left alone, neither served from nor stored in the cache: the old-address middleware
+answers it.
 """
 
 from __future__ import annotations
@@ -35,7 +44,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.utils.cache import cc_delim_re, get_conditional_response
 from django.utils.http import http_date
 from whitenoise.middleware import WhiteNoiseMiddleware  # type: ignore[import-untyped]  # no hints
@@ -50,6 +59,15 @@ UNCACHED_SECTIONS = frozenset({"admin", "search", "subscribe"})
 # Headers a stored page may vary on: the key holds everything else a page depends on.
 HARMLESS_VARY = frozenset({"accept-encoding"})
 CACHE_STATUS_HEADER = "X-Nashr-Cache"
+# The query parameters public pages read, by these names (see the module's docstring).
+LIST_PAGE_PARAMETER = "page"  # the page of a list (publications)
+REPLY_PARAMETER = "reply"  # the comment a reply form answers (comments)
+PAGE_PARAMETERS = frozenset({LIST_PAGE_PARAMETER, REPLY_PARAMETER})
+# The parameters by which WordPress finds a post or a page without its permalink
+# (publications.old_addresses): read before any page, by the old-address middleware.
+OLD_ADDRESS_PARAMETERS = ("p", "page_id")
+# Both are numbers (a page, a comment's id): longer ones are no page of the site.
+_LONGEST_NUMBER = 18
 
 
 class StaticFilesMiddleware(WhiteNoiseMiddleware):  # type: ignore[misc]  # untyped base
@@ -118,7 +136,28 @@ def _cacheable_request(request: HttpRequest) -> bool:
         # A staff member's request: never served from the cache, never stored.
         return False
     parts = request.path.split("/", 3)
-    return not (len(parts) > 2 and parts[2] in UNCACHED_SECTIONS)
+    if len(parts) > 2 and parts[2] in UNCACHED_SECTIONS:
+        return False
+    return not any(name in request.GET for name in OLD_ADDRESS_PARAMETERS)
+
+
+def page_query(query: QueryDict) -> str:
+    """The query string of the page a request asks for: its ``PAGE_PARAMETERS`` whose value
+    (the last given, as views read it) is a number, in one order."""
+    kept = []
+    for name in sorted(PAGE_PARAMETERS):
+        value = query.get(name)
+        if value and value.isascii() and value.isdigit() and len(value) <= _LONGEST_NUMBER:
+            kept.append(f"{name}={value}")
+    return "&".join(kept)
+
+
+def _keep_page_parameters(request: HttpRequest) -> None:
+    """Remove from the request every parameter its page does not read (``page_query``)."""
+    query = page_query(request.GET)
+    if query != request.META.get("QUERY_STRING", ""):
+        request.META["QUERY_STRING"] = query
+        request.GET = QueryDict(query)
 
 
 def _storable(response: HttpResponseBase) -> bool:
@@ -163,6 +202,7 @@ class PublicPageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if not _cacheable_request(request):
             return self.get_response(request)
+        _keep_page_parameters(request)
         # Read before rendering: see the module's docstring.
         generation = public_generation()
         key = page_key(request, generation)

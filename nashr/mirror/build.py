@@ -39,6 +39,7 @@ from nashr.mirror.writing import (
     mark_done,
     mark_in_progress,
     read_manifest,
+    safe_rel,
     write_manifest,
 )
 
@@ -89,7 +90,10 @@ def update_outdir(
     """Plan, render and write the build into `root`, whose `state` folder it holds."""
     interrupted = begin_writing(state)
     manifest = read_manifest(root)
-    old_files: dict[str, list[str]] = manifest.get("files", {})
+    # A path that is not safely inside OUTDIR is no file of the mirror (a damaged manifest).
+    old_files: dict[str, list[str]] = {
+        rel: entry for rel, entry in manifest.get("files", {}).items() if safe_rel(rel)
+    }
     old_groups = {rel: entry[1] for rel, entry in old_files.items()}
     # After a killed build the manifest may be older than the files: trust none of it.
     trusted_files = {} if interrupted else old_files

@@ -22,7 +22,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.http import Http404, HttpResponseBase, HttpResponseNotFound
+from django.core.exceptions import SuspiciousOperation
+from django.http import Http404, HttpResponseBadRequest, HttpResponseBase, HttpResponseNotFound
 from django.test import RequestFactory
 from django.urls import resolve
 from django.utils.translation import override
@@ -76,19 +77,22 @@ class Pages:
         return first if first in self.languages else settings.LANGUAGE_CODE
 
     def get(self, address: str) -> HttpResponseBase:
-        """The view's answer to `address` (a 404 answer when it raises Http404), a template
-        response not rendered yet (see ``content``)."""
+        """The view's answer to `address` (404 when no view answers or it raises Http404,
+        400 when it refuses the address as Django's handler would), a template response
+        not rendered yet (see ``content``)."""
         language = self.language_of(address)
         request = self.factory.get(address, secure=self.secure)
         request.user = AnonymousUser()
         with override(language):
             request.LANGUAGE_CODE = language
-            match = resolve(request.path_info)
-            request.resolver_match = match
             try:
+                match = resolve(request.path_info)
+                request.resolver_match = match
                 response: HttpResponseBase = match.func(request, *match.args, **match.kwargs)
-            except Http404:
+            except Http404:  # Resolver404 too
                 return HttpResponseNotFound()
+            except SuspiciousOperation:
+                return HttpResponseBadRequest()
         return response
 
     def content(self, address: str, response: HttpResponseBase) -> bytes:

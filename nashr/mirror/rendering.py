@@ -4,9 +4,12 @@ A group's files are rendered from its seed addresses (``planning.Plan.seeds``); 
 claims the addresses it links to that no group owns yet (the next page of a list, a month
 of the archive, a static file), which are then rendered in the same build. Every link into
 the site is rewritten into a path relative to the page's file (``addresses``); links the
-mirror cannot serve point to NASHR_SITE_URL. Pages the site has no view for (the mirror's
-root, redirects, its 404 page and search page) are rendered here from the mirror's own
-templates. Each file goes to ``writing.Outdir``, which writes only what changed.
+mirror cannot serve point to NASHR_SITE_URL; a link whose address has no safe file name
+once its percent-escapes are decoded (``addresses.unquoted_path``: ``%2e%2e``, ``%2F``,
+``%00``...) is dropped (its attribute removed: the text stays) and reported in the
+summary's problems. Pages the site has no view for (the mirror's root, redirects, its 404
+page and search page) are rendered here from the mirror's own templates. Each file goes to
+``writing.Outdir``, which writes only what changed.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ import traceback
 from collections import deque
 from pathlib import Path
 from typing import Any, NoReturn
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
@@ -46,6 +49,7 @@ from nashr.mirror.addresses import (
     month_group_of_file,
     relative_link,
     site_prefix,
+    unquoted_path,
 )
 from nashr.mirror.pages import Pages
 from nashr.mirror.planning import Plan
@@ -332,14 +336,17 @@ class Renderer:
 
             def attr(found: re.Match[str]) -> str:
                 value = self.rewrite_link(html.unescape(found.group(3)), page, rel, group, is_form)
+                if value is None:
+                    return ""
                 return f"{found.group(1)}{found.group(2)}{html.escape(value)}{found.group(2)}"
 
             def srcset(found: re.Match[str]) -> str:
                 candidates = []
                 for candidate in html.unescape(found.group(3)).split(","):
                     url, _space, descriptor = candidate.strip().partition(" ")
-                    url = self.rewrite_link(url, page, rel, group, False)
-                    candidates.append(f"{url} {descriptor}".strip())
+                    rewritten = self.rewrite_link(url, page, rel, group, False)
+                    if rewritten is not None:
+                        candidates.append(f"{rewritten} {descriptor}".strip())
                 value = html.escape(", ".join(candidates))
                 return f"{found.group(1)}{found.group(2)}{value}{found.group(2)}"
 
@@ -347,7 +354,11 @@ class Renderer:
 
         return _TAG.sub(tag, text)
 
-    def rewrite_link(self, value: str, page: str, rel: str, group: str, is_form: bool) -> str:
+    def rewrite_link(
+        self, value: str, page: str, rel: str, group: str, is_form: bool
+    ) -> str | None:
+        """The link `value` of the page `page` (in the file `rel`) as the mirror writes it;
+        None to drop it (an address of the site with no safe file name, reported)."""
         if not value or value.startswith(_NOT_LINKS):
             return value
         # An address from the site's root ("/fa/...") means the same on every page.
@@ -359,6 +370,15 @@ class Renderer:
         path, query, fragment, target = found
         if not path:
             return value
+        if unquoted_path(path) is None:
+            # Neither a file of the mirror nor a page of the site (the site reads the path
+            # decoded too): dropped rather than sent to the primary site, which the
+            # mirror's readers may not reach.
+            address = page.removeprefix("http://mirror.invalid")
+            self.summary.problems.append(
+                f"{address}: link {value} dropped (no safe file name in the mirror)"
+            )
+            return None
         if target is None or (is_form and not target.endswith("/search/index.html")):
             query = f"?{query}" if query else ""
             return f"{settings.NASHR_SITE_URL}{path}{query}{fragment}"
@@ -512,7 +532,7 @@ class Renderer:
                 rel is None
                 or target is None
                 or rel in self.owner
-                or file_for("/" + rel[:-10] + "/")
+                or file_for(quote("/" + rel[: -len("index.html")]))
             ):
                 continue
             self.owner[rel] = f"pub:{publication.pk}"

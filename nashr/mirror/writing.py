@@ -28,6 +28,9 @@ MANIFEST = "manifest.json"
 IN_PROGRESS = "in-progress"
 LOCK = "lock"
 FORMAT = 1
+# The longest file name file systems take (bytes), and a bound for a path inside OUTDIR.
+MAX_NAME = 255
+MAX_PATH = 1024
 
 
 class MirrorError(ApplicationError):
@@ -54,6 +57,24 @@ class Summary:
         }
 
 
+def safe_name(name: str) -> bool:
+    """Whether `name` is one file or folder name on every host the mirror is copied to:
+    not empty, "." or "..", no slash or backslash, no NUL or other control character, and
+    not longer than file systems take."""
+    return (
+        name not in {"", ".", ".."}
+        and not any(char in "/\\" or ord(char) < 32 or ord(char) == 127 for char in name)
+        and len(name.encode("utf-8", "surrogatepass")) <= MAX_NAME
+    )
+
+
+def safe_rel(rel: str) -> bool:
+    """Whether `rel` is a path inside OUTDIR made of safe names (see ``safe_name``)."""
+    return len(rel.encode("utf-8", "surrogatepass")) <= MAX_PATH and all(
+        safe_name(name) for name in rel.split("/")
+    )
+
+
 def file_digest(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
@@ -71,6 +92,13 @@ class Outdir:
         self.folders: set[Path] = set()
 
     def write(self, rel: str, data: bytes, summary: Summary) -> str:
+        if not safe_rel(rel):
+            # ``addresses.file_for`` gives no such path: a file outside OUTDIR is never written.
+            raise MirrorError(
+                f"refusing to write {rel!r}: not a safe path inside {self.root}",
+                where=rel,
+                hint="report this as a bug of the mirror",
+            )
         digest = file_digest(data)
         target = self.root / rel
         if self.trusted.get(rel) == digest and target.is_file():
@@ -89,6 +117,8 @@ class Outdir:
         return digest
 
     def remove(self, rel: str, summary: Summary) -> None:
+        if not safe_rel(rel):
+            return  # never a file of the mirror: nothing outside OUTDIR is removed
         target = self.root / rel
         if target.is_file():
             target.unlink()

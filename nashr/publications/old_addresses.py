@@ -13,10 +13,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
+from nashr.core.pagecache import OLD_ADDRESS_PARAMETERS
 from nashr.publications.models import OldAddress, Publication, Status
 
-# The query parameters by which WordPress finds a post or a page without its permalink.
-QUERY_KEYS = ("p", "page_id")
+# The query parameters by which WordPress finds a post or a page without its permalink
+# (the page cache leaves requests with one to the old-address middleware).
+QUERY_KEYS = OLD_ADDRESS_PARAMETERS
 
 
 def normalize_path(address: str) -> str:

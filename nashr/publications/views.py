@@ -18,6 +18,7 @@ from django.utils.translation import override
 from nashr.core import calendars
 from nashr.core.exceptions import ValidationError
 from nashr.core.languages import current_language
+from nashr.core.pagecache import LIST_PAGE_PARAMETER
 from nashr.publications import selectors
 from nashr.publications.models import Publication
 
@@ -40,7 +41,7 @@ def kind_list(request: HttpRequest, kind: str) -> HttpResponse:
     if kind_obj is None:
         raise Http404
     listed = selectors.kind_listing(kind=kind_obj, language=current_language())
-    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(listed, PAGE_SIZE).get_page(request.GET.get(LIST_PAGE_PARAMETER))
     return render(request, "publications/kind.html", {"kind": kind_obj, "page": page})
 
 
