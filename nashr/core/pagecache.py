@@ -138,6 +138,9 @@ def _cacheable_request(request: HttpRequest) -> bool:
     parts = request.path.split("/", 3)
     if len(parts) > 2 and parts[2] in UNCACHED_SECTIONS:
         return False
+    # Most readers' requests have no query string: not parsed for them (the hot path).
+    if not request.META.get("QUERY_STRING"):
+        return True
     return not any(name in request.GET for name in OLD_ADDRESS_PARAMETERS)
 
 
@@ -154,6 +157,8 @@ def page_query(query: QueryDict) -> str:
 
 def _keep_page_parameters(request: HttpRequest) -> None:
     """Remove from the request every parameter its page does not read (``page_query``)."""
+    if not request.META.get("QUERY_STRING"):
+        return
     query = page_query(request.GET)
     if query != request.META.get("QUERY_STRING", ""):
         request.META["QUERY_STRING"] = query
