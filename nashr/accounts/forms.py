@@ -24,6 +24,22 @@ _REFUSED_WITH_2FA = _(
 )
 
 
+def refuse_if_locked(*, username: str, address: str) -> None:
+    """Refuse a password typed for `username` from `address` while failed logins lock them."""
+    lock = services.login_lock(username=username, address=address)
+    if lock is not None:
+        minutes = max(1, round(lock.seconds / 60))
+        raise forms.ValidationError(
+            ngettext(
+                "Too many failed logins. Try again in %(minutes)d minute.",
+                "Too many failed logins. Try again in %(minutes)d minutes.",
+                minutes,
+            )
+            % {"minutes": minutes},
+            code="locked",
+        )
+
+
 class NashrAuthenticationForm(OTPAuthenticationFormMixin, AdminAuthenticationForm):  # type: ignore[misc]  # django-otp ships no types
     """Admin login that slows guessing down and, when required, asks for a TOTP code."""
 
@@ -53,18 +69,7 @@ class NashrAuthenticationForm(OTPAuthenticationFormMixin, AdminAuthenticationFor
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username") or ""
         address = client_address(self.request)
-        lock = services.login_lock(username=username, address=address)
-        if lock is not None:
-            minutes = max(1, round(lock.seconds / 60))
-            raise forms.ValidationError(
-                ngettext(
-                    "Too many failed logins. Try again in %(minutes)d minute.",
-                    "Too many failed logins. Try again in %(minutes)d minutes.",
-                    minutes,
-                )
-                % {"minutes": minutes},
-                code="locked",
-            )
+        refuse_if_locked(username=username, address=address)
         try:
             cleaned = super().clean()
             if self.requires_2fa:
@@ -149,18 +154,7 @@ class PasswordAgainForm(forms.Form):
         user = self.request.user
         username = user.get_username()
         address = client_address(self.request)
-        lock = services.login_lock(username=username, address=address)
-        if lock is not None:
-            minutes = max(1, round(lock.seconds / 60))
-            raise forms.ValidationError(
-                ngettext(
-                    "Too many failed logins. Try again in %(minutes)d minute.",
-                    "Too many failed logins. Try again in %(minutes)d minutes.",
-                    minutes,
-                )
-                % {"minutes": minutes},
-                code="locked",
-            )
+        refuse_if_locked(username=username, address=address)
         if "password" in cleaned and not user.check_password(cleaned["password"]):
             services.login_failure_record(username=username, address=address)
             raise forms.ValidationError(_("That is not your password."), code="wrong_password")
