@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from nashr.core.admin import ServiceSavedAdmin, SpellingSearchAdmin
 from nashr.core.bidi import direction
-from nashr.core.exceptions import ApplicationError, ValidationError
+from nashr.core.exceptions import ApplicationError, StateError, ValidationError
 from nashr.media import services
 from nashr.media.models import Media, MediaKind
 from nashr.media.processing import DOCUMENT_EXTENSIONS, IMAGE_EXTENSIONS
@@ -178,10 +178,10 @@ class MediaAdmin(SpellingSearchAdmin[Media], ServiceSavedAdmin[Media]):
         kept: list[str] = []
         with transaction.atomic():
             for media in queryset:
-                if services.media_user_names(media_id=media.pk):
+                try:
+                    services.media_delete(actor=request.user, media=media)
+                except StateError:  # used by texts: refused, as it names them
                     kept.append(str(media))
-                    continue
-                services.media_delete(actor=request.user, media=media)
         if kept:
             self.message_user(
                 request,

@@ -197,29 +197,19 @@ USES_BATCH = 500
 def media_uses_record(*, model: type[models.Model], uses: Mapping[int, Iterable[int]]) -> None:
     """The uploads each text of `model` uses now (text id → media ids), replacing its rows.
 
-    Called inside the service that writes the texts; a text with no `media:` reference
-    has no rows, and a new text with none costs no statement.
+    Called inside the service that writes the texts; the caller leaves out new texts
+    that reference nothing, so an import of texts without images costs no statement.
     """
     owner = owner_label(model)
-    wanted = {owner_id: set(ids) for owner_id, ids in uses.items()}
-    owner_ids = list(wanted)
+    owner_ids = list(uses)
     for start in range(0, len(owner_ids), USES_BATCH):
         chunk = owner_ids[start : start + USES_BATCH]
-        kept = set(
-            MediaUse.objects.filter(owner=owner, owner_id__in=chunk).values_list(
-                "owner_id", "media_id"
-            )
+        MediaUse.objects.filter(owner=owner, owner_id__in=chunk).delete()
+        MediaUse.objects.bulk_create(
+            MediaUse(owner=owner, owner_id=owner_id, media_id=media_id)
+            for owner_id in chunk
+            for media_id in sorted(set(uses[owner_id]))
         )
-        want = {(owner_id, media_id) for owner_id in chunk for media_id in wanted[owner_id]}
-        if gone := kept - want:
-            stale = models.Q()
-            for owner_id, media_id in gone:
-                stale |= models.Q(owner_id=owner_id, media_id=media_id)
-            MediaUse.objects.filter(stale, owner=owner).delete()
-        if new := want - kept:
-            MediaUse.objects.bulk_create(
-                [MediaUse(owner=owner, owner_id=o, media_id=m) for o, m in sorted(new)]
-            )
 
 
 def media_uses_forget(*, model: type[models.Model], owner_ids: Iterable[int]) -> None:

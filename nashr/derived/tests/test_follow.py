@@ -244,3 +244,20 @@ def test_an_image_in_a_bulletin_is_not_deleted_unawares(
     bulletin_update(actor=COMMAND, bulletin=issue, editorial_body="بی‌تصویر")
     media_delete(actor=COMMAND, media=photo)
     assert not Media.objects.exists()
+
+
+def test_the_admins_bulk_delete_keeps_used_images(
+    make_publication: MakePublication, make_staff: Callable[..., Any]
+) -> None:
+    """ "Delete selected" deletes the images no text uses and keeps, naming them, the others."""
+    client = Client()
+    client.force_login(make_staff("editor", username="shirin"))
+    used, unused = upload(), upload("پرچم")
+    make_publication(body=f"![](media:{used.pk})")
+    response = client.post(
+        "/en/admin/media/media/",
+        {"action": "delete_selected", "_selected_action": [used.pk, unused.pk], "post": "yes"},
+        follow=True,
+    )
+    assert list(Media.objects.values_list("pk", flat=True)) == [used.pk]
+    assert "Kept, because texts use them" in response.content.decode()
