@@ -6,10 +6,12 @@ Every value comes from the environment, with a default that is safe for developm
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import dj_database_url
+from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -180,8 +182,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
-LANGUAGE_CODE = "fa"
-LANGUAGES = [("fa", _("Persian")), ("en", _("English"))]
+# The languages the site publishes in, the first the default (nashr.core.languages says
+# what each carries: direction, calendar, digits, search). Adding one is this setting, a
+# restart and, for the interface, a translation catalogue in locale/; the way a language
+# writes can be changed with NASHR_LANGUAGE_<CODE>, e.g. NASHR_LANGUAGE_CKB="calendar=jalali".
+NASHR_LANGUAGES = env_list("NASHR_LANGUAGES", "fa,en")
+NASHR_LANGUAGE_OPTIONS = {
+    code: os.environ[f"NASHR_LANGUAGE_{code.upper().replace('-', '_')}"]
+    for code in NASHR_LANGUAGES
+    if f"NASHR_LANGUAGE_{code.upper().replace('-', '_')}" in os.environ
+}
+if (
+    not NASHR_LANGUAGES
+    or len(set(NASHR_LANGUAGES)) != len(NASHR_LANGUAGES)
+    or not all(re.fullmatch(r"[a-z]{2,3}(-[a-z0-9]{2,8})?", code) for code in NASHR_LANGUAGES)
+):
+    raise ImproperlyConfigured(
+        f"NASHR_LANGUAGES is {','.join(NASHR_LANGUAGES)!r}; give distinct lower-case language "
+        "codes separated by commas, the default first, e.g. fa,en,ckb."
+    )
+LANGUAGE_CODE = NASHR_LANGUAGES[0]
+LANGUAGES = [(code, _(LANG_INFO.get(code, {}).get("name", code))) for code in NASHR_LANGUAGES]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Tehran")
 USE_I18N = True

@@ -29,22 +29,17 @@ from nashr.bulletins.schema import (
 from nashr.core import calendars
 from nashr.core.bidi import direction
 from nashr.core.content import render_markdown
-from nashr.core.languages import Language
+from nashr.core.languages import language_name, quotation_marks
 from nashr.publications.language_versions import version_to_show
 from nashr.publications.models import Publication, Status
 
 from .plain_text import markdown_to_text
 
-# The quotation marks a slogan line is set in, by language.
-QUOTES = {"fa": ("«", "»"), "en": ("“", "”")}
 STRIP_QUOTES = "\"'«»“”„‘’ "
 
 
 def _language_name(code: str) -> str:
-    try:
-        return str(Language(code).label)
-    except ValueError:
-        return code
+    return language_name(code)
 
 
 def number_label(number: int | None, language: str) -> str:
@@ -119,7 +114,7 @@ def _item(item: BulletinItem, versions: dict[str, dict[str, Publication]], langu
     signatory = item.signatory or (publication.signatory if publication else None)
     date: dt.date | None = item.date or (publication.date if publication else None)
     slogan = item.slogan.strip().strip(STRIP_QUOTES)
-    opening, closing = QUOTES.get(language, QUOTES["en"])
+    opening, closing = quotation_marks(language)
     return {
         "publication": publication.pk if publication else None,
         "kind": publication.kind.slug if publication else None,

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
-from nashr.core.languages import Language
+from nashr.core.languages import language_choices
 from nashr.core.models import TimeStampedModel
 from nashr.publications.models import Kind, Publication, Signatory
 
@@ -18,7 +18,7 @@ class Series(TimeStampedModel):
 
     slug = models.SlugField(_("slug"), unique=True)
     title = models.CharField(_("title"), max_length=200)
-    language = models.CharField(_("language"), max_length=8, choices=Language.choices)
+    language = models.CharField(_("language"), max_length=8, choices=language_choices)
     label = models.CharField(
         _("region label"), max_length=100, blank=True, help_text=_("Shown before the title.")
     )

@@ -25,6 +25,7 @@ from nashr.bulletins.models import Bulletin
 from nashr.bulletins.schema import BulletinDocument
 from nashr.core.content import absolute_urls
 from nashr.core.exceptions import ApplicationError
+from nashr.core.languages import site_language
 from nashr.media.references import print_html
 
 
@@ -187,9 +188,13 @@ def css_string(text: str) -> str:
     return f'"{escaped}"'
 
 
+# CSS counter styles (predefined, CSS Counter Styles 3) writing each kind of digits.
+COUNTER_STYLES = {"latn": "decimal", "arabext": "persian", "arab": "arabic-indic"}
+
+
 def _page_counter(language: str) -> str:
     """`"Page " counter(page) " of " counter(pages)` in the language's words and digits."""
-    style = "persian" if language == "fa" else "decimal"
+    style = COUNTER_STYLES[site_language(language).digits]
     pattern = _("Page %(page)s of %(pages)s")
     parts: list[str] = []
     for piece in re.split(r"(%\(page\)s|%\(pages\)s)", pattern):

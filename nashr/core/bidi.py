@@ -5,12 +5,13 @@ from __future__ import annotations
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-RTL_LANGUAGES = frozenset({"fa", "ar", "he", "ur", "ps", "ckb"})
+from nashr.core import languages
 
 
 def direction(language: str) -> str:
-    """ "rtl" or "ltr" for a language code."""
-    return "rtl" if language.split("-")[0] in RTL_LANGUAGES else "ltr"
+    """ "rtl" or "ltr" for a language code: as configured for the site's languages, as
+    ICU's CLDR data says for another (an imported text's)."""
+    return languages.direction(language)
 
 
 def content_attrs(language: str) -> SafeString:

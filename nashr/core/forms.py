@@ -12,19 +12,56 @@ from django.utils.translation import gettext_lazy as _
 
 from nashr.core import calendars
 from nashr.core.exceptions import ValidationError
-from nashr.core.languages import current_language
+from nashr.core.languages import codes, current_language
 
-EXAMPLES = {"jalali": "۱۴۰۲/۰۸/۰۹", "gregorian": "2023-10-31"}
-CALENDAR_LABELS = {"jalali": _("Jalali"), "gregorian": _("Gregorian")}
+CALENDAR_LABELS = {
+    "jalali": _("Jalali"),
+    "gregorian": _("Gregorian"),
+    "islamic-civil": _("Islamic (civil)"),
+}
+# The day the date fields' examples show, in their calendar and digits.
+EXAMPLE_DAY = dt.date(2023, 10, 31)
+
+
+def ymd_text(date: dt.date, *, calendar: str, language: str) -> str:
+    """The date as year-month-day in `calendar`, in the language's digits: 2023-10-31, and
+    ۱۴۰۲/۰۸/۰۹ where the digits are not Latin (slashes keep the order in right-to-left
+    text)."""
+    text = calendars.format_ymd(date, calendar=calendar)
+    localized = calendars.localize_digits(text, language)
+    return localized if localized == text else localized.replace("-", "/")
+
+
+def language_of_calendar(calendar: str) -> str:
+    """The language a date field of `calendar` writes its digits in: the admin's when that
+    is the admin's calendar, else the first of the site's languages dated in it (a
+    Gregorian field on the Persian admin shows Latin digits)."""
+    current = current_language()
+    if calendars.calendar_of(current) == calendar:
+        return current
+    for code in codes():
+        if calendars.calendar_of(code) == calendar:
+            return code
+    return current
+
+
+def example(calendar: str, language: str | None = None) -> str:
+    return ymd_text(
+        EXAMPLE_DAY, calendar=calendar, language=language or language_of_calendar(calendar)
+    )
 
 
 class CalendarDateInput(forms.TextInput):
-    """A date shown as year/month/day in its calendar (Persian digits for Jalali)."""
+    """A date shown as year/month/day in its calendar, in the digits of the language it is
+    shown in (the admin's): Persian digits on the Persian admin."""
 
-    def __init__(self, *, calendar: str, attrs: dict[str, Any] | None = None) -> None:
+    def __init__(
+        self, *, calendar: str, language: str | None = None, attrs: dict[str, Any] | None = None
+    ) -> None:
         self.calendar = calendar
-        base = {"dir": "ltr", "size": "12", "placeholder": EXAMPLES[calendar]}
-        if calendar == "jalali":
+        self.language = language or language_of_calendar(calendar)
+        base = {"dir": "ltr", "size": "12", "placeholder": example(calendar, self.language)}
+        if calendars.localize_digits("0", self.language) != "0":
             base["inputmode"] = "numeric"
         super().__init__(attrs={**base, **(attrs or {})})
 
@@ -32,10 +69,7 @@ class CalendarDateInput(forms.TextInput):
         if isinstance(value, dt.datetime):
             value = value.date()
         if isinstance(value, dt.date):
-            text = calendars.format_ymd(value, calendar=self.calendar)
-            if self.calendar == "jalali":
-                return calendars.to_persian_digits(text.replace("-", "/"))
-            return text
+            return ymd_text(value, calendar=self.calendar, language=self.language)
         return super().format_value(value)
 
 
@@ -74,13 +108,15 @@ class CalendarDateField(forms.DateField):
     }
 
     def __init__(self, *, calendar: str = "gregorian", **kwargs: Any) -> None:
-        if calendar not in EXAMPLES:
+        if calendar not in calendars.PLAUSIBLE_YEARS:
             raise ValueError(f"unknown calendar {calendar!r}")
         self.calendar = calendar
         kwargs.setdefault("widget", CalendarDateInput(calendar=calendar))
         if calendar == "jalali":
             kwargs.setdefault(
-                "help_text", _("Jalali (Solar Hijri) date: year/month/day, for example ۱۴۰۲/۰۸/۰۹.")
+                "help_text",
+                _("Jalali (Solar Hijri) date: year/month/day, for example %(example)s.")
+                % {"example": example(calendar)},
             )
         super().__init__(**kwargs)
 
@@ -104,7 +140,7 @@ class CalendarDateField(forms.DateField):
             "value": f"\u2068{text}\u2069",
             "calendar": CALENDAR_LABELS[self.calendar],
             "other": CALENDAR_LABELS[calendars.other_calendar(self.calendar)],
-            "example": EXAMPLES[self.calendar],
+            "example": example(self.calendar),
         }
         parts = calendars.split_ymd(text)
         if parts is None:
@@ -112,18 +148,16 @@ class CalendarDateField(forms.DateField):
         year = parts[0]
         same_day = calendars.same_day_in_other_calendar(text, self.calendar)
         if same_day is not None and not calendars.is_plausible_year(year, self.calendar):
-            if self.calendar == "jalali":
-                same_day = calendars.to_persian_digits(same_day)
-            params["same_day"] = same_day
+            params["same_day"] = calendars.localize_digits(
+                same_day, language_of_calendar(self.calendar)
+            )
             return forms.ValidationError(
                 self.error_messages["other_calendar"], "other_calendar", params
             )
         if not calendars.is_plausible_year(year, self.calendar):
             low, high = calendars.PLAUSIBLE_YEARS[self.calendar]
             for key, number in {"year": year, "low": low, "high": high}.items():
-                params[key] = calendars.localize_digits(
-                    number, "fa" if self.calendar == "jalali" else "en"
-                )
+                params[key] = calendars.localize_digits(number, language_of_calendar(self.calendar))
             return forms.ValidationError(
                 self.error_messages["implausible_year"], "implausible_year", params
             )

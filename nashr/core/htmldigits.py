@@ -22,6 +22,7 @@ import re
 from html.parser import HTMLParser
 
 from nashr.core.calendars import localize_digits
+from nashr.core.languages import site_language
 
 # Elements whose text is code, or typed by the user: their digits stay.
 CODE_ELEMENTS = frozenset({"script", "style", "code", "pre", "kbd", "samp", "textarea"})
@@ -102,7 +103,7 @@ class _DigitRewriter(HTMLParser):
 
 def localize_html_digits(html: str, language: str) -> str:
     """The page with the digits of its `language` text written as that language does."""
-    if language != "fa":
+    if site_language(language).digits == "latn":
         return html
     rewriter = _DigitRewriter(language)
     rewriter.feed(html)

@@ -1,5 +1,18 @@
 """The languages Nashr publishes in, and the one the current request or command speaks.
 
+The site's languages are configuration: ``NASHR_LANGUAGES`` names them, the first being
+the default (``fa,en`` unless set). Each carries what a reader of it needs beyond the
+interface's translation: the direction of its text, the calendar its dates are written
+in, its digits, its own name, and how search treats its words. Those come from CLDR
+through ICU for every language ICU knows (direction from the script its locale is
+written in, calendar from the region it is most spoken in, digits from its default
+numbering system), and ``NASHR_LANGUAGE_<CODE>`` overrides any of them:
+
+    NASHR_LANGUAGES=fa,en,ckb
+    NASHR_LANGUAGE_CKB=calendar=jalali digits=arabext
+
+Nothing else in Nashr names a language: code asks this module.
+
 Interface language and content language are separate things: ``current_language()`` is
 the interface's (the /fa/ or /en/ prefix, the admin's language); a publication's own
 ``language`` field says what its text is written in, and decides its direction.
@@ -7,17 +20,270 @@ the interface's (the /fa/ or /en/ prefix, the admin's language); a publication's
 
 from __future__ import annotations
 
+import functools
+import re
+from dataclasses import dataclass
+
+import icu
+import snowballstemmer
 from django.conf import settings
-from django.db import models
+from django.conf.locale import LANG_INFO
 from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
 
 from nashr.core.exceptions import ValidationError
 
+CALENDARS = ("gregorian", "jalali", "islamic-civil")
+# Calendars as ICU names them, and as Nashr does.
+_ICU_CALENDARS = {
+    "gregorian": "gregorian",
+    "persian": "jalali",
+    "islamic-civil": "islamic-civil",
+    "islamic": "islamic-civil",
+    "islamic-umalqura": "islamic-civil",
+    "islamic-tbla": "islamic-civil",
+    "islamic-rgsa": "islamic-civil",
+}
+ICU_CALENDAR = {"gregorian": "gregorian", "jalali": "persian", "islamic-civil": "islamic-civil"}
+DIGITS = {
+    "latn": "0123456789",
+    "arabext": "۰۱۲۳۴۵۶۷۸۹",
+    "arab": "٠١٢٣٤٥٦٧٨٩",
+}
+DIRECTIONS = ("rtl", "ltr")
+# Scripts written from right to left (ISO 15924), for a language ICU knows the script of.
+_RTL_SCRIPTS = frozenset(
+    {"Arab", "Hebr", "Syrc", "Thaa", "Nkoo", "Adlm", "Rohg", "Mand", "Samr", "Yezi"}
+)
+_OPTION = re.compile(r"([a-z_]+)=(\S*)")
+OPTIONS = ("name", "direction", "calendar", "digits", "stemmer", "months")
 
-class Language(models.TextChoices):
-    PERSIAN = "fa", _("Persian")
-    ENGLISH = "en", _("English")
+
+@dataclass(frozen=True)
+class SiteLanguage:
+    """One language of the site and how its text is written."""
+
+    code: str
+    name: str  # in the language itself: "فارسی", "English", "کوردی"
+    direction: str  # "rtl" or "ltr"
+    calendar: str  # "gregorian", "jalali" or "islamic-civil"
+    digits: str  # "latn", "arabext" or "arab"
+    stemmer: str  # a Snowball algorithm ("english", "german"...) or "" for none
+    months: tuple[str, ...] = ()  # the calendar's month names, when not ICU's
+
+    @property
+    def rtl(self) -> bool:
+        return self.direction == "rtl"
+
+    @property
+    def digit_characters(self) -> str:
+        return DIGITS[self.digits]
+
+    @property
+    def icu_locale(self) -> str:
+        """The ICU locale of dates and numbers written as configured."""
+        return f"{self.code}@calendar={ICU_CALENDAR[self.calendar]};numbers={self.digits}"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def _icu_defaults(code: str) -> dict[str, str]:
+    """What CLDR says of the language, through ICU: {} for a language ICU does not know."""
+    locale = icu.Locale(code)
+    own_name = locale.getDisplayName(locale)
+    if not locale.getLanguage() or own_name in {code, ""}:
+        return {}
+    likely = icu.Locale(code)
+    likely.addLikelySubtags()
+    defaults = {"name": own_name}
+    if likely.getScript():
+        defaults["direction"] = "rtl" if likely.getScript() in _RTL_SCRIPTS else "ltr"
+    calendar = _ICU_CALENDARS.get(icu.Calendar.createInstance(likely).getType())
+    if calendar:
+        defaults["calendar"] = calendar
+    digits = icu.NumberingSystem.createInstance(locale).getName()
+    if digits in DIGITS:
+        defaults["digits"] = digits
+    return defaults
+
+
+def _django_defaults(code: str) -> dict[str, str]:
+    info = LANG_INFO.get(code, {})
+    defaults: dict[str, str] = {}
+    if "name_local" in info:
+        defaults["name"] = info["name_local"]
+    if "bidi" in info:
+        defaults["direction"] = "rtl" if info["bidi"] else "ltr"
+    return defaults
+
+
+def _stemmer_of(code: str) -> str:
+    """The Snowball stemmer of the language, by its English name; "" if it has none."""
+    name = icu.Locale(code).getDisplayLanguage(icu.Locale("en")).lower()
+    return name if name in snowballstemmer.algorithms() else ""
+
+
+def parse_options(text: str, *, where: str) -> dict[str, str]:
+    """``calendar=jalali digits=arabext`` as a dict, refusing what is not an option."""
+    options: dict[str, str] = {}
+    rest = text
+    for match in _OPTION.finditer(text):
+        key, value = match.groups()
+        if key not in OPTIONS:
+            raise ValidationError(
+                f"unknown language option “{key}”", where=where, hint=f"use {', '.join(OPTIONS)}"
+            )
+        options[key] = value.replace("_", " ") if key in {"name", "months"} else value
+        rest = rest.replace(match.group(), "", 1)
+    if rest.strip():
+        raise ValidationError(
+            f"cannot read “{rest.strip()}”",
+            where=where,
+            hint="write options as name=value separated by spaces, e.g. calendar=jalali",
+        )
+    return options
+
+
+def build_language(code: str, overrides: dict[str, str]) -> SiteLanguage:
+    """The language `code` with ICU's and Django's defaults and `overrides` applied.
+
+    Raises ValidationError naming the option and the language when a value is unknown.
+    """
+    where = f"NASHR_LANGUAGE_{code.upper().replace('-', '_')}"
+    values = {
+        "direction": "ltr",
+        "calendar": "gregorian",
+        "digits": "latn",
+        "stemmer": _stemmer_of(code),
+        **_django_defaults(code),
+        **_icu_defaults(code),
+        **overrides,
+    }
+    if "name" not in values:
+        raise ValidationError(
+            f"neither ICU nor Django knows the language “{code}”",
+            where=where,
+            hint="give its name, direction, calendar and digits, e.g. name=Kurmanjî direction=ltr",
+        )
+    allowed = {
+        "direction": DIRECTIONS,
+        "calendar": CALENDARS,
+        "digits": tuple(DIGITS),
+        "stemmer": ("", "none", *snowballstemmer.algorithms()),
+    }
+    for key, choices in allowed.items():
+        if values[key] not in choices:
+            raise ValidationError(
+                f"{key} “{values[key]}” of “{code}” is not one Nashr knows",
+                where=where,
+                hint=f"use one of: {', '.join(c for c in choices if c)}",
+            )
+    months: tuple[str, ...] = ()
+    if values.get("months"):
+        months = tuple(name.strip() for name in values["months"].split(","))
+        if len(months) != 12:
+            raise ValidationError(
+                f"“{code}” has {len(months)} month names, not 12",
+                where=where,
+                hint="give the twelve names separated by commas",
+            )
+    return SiteLanguage(
+        code=code,
+        name=values["name"],
+        direction=values["direction"],
+        calendar=values["calendar"],
+        digits=values["digits"],
+        stemmer="" if values["stemmer"] == "none" else values["stemmer"],
+        months=months,
+    )
+
+
+@functools.cache
+def _configured(
+    codes: tuple[str, ...], options: tuple[tuple[str, str], ...]
+) -> tuple[SiteLanguage, ...]:
+    by_code = dict(options)
+    return tuple(
+        build_language(
+            code,
+            parse_options(
+                by_code.get(code, ""), where=f"NASHR_LANGUAGE_{code.upper().replace('-', '_')}"
+            ),
+        )
+        for code in codes
+    )
+
+
+def site_languages() -> tuple[SiteLanguage, ...]:
+    """The site's languages, the default first, as configured."""
+    codes = tuple(code for code, _name in settings.LANGUAGES)
+    options = tuple(sorted(getattr(settings, "NASHR_LANGUAGE_OPTIONS", {}).items()))
+    return _configured(codes, options)
+
+
+def codes() -> list[str]:
+    """The codes of the site's languages, the default first."""
+    return [language.code for language in site_languages()]
+
+
+def default_language() -> str:
+    """The site's first language: pages and commands that name none speak it."""
+    return site_languages()[0].code
+
+
+def site_language(code: str | None) -> SiteLanguage:
+    """The configured language of `code` ("fa", "fa-IR"); the default one for an unknown code."""
+    base = base_language(code)
+    for language in site_languages():
+        if language.code == base:
+            return language
+    return site_languages()[0]
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """(code, name in the interface's language) of each language: the choices of every
+    language field (a callable, so that adding a language changes no migration)."""
+    return [(code, language_name(code)) for code in codes()]
+
+
+def language_name(code: str) -> str:
+    """The language's name in the interface's language ("Persian", «انگلیسی»)."""
+    return str(dict(settings.LANGUAGES).get(code, code))
+
+
+def own_name(code: str) -> str:
+    """The language's name in itself («فارسی», "English"), for a language switch."""
+    return site_language(code).name
+
+
+@functools.cache
+def _unconfigured_direction(code: str) -> str:
+    defaults = {**_django_defaults(code), **_icu_defaults(code)}
+    return defaults.get("direction", "ltr")
+
+
+def direction(code: str | None) -> str:
+    """ "rtl" or "ltr": the direction text in the language is written in; as configured
+    for the site's languages, as CLDR (or Django) says for another, "ltr" if none knows."""
+    base = base_language(code)
+    for language in site_languages():
+        if language.code == base:
+            return language.direction
+    return _unconfigured_direction(base)
+
+
+def is_rtl(code: str | None) -> bool:
+    return direction(code) == "rtl"
+
+
+@functools.cache
+def quotation_marks(code: str) -> tuple[str, str]:
+    """The marks a quotation opens and closes with in the language (CLDR): « », “ ”, „ “."""
+    data = icu.LocaleData(base_language(code))
+    return (
+        str(data.getDelimiter(icu.ULocaleDataDelimiterType.QUOTATION_START)),
+        str(data.getDelimiter(icu.ULocaleDataDelimiterType.QUOTATION_END)),
+    )
 
 
 def base_language(code: str | None) -> str:
@@ -36,10 +302,26 @@ def current_language() -> str:
 
 def check_language(language: str, *, where: str = "language") -> str:
     """`language` if Nashr publishes in it, else a ValidationError naming `where`."""
-    if language not in Language.values:
+    if language not in codes():
         raise ValidationError(
             f"unknown language “{language}”",
             where=where,
-            hint=f"use one of: {', '.join(Language.values)}",
+            hint=f"use one of: {', '.join(codes())} (NASHR_LANGUAGES)",
         )
     return language
+
+
+@functools.cache
+def writes_letter(code: str, letter: str) -> bool:
+    """Whether the language's alphabet (CLDR's exemplar characters) has `letter`: Persian
+    and Sorani write ی and ک, Arabic ي and ك."""
+    return bool(icu.LocaleData(base_language(code)).getExemplarSet(0, 0).contains(letter))
+
+
+def script_language(*, rtl: bool) -> str:
+    """The first of the site's languages written right to left (or left to right): what
+    a text of unknown language in such a script is taken to be."""
+    for language in site_languages():
+        if language.rtl == rtl:
+            return language.code
+    return default_language()

@@ -16,7 +16,7 @@ from django.core.validators import URLValidator
 
 from nashr.core import calendars, spelling
 from nashr.core.exceptions import ApplicationError
-from nashr.core.languages import Language
+from nashr.core.languages import codes, script_language, writes_letter
 from nashr.importers.entries import Defaults, Entry
 from nashr.importers.files import FILE_TYPES, HTML, MARKDOWN, TEXT, read_text
 from nashr.importers.formats import FIELDS, PARSERS, Parsed
@@ -44,7 +44,7 @@ _NO_TITLE_HINTS = {
 def detect_language(text: str) -> str:
     arabic = len(_ARABIC_LETTERS.findall(text))
     latin = len(_LATIN_LETTERS.findall(text))
-    return Language.PERSIAN if arabic > latin else Language.ENGLISH
+    return script_language(rtl=arabic > latin)
 
 
 def persian_letters(text: str) -> str:
@@ -136,7 +136,7 @@ class _FileCheck:
             return None
         body, summary = self.parsed.body, self.given("summary")
         raw_key = self.given("translation_key")
-        if encoding == "cp1256" and language == Language.PERSIAN:
+        if encoding == "cp1256" and writes_letter(language, "ی"):
             # Windows-1256 has no Persian yeh and keheh; its files use the Arabic letters.
             title, body, summary = (persian_letters(part) for part in (title, body, summary))
         return Entry(
@@ -177,8 +177,12 @@ class _FileCheck:
         if not raw:
             return detect_language(title + " " + self.parsed.body), True
         language = raw.split("-")[0].lower()
-        if language not in Language.values:
-            self.wrong("language", f"unknown language “{raw}”", "use “fa” or “en”")
+        if language not in codes():
+            self.wrong(
+                "language",
+                f"unknown language “{raw}”",
+                "use one of: " + ", ".join(f"“{code}”" for code in codes()),
+            )
         return language, False
 
     def kind(self, lookup: Lookup) -> Kind | None:

@@ -46,7 +46,7 @@ from nashr.comments.services import ImportedComment, comments_import
 from nashr.core.actors import Actor
 from nashr.core.changes import changes_batched
 from nashr.core.exceptions import ApplicationError
-from nashr.core.languages import Language
+from nashr.core.languages import codes, default_language
 from nashr.importers.checks import Lookup, detect_language, fold
 from nashr.importers.markup import Markup
 from nashr.importers.models import ImportedItem
@@ -329,13 +329,13 @@ def _language(item: Item, problems: list[Problem]) -> str:
     raw = item.language.replace("_", "-").split("-")[0].lower()
     if not raw or raw in {"und", "zxx"}:
         return detect_language(f"{item.title} {item.body}")
-    if raw not in Language.values:
+    if raw not in codes():
         problems.append(
             Problem(
                 item.where,
                 f"language “{item.language}” is not one of this site's",
                 field="language",
-                hint=f"Nashr publishes in {', '.join(Language.values)}; leave such items out",
+                hint=f"this site publishes in {', '.join(codes())}; leave such items out",
             )
         )
     return raw
@@ -407,9 +407,9 @@ def _link_groups(
             original = in_db[0].translation_of or in_db[0]
         else:
             marked = [m for m in fresh if m.original]
-            persian = [m for m in fresh if m.language == Language.PERSIAN]
+            in_default = [m for m in fresh if m.language == default_language()]
             by_date = sorted(fresh, key=lambda m: (m.date, m.source_id))
-            original = (marked or persian or by_date)[0]
+            original = (marked or in_default or by_date)[0]
         languages = {original.language}
         languages.update(p.language for p in in_db)
         for item in fresh:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 
-from nashr.core.languages import Language
+from nashr.core.languages import default_language
 from nashr.importers.entries import Entry
 from nashr.importers.problems import Problem
 from nashr.publications.models import Publication
@@ -132,8 +132,8 @@ def _link_group(group: list[Entry], db_original: Publication | None) -> list[Pro
         original = marked[0]
     elif db_original is not None:
         original = db_original
-    elif Language.PERSIAN in by_language:
-        original = by_language[Language.PERSIAN]
+    elif default_language() in by_language:
+        original = by_language[default_language()]
     else:
         original = min(group, key=lambda e: (e.date, e.path))
     for entry in group:

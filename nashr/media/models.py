@@ -9,7 +9,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from nashr.core.bidi import direction
-from nashr.core.languages import Language
+from nashr.core.languages import language_choices
 from nashr.core.models import TimeStampedModel
 
 
@@ -29,7 +29,7 @@ class Media(TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=16, choices=MediaKind.choices)
     title = models.CharField(_("title"), max_length=200)
     language = models.CharField(
-        _("language of the alt text"), max_length=8, choices=Language.choices
+        _("language of the alt text"), max_length=8, choices=language_choices
     )
     alt_text = models.TextField(
         _("alt text"),

@@ -32,10 +32,10 @@ from django.utils.translation import ngettext_lazy
 
 from nashr.core import calendars
 from nashr.core.admin import IndexLink, ServiceSavedAdmin, SpellingSearchAdmin
-from nashr.core.bidi import RTL_LANGUAGES, direction
+from nashr.core.bidi import direction
 from nashr.core.exceptions import ApplicationError
 from nashr.core.forms import admin_date_field
-from nashr.core.languages import Language, current_language
+from nashr.core.languages import codes, current_language, default_language, is_rtl
 from nashr.publications import admin_views, rules, services
 from nashr.publications.admin_desk import DeskAdminMixin
 from nashr.publications.admin_forms import PublicationForm, ServiceModelForm
@@ -180,9 +180,9 @@ class PublicationAdmin(
                 date=original.date,
             )
             if "language" not in request.GET:
-                others = [code for code in Language.values if code != original.language]
+                others = [code for code in codes() if code != original.language]
                 initial["language"] = others[0]
-        initial.setdefault("language", Language.PERSIAN)
+        initial.setdefault("language", default_language())
         # A clear default: most publications bear the day they are written.
         initial.setdefault("date", timezone.localdate())
         return initial
@@ -201,12 +201,12 @@ class PublicationAdmin(
             language = obj.language
         else:
             language = request.POST.get("language") or request.GET.get("language") or ""
-            if language not in Language.values:
+            if language not in codes():
                 original = self._original_from_query(request)
                 language = (
-                    next(code for code in Language.values if code != original.language)
+                    next(code for code in codes() if code != original.language)
                     if original is not None
-                    else Language.PERSIAN
+                    else default_language()
                 )
         for name in services.CONTENT_FIELDS:
             if name in form.base_fields:
@@ -215,7 +215,7 @@ class PublicationAdmin(
                 )
         if "language" in form.base_fields:
             form.base_fields["language"].widget.attrs["data-rtl-languages"] = " ".join(
-                sorted(RTL_LANGUAGES)
+                code for code in codes() if is_rtl(code)
             )
         if "status" in form.base_fields and not rules.can_publish(request.user):
             # Offered no more; posted anyway, the service refuses it with its reason.

@@ -18,7 +18,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext_lazy as _
 
 from nashr.core import calendars
-from nashr.core.languages import Language, current_language
+from nashr.core.languages import codes, current_language, language_name
 from nashr.publications import selectors
 from nashr.publications.models import Publication
 
@@ -72,7 +72,7 @@ def translation_dashboard(
         (missing if gap.translation is None else outdated).append(
             {
                 "gap": gap,
-                "language_name": Language(gap.language).label,
+                "language_name": language_name(gap.language),
                 "date_text": calendars.format_date(gap.original.date, language),
                 "original_url": reverse(
                     "admin:publications_publication_change", args=[gap.original.pk]
@@ -101,18 +101,18 @@ def translation_panel(
             "translations": [
                 {
                     "publication": t,
-                    "language_name": Language(t.language).label,
+                    "language_name": language_name(t.language),
                     "url": reverse("admin:publications_publication_change", args=[t.pk]),
                 }
                 for t in have.values()
             ],
             "missing": [
                 {
-                    "language_name": Language(code).label,
+                    "language_name": language_name(code),
                     "url": f"{add_url}?"
                     + urlencode({"translation_of": str(publication.pk), "language": code}),
                 }
-                for code in Language.values
+                for code in codes()
                 if code != publication.language and code not in have
             ],
         }

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
 from nashr.core.bidi import direction
-from nashr.core.languages import Language
+from nashr.core.languages import language_choices
 from nashr.core.models import TimeStampedModel
 
 
@@ -80,7 +80,7 @@ class Publication(TimeStampedModel):
     """One language version of a publication; versions share a `translation_key`."""
 
     kind = models.ForeignKey(Kind, on_delete=models.PROTECT, verbose_name=_("kind"))
-    language = models.CharField(_("language"), max_length=8, choices=Language.choices)
+    language = models.CharField(_("language"), max_length=8, choices=language_choices)
     title = models.CharField(_("title"), max_length=300)
     slug = models.SlugField(_("slug"), max_length=200, allow_unicode=True, blank=True)
     summary = models.TextField(_("summary"), blank=True)

@@ -17,7 +17,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from nashr.core import calendars
-from nashr.core.languages import Language
+from nashr.core.languages import codes
 from nashr.core.preload import active_preload
 from nashr.publications.language_versions import shown_in
 from nashr.publications.models import Kind, Publication, Status
@@ -153,7 +153,7 @@ def translation_gaps() -> list[TranslationGap]:
     gaps: list[TranslationGap] = []
     for original in originals:
         by_language = {t.language: t for t in original.translations.all()}
-        for language in Language.values:
+        for language in codes():
             if language == original.language:
                 continue
             translation = by_language.get(language)

@@ -10,8 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from nashr.core import calendars
 from nashr.core.exceptions import ValidationError as NashrValidationError
-from nashr.core.languages import Language
+from nashr.core.languages import language_choices
 from nashr.publications.models import Kind
+
+# The day the date fields' example shows, in the page's calendar and digits.
+EXAMPLE_DAY = dt.date(2023, 10, 31)
 
 
 class KindChoiceField(forms.ModelChoiceField[Kind]):
@@ -23,21 +26,27 @@ class KindChoiceField(forms.ModelChoiceField[Kind]):
         return obj.name(self.language)
 
 
+def _language_filter_choices() -> list[tuple[str, str]]:
+    return [("", str(_("All languages"))), *language_choices()]
+
+
 class SearchFiltersForm(forms.Form):
     """Filters beside the words; every field may be left empty."""
 
     language = forms.ChoiceField(
         label=_("Language"),
         required=False,
-        choices=[("", _("All languages")), *Language.choices],
+        choices=_language_filter_choices,
     )
     date_from = forms.CharField(label=_("From"), required=False, max_length=40)
     date_to = forms.CharField(label=_("To"), required=False, max_length=40)
 
     def __init__(self, *args: Any, language: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.calendar = "jalali" if language == "fa" else "gregorian"
-        self.example = "۱۴۰۲-۰۸-۰۹" if language == "fa" else "2023-10-31"
+        self.calendar = calendars.calendar_of(language)
+        self.example = calendars.localize_digits(
+            calendars.format_ymd(EXAMPLE_DAY, calendar=self.calendar), language
+        )
         self.fields["kind"] = KindChoiceField(
             queryset=Kind.objects.all(),
             to_field_name="slug",

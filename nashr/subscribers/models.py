@@ -11,7 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from nashr.bulletins.models import Series
-from nashr.core.languages import Language
+from nashr.core.languages import default_language, language_choices
 
 
 class SubscriberStatus(models.TextChoices):
@@ -33,7 +33,7 @@ class Subscriber(models.Model):
     # Stored lower-cased, so that one address is one subscriber however it was typed.
     email = models.EmailField(_("email address"), max_length=254, unique=True)
     language = models.CharField(
-        _("interface language"), max_length=8, choices=Language.choices, default=Language.PERSIAN
+        _("interface language"), max_length=8, choices=language_choices, default=default_language
     )
     status = models.CharField(
         _("status"),

@@ -19,7 +19,7 @@ from nashr.audit.services import audit_diff, audit_record, audit_snapshot
 from nashr.bulletins.models import Series
 from nashr.core.actors import Actor, actor_label, require
 from nashr.core.exceptions import ImportFailed, NotFound, ValidationError
-from nashr.core.languages import Language, check_language
+from nashr.core.languages import check_language, codes
 from nashr.core.mail import notification_message
 from nashr.core.one_line import check_one_line
 from nashr.subscribers import hooks, tokens
@@ -354,10 +354,10 @@ def _read_rows(text: str, *, filename: str) -> tuple[list[tuple[int, str, str]],
         except ValidationError as exc:
             errors.append(str(exc))
             continue
-        if language and language not in Language.values:
+        if language and language not in codes():
             errors.append(
                 f"{where}: unknown language “{language}” "
-                f"(use one of: {', '.join(Language.values)}, or leave it empty)"
+                f"(use one of: {', '.join(codes())}, or leave it empty)"
             )
             continue
         rows.append((line, address, language))

@@ -12,10 +12,10 @@ from django import template
 from django.conf import settings
 from django.urls import Resolver404, resolve, reverse, translate_url
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language_info, override
+from django.utils.translation import override
 
-from nashr.core import bidi, calendars
-from nashr.core.languages import base_language, current_language
+from nashr.core import bidi, calendars, languages
+from nashr.core.languages import base_language, current_language, own_name
 
 register = template.Library()
 
@@ -62,24 +62,19 @@ def month_name(year: int, month: int, language: str | None = None) -> str:
 @register.filter
 def language_name(language: str) -> str:
     """The language's name in itself: "فارسی", "English"."""
-    return str(get_language_info(language)["name_local"])
+    return own_name(language)
 
 
 @register.filter
 def language_name_translated(language: str) -> str:
     """The language's name in the page's language: "Persian" on /en/, "انگلیسی" on /fa/."""
-    return str(get_language_info(language)["name_translated"])
+    return languages.language_name(language)
 
 
 @register.simple_tag
 def month_only(month: int, language: str | None = None) -> str:
     """The name of a month of the language's calendar, without the year: "آبان", "May"."""
-    names = (
-        calendars.JALALI_MONTHS
-        if language_or_current(language) == "fa"
-        else calendars.GREGORIAN_MONTHS
-    )
-    return names[month - 1]
+    return calendars.month_names(language_or_current(language))[month - 1]
 
 
 def _page_in(context: template.Context, language: str) -> str:

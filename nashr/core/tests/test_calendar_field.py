@@ -36,6 +36,8 @@ def test_jalali_field_errors(text: str, code: str) -> None:
 
 
 def test_calendar_for_language() -> None:
-    """Persian (with or without region) is Jalali; English is Gregorian."""
+    """Persian (with or without region) is Jalali; English is Gregorian; no language is
+    the site's default language (Persian)."""
     assert calendar_for_language("fa") == calendar_for_language("fa-ir") == "jalali"
-    assert calendar_for_language("en") == calendar_for_language(None) == "gregorian"
+    assert calendar_for_language("en") == "gregorian"
+    assert calendar_for_language(None) == "jalali"

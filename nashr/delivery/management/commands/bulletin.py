@@ -21,6 +21,7 @@ from nashr.bulletins.models import Bulletin
 from nashr.bulletins.views import render_issue
 from nashr.core.commands import actor_from_options, add_actor_argument
 from nashr.core.exceptions import ApplicationError, NotFound, ValidationError
+from nashr.core.languages import codes
 from nashr.delivery.management.commands._send import add_send_arguments, handle_send
 from nashr.delivery.message import bulletin_message_preview
 from nashr.publications.models import Kind
@@ -89,7 +90,7 @@ class Command(BaseCommand):
         series = sub.add_parser("series", help="Create or update a series.")
         series.add_argument("slug", metavar="SLUG")
         series.add_argument("--title", help="The bulletin's name (required for a new series).")
-        series.add_argument("--language", choices=["fa", "en"])
+        series.add_argument("--language", choices=codes())
         series.add_argument("--label", help="A region label shown before the title.")
         series.add_argument("--first-number", type=int, help="Number of its first issue here.")
         series.add_argument("--colophon", metavar="FILE", help="Markdown file of the colophon.")

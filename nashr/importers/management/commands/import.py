@@ -18,6 +18,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from nashr.core.calendars import PLAUSIBLE_YEARS
 from nashr.core.commands import actor_from_options, add_actor_argument
 from nashr.core.exceptions import ApplicationError, ImportFailed
 from nashr.importers.drupal7 import drupal7_import
@@ -92,9 +93,11 @@ class Command(BaseCommand):
         add_actor_argument(parser)
         defaults = parser.add_argument_group("values for files that do not give them")
         defaults.add_argument("--kind", default="", help="kind slug, e.g. statement")
-        defaults.add_argument("--language", default="", help="fa or en (else detected)")
+        defaults.add_argument(
+            "--language", default="", help="one of NASHR_LANGUAGES (else detected from the script)"
+        )
         defaults.add_argument("--date", default="", help="YYYY-MM-DD")
-        defaults.add_argument("--calendar", default="gregorian", choices=["gregorian", "jalali"])
+        defaults.add_argument("--calendar", default="gregorian", choices=list(PLAUSIBLE_YEARS))
         defaults.add_argument("--signatory", default="", help="slug or name")
         defaults.add_argument("--status", default=Status.PUBLISHED, choices=Status.values)
 

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.encoding import uri_to_iri
 from tqdm import tqdm
 
-from nashr.core.languages import Language
+from nashr.core.languages import codes
 from nashr.publications.models import Publication
 from nashr.search.backends import Filters
 from nashr.search.query import parse_query
@@ -33,7 +33,7 @@ class Command(BaseCommand):
             help='words to find; "a phrase" in quotes; -word leaves out; or: reindex',
         )
         parser.add_argument(
-            "--language", choices=Language.values, help="only publications in this language"
+            "--language", choices=codes(), help="only publications in this language"
         )
         parser.add_argument("--json", action="store_true", help="print JSON")
         parser.add_argument(
