@@ -15,6 +15,9 @@ from django.conf.locale import LANG_INFO
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from nashr.core.exceptions import ValidationError
+from nashr.core.languages import configured_language
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("NASHR_VAR_DIR", BASE_DIR / "var"))
 
@@ -202,6 +205,15 @@ if (
         "codes separated by commas, the default first, e.g. fa,en,ckb."
     )
 LANGUAGE_CODE = NASHR_LANGUAGES[0]
+try:
+    # Right-to-left languages, for Django's own pages (the admin) as for Nashr's.
+    LANGUAGES_BIDI = [
+        code
+        for code in NASHR_LANGUAGES
+        if configured_language(code, NASHR_LANGUAGE_OPTIONS.get(code, "")).rtl
+    ]
+except ValidationError as exc:
+    raise ImproperlyConfigured(str(exc)) from exc
 LANGUAGES = [(code, _(LANG_INFO.get(code, {}).get("name", code))) for code in NASHR_LANGUAGES]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Tehran")

@@ -195,11 +195,14 @@ def _symbols(code: str, calendar: str) -> tuple[tuple[str, ...], tuple[str, ...]
 
 @functools.cache
 def _patterns(code: str, calendar: str) -> tuple[str, str]:
-    """ICU's (CLDR's) long date pattern and month-and-year pattern of the language."""
+    """ICU's (CLDR's) long date pattern of the language, and the month-and-year pattern
+    made from it."""
     locale = icu.Locale(f"{code}@calendar={ICU_CALENDAR[calendar]}")
     long = icu.DateFormat.createDateInstance(icu.DateFormat.LONG, locale).toPattern()
-    month = icu.DateTimePatternGenerator.createInstance(locale).getBestPattern("yMMMM")
-    return str(long), str(month)
+    # A month of the calendar is written as its days are, without the day ("MMMM d, y"
+    # gives "MMMM y", "dی MMMMی y" gives "MMMMی y").
+    month = re.sub(r"\s*d+[^\sA-Za-z']*\s*", " ", str(long)).strip()
+    return str(long), month
 
 
 _FIELD = re.compile(r"'(?:[^']|'')*'|([A-Za-z])\1*|[^A-Za-z']+")

@@ -58,16 +58,3 @@ def check_admin_searches_fold_spelling(**kwargs: Any) -> list[CheckMessage]:
         for model_admin in site._registry.values()
         if model_admin.search_fields and not isinstance(model_admin, SpellingSearchAdmin)
     ]
-
-
-@register()
-def check_languages(**kwargs: Any) -> list[CheckMessage]:
-    """A language of NASHR_LANGUAGES that cannot be configured is named, with why."""
-    from nashr.core.exceptions import ValidationError
-    from nashr.core.languages import site_languages
-
-    try:
-        site_languages()
-    except ValidationError as exc:
-        return [CheckError(str(exc), id="nashr.E002")]
-    return []

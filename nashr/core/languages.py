@@ -28,6 +28,8 @@ import icu
 import snowballstemmer
 from django.conf import settings
 from django.conf.locale import LANG_INFO
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils.translation import get_language
 
 from nashr.core.exceptions import ValidationError
@@ -199,26 +201,29 @@ def build_language(code: str, overrides: dict[str, str]) -> SiteLanguage:
 
 
 @functools.cache
-def _configured(
-    codes: tuple[str, ...], options: tuple[tuple[str, str], ...]
-) -> tuple[SiteLanguage, ...]:
-    by_code = dict(options)
-    return tuple(
-        build_language(
-            code,
-            parse_options(
-                by_code.get(code, ""), where=f"NASHR_LANGUAGE_{code.upper().replace('-', '_')}"
-            ),
-        )
-        for code in codes
-    )
+def configured_language(code: str, options: str) -> SiteLanguage:
+    """The language `code` with the options of its ``NASHR_LANGUAGE_<CODE>`` setting."""
+    where = f"NASHR_LANGUAGE_{code.upper().replace('-', '_')}"
+    return build_language(code, parse_options(options, where=where))
+
+
+# The site's languages as configured, read once (and again when a test changes settings).
+_site: dict[str, SiteLanguage] = {}
 
 
 def site_languages() -> tuple[SiteLanguage, ...]:
     """The site's languages, the default first, as configured."""
-    codes = tuple(code for code, _name in settings.LANGUAGES)
-    options = tuple(sorted(getattr(settings, "NASHR_LANGUAGE_OPTIONS", {}).items()))
-    return _configured(codes, options)
+    if not _site:
+        options = getattr(settings, "NASHR_LANGUAGE_OPTIONS", {})
+        for code, _name in settings.LANGUAGES:
+            _site[code] = configured_language(code, options.get(code, ""))
+    return tuple(_site.values())
+
+
+@receiver(setting_changed)
+def _forget_languages(*, setting: str, **kwargs: object) -> None:
+    if setting in {"LANGUAGES", "NASHR_LANGUAGE_OPTIONS", "LANGUAGE_CODE"}:
+        _site.clear()
 
 
 def codes() -> list[str]:
@@ -233,11 +238,8 @@ def default_language() -> str:
 
 def site_language(code: str | None) -> SiteLanguage:
     """The configured language of `code` ("fa", "fa-IR"); the default one for an unknown code."""
-    base = base_language(code)
-    for language in site_languages():
-        if language.code == base:
-            return language
-    return site_languages()[0]
+    languages = site_languages()
+    return _site.get(base_language(code)) or languages[0]
 
 
 def language_choices() -> list[tuple[str, str]]:
@@ -265,11 +267,10 @@ def _unconfigured_direction(code: str) -> str:
 def direction(code: str | None) -> str:
     """ "rtl" or "ltr": the direction text in the language is written in; as configured
     for the site's languages, as CLDR (or Django) says for another, "ltr" if none knows."""
+    site_languages()
     base = base_language(code)
-    for language in site_languages():
-        if language.code == base:
-            return language.direction
-    return _unconfigured_direction(base)
+    language = _site.get(base)
+    return language.direction if language is not None else _unconfigured_direction(base)
 
 
 def is_rtl(code: str | None) -> bool:
