@@ -1,4 +1,4 @@
-"""Nashr's admin site: two-factor login when required, and links to editorial dashboards."""
+"""Nashr's admin site: two-factor login when required, every write audited, dashboards."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 
 from nashr.accounts import passkeys, views
 from nashr.accounts.forms import NashrAuthenticationForm
+from nashr.audit.admin_trail import audited
 from nashr.core.admin import IndexLink
 from nashr.core.htmldigits import localize_html_digits
 from nashr.core.languages import current_language
@@ -47,6 +48,22 @@ class NashrAdminSite(admin.AdminSite):
     def __init__(self, name: str = "admin") -> None:
         super().__init__(name)
         self.index_links: list[IndexLink] = []
+
+    def register(
+        self,
+        model_or_iterable: Any,
+        admin_class: type[admin.ModelAdmin[Any]] | None = None,
+        **options: Any,
+    ) -> None:
+        """Django's register, each admin made an audited one (nashr.audit.admin_trail).
+
+        Here, and not in each app, so that no admin (a third-party app's included) is
+        registered whose deletes and changes the audit trail misses.
+        """
+        admin_class = admin_class or admin.ModelAdmin
+        if options:
+            admin_class = type(f"{admin_class.__name__}WithOptions", (admin_class,), options)
+        super().register(model_or_iterable, audited(admin_class))
 
     def add_index_link(self, link: IndexLink) -> None:
         """Apps' admin modules list their dashboards here."""
