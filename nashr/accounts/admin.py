@@ -111,14 +111,15 @@ class SecondFactorAdmin(admin.ModelAdmin[Any]):
                 services.second_factor_remove(actor=request.user, device=device)
 
 
-class TOTPDeviceFoldingAdmin(  # type: ignore[misc]  # django-otp has no type hints
-    SecondFactorAdmin, SpellingSearchAdmin[TOTPDevice], TOTPDeviceAdmin
-):
+# django-otp has no type hints: its admins are of type Any.
+class TOTPDeviceFoldingAdmin(SecondFactorAdmin, SpellingSearchAdmin[TOTPDevice], TOTPDeviceAdmin):  # type: ignore[misc]
     pass
 
 
-class StaticDeviceFoldingAdmin(  # type: ignore[misc]  # django-otp has no type hints
-    SecondFactorAdmin, SpellingSearchAdmin[StaticDevice], StaticDeviceAdmin
+class StaticDeviceFoldingAdmin(
+    SecondFactorAdmin,
+    SpellingSearchAdmin[StaticDevice],
+    StaticDeviceAdmin,  # type: ignore[misc]
 ):
     pass
 

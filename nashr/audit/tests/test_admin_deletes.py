@@ -118,3 +118,21 @@ def test_a_bulk_delete_the_service_refuses_records_nothing(
     )
     assert type(published_bulletin).objects.filter(pk=published_bulletin.pk).exists()
     assert not AuditEntry.objects.filter(action__endswith=".delete").exists()
+
+
+def test_series_deleted_together_record_each_ones_subscriptions(
+    client, boss, make_series, make_subscribers
+) -> None:
+    """The list's bulk delete of two series records each with its own subscriptions."""
+    english, persian = make_series(), make_series(slug="khabarnameh", language="fa")
+    make_subscribers(english, 2)
+    make_subscribers(persian, 1, prefix="khanandeh")
+    _bulk_delete(client, "bulletins/series", [english.pk, persian.pk])
+    recorded = {
+        entry.target_id: entry.changes
+        for entry in AuditEntry.objects.filter(action="series.delete")
+    }
+    assert recorded == {
+        str(english.pk): {"deleted_with_it": {"subscribers.subscription": 2}},
+        str(persian.pk): {"deleted_with_it": {"subscribers.subscription": 1}},
+    }

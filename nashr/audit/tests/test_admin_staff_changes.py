@@ -200,3 +200,27 @@ def test_a_roles_permissions_changed_are_recorded(client, boss) -> None:
     entry = AuditEntry.objects.get(action="role.update")
     assert (entry.actor_name, entry.target_label) == ("boss", "editor")
     assert entry.changes == {"permissions": {"added": [f"{added} (#{added.pk})"], "removed": []}}
+
+
+def test_a_role_deleted_is_recorded_with_the_members_it_is_taken_from(client, boss, maryam) -> None:
+    """Deleting a role records it and how many staff members lost it."""
+    role = Group.objects.create(name="proofreader")
+    maryam.groups.add(role)
+    _posted(client.post(f"{ADMIN}/auth/group/{role.pk}/delete/", {"post": "yes"}))
+    entry = AuditEntry.objects.get(action="role.delete")
+    assert (entry.actor_name, entry.target_label) == ("boss", "proofreader")
+    assert entry.changes == {"deleted_with_it": {"auth.user_groups": 1}}
+
+
+def test_ones_own_password_changed_is_recorded_without_it(client, maryam) -> None:
+    """A staff member changing their own password records that they did, not the password."""
+    client.force_login(maryam)
+    new = "another long passphrase 43"
+    response = client.post(
+        f"{ADMIN}/password_change/",
+        {"old_password": "a long passphrase 42", "new_password1": new, "new_password2": new},
+    )
+    _posted(response)
+    entry = AuditEntry.objects.get(action="staff.password_set")
+    assert (entry.actor_user_id, entry.target_id) == (maryam.pk, str(maryam.pk))
+    assert new not in entry_text(entry) and "passphrase" not in entry_text(entry)
