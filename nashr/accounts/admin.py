@@ -1,8 +1,12 @@
 """Staff accounts in the admin: Django's user admin, with access changes recorded.
 
 Roles (groups) and permissions are set through ``services.staff_roles_set`` and the
-flags that open the admin (active, staff, superuser) are recorded as they are saved, so
-the audit trail shows who gave whom which access.
+account's fields, the flags that open the admin (active, staff, superuser) among them,
+are recorded as they are saved, so the audit trail shows who gave whom which access.
+Deletes, and changes to roles, are recorded by the admin site (nashr.audit.admin_trail).
+
+Two-factor devices are listed and removed here, never added or changed: a device added
+by an administrator would carry a key the administrator knows.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.db import transaction
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -25,11 +30,22 @@ from nashr.audit.services import audit_record
 from nashr.core.admin import SpellingSearchAdmin
 
 User = get_user_model()
-# Fields of the account whose change is recorded (never the password: only that it was set).
-ACCESS_FIELDS = ("username", "is_active", "is_staff", "is_superuser")
+# Fields of the account whose change is recorded (never the password: only that it was
+# set; the address as changed, not what it was or became: audit_record hides it).
+RECORDED_FIELDS = (
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "is_active",
+    "is_staff",
+    "is_superuser",
+)
 
 
 class StaffAdmin(SpellingSearchAdmin[Any], UserAdmin):  # type: ignore[type-arg]  # django-stubs' UserAdmin is generic over the user model
+    audit_entity = "staff"
+
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)
         if not change:
@@ -38,7 +54,7 @@ class StaffAdmin(SpellingSearchAdmin[Any], UserAdmin):  # type: ignore[type-arg]
         changes = {
             name: [form.initial.get(name), form.cleaned_data[name]]
             for name in form.changed_data
-            if name in ACCESS_FIELDS
+            if name in RECORDED_FIELDS
         }
         if changes:
             audit_record(actor=request.user, action="staff.update", target=obj, changes=changes)
@@ -70,14 +86,41 @@ class StaffAdmin(SpellingSearchAdmin[Any], UserAdmin):  # type: ignore[type-arg]
 # Django's and django-otp's own admins, their search boxes folding spellings as every
 # other admin's does (core.checks holds every admin to it).
 class RoleAdmin(SpellingSearchAdmin[Group], GroupAdmin):
+    audit_entity = "role"
+
+
+class SecondFactorAdmin(admin.ModelAdmin[Any]):
+    """A kind of two-factor device, seen and removed (``services.second_factor_remove``).
+
+    Never added or changed, superusers included: an administrator could otherwise give
+    another account a device whose key they chose, or move a device to another account.
+    """
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        services.second_factor_remove(actor=request.user, device=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        with transaction.atomic():
+            for device in queryset.select_related("user"):
+                services.second_factor_remove(actor=request.user, device=device)
+
+
+# django-otp has no type hints: its admins are of type Any.
+class TOTPDeviceFoldingAdmin(SecondFactorAdmin, SpellingSearchAdmin[TOTPDevice], TOTPDeviceAdmin):  # type: ignore[misc]
     pass
 
 
-class TOTPDeviceFoldingAdmin(SpellingSearchAdmin[TOTPDevice], TOTPDeviceAdmin):  # type: ignore[misc]  # django-otp has no type hints
-    pass
-
-
-class StaticDeviceFoldingAdmin(SpellingSearchAdmin[StaticDevice], StaticDeviceAdmin):  # type: ignore[misc]  # django-otp has no type hints
+class StaticDeviceFoldingAdmin(
+    SecondFactorAdmin,
+    SpellingSearchAdmin[StaticDevice],
+    StaticDeviceAdmin,  # type: ignore[misc]
+):
     pass
 
 

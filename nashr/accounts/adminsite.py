@@ -1,4 +1,4 @@
-"""Nashr's admin site: two-factor login when required, and links to editorial dashboards."""
+"""Nashr's admin site: two-factor login when required, every write audited, dashboards."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import REDIRECT_FIELD_NAME
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import NoReverseMatch, URLPattern, URLResolver, path, reverse
@@ -17,6 +18,8 @@ from django.views.decorators.cache import never_cache
 
 from nashr.accounts import passkeys, views
 from nashr.accounts.forms import NashrAuthenticationForm
+from nashr.audit.admin_trail import audited
+from nashr.audit.services import audit_record
 from nashr.core.admin import IndexLink
 from nashr.core.htmldigits import localize_html_digits
 from nashr.core.languages import current_language
@@ -47,6 +50,22 @@ class NashrAdminSite(admin.AdminSite):
     def __init__(self, name: str = "admin") -> None:
         super().__init__(name)
         self.index_links: list[IndexLink] = []
+
+    def register(
+        self,
+        model_or_iterable: Any,
+        admin_class: type[admin.ModelAdmin[Any]] | None = None,
+        **options: Any,
+    ) -> None:
+        """Django's register, each admin made an audited one (nashr.audit.admin_trail).
+
+        Here, and not in each app, so that no admin (a third-party app's included) is
+        registered whose deletes and changes the audit trail misses.
+        """
+        admin_class = admin_class or admin.ModelAdmin
+        if options:
+            admin_class = type(f"{admin_class.__name__}WithOptions", (admin_class,), options)
+        super().register(model_or_iterable, audited(admin_class))
 
     def add_index_link(self, link: IndexLink) -> None:
         """Apps' admin modules list their dashboards here."""
@@ -116,6 +135,17 @@ class NashrAdminSite(admin.AdminSite):
             template_name=self.login_template,
             admin_site_name=self.name,
         )(request)
+
+    def password_change(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> TemplateResponse:
+        """Django's page for one's own password; a change is recorded, never the password."""
+        with transaction.atomic():
+            response = super().password_change(request, extra_context)
+            if request.method == "POST" and response.status_code == 302:
+                user = request.user
+                audit_record(actor=user, action="staff.password_set", target=user)  # type: ignore[arg-type]  # a logged-in user here
+        return response
 
     def each_context(self, request: HttpRequest) -> dict[str, Any]:
         context = super().each_context(request)

@@ -229,6 +229,33 @@ def totp_enrol(
     return Enrolment(config_url=device.config_url, backup_codes=codes)
 
 
+@transaction.atomic
+def second_factor_remove(*, actor: Actor, device: Any) -> None:
+    """Remove a staff member's TOTP device or backup codes, recording whose and which.
+
+    How an administrator resets a lost or stolen second factor. Adding one is never
+    another's doing: the holder enrols their own (``nashr enrol_totp`` on the server, the
+    passkey pages), so that nobody can give an account a key they know.
+    """
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    actions = {TOTPDevice: "staff.totp_remove", StaticDevice: "staff.backup_codes_remove"}
+    action = actions.get(type(device))
+    if action is None:
+        raise ValidationError(f"{type(device).__name__} is not a TOTP device or backup codes")
+    user = device.user
+    opts = device._meta
+    require(
+        actor,
+        f"{opts.app_label}.delete_{opts.model_name}",
+        action=f"remove a second factor of {user.get_username()}",
+    )
+    facts = {"device": device.name, "device_id": device.pk}
+    device.delete()
+    audit_record(actor=actor, action=action, target=user, changes=facts)
+
+
 def passkey_enrolment_record(*, actor: Actor, user: Any, device_name: str) -> None:
     """Record that a passkey or security key was registered for `user`, and tell them.
 

@@ -41,6 +41,8 @@ LABEL_LIMIT = AuditEntry._meta.get_field("target_label").max_length or 200
 BATCH = 500
 # The entries recorded inside `audit_batched` (None: written at once).
 _batch: ContextVar[list[AuditEntry] | None] = ContextVar("audit_batch", default=None)
+# The lists of the `audit_watch` blocks open now, each given every entry recorded.
+_watchers: ContextVar[tuple[list[AuditEntry], ...]] = ContextVar("audit_watchers", default=())
 
 
 def _cut(text: str, limit: int) -> str:
@@ -135,7 +137,25 @@ def audit_record(
         entry.save()
     else:
         batch.append(entry)
+    for watcher in _watchers.get():
+        watcher.append(entry)
     return entry
+
+
+@contextmanager
+def audit_watch() -> Iterator[list[AuditEntry]]:
+    """The entries recorded inside the block, in order (the list fills as they are).
+
+    For a caller that records an action only if the code it called did not (the admin's
+    fallback, nashr.audit.admin_trail): it cannot know in advance whether a service
+    will. Blocks nest; each sees every entry recorded while it is open.
+    """
+    seen: list[AuditEntry] = []
+    token = _watchers.set((*_watchers.get(), seen))
+    try:
+        yield seen
+    finally:
+        _watchers.reset(token)
 
 
 @contextmanager
