@@ -1,4 +1,4 @@
-"""One spelling of Persian text, for matching what readers and editors type.
+"""One spelling of Persian (and Arabic-script, and Latin) text, for matching what readers type.
 
 Persian reaches Nashr typed on many keyboards: an Arabic keyboard gives ي and ك where a
 Persian one gives ی and ک, digits come in three alphabets, marks and invisible characters
@@ -27,6 +27,9 @@ What `fold` does, in order:
    do: many people type ا for آ, and the pairs the fold confuses are rare.
 2. `LETTERS`: Arabic yeh ي, alef maksura ى, yeh barree ے and ې become Persian ی; Arabic
    kaf ك and swash kaf ڪ become Persian ک; teh marbuta ة, heh goal ہ and ae ە become ه;
+   Sorani Kurdish's ێ, ھ and ۆ, which readers on Arabic and Persian keyboards type as
+   ی, ه and و, become those (ڵ, ڕ and ڤ stay: they tell words apart, کوڕ from کور);
+   the Azerbaijani schwa ə and the dotless ı become e and i, as readers without them type;
    alef wasla ٱ becomes ا; a zero-width space becomes ZWNJ (keyboards type one for the
    other). `DIGITS`: Persian (۰–۹) and Arabic-Indic (٠–٩) digits become 0–9. `REMOVED`:
    tatweel, soft hyphens, zero-width joiners, byte-order marks, bidi controls and
@@ -59,8 +62,14 @@ LETTERS: dict[str, str] = {
     "ڪ": "ک",  # U+06AA swash kaf
     "ة": "ه",  # U+0629 teh marbuta
     "ہ": "ه",  # U+06C1 heh goal (ۂ decomposes to it)
-    "ە": "ه",  # U+06D5 ae (ۀ decomposes to it)
+    "ە": "ه",  # U+06D5 ae (ۀ decomposes to it), Sorani's vowel e
+    "ھ": "ه",  # U+06BE heh doachashmee, Sorani's h
+    "ێ": "ی",  # U+06CE yeh with small v, Sorani's ê
+    "ۆ": "و",  # U+06C6 oe, Sorani's o
     "ٱ": "ا",  # U+0671 alef wasla
+    "ə": "e",  # U+0259 schwa (Azerbaijani), typed as e where the keyboard lacks it
+    "Ə": "e",  # U+018F capital schwa
+    "ı": "i",  # U+0131 dotless i (Azerbaijani, Turkish), typed as i
     ZWSP: ZWNJ,  # zero-width space, often typed for ZWNJ
 }
 DIGITS = dict(zip("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "0123456789" * 2, strict=True))

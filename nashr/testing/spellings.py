@@ -47,6 +47,26 @@ SPELLINGS = [
     ("مدرسة", "مدرسه"),  # teh marbuta
     ("پائیز", "پاییز"),  # yeh with hamza
     *KEYBOARD_SPELLINGS,
+    # Sorani Kurdish, typed on Arabic or Persian keyboards.
+    ("کوردستان", "كوردستان"),  # Arabic kaf
+    ("نێوان", "نيوان"),  # ê / Arabic yeh
+    ("نێوان", "نیوان"),  # ê / Persian yeh
+    ("ئەوە", "ئهوه"),  # ae / heh
+    ("ھەولێر", "هەولێر"),  # heh doachashmee / heh
+    ("کۆمەڵگا", "کومەڵگا"),  # oe / waw
+    ("دەوڵەتەکان", "دەوڵەت‌ەکان"),  # joined / with a half-space
+    # Arabic, with and without its marks and letter variants.
+    ("مُسْلِمُونَ", "مسلمون"),  # harakat
+    ("العربيــة", "العربية"),  # tatweel
+    ("الإسلامية", "الاسلاميه"),  # alef with hamza, teh marbuta
+    ("أحمد", "احمد"),  # alef with hamza above
+    ("مستشفى", "مستشفي"),  # alef maksura / yeh
+    # Latin-script languages whose readers drop diacritics or write them otherwise.
+    ("Gefängnis", "Gefangnis"),  # German umlaut
+    ("Straße", "strasse"),  # German sharp s
+    ("Xwepêşandan", "xwepesandan"),  # Kurmanji circumflex and cedilla
+    ("Azərbaycan", "azerbaycan"),  # Azerbaijani schwa typed as e
+    ("Bakı", "baki"),  # dotless i
 ]
 
 # One character at a time: (as typed, as `fold` writes it).
