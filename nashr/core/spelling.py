@@ -91,7 +91,12 @@ CHARACTERS_FOR_CONTAINS: dict[str, str] = {**CHARACTERS, ZWNJ: "", ZWSP: ""}
 # The category of the combining marks that step 1 drops.
 MARK_CATEGORY = "Mn"
 
-_LETTERS_TABLE = str.maketrans(LETTERS)
+# Letters that are letters of a language's own alphabet, not another keyboard's spelling:
+# an address keeps them as its title writes them (a Sorani title's ە ێ ۆ ھ, Azerbaijani ə).
+OWN_LETTERS = frozenset("ەێۆھəƏı")
+_LETTERS_TABLE = str.maketrans(
+    {letter: kept for letter, kept in LETTERS.items() if letter not in OWN_LETTERS}
+)
 
 
 @functools.cache

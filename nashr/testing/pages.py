@@ -364,3 +364,91 @@ PUBLIC_PAGES: list[PublicPage] = [
     PublicPage("not-found-fa", lambda c: "/fa/no-such-page/here/", status=404),
     PublicPage("not-found-en", lambda c: "/en/p/999999/missing/", status=404),
 ]
+
+
+# Every language the site is configured with beyond the first two has its pages checked
+# too (.ci/run runs the checks again with NASHR_LANGUAGES=fa,en,ckb,de): a publication
+# in it, translated from the Persian statement, and one written in it first.
+FURTHER_TEXTS: dict[str, tuple[str, str, str, str]] = {
+    # code: (translation's title, its body, original's title, its body)
+    "ckb": (
+        "ڕاگەیەندراو سەبارەت بە ئازادکردنی زیندانییە سیاسییەکان",
+        "ئەنجومەنی هەماهەنگی داوای ئازادکردنی دەستبەجێی هەموو زیندانییە سیاسییەکان "
+        "دەکات. ھەر ڕۆژێک لە زینداندا ڕۆژێکی زیاترە.",
+        "هەواڵی مانگرتنی کرێکارانی هەولێر",
+        "کرێکارانی کارگەی چیمەنتۆی هەولێر بۆ سێیەمین ڕۆژ مانیان گرتووە و داوای "
+        "مووچەی دواکەوتوویان دەکەن. کۆمەڵگا پشتگیرییان دەکات.",
+    ),
+    "de": (
+        "Erklärung zur Freilassung der politischen Gefangenen",
+        "Der Koordinierungsrat fordert die sofortige Freilassung aller politischen "
+        "Gefangenen. Jeder Tag im Gefängnis ist ein Tag zu viel.",
+        "Streik der Zementarbeiter in Erbil",
+        "Die Arbeiter des Zementwerks in Erbil streiken den dritten Tag und fordern "
+        "ihre ausstehenden Löhne. Gewerkschaften in Deutschland erklären sich solidarisch.",
+    ),
+}
+
+
+def further_languages() -> list[str]:
+    """The configured languages beyond the first two that tests have texts in."""
+    from nashr.core.languages import codes
+
+    return [code for code in codes()[2:] if code in FURTHER_TEXTS]
+
+
+def further_languages_content(content: SiteContent) -> None:
+    """For each further language: the statement translated into it, and an original in it."""
+    for code in further_languages():
+        title, body, original_title, original_body = FURTHER_TEXTS[code]
+        translation = services.translation_create(
+            actor=COMMAND, original=content["statement_fa"], language=code, title=title, body=body
+        )
+        services.publication_publish(actor=COMMAND, publication=translation)
+        content[f"statement_{code}"] = translation
+        content[f"news_{code}"] = services.publication_create(
+            actor=COMMAND,
+            kind=Kind.objects.get(slug="news"),
+            language=code,
+            title=original_title,
+            body=original_body,
+            date=dt.date(2024, 2, 12),
+            status=Status.PUBLISHED,
+            published_at=timezone.now() - dt.timedelta(days=1),
+        )
+
+
+CONTENT_BUILDERS.append(further_languages_content)
+for _code in further_languages():
+    PUBLIC_PAGES.extend(
+        [
+            PublicPage(f"home-{_code}", lambda c, code=_code: url_in(code, "publications:home")),
+            PublicPage(
+                f"kind-{_code}",
+                lambda c, code=_code: url_in(code, "publications:kind", kind="statement"),
+            ),
+            PublicPage(
+                f"publication-{_code}",
+                lambda c, code=_code: c[f"statement_{code}"].get_absolute_url(),
+            ),
+            PublicPage(
+                f"original-{_code}", lambda c, code=_code: c[f"news_{code}"].get_absolute_url()
+            ),
+            PublicPage(
+                f"persian-from-{_code}",
+                lambda c, code=_code: publication_in(code, c["article_fa"]),
+            ),
+            PublicPage(
+                f"archive-{_code}", lambda c, code=_code: url_in(code, "publications:archive")
+            ),
+            PublicPage(
+                f"search-{_code}",
+                lambda c, code=_code: (
+                    url_in(code, "search:search") + "?q=" + FURTHER_TEXTS[code][2].split()[0]
+                ),
+            ),
+            PublicPage(
+                f"subscribe-{_code}", lambda c, code=_code: url_in(code, "subscribers:subscribe")
+            ),
+        ]
+    )

@@ -12,12 +12,16 @@ from pathlib import Path
 
 from nashr.core.actors import DEMO
 from nashr.core.demo import DemoOutput
+from nashr.core.languages import codes
 from nashr.importers.run import publications_import
 from nashr.importers.translation_groups import translation_key
 from nashr.publications import services
 from nashr.publications.models import Publication, Signatory
 
 CONTENT = Path(__file__).resolve().parent / "content"
+# Publications in further languages, loaded only when the site has the language
+# (`NASHR_LANGUAGES=fa,en,ckb make demo`): languages/<code>/.
+FURTHER_LANGUAGES = Path(__file__).resolve().parent / "languages"
 
 SIGNATORIES = (
     (
@@ -51,7 +55,9 @@ def load(*, stdout: DemoOutput | None = None) -> None:
     for slug, name_fa, name_en in SIGNATORIES:
         if not Signatory.objects.filter(slug=slug).exists():
             services.signatory_create(actor=DEMO, slug=slug, name_fa=name_fa, name_en=name_en)
-    report = publications_import(actor=DEMO, paths=[CONTENT], skip_existing=True)
+    further = [FURTHER_LANGUAGES / code for code in codes()]
+    paths = [CONTENT, *(path for path in further if path.is_dir())]
+    report = publications_import(actor=DEMO, paths=paths, skip_existing=True)
     corrected = 0
     for key, language, old, new in CORRECTIONS:
         publication = Publication.objects.filter(
