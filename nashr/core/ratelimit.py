@@ -36,8 +36,8 @@ def _count_one(key: str, *, window: int, now: dt.datetime) -> int:
     quote = connection.ops.quote_name
     table = quote(RateCount._meta.db_table)
     key_column, count, ends = quote("key"), quote("count"), quote("window_ends_at")
-    sql = (
-        f"INSERT INTO {table} ({key_column}, {count}, {ends}) VALUES (%s, 1, %s) "
+    sql = (  # names from the model only, values as parameters
+        f"INSERT INTO {table} ({key_column}, {count}, {ends}) VALUES (%s, 1, %s) "  # noqa: S608
         f"ON CONFLICT ({key_column}) DO UPDATE SET "
         f"{count} = CASE WHEN {table}.{ends} <= %s THEN 1 ELSE {table}.{count} + 1 END, "
         f"{ends} = CASE WHEN {table}.{ends} <= %s THEN excluded.{ends} ELSE {table}.{ends} END "
@@ -72,5 +72,6 @@ def reset(*, namespace: str, kind: str, value: str) -> None:
 
 def purge(*, now: dt.datetime | None = None) -> int:
     """Delete the counts whose window has ended; how many."""
-    deleted, _by_model = RateCount.objects.filter(window_ends_at__lte=now or timezone.now()).delete()
+    ended = RateCount.objects.filter(window_ends_at__lte=now or timezone.now())
+    deleted, _by_model = ended.delete()
     return deleted

@@ -69,4 +69,3 @@ def post_comment(client: Client) -> Callable[..., Any]:
         )
 
     return post
-
