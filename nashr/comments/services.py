@@ -10,6 +10,8 @@ spam uses one of the publication's hourly quota: refused and spam posts never cl
 publication's comments to its readers.
 Approving or removing what readers see is announced to the change feed
 (`nashr.core.changes`), which brings every derived copy of the pages up to date.
+Mail to commenters (the confirmation link, reply notices) is sent by the task worker,
+within bounds per address (`_confirmation_allowed`, `_reply_notice_allowed`).
 """
 
 from __future__ import annotations
@@ -19,7 +21,6 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from types import ModuleType
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -565,8 +566,7 @@ def _comment_store(post: Submission) -> Posted:
         announce(Topic.COMMENTS, [comment.publication_id])
         _notify_parent_on_commit(comment)
     if post.address and status != CommentStatus.SPAM:
-        comment_id = comment.pk
-        transaction.on_commit(lambda: _tasks().send_confirmation.enqueue(comment_id=comment_id))
+        _confirmation_send_on_commit(comment.pk)
     return Posted(comment=comment, held=status != CommentStatus.APPROVED)
 
 
@@ -577,13 +577,6 @@ def _mail(*, to: str, language: str, template: str, context: dict[str, object]) 
     return notification_message(
         to=to, language=language, template=f"comments/email/{template}", context=context
     )
-
-
-def _tasks() -> ModuleType:
-    # Imported here: the task module imports this one (the moderators' digest).
-    from nashr.comments import tasks
-
-    return tasks
 
 
 def _confirmation_allowed(email_digest: str) -> bool:
@@ -662,10 +655,20 @@ def reply_notify(*, reply_id: int) -> int:
     return _mail(to=parent.email, language=language, template="reply", context=context).send()
 
 
+def _confirmation_send_on_commit(comment_id: int) -> None:
+    # Imported here: the task module imports this one (the moderators' digest).
+    from nashr.comments.tasks import send_confirmation
+
+    transaction.on_commit(lambda: send_confirmation.enqueue(comment_id=comment_id))
+
+
 def _notify_parent_on_commit(comment: Comment) -> None:
+    # Imported here: the task module imports this one (the moderators' digest).
+    from nashr.comments.tasks import notify_reply
+
     if comment.parent_id is not None:
         comment_id = comment.pk
-        transaction.on_commit(lambda: _tasks().notify_reply.enqueue(reply_id=comment_id))
+        transaction.on_commit(lambda: notify_reply.enqueue(reply_id=comment_id))
 
 
 @transaction.atomic
