@@ -15,6 +15,7 @@ from nashr.comments.models import Comment, CommentStatus
 from nashr.comments.privacy import email_hash
 from nashr.core.models import RateCount
 from nashr.publications.models import Publication
+from nashr.testing.clock import run_worker
 
 pytestmark = pytest.mark.django_db
 
@@ -62,6 +63,19 @@ def test_thirty_posts_naming_one_address_mail_it_once(
     assert len(set(notices)) == 1
     # The count is kept under a keyed hash: the address is nowhere in the table.
     assert not RateCount.objects.filter(key__icontains="victim").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_task_worker_sends_the_link_after_the_answer(
+    publication: Publication, post_comment: Callable[..., Any], smtp_sink: Any, settings: Any
+) -> None:
+    """With the production task backend the answers come before any mail; the worker then
+    mails the address once for three posts naming it."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    _post_many(post_comment, publication, 3, VICTIM)
+    assert smtp_sink.to(VICTIM) == []
+    run_worker()
+    assert len(smtp_sink.to(VICTIM)) == 1
 
 
 def test_confirmation_mails_to_one_address_stop_at_the_daily_bound(
