@@ -326,8 +326,8 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "bulletin@nashr.invali
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # Serving (nashr serve, the page cache, static files).
-# The cache holds whole public pages, the subscribe form's rate limits and the pages'
-# generation number, so every worker process must share it: by default files under
+# The cache holds whole public pages and the pages' generation number (rate limits are
+# counted in the database), so every worker process must share it: by default files under
 # var/cache/ (one machine, no extra server); CACHE_URL=redis://host:6379/0 when several
 # machines serve the site (Django's own Redis backend).
 CACHES = {"default": cache_from_url(os.environ.get("CACHE_URL", ""), VAR_DIR / "cache")}
@@ -373,7 +373,8 @@ NASHR_CONFIRM_MAX_AGE = int(os.environ.get("NASHR_CONFIRM_MAX_AGE", str(7 * 24 *
 # `nashr subscribers purge-unconfirmed` (cron) or its task: no list of people who were
 # only named by someone else is kept.
 NASHR_UNCONFIRMED_DAYS = int(os.environ.get("NASHR_UNCONFIRMED_DAYS", "14"))
-# (attempts, seconds): per client (keyed hash of the address, in the cache only) and per email.
+# (attempts, seconds): per client (keyed hash of the address) and per email, counted in the
+# database under keyed hashes (nashr.core.ratelimit).
 NASHR_SUBSCRIBE_RATE = (int(os.environ.get("NASHR_SUBSCRIBE_RATE", "10")), 600)
 NASHR_SUBSCRIBE_ADDRESS_RATE = (3, 3600)
 # A 4xx answer is retried after base × 2^(attempt-1) seconds, up to the given attempts.
@@ -407,11 +408,26 @@ NASHR_COMMENTS_MODERATION = os.environ.get("NASHR_COMMENTS_MODERATION", "first")
 NASHR_COMMENTS_TRUST_AFTER = int(os.environ.get("NASHR_COMMENTS_TRUST_AFTER", "1"))
 # Comments close this many days after publication (0: they stay open).
 NASHR_COMMENTS_CLOSE_AFTER_DAYS = int(os.environ.get("NASHR_COMMENTS_CLOSE_AFTER_DAYS", "0"))
-# (comments, seconds): per client address (keyed hash, in the cache) and per publication.
+# (comments, seconds): per client address (keyed hash) and per publication, counted in the
+# database (nashr.core.ratelimit).
 NASHR_COMMENTS_RATE = (int(os.environ.get("NASHR_COMMENTS_RATE", "5")), 3600)
 NASHR_COMMENTS_PUBLICATION_RATE = (
     int(os.environ.get("NASHR_COMMENTS_PUBLICATION_RATE", "60")),
     3600,
+)
+# Mail to one commenter's address, whoever typed it into the form (counted under a keyed
+# hash of the address, in the database). A confirmation link mailed and not yet followed
+# holds back the next for this many seconds; at most this many (mails, seconds) in all.
+NASHR_COMMENTS_CONFIRM_MAIL_WAIT = int(os.environ.get("NASHR_COMMENTS_CONFIRM_MAIL_WAIT", "3600"))
+NASHR_COMMENTS_CONFIRM_MAIL_RATE = (
+    int(os.environ.get("NASHR_COMMENTS_CONFIRM_MAIL_RATE", "3")),
+    24 * 3600,
+)
+# (mails, seconds) telling a commenter of replies: per thread they commented in, and in all.
+NASHR_COMMENTS_REPLY_MAIL_THREAD_RATE = (1, 24 * 3600)
+NASHR_COMMENTS_REPLY_MAIL_RATE = (
+    int(os.environ.get("NASHR_COMMENTS_REPLY_MAIL_RATE", "5")),
+    24 * 3600,
 )
 # A comment with more links than this is held for a moderator.
 NASHR_COMMENTS_MAX_LINKS = int(os.environ.get("NASHR_COMMENTS_MAX_LINKS", "2"))

@@ -76,6 +76,8 @@ EXCLUDED = {
     # Counts of recent failed logins, keyed by hashes of the SECRET_KEY: they matter for
     # the next quarter of an hour on the server that saw them, not on a restored one.
     "accounts.loginthrottle",
+    # Rate limits' counts, the same: an hour or a day of keyed hashes, nothing to restore.
+    "core.ratecount",
 }
 # Models whose rows `migrate` itself creates: a fresh database holds them and is still
 # empty. A restore replaces them with the archive's (same ids as the rows that point at

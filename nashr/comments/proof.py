@@ -1,8 +1,9 @@
 """The proof of work (ALTCHA): a challenge from this site, solved by the reader's browser.
 
 The challenge is signed with a key derived from SECRET_KEY and expires; a solution is
-accepted once (its signature is remembered in the cache until the challenge expires), so
-one solved challenge cannot carry a batch of comments. Readers without JavaScript send
+accepted once (its use is counted, as rate limits are, until the challenge expires: by one
+statement, so that workers given the same solution at once accept it once), so one solved
+challenge cannot carry a batch of comments. Readers without JavaScript send
 none, and their comment waits for a moderator instead.
 """
 
@@ -15,9 +16,10 @@ from typing import Any
 
 from altcha.v1 import ChallengeOptions, create_challenge, verify_solution
 from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+
+from nashr.comments import ratelimit
 
 LIFETIME = dt.timedelta(minutes=20)
 
@@ -48,5 +50,6 @@ def solution_accept(payload: str) -> bool:
         return False
     # The same challenge solved once, whatever JSON spelling a replay wraps it in.
     challenge = str(json.loads(base64.b64decode(payload))["challenge"])
-    used = f"nashr:altcha:{salted_hmac('nashr.comments.altcha.used', challenge).hexdigest()}"
-    return bool(cache.add(used, 1, timeout=int(LIFETIME.total_seconds())))
+    return ratelimit.hit(
+        kind="altcha-used", value=challenge, limit=1, window=int(LIFETIME.total_seconds())
+    )

@@ -10,6 +10,8 @@ spam uses one of the publication's hourly quota: refused and spam posts never cl
 publication's comments to its readers.
 Approving or removing what readers see is announced to the change feed
 (`nashr.core.changes`), which brings every derived copy of the pages up to date.
+Mail to commenters (the confirmation link, reply notices) is sent by the task worker,
+within bounds per address (`_confirmation_allowed`, `_reply_notice_allowed`).
 """
 
 from __future__ import annotations
@@ -489,7 +491,6 @@ class Posted:
     held: bool
 
 
-@transaction.atomic
 def comment_post(
     *,
     publication: Publication,
@@ -511,6 +512,11 @@ def comment_post(
     one readers cannot see). `client_address` is only hashed (with the day) and never
     stored; `proof_of_work` says the reader's browser solved a challenge. A reader has no
     actor: readers' own actions leave no audit entry.
+
+    The refusals run outside the transaction that stores the comment: the rate limit of
+    the connection counts a post that a later refusal turns down (a reply to a comment
+    readers cannot see is refused after it, so such replies cannot list held comments
+    unhindered), and that count must outlive the refusal.
     """
     now = now or timezone.now()
     address = normalize_email(email)
@@ -531,6 +537,12 @@ def comment_post(
     )
     for refuse in REFUSALS:
         refuse(post)
+    return _comment_store(post)
+
+
+@transaction.atomic
+def _comment_store(post: Submission) -> Posted:
+    """Store the comment `post` that REFUSALS let through, held or shown as HOLDS say."""
     holds = [hold for check in HOLDS if (hold := check(post)) is not None]
     if any(hold.spam for hold in holds):
         status = CommentStatus.SPAM
@@ -538,24 +550,23 @@ def comment_post(
         _refuse_flood_under_publication(post)
         status = CommentStatus.PENDING if holds else CommentStatus.APPROVED
     comment = Comment.objects.create(
-        publication=publication,
+        publication=post.publication,
         parent=post.parent,
         name=post.name,
         body=post.body,
         language=guess_language(post.body),
         status=status,
-        email=address,
+        email=post.address,
         email_hash=post.email_digest,
         address_hash=post.address_digest,
-        created_at=now,
+        created_at=post.now,
         held_reason="; ".join(hold.reason for hold in holds)[:200],
     )
     if status == CommentStatus.APPROVED:
         announce(Topic.COMMENTS, [comment.publication_id])
         _notify_parent_on_commit(comment)
-    if address and status != CommentStatus.SPAM:
-        comment_id = comment.pk
-        transaction.on_commit(lambda: comment_email_confirmation_send(comment_id=comment_id))
+    if post.address and status != CommentStatus.SPAM:
+        _confirmation_send_on_commit(comment.pk)
     return Posted(comment=comment, held=status != CommentStatus.APPROVED)
 
 
@@ -568,27 +579,72 @@ def _mail(*, to: str, language: str, template: str, context: dict[str, object]) 
     )
 
 
-def comment_email_confirmation_send(*, comment_id: int) -> None:
-    """Mail the commenter the link that confirms their address (and opens their data)."""
+def _confirmation_allowed(email_digest: str) -> bool:
+    """Whether one more confirmation link may be mailed to the address of `email_digest`.
+
+    Anyone can type anyone's address into the form: without a bound, 30 posts made 30
+    mails, signed by this site, to one person. While a link mailed in the last
+    NASHR_COMMENTS_CONFIRM_MAIL_WAIT seconds waits to be followed no other is sent (the
+    comments posted meanwhile wait for a moderator), and never more than
+    NASHR_COMMENTS_CONFIRM_MAIL_RATE. Counted by keyed hash, atomically (several workers).
+    """
+    waiting = ratelimit.hit(
+        kind="confirm-waiting",
+        value=email_digest,
+        limit=1,
+        window=settings.NASHR_COMMENTS_CONFIRM_MAIL_WAIT,
+    )
+    if not waiting:
+        return False
+    limit, window = settings.NASHR_COMMENTS_CONFIRM_MAIL_RATE
+    return ratelimit.hit(kind="confirm-mails", value=email_digest, limit=limit, window=window)
+
+
+def _reply_notice_allowed(*, email_digest: str, thread_id: int) -> bool:
+    """Whether the commenter may be mailed one more reply notice in the thread `thread_id`:
+    NASHR_COMMENTS_REPLY_MAIL_THREAD_RATE per thread, NASHR_COMMENTS_REPLY_MAIL_RATE in all
+    (later replies are on the page the notice links to)."""
+    limit, window = settings.NASHR_COMMENTS_REPLY_MAIL_THREAD_RATE
+    if not ratelimit.hit(
+        kind="reply-thread", value=f"{email_digest}:{thread_id}", limit=limit, window=window
+    ):
+        return False
+    limit, window = settings.NASHR_COMMENTS_REPLY_MAIL_RATE
+    return ratelimit.hit(kind="reply-mails", value=email_digest, limit=limit, window=window)
+
+
+def comment_email_confirmation_send(*, comment_id: int) -> int:
+    """Mail the commenter the link that confirms their address (and opens their data), unless
+    the address had its share of them (`_confirmation_allowed`); how many mails were sent.
+
+    Run by the task worker: the answer to the reader's post is the same, and as quick,
+    whether the address is mailed or not.
+    """
     comment = Comment.objects.select_related("publication").filter(pk=comment_id).first()
-    if comment is None or not comment.email:
-        return
+    if comment is None or not comment.email or comment.email_confirmed_at is not None:
+        return 0
+    if not _confirmation_allowed(comment.email_hash or email_hash(comment.email)):
+        return 0
     language = comment.publication.language
     context = {
         "comment": comment,
         "confirm_url": tokens.confirm_url(comment=comment, language=language),
         "data_url": tokens.data_url(email=comment.email, language=language),
     }
-    _mail(to=comment.email, language=language, template="confirm", context=context).send()
+    return _mail(to=comment.email, language=language, template="confirm", context=context).send()
 
 
 def reply_notify(*, reply_id: int) -> int:
-    """Tell the commenter answered by `reply_id` of the reply, if their address is confirmed."""
+    """Tell the commenter answered by `reply_id` of the reply, if their address is confirmed
+    and had not its share of notices (`_reply_notice_allowed`); how many mails were sent."""
     reply = Comment.objects.select_related("parent", "publication").filter(pk=reply_id).first()
     if reply is None or reply.parent is None or reply.status != CommentStatus.APPROVED:
         return 0
     parent = reply.parent
     if not parent.email or parent.email_confirmed_at is None:
+        return 0
+    digest = parent.email_hash or email_hash(parent.email)
+    if not _reply_notice_allowed(email_digest=digest, thread_id=parent.pk):
         return 0
     language = reply.publication.language
     context = {
@@ -599,10 +655,20 @@ def reply_notify(*, reply_id: int) -> int:
     return _mail(to=parent.email, language=language, template="reply", context=context).send()
 
 
+def _confirmation_send_on_commit(comment_id: int) -> None:
+    # Imported here: the task module imports this one (the moderators' digest).
+    from nashr.comments.tasks import send_confirmation
+
+    transaction.on_commit(lambda: send_confirmation.enqueue(comment_id=comment_id))
+
+
 def _notify_parent_on_commit(comment: Comment) -> None:
+    # Imported here: the task module imports this one (the moderators' digest).
+    from nashr.comments.tasks import notify_reply
+
     if comment.parent_id is not None:
         comment_id = comment.pk
-        transaction.on_commit(lambda: reply_notify(reply_id=comment_id))
+        transaction.on_commit(lambda: notify_reply.enqueue(reply_id=comment_id))
 
 
 @transaction.atomic
@@ -615,6 +681,8 @@ def comment_email_confirm(*, comment: Comment) -> Comment:
     if stored.email_confirmed_at is None:
         stored.email_confirmed_at = timezone.now()
         stored.save(update_fields=["email_confirmed_at"])
+        # The link was followed: the next comment's link may be mailed at once.
+        ratelimit.reset(kind="confirm-waiting", value=stored.email_hash)
     if (
         stored.status == CommentStatus.PENDING
         and stored.held_reason == "awaiting email confirmation"

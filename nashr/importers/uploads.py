@@ -3,7 +3,9 @@ as an editor's uploads are.
 
 Nothing is fetched from the network: an address under ``…/uploads/`` (WordPress's
 ``wp-content/uploads``, Drupal's ``sites/default/files``, or a path given relative to
-the folder) is looked up in the folder given with ``--uploads``. WordPress's resized
+the folder) is looked up in the folder given with ``--uploads``, and nowhere else: a path
+that would lead out of it (``..``, an absolute path after the root, a link in the folder
+to a file elsewhere) is refused, named in the item's notes. WordPress's resized
 copies (``photo-300x200.jpg``) are taken from their original when it is there (the
 variants the media app makes serve every size), else as they are.
 
@@ -26,7 +28,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from nashr.core.actors import Actor
@@ -39,22 +41,40 @@ _RESIZED = re.compile(r"-\d+x\d+(?=\.[A-Za-z0-9]+$|$)")
 _WORDS = re.compile(r"[-_.\s]+")
 # The reference of an image a dry run would store: no row has it, as nothing is saved.
 NOT_STORED = 0
+LEAVES_UPLOADS = (
+    "its path leads outside the --uploads folder (“..”, an absolute path, or a link to a "
+    "file elsewhere); only files inside the folder are read"
+)
 
 
 def upload_relative(address: str) -> str | None:
-    """The path of an upload inside the uploads folder, from its address on the old site."""
+    """The path of an upload inside the uploads folder, from its address on the old site:
+    what follows the uploads root, decoded (None when the address is under no root). It
+    may try to leave the folder: `inside_uploads` says whether it stays inside."""
     path = unquote(urlsplit(address).path)
     for root in _UPLOAD_ROOTS:
         index = path.find(root)
         if index >= 0:
-            relative = path[index + len(root) :]
-            break
-    else:
-        return None
-    parts = PurePosixPath(relative).parts
-    if not parts or any(part in {"..", "."} for part in parts):
-        return None
-    return "/".join(parts)
+            return path[index + len(root) :]
+    return None
+
+
+def _plain(relative: str) -> bool:
+    """Whether `relative` is plain names joined by "/": no "..", no "." and no empty name.
+
+    An empty first name is a leading "/", and the folder joined to an absolute path is that
+    path: `…/wp-content/uploads//etc/passwd` would read /etc/passwd.
+    """
+    return all(name not in {"", ".", ".."} and "\x00" not in name for name in relative.split("/"))
+
+
+def inside_uploads(folder: Path, relative: str) -> bool:
+    """Whether the file `relative` names is inside `folder`, links followed (an old site's
+    files copied with a link to /etc/shadow stay outside)."""
+    if not _plain(relative):
+        return False
+    root = folder.resolve()
+    return (root / relative).resolve().is_relative_to(root)
 
 
 @dataclass
@@ -82,16 +102,19 @@ class Uploads:
         relative = upload_relative(address)
         if relative is None:
             return None, [f"image “{address}” is not under an uploads folder"]
+        if not _plain(relative):
+            return None, [f"image “{address}” not imported: {LEAVES_UPLOADS}"]
         if extension_of(relative) in DOCUMENT_EXTENSIONS:
             return None, [f"“{relative}” is shown as an image but is a document"]
         if self.folder is None:
             return None, [f"image “{address}” not imported: no --uploads folder given"]
+        folder = self.folder
         original = _RESIZED.sub("", relative)
-        chosen = next(
-            (path for path in (original, relative) if (self.folder / path).is_file()), None
-        )
+        chosen = next((path for path in (original, relative) if (folder / path).is_file()), None)
         if chosen is None:
             return None, [f"image “{relative}” is not in the uploads folder"]
+        if not inside_uploads(folder, chosen):
+            return None, [f"image “{address}” not imported: {LEAVES_UPLOADS}"]
         notes: list[str] = []
         if chosen not in self.found:
             self.found[chosen] = self._store(self.folder / chosen, chosen, alt, language, notes)

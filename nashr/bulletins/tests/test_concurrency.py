@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import sqlite3
 import subprocess
 import sys
 import textwrap
 import time
-from pathlib import Path
 
 import pytest
 from django.db import connection
@@ -16,6 +13,7 @@ from django.db import connection
 from nashr.bulletins import services
 from nashr.bulletins.models import Bulletin, Series
 from nashr.core.actors import COMMAND
+from nashr.testing.databases import process_environment
 
 WRITERS = 6
 PROCESSES = 4  # each imports Django: keep the suite fast on two cores
@@ -91,7 +89,7 @@ def test_threads_publishing_at_once_get_distinct_numbers(
     ids = _drafts(english_series, make_publication)
     result = subprocess.run(
         [sys.executable, "-c", THREADS, *map(str, ids)],
-        env=_environment(tmp_path),
+        env=process_environment(tmp_path),
         capture_output=True,
         text=True,
         timeout=120,
@@ -107,29 +105,6 @@ def test_threads_publishing_at_once_get_distinct_numbers(
         assert english_series.last_number == 46 + WRITERS
 
 
-def _database_url(tmp_path: Path) -> str:
-    """A URL other processes can open: the test database itself, or a file copy of it."""
-    settings = connection.settings_dict
-    if connection.vendor == "postgresql":
-        host = settings["HOST"] or "127.0.0.1"
-        return f"postgres://{settings['USER']}@{host}:{settings['PORT']}/{settings['NAME']}"
-    path = tmp_path / "copy.sqlite3"
-    connection.ensure_connection()
-    target = sqlite3.connect(path)
-    connection.connection.backup(target)
-    target.execute("PRAGMA journal_mode=WAL")
-    target.close()
-    return f"sqlite:///{path}"
-
-
-def _environment(tmp_path: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "DATABASE_URL": _database_url(tmp_path),
-        "DJANGO_SETTINGS_MODULE": "config.settings.test",
-    }
-
-
 @pytest.mark.django_db(transaction=True)
 def test_processes_publishing_at_once_get_distinct_numbers(
     english_series, make_publication, tmp_path
@@ -137,7 +112,7 @@ def test_processes_publishing_at_once_get_distinct_numbers(
     """Four processes, each with its own connection, publishing at once get 47 to 50."""
     ids = _drafts(english_series, make_publication)[:PROCESSES]
     start = tmp_path / "go"
-    env = _environment(tmp_path)
+    env = process_environment(tmp_path)
     processes = [
         subprocess.Popen(
             [sys.executable, "-c", PUBLISHER, str(pk), str(start)],

@@ -69,11 +69,3 @@ def post_comment(client: Client) -> Callable[..., Any]:
         )
 
     return post
-
-
-@pytest.fixture(autouse=True)
-def _fresh_rate_limits() -> None:
-    """Rate limits and used challenges live in the cache: each test starts with none."""
-    from django.core.cache import cache
-
-    cache.clear()

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from pathlib import Path
+
+from django.conf import settings
 
 REPO = Path(__file__).resolve().parents[3]
 DEPLOY = REPO / "deploy"
@@ -55,6 +58,8 @@ def test_the_units_serve_and_work_with_nashr_commands() -> None:
     }
     for unit, command in commands.items():
         assert f"{INSTALL}/.venv/bin/nashr {command}" in (DEPLOY / unit).read_text(), unit
+    purge = (DEPLOY / "nashr-purge.service").read_text()
+    assert f"{INSTALL}/.venv/bin/nashr ratelimits purge" in purge
     help_text = _run(str(REPO / ".venv" / "bin" / "nashr"), "serve", "--help")
     for option in ("--host", "--port", "--workers"):
         assert option in help_text
@@ -132,3 +137,32 @@ def test_environment_file_passes_the_deployment_checks(tmp_path: Path) -> None:
     env.update(DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3", NASHR_VAR_DIR=str(tmp_path))
     _run(str(REPO / ".venv" / "bin" / "nashr"), "check", "--deploy", "--fail-level", "WARNING",
          cwd=REPO, env=env)  # fmt: skip
+
+
+# nginx's sizes are in powers of 1024; Caddy's (go-humanize) in powers of 1000, or 1024
+# with "i" (MiB).
+NGINX_UNITS = {"": 1, "k": 1024, "m": 1024**2, "g": 1024**3}
+CADDY_UNITS = {"b": 1, "kb": 1000, "mb": 1000**2, "gb": 1000**3}
+CADDY_UNITS |= {"kib": 1024, "mib": 1024**2, "gib": 1024**3}
+# The multipart form around an upload: boundaries, part headers, the admin's other fields.
+FORM_ROOM = 64 * 1024
+
+
+def _proxy_body_limits() -> dict[str, int]:
+    nginx = re.search(
+        r"client_max_body_size\s+(\d+)([kKmMgG]?);", (DEPLOY / "nginx-nashr.conf").read_text()
+    )
+    caddy = re.search(r"max_size\s+(\d+)\s*([A-Za-z]+)", (DEPLOY / "Caddyfile").read_text())
+    assert nginx and caddy
+    return {
+        "nginx": int(nginx.group(1)) * NGINX_UNITS[nginx.group(2).lower()],
+        "caddy": int(caddy.group(1)) * CADDY_UNITS[caddy.group(2).lower()],
+    }
+
+
+def test_proxies_take_the_largest_upload_and_not_much_more() -> None:
+    """nginx and Caddy let through the largest upload Nashr accepts with its form around it,
+    and no more than a tenth beyond it: the proxy refuses no upload the admin promises."""
+    largest = int(settings.NASHR_MEDIA_MAX_BYTES)
+    for proxy, limit in _proxy_body_limits().items():
+        assert largest + FORM_ROOM <= limit <= largest * 1.1, (proxy, limit, largest)

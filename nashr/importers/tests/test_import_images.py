@@ -230,3 +230,29 @@ def test_dry_run_stores_no_image(tmp_path, uploads, media, kinds):
     assert "image “2020/01/anim.gif” not imported: files ending in “.gif”" in out
     assert not Media.objects.exists() and not Publication.objects.exists()
     assert not media.exists() or not any(path.is_file() for path in media.rglob("*"))
+
+
+def test_image_addresses_never_read_outside_the_uploads_folder(tmp_path, uploads, media, kinds):
+    """An absolute path after the uploads root, “..”, a file: address and a link in the folder
+    to a photo elsewhere read nothing outside --uploads: each is named with its item, and the
+    items are imported without them."""
+    secret = tmp_path / "secret.jpg"
+    gps_photo(secret)
+    (uploads / "2020" / "01" / "link.jpg").symlink_to(secret)
+    posts = [
+        Post(1, "Absolute", f'<p>One.</p><img src="{UPLOADS}/{secret}" alt="a">'),
+        Post(2, "Encoded", f'<p>Two.</p><img src="{UPLOADS}/%2F{str(secret)[1:]}" alt="b">'),
+        Post(3, "Parent", f'<p>Three.</p><img src="{UPLOADS}/2020/../../secret.jpg" alt="c">'),
+        Post(4, "File", f'<p>Four.</p><img src="file://{uploads}/../secret.jpg" alt="d">'),
+        Post(5, "Link", f'<p>Five.</p><img src="{UPLOADS}/2020/01/link.jpg" alt="e">'),
+    ]
+    out = run(tmp_path, posts)
+    for number in range(1, 6):
+        assert re.search(
+            rf"export\.xml: post {number}: image “[^”]+” not imported: its path leads outside "
+            r"the --uploads folder",
+            out,
+        ), out
+    assert "5 publication(s) created" in out
+    assert not Media.objects.exists()
+    assert all("<img" not in imported(str(number)).body for number in range(1, 6))
