@@ -22,7 +22,7 @@ from nashr.audit.admin_trail import audited
 from nashr.audit.services import audit_record
 from nashr.core.admin import IndexLink
 from nashr.core.htmldigits import localize_html_digits
-from nashr.core.languages import current_language
+from nashr.core.languages import current_language, site_language
 
 # Sections of third-party apps, named in words an editor's administrator reads (their own
 # names are not translatable, or are code: "Otp_Totp", "Tasks Database Backend").
@@ -177,7 +177,9 @@ class NashrAdminSite(admin.AdminSite):
 
 def _with_local_digits(response: HttpResponse, language: str) -> HttpResponse:
     """An HTML page of the admin with its text's digits in `language` (see htmldigits)."""
-    if language != "fa" or not response.get("Content-Type", "").startswith("text/html"):
+    if site_language(language).digits == "latn" or not response.get("Content-Type", "").startswith(
+        "text/html"
+    ):
         return response
     if getattr(response, "streaming", False) or getattr(response, "keeps_its_digits", False):
         return response

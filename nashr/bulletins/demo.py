@@ -1,4 +1,5 @@
-"""Demo bulletins made from the demo publications: two English issues, one Persian.
+"""Demo bulletins made from the demo publications: two English issues, one Persian, and
+one in each further language the site has (Sorani, German).
 
 `load()` is idempotent: a series that already has its demo issues is left as it is.
 """
@@ -13,6 +14,7 @@ from nashr.bulletins.models import Bulletin, BulletinItem, BulletinStatus, Serie
 from nashr.core import calendars
 from nashr.core.actors import DEMO
 from nashr.core.demo import DemoOutput
+from nashr.core.languages import codes
 
 ENGLISH_COLOPHON = (
     "The Nashr Bulletin is the monthly English-language digest of statements, reports and "
@@ -48,6 +50,34 @@ EDITORIALS = {
         ),
     ],
 }
+# A series in each further language the site has (NASHR_LANGUAGES=fa,en,ckb make demo):
+# its slug, title, editorial and fallback item.
+FURTHER_SERIES = {
+    "ckb": (
+        "nashr-kurdi",
+        "بڵاوکراوەی نەشر",
+        (
+            "«دەنگی ئێمە بێدەنگ ناکرێت»",
+            "ئەم ژمارەیە ئەوەی ڕێکخراوەکە لەم مانگەدا گوتی و ڕاپۆرتی کرد کۆ دەکاتەوە، بۆ "
+            "ئەوەی خوێنەران ئاگاداری ڕووداوەکانی وڵات بن.",
+        ),
+        ("مانگرتن لە کەرتی نەوتدا بەردەوامە", "کرێکارانی چەند پاڵاوگەیەک دەستیان لە کار کێشایەوە."),
+    ),
+    "de": (
+        "nashr-rundbrief",
+        "Nashr-Rundbrief",
+        (
+            "„Unsere Stimmen lassen sich nicht hinrichten“",
+            "Diese Ausgabe fasst zusammen, was die Organisation in diesem Monat erklärt und "
+            "berichtet hat, damit Leserinnen und Leser im Ausland verfolgen können, was in der "
+            "Heimat geschieht.",
+        ),
+        (
+            "Streiks im Ölsektor gehen weiter",
+            "Arbeiter mehrerer Raffinerien legten die Arbeit nieder.",
+        ),
+    ),
+}
 FALLBACK_ITEMS = {
     "en": ("Strikes continue in the oil sector", "Workers at several refineries stopped work."),
     "fa": ("ادامه اعتصاب در صنعت نفت", "کارگران چند پالایشگاه دست از کار کشیدند."),
@@ -58,6 +88,9 @@ def load(*, stdout: DemoOutput | None = None) -> None:
     """Create the demo series and their issues unless they are there already."""
     _english()
     _persian()
+    for code in codes():
+        if code in FURTHER_SERIES:
+            _further(code)
     if stdout is not None:
         counts = ", ".join(
             f"{series.slug}: {_published(series)}" for series in Series.objects.order_by("slug")
@@ -83,7 +116,8 @@ def _period(draft: Bulletin) -> None:
 
 def _ensure_item(draft: Bulletin) -> None:
     if not draft.items.exists():
-        title, text = FALLBACK_ITEMS[draft.series.language]
+        language = draft.series.language
+        title, text = FALLBACK_ITEMS.get(language) or FURTHER_SERIES[language][3]
         BulletinItem.objects.create(bulletin=draft, order=10, title=title, text=text)
 
 
@@ -138,3 +172,12 @@ def _persian() -> None:
     if _published(series) >= 1:
         return
     _make_issue(series, EDITORIALS["fa"][0], keep=12)
+
+
+@transaction.atomic
+def _further(code: str) -> None:
+    slug, title, editorial, _fallback = FURTHER_SERIES[code]
+    series, _ = services.series_create_or_update(actor=DEMO, slug=slug, title=title, language=code)
+    if _published(series) >= 1:
+        return
+    _make_issue(series, editorial, keep=8)

@@ -8,12 +8,17 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
+from nashr.core.languages import is_rtl, script_language
+
 # Share of letters that must be of one script before the comment is said to be in it.
 _SURE = 0.8
 
 
-def guess_language(text: str) -> str:
-    """ "fa" for text in Arabic script, "en" for Latin, "" when mixed or unknown.
+def guess_language(text: str, *, near: str = "") -> str:
+    """The language of a reader's text, from its script: `near` (the publication's
+    language) when written in that language's direction, else the site's first language
+    written in it (Persian for Arabic script, English for Latin, as configured); "" when
+    mixed or unknown.
 
     Only the `lang` attribute depends on it; the direction is the browser's (dir="auto").
     """
@@ -30,10 +35,14 @@ def guess_language(text: str) -> str:
     if letters == 0:
         return ""
     if arabic / letters >= _SURE:
-        return "fa"
-    if latin / letters >= _SURE:
-        return "en"
-    return ""
+        rtl = True
+    elif latin / letters >= _SURE:
+        rtl = False
+    else:
+        return ""
+    if near and is_rtl(near) == rtl:
+        return near
+    return script_language(rtl=rtl)
 
 
 # A link a reader wrote: http(s):// and the rest up to a space or a character no address

@@ -132,7 +132,7 @@ def _islamic_calendar() -> Any:
 
 
 _EPOCH = dt.date(1970, 1, 1)
-_DAY_MS = 86_400_000.0
+_DAY_SECONDS = 86_400.0  # PyICU writes ICU's moments in seconds
 
 
 def to_calendar(date: dt.date, calendar: str) -> tuple[int, int, int]:
@@ -142,11 +142,11 @@ def to_calendar(date: dt.date, calendar: str) -> tuple[int, int, int]:
         return j.year, j.month, j.day
     if calendar == "islamic-civil":
         icu_calendar = _islamic_calendar()
-        icu_calendar.setTime((date - _EPOCH).days * _DAY_MS)
+        icu_calendar.setTime((date - _EPOCH).days * _DAY_SECONDS)
         return (
-            icu_calendar.get(icu.Calendar.EXTENDED_YEAR),
-            icu_calendar.get(icu.Calendar.MONTH) + 1,
-            icu_calendar.get(icu.Calendar.DATE),
+            icu_calendar.get(icu.UCalendarDateFields.EXTENDED_YEAR),
+            icu_calendar.get(icu.UCalendarDateFields.MONTH) + 1,
+            icu_calendar.get(icu.UCalendarDateFields.DATE),
         )
     return date.year, date.month, date.day
 
@@ -161,10 +161,10 @@ def from_calendar(year: int, month: int, day: int, calendar: str) -> dt.date:
             raise ValueError("day is out of range for month")
         icu_calendar = _islamic_calendar()
         icu_calendar.clear()
-        icu_calendar.set(icu.Calendar.EXTENDED_YEAR, year)
-        icu_calendar.set(icu.Calendar.MONTH, month - 1)
-        icu_calendar.set(icu.Calendar.DATE, day)
-        date = _EPOCH + dt.timedelta(days=round(icu_calendar.getTime() / _DAY_MS))
+        icu_calendar.set(icu.UCalendarDateFields.EXTENDED_YEAR, year)
+        icu_calendar.set(icu.UCalendarDateFields.MONTH, month - 1)
+        icu_calendar.set(icu.UCalendarDateFields.DATE, day)
+        date = _EPOCH + dt.timedelta(days=round(icu_calendar.getTime() / _DAY_SECONDS))
         if to_calendar(date, calendar) != (year, month, day):
             raise ValueError(f"month {month} of {year} has no day {day}")
         return date
