@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import IO, Any, cast
 
 import pyrage  # type: ignore[import-untyped]  # pyrage ships no type information
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.utils.translation import gettext as _
 
 from nashr.backups import signing
@@ -227,7 +228,7 @@ class ArchiveWriter:
         path: Path,
         *,
         recipient: pyrage.x25519.Recipient | None,
-        signing_key: signing.Ed25519PrivateKey | None = None,
+        signing_key: Ed25519PrivateKey | None = None,
     ) -> None:
         self.path = path
         self.partial = path.with_name(path.name + ".partial")

@@ -76,6 +76,7 @@ from nashr.backups.signing import (
     load_signing_key,
     load_verify_keys,
     signature_path,
+    unsigned,
     verify,
 )
 from nashr.core.actors import Actor, SystemActor, refusal
@@ -429,8 +430,8 @@ def _check_origin(path: Path, *, accept_unsigned: bool) -> _Origin:
         unverified = _("it has no signature (%(file)s)") % {"file": signature_path(path).name}
     if accept_unsigned:
         return _Origin(signed_by="", sha512=None, unverified=unverified)
-    if not signed and keys:
-        verify(path, keys)  # raises the error for a missing signature, with its advice
+    if keys:
+        raise unsigned(path)
     raise SignatureRefused(
         _("The archive's origin cannot be checked: %(reason)s.") % {"reason": unverified},
         where=str(path),

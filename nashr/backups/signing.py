@@ -284,6 +284,19 @@ def _refused(archive: Path, problem: str, hint: str = "") -> SignatureRefused:
     )
 
 
+def unsigned(archive: Path) -> SignatureRefused:
+    """The refusal of an archive that has no signature beside it."""
+    return _refused(
+        archive,
+        _("The archive has no signature: %(file)s does not exist.")
+        % {"file": signature_path(archive).name},
+        _(
+            "an archive made before Nashr signed its backups restores with "
+            "--accept-unsigned, after a warning; copy FILE.sig along with each archive"
+        ),
+    )
+
+
 def _parse(archive: Path, text: str) -> tuple[Ed25519PublicKey, bytes]:
     """The signing public key and the raw signature in the armoured SSHSIG `text`."""
     lines = [line.strip() for line in text.strip().splitlines()]
@@ -333,14 +346,7 @@ def verify(archive: Path, keys: list[Ed25519PublicKey]) -> tuple[Ed25519PublicKe
         with path.open(encoding="ascii", errors="replace") as file:
             text = file.read(MAX_SIGNATURE_CHARS + 1)
     except FileNotFoundError as exc:
-        raise _refused(
-            archive,
-            _("The archive has no signature: %(file)s does not exist.") % {"file": path.name},
-            _(
-                "an archive made before Nashr signed its backups restores with "
-                "--accept-unsigned, after a warning; copy FILE.sig along with each archive"
-            ),
-        ) from exc
+        raise unsigned(archive) from exc
     except OSError as exc:
         raise _refused(
             archive, _("The signature cannot be read: %(error)s") % {"error": exc.strerror}
