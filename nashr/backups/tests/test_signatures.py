@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from nashr.backups.archive import ArchiveDamaged, ArchiveReader
+from nashr.backups.signing import file_digest
 from nashr.backups.tests.sites import Site, make_signing_key, restore_refused, said
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -236,3 +238,17 @@ def test_deploy_files_keep_signatures_with_archives():
     for name in ("nashr-20260101-0315.nashr.age", "nashr-20260101-0315.nashr.age.sig"):
         assert fnmatch.fnmatch(name, pattern), name
     assert "--accept-unsigned" in _guide_line("    --identity /var/lib/nashr/restore.key --")
+
+
+def test_reader_refuses_a_file_other_than_the_one_checked(source_archive):
+    """Each reading of a checked archive ends by refusing bytes that are not the ones checked."""
+    checked = file_digest(source_archive)
+    with ArchiveReader(source_archive, identities=None, sha512=checked) as reader:
+        assert sum(1 for _member in reader.members()) > 1
+    other = bytes(64)
+    with (
+        pytest.raises(ArchiveDamaged),
+        ArchiveReader(source_archive, identities=None, sha512=other) as reader,
+    ):
+        for _info, stream in reader.members():
+            stream.read()

@@ -21,6 +21,10 @@ class Command(BaseCommand):
         "the server that will restore). With --public, print the public key of KEYFILE."
     )
 
+    # Run as root while the key is set up (to write to /etc/nashr), before the rest of
+    # the site need be: it reads no database and no other setting.
+    requires_system_checks: list[str] = []
+
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("keyfile", metavar="KEYFILE", help="the private key's file")
         parser.add_argument(
