@@ -16,7 +16,8 @@ Run from the project root:
 
 With PostgreSQL, two databases (nashr_backup_bench_source, nashr_backup_bench_target) are
 created on the server and dropped at the end. `--encrypt` times the archive encrypted
-(age, to a key made for the run).
+(age, to a key made for the run). The archive is signed and its signature checked, as in
+production, with a signing key made for the run.
 """
 
 from __future__ import annotations
@@ -137,6 +138,10 @@ def fill(publications: int, subscribers: int, seed: int) -> None:
     )
 
 
+# The backup keys of the run (NASHR_BACKUP_SIGNING_KEY_FILE, NASHR_BACKUP_VERIFY_KEY).
+BACKUP_KEYS: dict[str, str] = {}
+
+
 def nashr(database_url: str, var: Path, *args: str) -> float:
     """Run `nashr ARGS` on the database; its wall-clock time in seconds.
 
@@ -148,6 +153,7 @@ def nashr(database_url: str, var: Path, *args: str) -> float:
         "DJANGO_SETTINGS_MODULE": "config.settings.test",
         "DATABASE_URL": database_url,
         "NASHR_VAR_DIR": str(var),
+        **BACKUP_KEYS,
     }
     started = time.perf_counter()
     used = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -171,6 +177,12 @@ def run(source: str, target: str, folder: Path, args: argparse.Namespace) -> dic
     )  # fmt: skip
     filled = time.perf_counter() - started
     archive = folder / "site.tar.gz"
+    if not BACKUP_KEYS:
+        from nashr.backups.signing import key_generate, public_line
+
+        signing_key = key_generate(folder / "signing.key")
+        BACKUP_KEYS["NASHR_BACKUP_SIGNING_KEY_FILE"] = str(folder / "signing.key")
+        BACKUP_KEYS["NASHR_BACKUP_VERIFY_KEY"] = public_line(signing_key.public_key())
     options: list[str] = []
     identity_options: list[str] = []
     if args.encrypt:

@@ -440,6 +440,14 @@ NASHR_COMMENTS_POW_MAX_NUMBER = int(os.environ.get("NASHR_COMMENTS_POW_MAX_NUMBE
 NASHR_MEDIA_MAX_BYTES = int(os.environ.get("NASHR_MEDIA_MAX_BYTES", "25000000"))
 NASHR_MEDIA_MAX_PIXELS = int(os.environ.get("NASHR_MEDIA_MAX_PIXELS", "50000000"))
 
+# Backups (nashr.backups, docs/deploy.md "Backups"). The server signs each archive with
+# its own Ed25519 key, in this file (`nashr backup_keygen FILE` makes one); a restore
+# accepts only archives signed by a key named here: one public key line (ssh-ed25519
+# AAAA…) or a file of them, one a line. Unset: archives are not signed, and a restore
+# needs --accept-unsigned.
+NASHR_BACKUP_SIGNING_KEY_FILE = os.environ.get("NASHR_BACKUP_SIGNING_KEY_FILE", "")
+NASHR_BACKUP_VERIFY_KEY = os.environ.get("NASHR_BACKUP_VERIFY_KEY", "")
+
 # Static mirror and reachability (nashr.mirror, docs/mirror.md).
 # Other addresses of the site, comma-separated: shown on every page ("if this site is
 # blocked, read it at …"), in bulletin emails and PDFs, and in the mirror itself.

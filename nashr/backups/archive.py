@@ -12,7 +12,13 @@ Encryption (``--encrypt-to``) wraps the whole stream in age (pyrage), so the man
 the member names are secret too. age authenticates every 64 KiB chunk and the end of the
 stream, so a change or a cut in an encrypted archive is caught by decryption itself. An
 unencrypted archive only has its checksums: they catch damage and a careless edit, not a
-forger who rewrites the manifest too (encrypt the archive where that matters).
+forger who rewrites the manifest too.
+
+Neither proves who made the archive: anyone with the age public key can encrypt one. The
+server signs the stored bytes with its own key into ``FILE.sig`` (signing.py, which
+says why and how), hashing them as they are written; a restore checks that signature
+before anything here reads the archive, and each reading then hashes the bytes it reads
+again, so a file changed after the check is refused at the end of the pass.
 
 Writing and reading stream through a pipe and a thread when encrypting or decrypting
 (pyrage reads its input and writes its output itself): nothing decrypted is written to
@@ -37,8 +43,10 @@ from pathlib import Path
 from typing import IO, Any, cast
 
 import pyrage  # type: ignore[import-untyped]  # pyrage ships no type information
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.utils.translation import gettext as _
 
+from nashr.backups import signing
 from nashr.core.exceptions import ValidationError
 
 FORMAT = "nashr-backup"
@@ -180,39 +188,63 @@ class _Piped:
 
 
 class _Counting(io.RawIOBase):
-    """A readable file that reports how many bytes have been read through it."""
+    """A readable file that reports how many bytes have been read through it, and hashes them."""
 
     def __init__(self, raw: IO[bytes], progress: Callable[[int], object] | None) -> None:
         self.raw = raw
         self.progress = progress
+        self.hash = hashlib.sha512()
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: Any) -> int:
         count = self.raw.readinto(buffer)  # type: ignore[attr-defined]  # a binary file has it
-        if count and self.progress is not None:
-            self.progress(count)
+        if count:
+            self.hash.update(memoryview(buffer)[:count])
+            if self.progress is not None:
+                self.progress(count)
         return int(count or 0)
+
+    def digest_to_end(self) -> bytes:
+        """The SHA-512 of the whole file: what was read, then the rest (read now)."""
+        while chunk := self.raw.read(CHUNK):
+            self.hash.update(chunk)
+        return self.hash.digest()
 
 
 # --- writing -------------------------------------------------------------------------------
 
 
 class ArchiveWriter:
-    """Writes an archive to `path` (through ``path.partial``, renamed when complete)."""
+    """Writes an archive to `path` (through ``path.partial``, renamed when complete).
 
-    def __init__(self, path: Path, *, recipient: pyrage.x25519.Recipient | None) -> None:
+    With `signing_key`, its signature goes to ``path.sig`` (signing.py), put in place
+    just before the archive: an archive is never there without its signature.
+    """
+
+    def __init__(
+        self,
+        path: Path,
+        *,
+        recipient: pyrage.x25519.Recipient | None,
+        signing_key: Ed25519PrivateKey | None = None,
+    ) -> None:
         self.path = path
         self.partial = path.with_name(path.name + ".partial")
+        self.signing_key = signing_key
+        self.signature = signing.signature_path(path)
+        self.signature_partial = self.signature.with_name(self.signature.name + ".partial")
         self.members: list[Member] = []
         # Subscribers' addresses are inside: readable by the server's operator only.
         descriptor = os.open(self.partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         self.file: IO[bytes] = os.fdopen(descriptor, "wb")
+        # Every byte stored passes through here, so the signature needs no second reading.
+        self.stored = signing.DigestingWriter(self.file)
         self.pipe: _Piped | None = None
-        sink: IO[bytes] = self.file
+        sink: IO[bytes] = cast(IO[bytes], self.stored)
         if recipient is not None:
-            output = self.file
+            output = self.stored
             self.pipe = _Piped(
                 lambda source: pyrage.encrypt_io(source, output, [recipient]), we_write=True
             )
@@ -270,6 +302,16 @@ class ArchiveWriter:
         self.file.flush()
         os.fsync(self.file.fileno())
         self.file.close()
+        if self.signing_key is not None:
+            text = signing.sign(self.signing_key, self.stored.digest())
+            descriptor = os.open(
+                self.signature_partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600
+            )
+            with os.fdopen(descriptor, "w", encoding="ascii") as file:
+                file.write(text)
+                file.flush()
+                os.fsync(file.fileno())
+            self.signature_partial.replace(self.signature)
         self.partial.replace(self.path)
 
     def abandon(self) -> None:
@@ -282,6 +324,7 @@ class ArchiveWriter:
             self.pipe.close()
         self.file.close()
         self.partial.unlink(missing_ok=True)
+        self.signature_partial.unlink(missing_ok=True)
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -305,7 +348,9 @@ class ArchiveReader:
     """One pass over the members of the archive at `path`, decrypting if needed.
 
     Use as a context manager around ``members()``; any failure to read (a cut, a changed
-    byte, a wrong key) comes out as ``ArchiveDamaged`` or ``ValidationError``.
+    byte, a wrong key) comes out as ``ArchiveDamaged`` or ``ValidationError``. With
+    `sha512` (of the file whose signature was checked), ``members()`` ends by refusing a
+    file that is not that one any more.
     """
 
     def __init__(
@@ -314,8 +359,10 @@ class ArchiveReader:
         *,
         identities: list[pyrage.x25519.Identity] | None,
         progress: Callable[[int], object] | None = None,
+        sha512: bytes | None = None,
     ) -> None:
         self.path = path
+        self.sha512 = sha512
         try:
             self.file: IO[bytes] = path.open("rb")
         except OSError as exc:
@@ -326,7 +373,8 @@ class ArchiveReader:
         head = self.file.read(len(AGE_MAGIC))
         self.file.seek(0)
         self.pipe: _Piped | None = None
-        source: IO[bytes] = io.BufferedReader(_Counting(self.file, progress), CHUNK)
+        self.counting = _Counting(self.file, progress)
+        source: IO[bytes] = io.BufferedReader(self.counting, CHUNK)
         if head == AGE_MAGIC:
             if not identities:
                 self.file.close()
@@ -401,6 +449,11 @@ class ArchiveReader:
         error = self.pipe.close() if self.pipe is not None else None
         if error is not None:
             raise self.failure(error, _("after %(member)s") % {"member": last})
+        if self.sha512 is not None and self.counting.digest_to_end() != self.sha512:
+            raise damaged(
+                self.path,
+                _("The archive was changed after its signature was checked."),
+            )
 
 
 class _Guarded(io.RawIOBase):

@@ -13,7 +13,10 @@ transactions are IMMEDIATE, which would hold the write lock for the whole backup
 Primary keys are kept, so issue numbers, links, Message-IDs and frozen documents mean
 the same after a restore, on either database.
 
-A restore checks the whole archive (every checksum, every count, the migration state)
+Each archive is signed by the server's key (``NASHR_BACKUP_SIGNING_KEY_FILE``) into
+``FILE.sig``, and a restore first checks that signature against the keys it trusts
+(``NASHR_BACKUP_VERIFY_KEY``), before it decrypts or reads anything (signing.py says
+why). It then checks the whole archive (every checksum, every count, the migration state)
 before it writes anything, then inserts every row in one transaction: a failure leaves
 the database as it was. The rows are inserted with the database's own ``executemany``
 from the values each field prepares for its database, not through model instances:
@@ -65,6 +68,16 @@ from nashr.backups.archive import (
     load_identities,
     load_recipient,
     parse_manifest,
+)
+from nashr.backups.signing import (
+    VERIFY_SETTING,
+    SignatureRefused,
+    fingerprint,
+    load_signing_key,
+    load_verify_keys,
+    signature_path,
+    unsigned,
+    verify,
 )
 from nashr.core.actors import Actor, SystemActor, refusal
 from nashr.core.exceptions import StateError, ValidationError
@@ -216,6 +229,7 @@ def snapshot() -> Iterator[None]:
 class BackupResult:
     path: Path
     encrypted: bool
+    signature: Path | None  # None: not signed (no NASHR_BACKUP_SIGNING_KEY_FILE)
     rows: int = 0
     models: int = 0
     media_files: int = 0
@@ -305,19 +319,30 @@ def _media_files(root: Path) -> Iterator[tuple[str, Path]]:
 def backup_create(
     *, actor: Actor, path: Path, recipient: str = "", progress: bool = False
 ) -> BackupResult:
-    """Write the whole site to a new archive at `path`, encrypted to `recipient` if given."""
+    """Write the whole site to a new archive at `path`, encrypted to `recipient` if given.
+
+    Signed with the key in the file ``NASHR_BACKUP_SIGNING_KEY_FILE`` names, if set; the
+    signature goes to ``path.sig``.
+    """
     _require_operator(actor, action="back the site up")
-    if path.exists():
-        raise ValidationError(
-            _("The file exists already."),
-            where=str(path),
-            hint=_("give a new file name (a backup never overwrites a file)"),
-        )
+    for taken in (path, signature_path(path)):
+        if taken.exists():
+            raise ValidationError(
+                _("The file exists already."),
+                where=str(taken),
+                hint=_("give a new file name (a backup never overwrites a file)"),
+            )
     if not path.parent.is_dir():
         raise ValidationError(_("The folder does not exist."), where=str(path.parent))
     key = load_recipient(recipient) if recipient else None
-    result = BackupResult(path=path, encrypted=key is not None)
-    writer = ArchiveWriter(path, recipient=key)
+    signing_file = settings.NASHR_BACKUP_SIGNING_KEY_FILE
+    signing_key = load_signing_key(Path(signing_file)) if signing_file else None
+    result = BackupResult(
+        path=path,
+        encrypted=key is not None,
+        signature=signature_path(path) if signing_key is not None else None,
+    )
+    writer = ArchiveWriter(path, recipient=key, signing_key=signing_key)
     try:
         manifest: dict[str, Any] = {
             "format": FORMAT,
@@ -357,6 +382,7 @@ def backup_create(
         "rows": result.rows,
         "media_files": result.media_files,
         "encrypted": result.encrypted,
+        "signed": result.signature is not None,
     }
     audit_record(actor=actor, action="site.backup", label=path.name, changes=facts)
     return result
@@ -371,6 +397,53 @@ class RestoreResult:
     models: int = 0
     media_files: int = 0
     counts: dict[str, int] = field(default_factory=dict)
+    signed_by: str = ""  # the fingerprint of the key whose signature was checked
+    unverified: str = ""  # why no signature was checked (restored with accept_unsigned)
+    created_at: str = ""  # when the archive was made, by its manifest
+
+
+@dataclass(frozen=True)
+class _Origin:
+    signed_by: str
+    sha512: bytes | None
+    unverified: str
+
+
+def _check_origin(path: Path, *, accept_unsigned: bool) -> _Origin:
+    """Check the archive's signature before anything reads the archive itself.
+
+    Refused: a signature that does not match or is by a key not trusted, always; an
+    archive without a signature, or with no key to check it against, unless
+    `accept_unsigned` (archives made before backups were signed).
+    """
+    configured = settings.NASHR_BACKUP_VERIFY_KEY
+    keys = load_verify_keys(configured) if configured else []
+    signed = signature_path(path).exists()
+    if not path.is_file():
+        raise ValidationError(_("The archive does not exist."), where=str(path))
+    if signed and keys:
+        key, sha512 = verify(path, keys)
+        return _Origin(signed_by=fingerprint(key), sha512=sha512, unverified="")
+    if signed:
+        unverified = _("%(setting)s is not set, so its signature was not checked") % {
+            "setting": VERIFY_SETTING
+        }
+    else:
+        unverified = _("it has no signature (%(file)s)") % {"file": signature_path(path).name}
+    if accept_unsigned:
+        return _Origin(signed_by="", sha512=None, unverified=unverified)
+    if keys:
+        raise unsigned(path)
+    raise SignatureRefused(
+        _("The archive's origin cannot be checked: %(reason)s.") % {"reason": unverified},
+        where=str(path),
+        hint=_(
+            "set %(setting)s to the public key of the server that made the backups (nothing "
+            "was read or restored); an archive you know to be yours restores with "
+            "--accept-unsigned"
+        )
+        % {"setting": VERIFY_SETTING},
+    )
 
 
 def _media_name(path: Path, name: str) -> PurePosixPath:
@@ -392,7 +465,9 @@ def _scan(reader: IO[bytes]) -> tuple[int, str, int]:
     return size, digest.hexdigest(), lines
 
 
-def _verify(path: Path, identities: list[Any] | None, progress: bool) -> dict[str, Any]:
+def _verify(
+    path: Path, identities: list[Any] | None, sha512: bytes | None, progress: bool
+) -> dict[str, Any]:
     """Read the archive once: every member matches the manifest, which comes last."""
     manifest: dict[str, Any] | None = None
     found: dict[str, tuple[int, str, int]] = {}
@@ -400,7 +475,7 @@ def _verify(path: Path, identities: list[Any] | None, progress: bool) -> dict[st
         _progress(
             progress, total=path.stat().st_size, unit="B", unit_scale=True, desc="checking"
         ) as bar,
-        ArchiveReader(path, identities=identities, progress=bar.update) as reader,
+        ArchiveReader(path, identities=identities, progress=bar.update, sha512=sha512) as reader,
     ):
         for info, stream in reader.members():
             if manifest is not None:
@@ -597,6 +672,7 @@ def _write_media(reader: IO[bytes], target: Path) -> str:
 def _load(
     path: Path,
     identities: list[Any] | None,
+    sha512: bytes | None,
     manifest: dict[str, Any],
     plan: dict[str, _Table],
     staging: Path,
@@ -615,7 +691,7 @@ def _load(
     total = sum(table.rows for table in plan.values())
     with (
         _progress(progress, total=total, unit=" rows", desc="restoring") as bar,
-        ArchiveReader(path, identities=identities) as reader,
+        ArchiveReader(path, identities=identities, sha512=sha512) as reader,
     ):
         for info, stream in reader.members():
             if info.name == MANIFEST:
@@ -649,19 +725,28 @@ def _load(
 
 
 def backup_restore(
-    *, actor: Actor, path: Path, identity: Path | None = None, progress: bool = False
+    *,
+    actor: Actor,
+    path: Path,
+    identity: Path | None = None,
+    accept_unsigned: bool = False,
+    progress: bool = False,
 ) -> RestoreResult:
     """Restore the archive at `path` into this empty database and MEDIA_ROOT.
 
-    Everything is checked before anything is written: the archive (complete, every
+    First, before the archive is read: its signature (``path.sig``) by a key that
+    ``NASHR_BACKUP_VERIFY_KEY`` names; `accept_unsigned` lets an archive without one
+    through (the result says why it was not checked), never one whose signature is wrong.
+    Then everything is checked before anything is written: the archive (complete, every
     checksum and count as the manifest says, the key if it is encrypted), its migration
     state (the same as this database's), and that the database and MEDIA_ROOT are empty.
     The rows go in in one transaction; the media files are written beside MEDIA_ROOT and
     moved into place once it commits.
     """
     _require_operator(actor, action="restore a backup")
+    origin = _check_origin(path, accept_unsigned=accept_unsigned)
     identities = load_identities(identity) if identity is not None else None
-    manifest = _verify(path, identities, progress)
+    manifest = _verify(path, identities, origin.sha512, progress)
     _check_migrations(path, manifest)
     plan = _plan(path, manifest)
     _check_empty()
@@ -672,7 +757,7 @@ def backup_restore(
     try:
         try:
             with transaction.atomic():
-                result = _load(path, identities, manifest, plan, staging, progress)
+                result = _load(path, identities, origin.sha512, manifest, plan, staging, progress)
         except DatabaseError as exc:
             raise StateError(
                 _("The database refused the archive's rows: %(error)s") % {"error": exc},
@@ -689,4 +774,7 @@ def backup_restore(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     ContentType.objects.clear_cache()
+    result.signed_by = origin.signed_by
+    result.unverified = origin.unverified
+    result.created_at = str(manifest.get("created_at", ""))
     return result

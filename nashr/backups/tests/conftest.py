@@ -1,5 +1,6 @@
-"""Session fixtures of the backup tests: migrated empty databases to copy, and the source
-site (demo content plus populate.py's) with its archive, each built once."""
+"""Session fixtures of the backup tests: migrated empty databases to copy, the signing key
+every site shares (as a server restoring its own backups would), and the source site
+(demo content plus populate.py's) with its archive, each built once."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pyrage import x25519  # type: ignore[import-untyped]  # pyrage ships no type information
 
-from nashr.backups.tests.sites import Site
+from nashr.backups.tests.sites import Site, make_signing_key
 from nashr.testing.postgres_server import PostgresServer, postgres_server
 
 __all__ = ["postgres_server"]
@@ -37,14 +39,35 @@ def migrated_sqlite(backups_folder: Path) -> Path:
 
 
 @pytest.fixture
-def new_sqlite_site(migrated_sqlite: Path, backups_folder: Path):
-    """A factory of new, migrated, empty SQLite sites."""
+def keys(tmp_path: Path) -> tuple[Path, Path]:
+    """An age key pair: the secret key's file and the public key's."""
+    identity = x25519.Identity.generate()
+    secret = tmp_path / "backup.key"
+    secret.write_text(f"# public key: {identity.to_public()}\n{identity}\n")
+    public = tmp_path / "backup.pub"
+    public.write_text(f"{identity.to_public()}\n")
+    return secret, public
+
+
+@pytest.fixture(scope="session")
+def site_keys(backups_folder: Path) -> dict[str, str]:
+    """The settings of a site that signs its backups and trusts its own signature."""
+    public = make_signing_key(backups_folder / "signing.key")
+    return {
+        "NASHR_BACKUP_SIGNING_KEY_FILE": str(backups_folder / "signing.key"),
+        "NASHR_BACKUP_VERIFY_KEY": public,
+    }
+
+
+@pytest.fixture
+def new_sqlite_site(migrated_sqlite: Path, backups_folder: Path, site_keys: dict[str, str]):
+    """A factory of new, migrated, empty SQLite sites (with the sites' backup keys)."""
 
     def make() -> Site:
         number = next(_numbers)
         database = backups_folder / f"site{number}.sqlite3"
         shutil.copyfile(migrated_sqlite, database)
-        return Site(f"sqlite:///{database}", backups_folder / f"var{number}")
+        return Site(f"sqlite:///{database}", backups_folder / f"var{number}", dict(site_keys))
 
     return make
 
@@ -59,24 +82,27 @@ def migrated_postgres(postgres_server: PostgresServer) -> str:
 
 @pytest.fixture
 def new_postgres_site(
-    postgres_server: PostgresServer, migrated_postgres: str, backups_folder: Path
+    postgres_server: PostgresServer,
+    migrated_postgres: str,
+    backups_folder: Path,
+    site_keys: dict[str, str],
 ):
-    """A factory of new, migrated, empty PostgreSQL sites."""
+    """A factory of new, migrated, empty PostgreSQL sites (with the sites' backup keys)."""
 
     def make() -> Site:
         number = next(_numbers)
         url = postgres_server.create_database(f"site{number}", template=migrated_postgres)
-        return Site(url, backups_folder / f"var{number}")
+        return Site(url, backups_folder / f"var{number}", dict(site_keys))
 
     return make
 
 
 @pytest.fixture(scope="session")
-def source_site(migrated_sqlite: Path, backups_folder: Path) -> Site:
+def source_site(migrated_sqlite: Path, backups_folder: Path, site_keys: dict[str, str]) -> Site:
     """A SQLite site with the demo content and populate.py's subscribers and staff."""
     database = backups_folder / "source.sqlite3"
     shutil.copyfile(migrated_sqlite, database)
-    site = Site(f"sqlite:///{database}", backups_folder / "source-var")
+    site = Site(f"sqlite:///{database}", backups_folder / "source-var", dict(site_keys))
     site.nashr("demo")
     site.python("from nashr.backups.tests.populate import populate\npopulate()")
     return site

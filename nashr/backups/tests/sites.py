@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from django.utils import translation
 
 from nashr.backups.archive import MANIFEST, ArchiveReader
 
@@ -24,6 +27,8 @@ ROOT = Path(__file__).resolve().parents[3]
 class Site:
     database_url: str
     var: Path
+    # More environment: the backup keys (NASHR_BACKUP_SIGNING_KEY_FILE, …_VERIFY_KEY).
+    settings: dict[str, str] = field(default_factory=dict)
 
     @property
     def media(self) -> Path:
@@ -35,6 +40,7 @@ class Site:
             "DJANGO_SETTINGS_MODULE": "config.settings.test",
             "DATABASE_URL": self.database_url,
             "NASHR_VAR_DIR": str(self.var),
+            **self.settings,
         }
 
     def nashr(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -62,6 +68,37 @@ class Site:
         path = self.database_url.removeprefix("sqlite:///")
         with sqlite3.connect(path) as connection:
             return "\n".join(connection.iterdump())
+
+
+def said(message: str, output: str) -> bool:
+    """The command's output holds `message` (a msgid), in English or in Persian.
+
+    The command speaks the site's default language (Persian) unless told otherwise, so
+    the test looks for the longest fixed piece of the message in either language.
+    """
+    for language in ("en", "fa"):
+        with translation.override(language):
+            text = translation.gettext(message)
+        longest = max(re.split(r"%\(\w+\)[sd]", text), key=len)
+        if longest in output:
+            return True
+    return False
+
+
+def restore_refused(site: Site, archive: Path, *options: str) -> str:
+    """Run a restore that must fail; its error, after checking that nothing was written."""
+    before = site.sqlite_dump()
+    done = site.nashr("restore", str(archive), *options, check=False)
+    assert done.returncode != 0, done.stdout
+    assert site.sqlite_dump() == before
+    assert not site.media.exists() or not any(site.media.iterdir())
+    return done.stderr
+
+
+def make_signing_key(path: Path) -> str:
+    """Make a signing key at `path` with `nashr backup_keygen`; its public key line."""
+    site = Site("sqlite:///:memory:", path.parent / "keygen-var")
+    return site.nashr("backup_keygen", str(path)).stdout.strip()
 
 
 def archive_contents(path: Path, identity: Path | None = None) -> dict[str, Any]:

@@ -1,45 +1,23 @@
-"""A restore refuses what it cannot trust or where it would overwrite, and writes nothing."""
+"""A restore refuses what it cannot trust or where it would overwrite, and writes nothing.
+
+The archives changed here carry no signature, as an archive made before backups were
+signed: restored with --accept-unsigned, they show the checks that come after the
+signature's (test_signatures.py shows that a signed archive changed is refused first).
+"""
 
 from __future__ import annotations
 
 import gzip
 import io
 import json
-import re
 import tarfile
 from pathlib import Path
 
 import pytest
-from django.utils import translation
 from pyrage import x25519  # type: ignore[import-untyped]  # pyrage ships no type information
 
 from nashr.backups.archive import AGE_MAGIC, MANIFEST
-from nashr.backups.tests.sites import Site
-
-
-def said(message: str, output: str) -> bool:
-    """The command's output holds `message` (a msgid), in English or in Persian.
-
-    The command speaks the site's default language (Persian) unless told otherwise, so
-    the test looks for the longest fixed piece of the message in either language.
-    """
-    for language in ("en", "fa"):
-        with translation.override(language):
-            text = translation.gettext(message)
-        longest = max(re.split(r"%\(\w+\)[sd]", text), key=len)
-        if longest in output:
-            return True
-    return False
-
-
-def _refused(site: Site, archive: Path, *options: str) -> str:
-    """Run a restore that must fail; its error, after checking that nothing was written."""
-    before = site.sqlite_dump()
-    done = site.nashr("restore", str(archive), *options, check=False)
-    assert done.returncode != 0, done.stdout
-    assert site.sqlite_dump() == before
-    assert not site.media.exists() or not any(site.media.iterdir())
-    return done.stderr
+from nashr.backups.tests.sites import Site, restore_refused, said
 
 
 def _rewrite(source: Path, target: Path, change) -> None:
@@ -53,16 +31,6 @@ def _rewrite(source: Path, target: Path, change) -> None:
                 continue
             info.size = len(data)
             new.addfile(info, io.BytesIO(data))
-
-
-@pytest.fixture
-def keys(tmp_path):
-    identity = x25519.Identity.generate()
-    secret = tmp_path / "backup.key"
-    secret.write_text(f"# public key: {identity.to_public()}\n{identity}\n")
-    public = tmp_path / "backup.pub"
-    public.write_text(f"{identity.to_public()}\n")
-    return secret, public
 
 
 def test_encrypted_archive_needs_its_key(
@@ -79,12 +47,12 @@ def test_encrypted_archive_needs_its_key(
         gzip.decompress(raw)
 
     site = new_sqlite_site()
-    assert said("The archive is encrypted.", _refused(site, archive))
+    assert said("The archive is encrypted.", restore_refused(site, archive))
     other = tmp_path / "other.key"
     other.write_text(f"{x25519.Identity.generate()}\n")
     assert said(
         "The archive cannot be decrypted with this key: %(error)s",
-        _refused(site, archive, "--identity", str(other)),
+        restore_refused(site, archive, "--identity", str(other)),
     )
 
     site.nashr("restore", str(archive), "--identity", str(secret))
@@ -112,7 +80,7 @@ def test_truncated_archive_is_refused(source_archive, new_sqlite_site, tmp_path)
     for keep in (len(raw) // 2, len(raw) - 100):
         cut = tmp_path / f"cut{keep}.tar.gz"
         cut.write_bytes(raw[:keep])
-        error = _refused(site, cut)
+        error = restore_refused(site, cut, "--accept-unsigned")
         assert said("The archive is damaged or cut short (%(where)s: %(error)s).", error)
 
 
@@ -123,7 +91,7 @@ def test_encrypted_truncated_archive_is_refused(source_site, new_sqlite_site, ke
     source_site.nashr("backup", str(archive), "--encrypt-to", str(public), "-v", "0")
     cut = tmp_path / "cut.age"
     cut.write_bytes(archive.read_bytes()[: archive.stat().st_size * 2 // 3])
-    _refused(new_sqlite_site(), cut, "--identity", str(secret))
+    restore_refused(new_sqlite_site(), cut, "--identity", str(secret), "--accept-unsigned")
 
 
 def test_tampered_member_is_refused(source_archive, new_sqlite_site, tmp_path):
@@ -136,7 +104,7 @@ def test_tampered_member_is_refused(source_archive, new_sqlite_site, tmp_path):
         return data
 
     _rewrite(source_archive, tampered, change)
-    error = _refused(new_sqlite_site(), tampered)
+    error = restore_refused(new_sqlite_site(), tampered, "--accept-unsigned")
     assert "data/subscribers.subscriber/000000.jsonl" in error
     assert said(
         "“%(name)s” does not match its checksum in the manifest: it was changed or damaged.", error
@@ -149,7 +117,7 @@ def test_missing_manifest_is_refused(source_archive, new_sqlite_site, tmp_path):
     _rewrite(source_archive, headless, lambda name, data: None if name == MANIFEST else data)
     assert said(
         "The archive ends before its manifest: it is cut short or not complete.",
-        _refused(new_sqlite_site(), headless),
+        restore_refused(new_sqlite_site(), headless, "--accept-unsigned"),
     )
 
 
@@ -165,7 +133,7 @@ def test_archive_from_newer_code_is_refused(source_archive, new_sqlite_site, tmp
         return json.dumps(manifest).encode()
 
     _rewrite(source_archive, newer, change)
-    error = _refused(new_sqlite_site(), newer)
+    error = restore_refused(new_sqlite_site(), newer, "--accept-unsigned")
     assert "publications.9999_from_the_future" in error
     assert said(
         "The archive was made by a newer Nashr (%(version)s): this code does not know its "

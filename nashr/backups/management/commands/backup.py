@@ -1,4 +1,5 @@
-"""`nashr backup FILE [--encrypt-to RECIPIENT_OR_FILE]`: the whole site in one archive."""
+"""`nashr backup FILE [--encrypt-to RECIPIENT_OR_FILE]`: the whole site in one archive,
+signed into FILE.sig with the key NASHR_BACKUP_SIGNING_KEY_FILE names."""
 
 from __future__ import annotations
 
@@ -17,7 +18,8 @@ from nashr.core.exceptions import ApplicationError
 class Command(BaseCommand):
     help = (
         "Write the whole site (every app's rows in one snapshot, and the media files) to a "
-        "new archive FILE, encrypted to an age public key with --encrypt-to."
+        "new archive FILE, encrypted to an age public key with --encrypt-to, and signed "
+        "into FILE.sig with the key in NASHR_BACKUP_SIGNING_KEY_FILE."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -46,6 +48,18 @@ class Command(BaseCommand):
                     "The archive is not encrypted and holds every subscriber's address: keep "
                     "it where only you can read it, or use --encrypt-to."
                 )
+            )
+        if result.signature is None:
+            self.stderr.write(
+                _(
+                    "The archive is not signed (NASHR_BACKUP_SIGNING_KEY_FILE is not set): a "
+                    "restore cannot tell it from a forgery, and takes it only with "
+                    "--accept-unsigned. Make a key with `nashr backup_keygen FILE`."
+                )
+            )
+        else:
+            self.stdout.write(
+                _("Signed: %(file)s (copy it along with the archive).") % {"file": result.signature}
             )
         self.stdout.write(
             _("%(rows)d rows of %(models)d tables and %(files)d media files: %(file)s (%(size)s).")
