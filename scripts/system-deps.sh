@@ -5,7 +5,8 @@
 # PostgreSQL 15 for the second run of the suite, the servers the production tests start on
 # loopback (Redis, MariaDB for the Drupal importer, PgBouncer, nginx and Caddy whose
 # configuration files the deployment guide ships), exiftool for checking stripped images,
-# wrk for the benchmarks, and the libraries WeasyPrint draws with.
+# wrk for the benchmarks, ssh-keygen for checking signed backups as the deployment guide
+# does, and the libraries WeasyPrint draws with.
 set -euo pipefail
 
 want=()
@@ -22,6 +23,7 @@ if [ "${1:-}" != "--demo" ]; then
   command -v caddy >/dev/null 2>&1 || want+=(caddy)
   command -v exiftool >/dev/null 2>&1 || want+=(libimage-exiftool-perl)
   command -v wrk >/dev/null 2>&1 || want+=(wrk)
+  command -v ssh-keygen >/dev/null 2>&1 || want+=(openssh-client)
 fi
 ldconfig -p 2>/dev/null | grep libpango-1.0 >/dev/null || want+=(libpango-1.0-0 libpangoft2-1.0-0)
 ldconfig -p 2>/dev/null | grep libharfbuzz-subset >/dev/null || want+=(libharfbuzz-subset0)
