@@ -114,7 +114,10 @@ def wxr(posts: list[Post], *, terms: str = "", authors: str = "") -> str:
 def polylang_terms(groups: dict[str, dict[str, int]]) -> str:
     """Polylang's language terms and one post_translations term per group."""
     terms = []
-    for number, (code, locale) in enumerate((("fa", "fa_IR"), ("en", "en_US")), start=1):
+    locales = {"fa": "fa_IR", "en": "en_US", "ckb": "ckb", "de": "de_DE"}
+    codes = dict.fromkeys(["fa", "en", *(code for group in groups.values() for code in group)])
+    for number, code in enumerate(codes, start=1):
+        locale = locales[code]
         description = f'a:2:{{s:6:"locale";s:{len(locale)}:"{locale}";s:3:"rtl";i:0;}}'
         terms.append(
             f"<wp:term><wp:term_id>{number}</wp:term_id>"

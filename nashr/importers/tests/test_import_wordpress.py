@@ -340,3 +340,41 @@ def test_export_over_the_size_limit(tmp_path, kinds, settings) -> None:
     assert f"larger than the limit of {path.stat().st_size - 1} bytes" in problems.getvalue()
     assert "NASHR_IMPORT_EXPORT_MAX_BYTES" in problems.getvalue()
     assert not Publication.objects.exists()
+
+
+def test_a_polylang_site_in_three_languages(tmp_path, kinds, signatory, settings) -> None:
+    """With Sorani configured, a Polylang export in Persian, English and Sorani becomes one
+    translation group of three, the Persian the original; a language the site does not
+    have is named in the refusal."""
+    settings.LANGUAGES = [("fa", "Persian"), ("en", "English"), ("ckb", "Central Kurdish")]
+    posts = [
+        Post(10, "بیانیه", "<p>متن بیانیه.</p>", slug="statement", categories=[LANGUAGE_FA]),
+        Post(11, "Statement", "<p>The statement.</p>", slug="statement", categories=[LANGUAGE_EN]),
+        Post(
+            12,
+            "ڕاگەیەندراو",
+            "<p>دەقی ڕاگەیەندراوەکە.</p>",
+            slug="statement-ckb",
+            categories=[("language", "ckb", "کوردی")],
+        ),
+    ]
+    path = tmp_path / "three.xml"
+    terms = polylang_terms({"pll_xyz": {"fa": 10, "en": 11, "ckb": 12}})
+    path.write_text(wxr(posts, terms=terms), encoding="utf-8")
+    out = run(str(path))
+    persian, english, sorani = imported("10"), imported("11"), imported("12")
+    assert (persian.language, english.language, sorani.language) == ("fa", "en", "ckb")
+    assert persian.translation_of is None
+    assert english.translation_of == sorani.translation_of == persian
+    assert "translations linked: 2" in out
+    settings.LANGUAGES = [("fa", "Persian"), ("en", "English")]
+    again = tmp_path / "again.xml"
+    lone = Post(
+        30, "هەواڵ", "<p>هەواڵێک.</p>", slug="news", categories=[("language", "ckb", "کوردی")]
+    )
+    again.write_text(wxr([lone], terms=polylang_terms({})), encoding="utf-8")
+    problems = io.StringIO()
+    with pytest.raises(CommandError, match="nothing was imported"):
+        call_command("import", str(again), stdout=io.StringIO(), stderr=problems)
+    assert "language “ckb” is not one of this site's" in problems.getvalue()
+    assert "this site publishes in fa, en" in problems.getvalue()
