@@ -63,7 +63,6 @@ SPELLINGS = [
     ("مستشفى", "مستشفي"),  # alef maksura / yeh
     # Latin-script languages whose readers drop diacritics or write them otherwise.
     ("Gefängnis", "Gefangnis"),  # German umlaut
-    ("Straße", "strasse"),  # German sharp s
     ("Xwepêşandan", "xwepesandan"),  # Kurmanji circumflex and cedilla
     ("Azərbaycan", "azerbaycan"),  # Azerbaijani schwa typed as e
     ("Bakı", "baki"),  # dotless i

@@ -9,6 +9,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from nashr.core.tests.test_production_settings import backup_keys
+
 REPO = Path(__file__).resolve().parents[3]
 DEPLOY = REPO / "deploy"
 INSTALL = "/srv/nashr"  # where the units expect the checkout
@@ -135,6 +137,9 @@ def test_environment_file_passes_the_deployment_checks(tmp_path: Path) -> None:
     assert env["NASHR_PROXY_COUNT"] == "1"
     # No PostgreSQL or Postfix here: the rest of the file as it is.
     env.update(DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3", NASHR_VAR_DIR=str(tmp_path))
+    # The keys the file names, made where this test can write them.
+    assert env["NASHR_BACKUP_SIGNING_KEY_FILE"] == "/etc/nashr/backup-signing.key"
+    env.update(backup_keys(tmp_path))
     _run(str(REPO / ".venv" / "bin" / "nashr"), "check", "--deploy", "--fail-level", "WARNING",
          cwd=REPO, env=env)  # fmt: skip
 

@@ -10,6 +10,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from nashr.backups.signing import key_generate, load_signing_key, public_line
+
 MANAGE = Path(settings.BASE_DIR) / "manage.py"
 
 
@@ -52,6 +54,7 @@ def test_deploy_check_is_clean(tmp_path: Path) -> None:
         SECRET_KEY=secrets.token_urlsafe(64),
         NASHR_SITE_URL="https://nashr.example",
         ALLOWED_HOSTS="nashr.example",
+        **backup_keys(tmp_path),
     )
     output = result.stdout + result.stderr
     assert result.returncode == 0, output
@@ -59,9 +62,21 @@ def test_deploy_check_is_clean(tmp_path: Path) -> None:
     assert "WARNING" not in output
 
 
+def backup_keys(tmp_path: Path) -> dict[str, str]:
+    """The backup settings of a server that signs its backups: a key made as the deployment
+    guide makes it, and its public key trusted."""
+    key = tmp_path / "backup-signing.key"
+    key_generate(key)
+    return {
+        "NASHR_BACKUP_SIGNING_KEY_FILE": str(key),
+        "NASHR_BACKUP_VERIFY_KEY": public_line(load_signing_key(key).public_key()),
+    }
+
+
 def _deploy_warnings(tmp_path: Path, **env: str) -> str:
     """The output of a deploy check of production settings that failed on a warning."""
     settings_env = {
+        **backup_keys(tmp_path),
         "SECRET_KEY": secrets.token_urlsafe(64),
         "NASHR_SITE_URL": "https://nashr.example",
         "ALLOWED_HOSTS": "nashr.example",
