@@ -19,19 +19,24 @@ from nashr.publications.models import Publication, Signatory
 
 CONTENT = Path(__file__).resolve().parent / "content"
 
+# The signatories' slugs and names, by language code.
 SIGNATORIES = (
     (
         "executive-committee",
-        "کمیته اجرایی جبهه دموکراتیک سپیدار",
-        "Executive Committee of the Sepidar Democratic Front",
+        {
+            "fa": "کمیته اجرایی جبهه دموکراتیک سپیدار",
+            "en": "Executive Committee of the Sepidar Democratic Front",
+        },
     ),
-    ("human-rights-office", "دفتر حقوق بشر سپیدار", "Sepidar Human Rights Office"),
+    (
+        "human-rights-office",
+        {"fa": "دفتر حقوق بشر سپیدار", "en": "Sepidar Human Rights Office"},
+    ),
     (
         "fair-wages-coalition",
-        "ائتلاف سپیدار برای دستمزد عادلانه",
-        "Sepidar Coalition for Fair Wages",
+        {"fa": "ائتلاف سپیدار برای دستمزد عادلانه", "en": "Sepidar Coalition for Fair Wages"},
     ),
-    ("womens-committee", "کمیته زنان سپیدار", "Sepidar Women's Committee"),
+    ("womens-committee", {"fa": "کمیته زنان سپیدار", "en": "Sepidar Women's Committee"}),
 )
 
 # Corrections made to originals after they were translated: their translations become
@@ -48,9 +53,9 @@ CORRECTIONS = (
 
 def load(*, stdout: DemoOutput | None = None) -> None:
     """Signatories, publications and corrections; running it again changes nothing."""
-    for slug, name_fa, name_en in SIGNATORIES:
+    for slug, names in SIGNATORIES:
         if not Signatory.objects.filter(slug=slug).exists():
-            services.signatory_create(actor=DEMO, slug=slug, name_fa=name_fa, name_en=name_en)
+            services.signatory_create(actor=DEMO, slug=slug, names=names)
     report = publications_import(actor=DEMO, paths=[CONTENT], skip_existing=True)
     corrected = 0
     for key, language, old, new in CORRECTIONS:
