@@ -41,6 +41,10 @@ class Kind(models.Model):
         return name_in(self.names, language)
 
     def plural(self, language: str) -> str:
+        """The plural in `language`, else its name there; for a language the kind has no
+        name in, the default language's plural (or name), as `name` falls back."""
+        if not self.names.get(language):
+            language = default_language()
         return self.plurals.get(language) or self.name(language)
 
 
