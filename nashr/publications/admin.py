@@ -21,7 +21,8 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.db.models import QuerySet
+from django.db.models import Expression, QuerySet
+from django.db.models.fields.json import KT
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path, reverse
@@ -126,14 +127,14 @@ class _SimpleServiceAdmin(SpellingSearchAdmin[Any], ServiceSavedAdmin[Any]):
     updated: ClassVar[str]
     search_fields = ("slug", "names")
 
-    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
-        return [
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return tuple(
             input_name
             for name in self.saved_fields
             for input_name in (
                 [f"{name}_{code}" for code in codes()] if name in self.named else [name]
             )
-        ]
+        )
 
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
@@ -150,6 +151,10 @@ class _SimpleServiceAdmin(SpellingSearchAdmin[Any], ServiceSavedAdmin[Any]):
                 [f"{name}__{code}" for code in codes()] if name in self.named else [name]
             )
         ]
+
+    def search_expression(self, name: str) -> str | Expression:
+        # A language's name as text: on PostgreSQL the key itself would be JSON, quoted.
+        return KT(name) if name.split("__")[0] in self.named else name
 
     @admin.display(description=_("names"))
     def names_display(self, obj: Any) -> str:

@@ -28,11 +28,19 @@ def test_kind_form_has_an_input_per_configured_language(client, make_staff, kind
     """With Sorani configured, the kind form offers its name, written right to left."""
     client.force_login(make_staff("administrator"))
     page = _page(client.get(KIND_ADD))
-    sorani = re.search(r"<input[^>]*name=\"names_ckb\"[^>]*>", page)
-    assert sorani is not None
+    sorani = re.search(r'<input[^>]*name="names_ckb"[^>]*>', page)
+    english = re.search(r'<input[^>]*name="names_en"[^>]*>', page)
+    assert sorani is not None and english is not None
     assert 'lang="ckb"' in sorani.group() and 'dir="rtl"' in sorani.group()
-    assert 'lang="en"' in re.search(r"<input[^>]*name=\"names_en\"[^>]*>", page).group()
+    assert 'lang="en"' in english.group() and 'dir="ltr"' in english.group()
     assert "name in Central Kurdish" in page and "plural in Central Kurdish" in page
+
+
+def test_persian_admin_names_the_languages_in_persian(client, make_staff, kinds) -> None:
+    """The inputs' labels name each language in the admin's language."""
+    client.force_login(make_staff("administrator"))
+    page = _page(client.get("/fa/admin/publications/signatory/add/"))
+    assert "نام به فارسی" in page and "نام به انگلیسی" in page
 
 
 @override_settings(LANGUAGES=THREE_LANGUAGES)
@@ -122,9 +130,15 @@ def test_admin_search_finds_names_however_typed(client, make_staff, signatory) -
     assert f"/signatory/{other.pk}/change/" not in found
     found = _page(client.get(url, {"q": "يەكيتي"}))
     assert f"/signatory/{other.pk}/change/" in found
+    assert '<span lang="ckb" dir="rtl">یەکێتی</span>' in found
     assert f"/signatory/{signatory.pk}/change/" not in found
     found = _page(client.get(url, {"q": "committee"}))
     assert f"/signatory/{signatory.pk}/change/" in found
+    quoted = Signatory.objects.create(
+        slug="free", names={"fa": "اتحادیه", "en": 'The "Free" Union'}
+    )
+    found = _page(client.get(url, {"q": """'"free"'"""}))
+    assert f"/signatory/{quoted.pk}/change/" in found
 
 
 @pytest.mark.django_db(transaction=True)
