@@ -114,7 +114,8 @@ class _SimpleServiceAdmin(SpellingSearchAdmin[Any], ServiceSavedAdmin[Any]):
 
     Their names are JSON fields of one entry per language (`named`, with the label of
     each language's input): the form shows an input per configured language, the list
-    the names, and the search box searches each language's name.
+    the names, and the search box searches each language's name. `update` gets the row
+    as stored and the fields whose value differs from it.
     """
 
     form = NamesForm

@@ -32,13 +32,13 @@ class Kind(models.Model):
         verbose_name_plural = _("kinds")
 
     def __str__(self) -> str:
-        return names_text(self.names) or self.slug
+        return _names_text(self.names) or self.slug
 
     def get_absolute_url(self) -> str:
         return reverse("publications:kind", kwargs={"kind": self.slug})
 
     def name(self, language: str) -> str:
-        return name_in(self.names, language)
+        return _name_in(self.names, language)
 
     def plural(self, language: str) -> str:
         """The plural in `language`, else its name there; for a language the kind has no
@@ -61,13 +61,13 @@ class Signatory(models.Model):
         verbose_name_plural = _("signatories")
 
     def __str__(self) -> str:
-        return names_text(self.names) or self.slug
+        return _names_text(self.names) or self.slug
 
     def name(self, language: str) -> str:
-        return name_in(self.names, language)
+        return _name_in(self.names, language)
 
 
-def name_in(names: dict[str, str], language: str) -> str:
+def _name_in(names: dict[str, str], language: str) -> str:
     """The name in `language`, else in the site's default language, else any: a kind
     named before a language was added still has a name on that language's pages."""
     return (
@@ -77,7 +77,7 @@ def name_in(names: dict[str, str], language: str) -> str:
     )
 
 
-def names_text(names: dict[str, str]) -> str:
+def _names_text(names: dict[str, str]) -> str:
     """The names in the site's languages, in their order: «بیانیه / Statement»."""
     return " / ".join(names[code] for code in codes() if names.get(code))
 
