@@ -76,7 +76,7 @@ def main() -> None:
 
     kind = Kind.objects.get(slug="statement")
     signatory = Signatory.objects.create(
-        slug="committee", name_fa="کمیته اجرایی", name_en="Executive Committee"
+        slug="committee", names={"fa": "کمیته اجرایی", "en": "Executive Committee"}
     )
     persian_body = "\n\n".join(PERSIAN_PARAGRAPHS * REPEATS_PER_BODY)
     english_body = "\n\n".join(ENGLISH_PARAGRAPHS * REPEATS_PER_BODY)

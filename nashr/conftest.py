@@ -29,8 +29,7 @@ def kinds(db: None) -> dict[str, Kind]:
 def signatory(db: None) -> Signatory:
     return Signatory.objects.create(
         slug="executive-committee",
-        name_fa="کمیته اجرایی",
-        name_en="Executive Committee",
+        names={"fa": "کمیته اجرایی", "en": "Executive Committee"},
     )
 
 

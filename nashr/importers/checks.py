@@ -64,12 +64,12 @@ class Lookup:
     def __init__(self) -> None:
         self.kinds: dict[str, Kind] = {}
         for kind in Kind.objects.all():
-            for name in (kind.slug, kind.name_fa, kind.name_en, kind.plural_fa, kind.plural_en):
+            for name in (kind.slug, *kind.names.values(), *kind.plurals.values()):
                 if name:
                     self.kinds.setdefault(fold(name), kind)
         self.signatories: dict[str, Signatory] = {}
         for signatory in Signatory.objects.all():
-            for name in (signatory.slug, signatory.name_fa, signatory.name_en):
+            for name in (signatory.slug, *signatory.names.values()):
                 self.signatories.setdefault(fold(name), signatory)
         self.kind_slugs = sorted({kind.slug for kind in self.kinds.values()})
 

@@ -445,7 +445,7 @@ def _new(
     if item.author:
         signatory = lookup.signatories.get(fold(item.author))
         if signatory is None and options.create_signatories:
-            signatory = signatory_named(item.author, signatories, actor)
+            signatory = signatory_named(item.author, signatories, actor, language=item.language)
     published_at = item.published_at
     if status == Status.PUBLISHED and published_at is None:
         published_at = timezone.make_aware(dt.datetime.combine(item.date, dt.time(12, 0)))

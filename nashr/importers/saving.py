@@ -19,6 +19,7 @@ from nashr.audit.services import audit_batched
 from nashr.core.actors import Actor
 from nashr.core.changes import changes_batched
 from nashr.core.exceptions import ApplicationError
+from nashr.core.languages import default_language
 from nashr.importers.checks import fold
 from nashr.importers.entries import Entry
 from nashr.importers.problems import Problem, import_failed
@@ -90,11 +91,17 @@ def _signatory(entry: Entry, created: dict[str, Signatory], actor: Actor) -> Sig
     """The entry's signatory; one the files name but the database lacks is created once."""
     if entry.signatory is not None or not entry.signatory_name:
         return entry.signatory
-    return signatory_named(entry.signatory_name, created, actor)
+    return signatory_named(entry.signatory_name, created, actor, language=entry.language)
 
 
-def signatory_named(name: str, created: dict[str, Signatory], actor: Actor) -> Signatory:
-    """A new signatory of this name, created once per run (its slug from the name)."""
+def signatory_named(
+    name: str, created: dict[str, Signatory], actor: Actor, *, language: str
+) -> Signatory:
+    """A new signatory of this name, created once per run (its slug from the name).
+
+    The name is the one of the file's `language`, and the default language's too (which
+    every signatory has) until an editor gives that one.
+    """
     folded = fold(name)
     if folded not in created:
         base = slugify(name) or f"signatory-{uuid.uuid4().hex[:8]}"
@@ -103,6 +110,6 @@ def signatory_named(name: str, created: dict[str, Signatory], actor: Actor) -> S
             counter += 1
             slug = f"{base}-{counter}"
         created[folded] = services.signatory_create(
-            actor=actor, slug=slug, name_fa=name, name_en=name
+            actor=actor, slug=slug, names=dict.fromkeys([default_language(), language], name)
         )
     return created[folded]

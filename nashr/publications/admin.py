@@ -21,12 +21,13 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
-from django.db.models import QuerySet
+from django.db.models import Expression, QuerySet
+from django.db.models.fields.json import KT
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -35,7 +36,13 @@ from nashr.core.admin import IndexLink, ServiceSavedAdmin, SpellingSearchAdmin
 from nashr.core.bidi import direction
 from nashr.core.exceptions import ApplicationError
 from nashr.core.forms import admin_date_field
-from nashr.core.languages import codes, current_language, default_language, is_rtl
+from nashr.core.languages import (
+    codes,
+    current_language,
+    default_language,
+    is_rtl,
+    language_name,
+)
 from nashr.publications import admin_views, rules, services
 from nashr.publications.admin_desk import DeskAdminMixin
 from nashr.publications.admin_forms import PublicationForm, ServiceModelForm
@@ -51,19 +58,112 @@ def _changes(form: ModelForm[Any], fields: tuple[str, ...]) -> dict[str, Any]:
     return {name: form.cleaned_data[name] for name in form.changed_data if name in fields}
 
 
+class NamesForm(ServiceModelForm):
+    """A kind's or a signatory's form, with one text input per language for each of its
+    `named` JSON fields (``names_fa``, ``names_en``... for ``names``).
+
+    The class is made for each request (``names_form``), from the languages configured
+    then: adding a language adds its inputs, no code. ``clean`` gathers the inputs into
+    the JSON field's dict, keeping the names of languages no longer configured.
+    """
+
+    named: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.named:
+            stored = getattr(self.instance, field)
+            for code in codes():
+                self.initial.setdefault(f"{field}_{code}", stored.get(code, ""))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
+        for field in self.named:
+            configured = codes()
+            kept = {
+                code: name
+                for code, name in getattr(self.instance, field).items()
+                if code not in configured
+            }
+            typed = {code: data.get(f"{field}_{code}") or "" for code in configured}
+            data[field] = {**kept, **{code: name for code, name in typed.items() if name}}
+        return data
+
+
+def names_form(base: type[NamesForm], labels: dict[str, Any]) -> type[NamesForm]:
+    """`base` with a text input per configured language for each JSON field of `labels`
+    (its label, with %(language)s for the language's name); the default language's
+    ``names`` input is required."""
+    default = default_language()
+    inputs: dict[str, Any] = {"named": tuple(labels)}
+    for field, label in labels.items():
+        for code in codes():
+            inputs[f"{field}_{code}"] = forms.CharField(
+                label=label % {"language": language_name(code)},
+                required=field == "names" and code == default,
+                max_length=200,
+                widget=forms.TextInput(
+                    attrs={"lang": code, "dir": direction(code), "class": "vTextField"}
+                ),
+            )
+    return type(base.__name__, (base,), inputs)
+
+
 class _SimpleServiceAdmin(SpellingSearchAdmin[Any], ServiceSavedAdmin[Any]):
     """Kinds and signatories: `create` with every field, or `update` with those changed.
 
-    The form has already copied the typed values onto the object; `update` gets the row
-    as stored, so that it sees what changes.
+    Their names are JSON fields of one entry per language (`named`, with the label of
+    each language's input): the form shows an input per configured language, the list
+    the names, and the search box searches each language's name. `update` gets the row
+    as stored and the fields whose value differs from it.
     """
 
-    form = ServiceModelForm
+    form = NamesForm
+    # The fields in the form's order, a JSON field of `named` standing for its inputs.
     saved_fields: ClassVar[tuple[str, ...]]
+    named: ClassVar[dict[str, Any]]
     create: ClassVar[Callable[..., models.Model]]
     update: ClassVar[Callable[..., models.Model]]
     # The keyword under which `update` takes the row.
     updated: ClassVar[str]
+    search_fields = ("slug", "names")
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        return tuple(
+            input_name
+            for name in self.saved_fields
+            for input_name in (
+                [f"{name}_{code}" for code in codes()] if name in self.named else [name]
+            )
+        )
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        kwargs.setdefault("form", names_form(self.form, self.named))
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_search_fields(self, request: HttpRequest) -> list[str]:
+        """Each language's name: a key of the JSON field, compared as text."""
+        return [
+            searched
+            for name in super().get_search_fields(request)
+            for searched in (
+                [f"{name}__{code}" for code in codes()] if name in self.named else [name]
+            )
+        ]
+
+    def search_expression(self, name: str) -> str | Expression:
+        # A language's name as text: on PostgreSQL the key itself would be JSON, quoted.
+        return KT(name) if name.split("__")[0] in self.named else name
+
+    @admin.display(description=_("names"))
+    def names_display(self, obj: Any) -> str:
+        return format_html_join(
+            " / ",
+            '<span lang="{}" dir="{}">{}</span>',
+            ((code, direction(code), obj.names[code]) for code in codes() if obj.names.get(code)),
+        )
 
     def service_save(
         self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool
@@ -73,15 +173,19 @@ class _SimpleServiceAdmin(SpellingSearchAdmin[Any], ServiceSavedAdmin[Any]):
                 actor=request.user, **{name: form.cleaned_data[name] for name in self.saved_fields}
             )
         stored = type(obj)._default_manager.get(pk=obj.pk)
-        return self.update(
-            actor=request.user, **{self.updated: stored}, **_changes(form, self.saved_fields)
-        )
+        changes = {
+            name: form.cleaned_data[name]
+            for name in self.saved_fields
+            if form.cleaned_data[name] != getattr(stored, name)
+        }
+        return self.update(actor=request.user, **{self.updated: stored}, **changes)
 
 
 @admin.register(Kind)
 class KindAdmin(_SimpleServiceAdmin):
-    list_display = ("slug", "name_fa", "name_en", "order")
-    fields = saved_fields = services.KIND_FIELDS
+    list_display = ("slug", "names_display", "order")
+    saved_fields = services.KIND_FIELDS
+    named = {"names": _("name in %(language)s"), "plurals": _("plural in %(language)s")}
     create = staticmethod(services.kind_create)
     update = staticmethod(services.kind_update)
     updated = "kind"
@@ -89,25 +193,12 @@ class KindAdmin(_SimpleServiceAdmin):
 
 @admin.register(Signatory)
 class SignatoryAdmin(_SimpleServiceAdmin):
-    list_display = ("slug", "name_fa_display", "name_en")
-    search_fields = ("slug", "name_fa", "name_en")
-    fields = saved_fields = services.SIGNATORY_FIELDS
+    list_display = ("slug", "names_display")
+    saved_fields = services.SIGNATORY_FIELDS
+    named = {"names": _("name in %(language)s")}
     create = staticmethod(services.signatory_create)
     update = staticmethod(services.signatory_update)
     updated = "signatory"
-
-    @admin.display(description=_("name in Persian"), ordering="name_fa")
-    def name_fa_display(self, signatory: Signatory) -> str:
-        return format_html('<span lang="fa" dir="rtl">{}</span>', signatory.name_fa)
-
-    def formfield_for_dbfield(
-        self, db_field: models.Field[Any, Any], request: HttpRequest, **kwargs: Any
-    ) -> Any:
-        field = super().formfield_for_dbfield(db_field, request, **kwargs)
-        if field is not None and db_field.name in ("name_fa", "name_en"):
-            language = db_field.name[-2:]
-            field.widget.attrs.update({"lang": language, "dir": direction(language)})
-        return field
 
 
 @admin.register(Publication)

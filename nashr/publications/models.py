@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
 from nashr.core.bidi import direction
-from nashr.core.languages import language_choices
+from nashr.core.languages import codes, default_language, language_choices
 from nashr.core.models import TimeStampedModel
 
 
@@ -20,10 +20,10 @@ class Kind(models.Model):
     """What sort of publication: statement, article, news, report; admins may add more."""
 
     slug = models.SlugField(_("slug"), unique=True)
-    name_fa = models.CharField(_("name in Persian"), max_length=100)
-    name_en = models.CharField(_("name in English"), max_length=100)
-    plural_fa = models.CharField(_("plural in Persian"), max_length=100, blank=True)
-    plural_en = models.CharField(_("plural in English"), max_length=100, blank=True)
+    # One entry per language code: {"fa": "بیانیه", "en": "Statement"}; adding a language
+    # adds keys, not columns.
+    names = models.JSONField(_("names"), default=dict)
+    plurals = models.JSONField(_("plurals"), default=dict, blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -32,37 +32,54 @@ class Kind(models.Model):
         verbose_name_plural = _("kinds")
 
     def __str__(self) -> str:
-        return f"{self.name_fa} / {self.name_en}"
+        return _names_text(self.names) or self.slug
 
     def get_absolute_url(self) -> str:
         return reverse("publications:kind", kwargs={"kind": self.slug})
 
     def name(self, language: str) -> str:
-        return self.name_fa if language == "fa" else self.name_en
+        return _name_in(self.names, language)
 
     def plural(self, language: str) -> str:
-        if language == "fa":
-            return self.plural_fa or self.name_fa
-        return self.plural_en or self.name_en
+        """The plural in `language`, else its name there; for a language the kind has no
+        name in, the default language's plural (or name), as `name` falls back."""
+        if not self.names.get(language):
+            language = default_language()
+        return self.plurals.get(language) or self.name(language)
 
 
 class Signatory(models.Model):
     """The body that issued a publication: a committee, a coalition, an office."""
 
     slug = models.SlugField(_("slug"), unique=True)
-    name_fa = models.CharField(_("name in Persian"), max_length=200)
-    name_en = models.CharField(_("name in English"), max_length=200)
+    # One entry per language code, as Kind.names.
+    names = models.JSONField(_("names"), default=dict)
 
     class Meta:
-        ordering = ["name_en"]
+        ordering = ["slug"]
         verbose_name = _("signatory")
         verbose_name_plural = _("signatories")
 
     def __str__(self) -> str:
-        return f"{self.name_fa} / {self.name_en}"
+        return _names_text(self.names) or self.slug
 
     def name(self, language: str) -> str:
-        return self.name_fa if language == "fa" else self.name_en
+        return _name_in(self.names, language)
+
+
+def _name_in(names: dict[str, str], language: str) -> str:
+    """The name in `language`, else in the site's default language, else any: a kind
+    named before a language was added still has a name on that language's pages."""
+    return (
+        names.get(language)
+        or names.get(default_language())
+        or next((name for name in names.values() if name), "")
+    )
+
+
+def _names_text(names: dict[str, str]) -> str:
+    """The names in the site's languages, in their order: «بیانیه / Statement»."""
+    return " / ".join(names[code] for code in codes() if names.get(code))
 
 
 class Status(models.TextChoices):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +22,7 @@ from nashr.core.actors import Actor, actor_label, actor_user, require
 from nashr.core.changes import Topic, announce
 from nashr.core.content import media_references, render_markdown
 from nashr.core.exceptions import StateError, ValidationError
-from nashr.core.languages import check_language
+from nashr.core.languages import check_language, default_language, language_name
 from nashr.core.schedule import run_due_at
 from nashr.core.spelling import slug_of
 from nashr.media.services import media_uses_forget, media_uses_record
@@ -617,14 +617,51 @@ def translation_new(
     )
 
 
-KIND_FIELDS = ("slug", "name_fa", "name_en", "plural_fa", "plural_en", "order")
-SIGNATORY_FIELDS = ("slug", "name_fa", "name_en")
+KIND_FIELDS = ("slug", "names", "plurals", "order")
+SIGNATORY_FIELDS = ("slug", "names")
 
 
-def _require(fields: dict[str, Any], names: tuple[str, ...]) -> None:
-    for name in names:
-        if not str(fields.get(name, "")).strip():
-            raise ValidationError(f"{name} must not be empty", where=name)
+def _names(
+    value: Mapping[str, str], *, where: str, stored: Mapping[str, str], required: bool
+) -> dict[str, str]:
+    """`value` as kinds and signatories store names: one per language code, trimmed, the
+    empty ones left out.
+
+    A code must be one of the site's languages, or be `stored` already (the names of a
+    language since removed from NASHR_LANGUAGES are kept, not refused); `required` asks
+    for a name in the default language, the one every page falls back to.
+    """
+    names: dict[str, str] = {}
+    for code, name in value.items():
+        if code not in stored:
+            check_language(code, where=f"{where}.{code}")
+        if text := str(name or "").strip():
+            names[code] = text
+    default = default_language()
+    if required and default not in names:
+        raise ValidationError(
+            f"the name in {language_name(default)} must not be empty",
+            where=where,
+            hint="every page without a name in its own language shows this one",
+        )
+    return names
+
+
+def _lookup_fields(obj: Kind | Signatory, fields: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields of a kind or a signatory as stored: text trimmed, names checked."""
+    cleaned: dict[str, Any] = {}
+    for field, value in fields.items():
+        if field in {"names", "plurals"}:
+            cleaned[field] = _names(
+                value, where=field, stored=getattr(obj, field), required=field == "names"
+            )
+        elif isinstance(value, str):
+            cleaned[field] = value.strip()
+        else:
+            cleaned[field] = value
+    if "slug" in cleaned and not cleaned["slug"]:
+        raise ValidationError("slug must not be empty", where="slug")
+    return cleaned
 
 
 def _lookup_update(
@@ -634,13 +671,16 @@ def _lookup_update(
     actor: Actor,
     permission: str,
     allowed: tuple[str, ...],
-    required: tuple[str, ...],
 ) -> None:
     """Change a kind or a signatory (the lists publications choose from) and record it."""
     entity = obj._meta.model_name
     require(actor, permission, action=f"change the {entity} “{obj.slug}”")
+    unknown = set(changes) - set(allowed)
+    if unknown:
+        raise ValidationError(f"cannot change {', '.join(sorted(unknown))}")
     before = audit_snapshot(obj, changes)
-    _apply(obj, changes, allowed=allowed, required=required)
+    for field, value in _lookup_fields(obj, changes).items():
+        setattr(obj, field, value)
     obj.save()
     if changed := audit_diff(before, obj):
         audit_record(actor=actor, action=f"{entity}.update", target=obj, changes=changed)
@@ -648,47 +688,30 @@ def _lookup_update(
         announce(Topic.KINDS if isinstance(obj, Kind) else Topic.SIGNATORIES, [obj.pk])
 
 
-def _apply(
-    obj: Kind | Signatory,
-    changes: dict[str, Any],
-    *,
-    allowed: tuple[str, ...],
-    required: tuple[str, ...],
-) -> None:
-    """Set the changed fields (text stripped), refusing unknown ones and emptied required ones."""
-    unknown = set(changes) - set(allowed)
-    if unknown:
-        raise ValidationError(f"cannot change {', '.join(sorted(unknown))}")
-    for field, value in changes.items():
-        setattr(obj, field, value.strip() if isinstance(value, str) else value)
-    _require({f: getattr(obj, f) for f in allowed}, required)
-
-
 @transaction.atomic
 def kind_create(
     *,
     actor: Actor,
     slug: str,
-    name_fa: str,
-    name_en: str,
-    plural_fa: str = "",
-    plural_en: str = "",
+    names: Mapping[str, str],
+    plurals: Mapping[str, str] | None = None,
     order: int = 0,
 ) -> Kind:
-    """A new kind of publication (statement, article… or one an organization adds)."""
+    """A new kind of publication (statement, article… or one an organization adds).
+
+    `names` and `plurals` map language codes to text ({"fa": "بیانیه", "en": "Statement"});
+    the name in the site's default language is required, the others fall back to it.
+    """
     require(actor, rules.KIND_ADD, action="add a kind of publication")
-    fields = {
-        "slug": slug.strip(),
-        "name_fa": name_fa.strip(),
-        "name_en": name_en.strip(),
-        "plural_fa": plural_fa.strip(),
-        "plural_en": plural_en.strip(),
-        "order": order,
-    }
-    _require(fields, ("slug", "name_fa", "name_en"))
+    kind = Kind()
+    fields = _lookup_fields(
+        kind, {"slug": slug, "names": names, "plurals": plurals or {}, "order": order}
+    )
     if Kind.objects.filter(slug=fields["slug"]).exists():
         raise ValidationError(f"a kind “{fields['slug']}” exists already", where="slug")
-    kind = Kind.objects.create(**fields)
+    for field, value in fields.items():
+        setattr(kind, field, value)
+    kind.save()
     audit_record(actor=actor, action="kind.create", target=kind)
     # Every page's navigation lists the kinds.
     announce(Topic.KINDS, [kind.pk])
@@ -697,26 +720,25 @@ def kind_create(
 
 @transaction.atomic
 def kind_update(*, actor: Actor, kind: Kind, **changes: Any) -> Kind:
-    _lookup_update(
-        kind,
-        changes,
-        actor=actor,
-        permission=rules.KIND_CHANGE,
-        allowed=KIND_FIELDS,
-        required=("slug", "name_fa", "name_en"),
-    )
+    """Change any of `KIND_FIELDS`; `names` and `plurals` given replace the stored ones."""
+    _lookup_update(kind, changes, actor=actor, permission=rules.KIND_CHANGE, allowed=KIND_FIELDS)
     return kind
 
 
 @transaction.atomic
-def signatory_create(*, actor: Actor, slug: str, name_fa: str, name_en: str) -> Signatory:
-    """A body that issues publications: a committee, a coalition, an office."""
+def signatory_create(*, actor: Actor, slug: str, names: Mapping[str, str]) -> Signatory:
+    """A body that issues publications: a committee, a coalition, an office.
+
+    `names` maps language codes to its name; the one in the default language is required.
+    """
     require(actor, rules.SIGNATORY_ADD, action="add a signatory")
-    fields = {"slug": slug.strip(), "name_fa": name_fa.strip(), "name_en": name_en.strip()}
-    _require(fields, SIGNATORY_FIELDS)
+    signatory = Signatory()
+    fields = _lookup_fields(signatory, {"slug": slug, "names": names})
     if Signatory.objects.filter(slug=fields["slug"]).exists():
         raise ValidationError(f"a signatory “{fields['slug']}” exists already", where="slug")
-    signatory = Signatory.objects.create(**fields)
+    for field, value in fields.items():
+        setattr(signatory, field, value)
+    signatory.save()
     audit_record(actor=actor, action="signatory.create", target=signatory)
     announce(Topic.SIGNATORIES, [signatory.pk])
     return signatory
@@ -724,12 +746,12 @@ def signatory_create(*, actor: Actor, slug: str, name_fa: str, name_en: str) -> 
 
 @transaction.atomic
 def signatory_update(*, actor: Actor, signatory: Signatory, **changes: Any) -> Signatory:
+    """Change any of `SIGNATORY_FIELDS`; `names` given replace the stored ones."""
     _lookup_update(
         signatory,
         changes,
         actor=actor,
         permission=rules.SIGNATORY_CHANGE,
         allowed=SIGNATORY_FIELDS,
-        required=SIGNATORY_FIELDS,
     )
     return signatory

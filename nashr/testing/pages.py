@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from importlib import import_module
 from typing import Any
 
-from django.apps import apps
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import override
@@ -43,7 +42,15 @@ ContentBuilder = Callable[[SiteContent], None]
 def ensure_default_kinds() -> dict[str, Kind]:
     """The kinds the data migration creates; a transactional test's flush removes them."""
     migration = import_module("nashr.publications.migrations.0002_default_kinds")
-    migration.create_kinds(apps, None)
+    for slug, name_fa, name_en, plural_fa, plural_en, order in migration.KINDS:
+        Kind.objects.get_or_create(
+            slug=slug,
+            defaults={
+                "names": {"fa": name_fa, "en": name_en},
+                "plurals": {"fa": plural_fa, "en": plural_en},
+                "order": order,
+            },
+        )
     return {kind.slug: kind for kind in Kind.objects.all()}
 
 
@@ -90,7 +97,7 @@ def publications_content(content: SiteContent) -> None:
     kinds = ensure_default_kinds()
     signatory, _created = Signatory.objects.get_or_create(
         slug="coordinating-council",
-        defaults={"name_fa": "شورای هماهنگی", "name_en": "Coordinating Council"},
+        defaults={"names": {"fa": "شورای هماهنگی", "en": "Coordinating Council"}},
     )
     published_at = timezone.now() - dt.timedelta(days=1)
     common: dict[str, Any] = {

@@ -55,7 +55,7 @@ def test_a_series_deleted_records_the_subscriptions_it_took(
 
 def test_a_kind_deleted_is_recorded(client, boss, kinds) -> None:
     """Deleting a kind on its delete page records it."""
-    kind = kind_create(actor=COMMAND, slug="appeal", name_fa="فراخوان", name_en="Appeal")
+    kind = kind_create(actor=COMMAND, slug="appeal", names={"fa": "فراخوان", "en": "Appeal"})
     _delete(client, "publications/kind", kind.pk)
     assert not Kind.objects.filter(pk=kind.pk).exists()
     entry = AuditEntry.objects.get(action="kind.delete")
@@ -64,8 +64,8 @@ def test_a_kind_deleted_is_recorded(client, boss, kinds) -> None:
 
 def test_signatories_deleted_together_are_recorded_each(client, boss, db) -> None:
     """The list's bulk delete records one entry for each signatory it deleted."""
-    first = signatory_create(actor=COMMAND, slug="council", name_fa="شورا", name_en="Council")
-    second = signatory_create(actor=COMMAND, slug="board", name_fa="هیئت", name_en="Board")
+    first = signatory_create(actor=COMMAND, slug="council", names={"fa": "شورا", "en": "Council"})
+    second = signatory_create(actor=COMMAND, slug="board", names={"fa": "هیئت", "en": "Board"})
     _bulk_delete(client, "publications/signatory", [first.pk, second.pk])
     assert not Signatory.objects.exists()
     entries = AuditEntry.objects.filter(action="signatory.delete")

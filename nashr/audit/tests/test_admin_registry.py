@@ -36,7 +36,9 @@ def test_an_admin_registered_later_is_audited(db) -> None:
     site.register(Signatory, list_display=["slug"])
     model_admin = site._registry[Signatory]
     assert isinstance(model_admin, AuditedAdmin) and model_admin.list_display == ["slug"]
-    signatory = signatory_create(actor=COMMAND, slug="council", name_fa="شورا", name_en="Council")
+    signatory = signatory_create(
+        actor=COMMAND, slug="council", names={"fa": "شورا", "en": "Council"}
+    )
     request = RequestFactory().post("/")
     request.user = get_user_model().objects.create_superuser("root", password="x" * 20)
     pk = signatory.pk

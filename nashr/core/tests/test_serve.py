@@ -163,10 +163,11 @@ def test_kind_and_signatory_renames_show(site: Site) -> None:
     assert "Joint Statement" not in page and "Coordination Council" not in page
     site.change(
         """
-        services.kind_update(actor=COMMAND, kind=Kind.objects.get(slug="statement"),
-            name_en="Joint Statement")
+        kind = Kind.objects.get(slug="statement")
+        services.kind_update(actor=COMMAND, kind=kind,
+            names={**kind.names, "en": "Joint Statement"})
         services.signatory_update(actor=COMMAND, signatory=content["signatory"],
-            name_en="Coordination Council")
+            names={**content["signatory"].names, "en": "Coordination Council"})
         """
     )
     page = site.page(path)

@@ -99,7 +99,9 @@ def test_after_the_commit_once_per_transaction(
     with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
         first = make_publication()
         second = make_publication(title="بیانیه دوم")
-        services.kind_update(actor=COMMAND, kind=first.kind, name_en="Statements")
+        services.kind_update(
+            actor=COMMAND, kind=first.kind, names={**first.kind.names, "en": "Statements"}
+        )
         assert told[Stage.AFTER_COMMIT] == []
     for callback in callbacks:
         callback()

@@ -23,19 +23,32 @@ CONTENT = Path(__file__).resolve().parent / "content"
 # (`NASHR_LANGUAGES=fa,en,ckb make demo`): languages/<code>/.
 FURTHER_LANGUAGES = Path(__file__).resolve().parent / "languages"
 
+# The signatories' slugs and names, by language code (Sorani and German used only when the
+# site has them).
 SIGNATORIES = (
     (
         "executive-committee",
-        "کمیته اجرایی جبهه دموکراتیک سپیدار",
-        "Executive Committee of the Sepidar Democratic Front",
+        {
+            "fa": "کمیته اجرایی جبهه دموکراتیک سپیدار",
+            "en": "Executive Committee of the Sepidar Democratic Front",
+            "ckb": "کۆمیتەی جێبەجێکاری بەرەی دیموکراتیی سپیدار",
+            "de": "Exekutivkomitee der Demokratischen Front Sepidar",
+        },
     ),
-    ("human-rights-office", "دفتر حقوق بشر سپیدار", "Sepidar Human Rights Office"),
+    (
+        "human-rights-office",
+        {
+            "fa": "دفتر حقوق بشر سپیدار",
+            "en": "Sepidar Human Rights Office",
+            "ckb": "نووسینگەی مافی مرۆڤی سپیدار",
+            "de": "Menschenrechtsbüro Sepidar",
+        },
+    ),
     (
         "fair-wages-coalition",
-        "ائتلاف سپیدار برای دستمزد عادلانه",
-        "Sepidar Coalition for Fair Wages",
+        {"fa": "ائتلاف سپیدار برای دستمزد عادلانه", "en": "Sepidar Coalition for Fair Wages"},
     ),
-    ("womens-committee", "کمیته زنان سپیدار", "Sepidar Women's Committee"),
+    ("womens-committee", {"fa": "کمیته زنان سپیدار", "en": "Sepidar Women's Committee"}),
 )
 
 # Corrections made to originals after they were translated: their translations become
@@ -52,9 +65,11 @@ CORRECTIONS = (
 
 def load(*, stdout: DemoOutput | None = None) -> None:
     """Signatories, publications and corrections; running it again changes nothing."""
-    for slug, name_fa, name_en in SIGNATORIES:
+    for slug, names in SIGNATORIES:
         if not Signatory.objects.filter(slug=slug).exists():
-            services.signatory_create(actor=DEMO, slug=slug, name_fa=name_fa, name_en=name_en)
+            # Names in the languages the site has (further ones only when configured).
+            names = {code: name for code, name in names.items() if code in codes()}
+            services.signatory_create(actor=DEMO, slug=slug, names=names)
     further = [FURTHER_LANGUAGES / code for code in codes()]
     paths = [CONTENT, *(path for path in further if path.is_dir())]
     report = publications_import(actor=DEMO, paths=paths, skip_existing=True)

@@ -221,7 +221,7 @@ def test_unknown_signatory_created_only_when_asked(tmp_path, kinds) -> None:
     err = failing(path)
     assert "a.md:6: signatory: unknown signatory" in err
     run(path, create_signatories=True)
-    assert Publication.objects.get().signatory == Signatory.objects.get(name_fa="شورای هماهنگی")
+    assert Publication.objects.get().signatory == Signatory.objects.get(names__fa="شورای هماهنگی")
 
 
 BAD_INPUTS: dict[str, tuple[str, str | bytes, str]] = {

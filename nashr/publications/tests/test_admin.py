@@ -344,7 +344,7 @@ def test_kind_slug_taken_is_the_services_message(client, make_staff, kinds) -> N
     client.force_login(make_staff("administrator"))
     response = client.post(
         "/en/admin/publications/kind/add/",
-        {"slug": "statement", "name_fa": "بیانیه", "name_en": "Statement", "order": 0},
+        {"slug": "statement", "names_fa": "بیانیه", "names_en": "Statement", "order": 0},
     )
     assert response.status_code == 200
     page = _page(response)
@@ -357,11 +357,12 @@ def test_signatory_changed_through_the_service(client, make_staff, signatory) ->
     client.force_login(make_staff("editor"))
     url = f"/en/admin/publications/signatory/{signatory.pk}/change/"
     response = client.post(
-        url, {"slug": signatory.slug, "name_fa": signatory.name_fa, "name_en": " Committee "}
+        url,
+        {"slug": signatory.slug, "names_fa": signatory.names["fa"], "names_en": " Committee "},
     )
     assert response.status_code == 302
     signatory.refresh_from_db()
-    assert signatory.name_en == "Committee"
+    assert signatory.names == {"fa": "کمیته اجرایی", "en": "Committee"}
 
 
 def test_bulk_delete_goes_through_the_service(client, make_staff, make_publication) -> None:

@@ -100,9 +100,11 @@ def _texts(root: ET.Element) -> dict[str, list[str]]:
 def test_no_plain_field_goes_out_as_markup(client: Client, kinds: Any, path: str) -> None:
     """Markup typed into a title, summary, signatory or kind reaches no feed reader as markup."""
     kind = Kind.objects.create(
-        slug="pixel", name_fa="نوع", name_en=f"Kind {PIXEL}", plural_en=f"Kinds {PIXEL}"
+        slug="pixel",
+        names={"fa": "نوع", "en": f"Kind {PIXEL}"},
+        plurals={"en": f"Kinds {PIXEL}"},
     )
-    signatory = Signatory.objects.create(slug="s", name_fa="امضا", name_en=f"Council {PIXEL}")
+    signatory = Signatory.objects.create(slug="s", names={"fa": "امضا", "en": f"Council {PIXEL}"})
     title = f"Wages & {PIXEL} prices"
     summary = f"A summary {PIXEL} with a pixel."
     common: dict[str, Any] = {
