@@ -425,37 +425,46 @@ def further_languages_content(content: SiteContent) -> None:
         )
 
 
+def further_language_pages(code: str) -> list[PublicPage]:
+    """The pages of a further language: its home, a kind, its publications, a Persian one
+    read from it, the archive, a search in it and the subscription form."""
+
+    def home(c: SiteContent) -> str:
+        return url_in(code, "publications:home")
+
+    def kind(c: SiteContent) -> str:
+        return url_in(code, "publications:kind", kind="statement")
+
+    def translation(c: SiteContent) -> str:
+        return str(c[f"statement_{code}"].get_absolute_url())
+
+    def original(c: SiteContent) -> str:
+        return str(c[f"news_{code}"].get_absolute_url())
+
+    def persian(c: SiteContent) -> str:
+        return publication_in(code, c["article_fa"])
+
+    def archive(c: SiteContent) -> str:
+        return url_in(code, "publications:archive")
+
+    def search(c: SiteContent) -> str:
+        return url_in(code, "search:search") + "?q=" + FURTHER_TEXTS[code][2].split()[0]
+
+    def subscribe(c: SiteContent) -> str:
+        return url_in(code, "subscribers:subscribe")
+
+    return [
+        PublicPage(f"home-{code}", home),
+        PublicPage(f"kind-{code}", kind),
+        PublicPage(f"publication-{code}", translation),
+        PublicPage(f"original-{code}", original),
+        PublicPage(f"persian-from-{code}", persian),
+        PublicPage(f"archive-{code}", archive),
+        PublicPage(f"search-{code}", search),
+        PublicPage(f"subscribe-{code}", subscribe),
+    ]
+
+
 CONTENT_BUILDERS.append(further_languages_content)
 for _code in further_languages():
-    PUBLIC_PAGES.extend(
-        [
-            PublicPage(f"home-{_code}", lambda c, code=_code: url_in(code, "publications:home")),
-            PublicPage(
-                f"kind-{_code}",
-                lambda c, code=_code: url_in(code, "publications:kind", kind="statement"),
-            ),
-            PublicPage(
-                f"publication-{_code}",
-                lambda c, code=_code: c[f"statement_{code}"].get_absolute_url(),
-            ),
-            PublicPage(
-                f"original-{_code}", lambda c, code=_code: c[f"news_{code}"].get_absolute_url()
-            ),
-            PublicPage(
-                f"persian-from-{_code}",
-                lambda c, code=_code: publication_in(code, c["article_fa"]),
-            ),
-            PublicPage(
-                f"archive-{_code}", lambda c, code=_code: url_in(code, "publications:archive")
-            ),
-            PublicPage(
-                f"search-{_code}",
-                lambda c, code=_code: (
-                    url_in(code, "search:search") + "?q=" + FURTHER_TEXTS[code][2].split()[0]
-                ),
-            ),
-            PublicPage(
-                f"subscribe-{_code}", lambda c, code=_code: url_in(code, "subscribers:subscribe")
-            ),
-        ]
-    )
+    PUBLIC_PAGES.extend(further_language_pages(_code))

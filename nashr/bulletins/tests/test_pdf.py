@@ -145,3 +145,46 @@ def test_pdf_asks_no_host_for_anything(published_issue, tmp_path) -> None:
     finally:
         server.shutdown()
     assert _Counter.hits == []
+
+
+SORANI_LETTERS = "ئابپتجچحخدرڕزژسشعغفڤقکگلڵمنهەوۆیێ"
+
+
+@override_settings(LANGUAGES=[("fa", "Persian"), ("en", "English"), ("ckb", "Central Kurdish")])
+def test_a_sorani_bulletin_sets_every_sorani_letter_in_vazirmatn(db, tmp_path) -> None:
+    """A bulletin of a Sorani series is set right to left in Vazirmatn alone (no fallback
+    font, so each of Sorani's letters has a glyph in it), with Arabic-Indic page numbers
+    and dates in Sorani's calendar; pdftotext gives every letter back."""
+    from nashr.bulletins import services
+    from nashr.bulletins.models import Bulletin
+
+    series, _ = services.series_create_or_update(
+        actor=COMMAND, slug="kurdi", title="بڵاوکراوەی نەشر", language="ckb"
+    )
+    words = " ".join(f"{letter}ەڵ" for letter in SORANI_LETTERS)
+    draft = services.bulletin_draft(
+        actor=COMMAND,
+        series=series,
+        year=2024,
+        month=3,
+        editorial_title="دەنگی ئێمە",
+        editorial_body=f"پیتەکان: {SORANI_LETTERS}\n\n{words}",
+    )
+    BulletinItem.objects.create(
+        bulletin=draft, order=10, title="ڕاگەیەندراو", text="کۆمەڵگا و خەڵک. " * 400
+    )
+    bulletin = services.bulletin_publish(actor=COMMAND, bulletin=draft)
+    assert isinstance(bulletin, Bulletin)
+    path = _pdf(bulletin, tmp_path)
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True).stdout
+    rows = fonts.strip().splitlines()[2:]
+    assert rows and all("Vazirmatn" in row and " yes yes yes " in row for row in rows), fonts
+    text = normalize(_text(path))
+    assert normalize(SORANI_LETTERS) in text
+    assert not re.search(r"[0-9۰-۹]", text.replace("http", ""))  # Arabic-Indic digits only
+    assert "ئازاری ٢٠٢٤" in text  # March 2024, in Sorani
+    found = re.search(r"^Pages:\s+(\d+)", _info(path), re.M)
+    assert found is not None and int(found.group(1)) >= 2
+    streams = re.findall(rb"stream\r?\n(.*?)endstream", path.read_bytes(), re.S)
+    inflated = b"".join(zlib.decompressobj().decompress(s) for s in streams)
+    assert b"/Lang (ckb)" in inflated
