@@ -28,11 +28,11 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
-from django.conf import settings
 from django.urls import reverse
-from django.utils.translation import get_language_info, override
+from django.utils.translation import override
 
 from nashr.core import calendars
+from nashr.core.languages import site_languages
 from nashr.publications.models import Kind, Status
 from nashr.search.models import SearchEntry
 
@@ -41,10 +41,16 @@ DOCS_PER_FILE = 25
 
 
 def language_choices() -> list[dict[str, str]]:
-    """Each language of publications, named in itself ("فارسی", "English")."""
+    """Each language of publications, named in itself ("فارسی", "English"), with its
+    direction and digits for the script that lists results in it."""
     return [
-        {"code": code, "name": str(get_language_info(code)["name_local"])}
-        for code, _name in settings.LANGUAGES
+        {
+            "code": language.code,
+            "name": language.name,
+            "dir": language.direction,
+            "digits": language.digit_characters,
+        }
+        for language in site_languages()
     ]
 
 

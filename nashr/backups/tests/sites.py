@@ -35,8 +35,11 @@ class Site:
         return self.var / "media"
 
     def env(self) -> dict[str, str]:
+        # DJANGO_ALLOW_ASYNC_UNSAFE is set by the browser fixtures of this test process;
+        # `check --deploy` calls it an error.
+        inherited = {k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"}
         return {
-            **os.environ,
+            **inherited,
             "DJANGO_SETTINGS_MODULE": "config.settings.test",
             "DATABASE_URL": self.database_url,
             "NASHR_VAR_DIR": str(self.var),

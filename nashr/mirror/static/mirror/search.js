@@ -87,8 +87,11 @@
     return numbers.map((n) => data.docs[`${language}/${Math.floor(n / perFile)}`][n % perFile]);
   }
 
+  // The page's digits (data-digits: "0123456789", "۰۱۲۳۴۵۶۷۸۹", "٠١٢٣٤٥٦٧٨٩"), as configured.
   function digits(text) {
-    return document.documentElement.lang === "fa" ? String(text).replace(/[0-9]/g, (d) => "۰۱۲۳۴۵۶۷۸۹"[d]) : String(text);
+    const form = document.getElementById("mirror-search");
+    const written = (form && form.dataset.digits) || "0123456789";
+    return String(text).replace(/[0-9]/g, (d) => written[d]);
   }
 
   async function run(form) {
@@ -112,7 +115,8 @@
       for (const [title, url, date, kind] of shown) {
         const item = document.createElement("li");
         item.lang = language;
-        item.dir = language === "fa" ? "rtl" : "ltr";
+        const choice = form.querySelector(`input[name="lang"][value="${language}"]`);
+        item.dir = (choice && choice.dataset.dir) || "auto";
         const heading = document.createElement("h2");
         const link = document.createElement("a");
         link.href = root + url;

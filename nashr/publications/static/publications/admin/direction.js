@@ -6,7 +6,7 @@ document.addEventListener("DOMContentLoaded", function () {
   if (!select || select.tagName !== "SELECT") {
     return;
   }
-  var rtl = (select.getAttribute("data-rtl-languages") || "fa").split(" ");
+  var rtl = (select.getAttribute("data-rtl-languages") || "").split(" ");
   select.addEventListener("change", function () {
     var language = select.value;
     var dir = rtl.indexOf(language) >= 0 ? "rtl" : "ltr";
