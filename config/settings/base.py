@@ -189,7 +189,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # what each carries: direction, calendar, digits, search). Adding one is this setting, a
 # restart and, for the interface, a translation catalogue in locale/; the way a language
 # writes can be changed with NASHR_LANGUAGE_<CODE>, e.g. NASHR_LANGUAGE_CKB="calendar=jalali".
-NASHR_LANGUAGES = env_list("NASHR_LANGUAGES", "fa,en")
+NASHR_LANGUAGES = env_list("NASHR_LANGUAGES", "fa,en") or ["fa", "en"]  # empty: the default
 NASHR_LANGUAGE_OPTIONS = {
     code: os.environ[f"NASHR_LANGUAGE_{code.upper().replace('-', '_')}"]
     for code in NASHR_LANGUAGES

@@ -81,10 +81,10 @@ def test_bulk_index_equals_one_by_one(tmp_path: Path, kinds: Any) -> None:
 
 def test_failed_import_indexes_nothing(tmp_path: Path, kinds: Any) -> None:
     """A run that fails leaves no search entry and no audit entry behind."""
-    german = Post(9, "Auf Deutsch", "<p>x</p>", meta={"_icl_lang_code": "de"})
+    italian = Post(9, "In italiano", "<p>x</p>", meta={"_icl_lang_code": "it"})
     with pytest.raises(CommandError):
         call_command(
-            "import", str(export(tmp_path, [*posts(), german])), stdout=io.StringIO(), verbosity=0
+            "import", str(export(tmp_path, [*posts(), italian])), stdout=io.StringIO(), verbosity=0
         )
     assert not SearchEntry.objects.exists() and not AuditEntry.objects.exists()
 

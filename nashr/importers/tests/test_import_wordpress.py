@@ -302,7 +302,7 @@ def test_dry_run_saves_nothing(tmp_path, uploads, media, kinds) -> None:
 def test_blocking_problem_saves_nothing(tmp_path, uploads, media, kinds) -> None:
     """A post in a language the site does not publish fails the whole run; nothing is saved."""
     path = export(
-        tmp_path, extra=[Post(70, "Auf Deutsch", "<p>x</p>", meta={"_icl_lang_code": "de"})]
+        tmp_path, extra=[Post(70, "In italiano", "<p>x</p>", meta={"_icl_lang_code": "it"})]
     )
     with pytest.raises(CommandError, match="nothing was imported"):
         run(str(path), "--uploads", str(uploads))

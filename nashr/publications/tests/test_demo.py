@@ -7,6 +7,7 @@ import io
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from nashr.core.languages import codes
 from nashr.publications import selectors
 from nashr.publications.models import Kind, Publication, Signatory, Status
 
@@ -30,7 +31,8 @@ def test_demo_content_and_idempotence(db) -> None:
     published = Publication.objects.filter(status=Status.PUBLISHED)
     originals = published.filter(translation_of__isnull=True)
     assert originals.count() >= 12
-    assert set(originals.values_list("language", flat=True)) == {"fa"}
+    # Persian originals; one Sorani original when the site has Sorani.
+    assert set(originals.values_list("language", flat=True)) == {"fa"} | ({"ckb"} & set(codes()))
     assert set(published.values_list("kind__slug", flat=True)) == set(
         Kind.objects.values_list("slug", flat=True)
     )
@@ -41,7 +43,13 @@ def test_demo_content_and_idempotence(db) -> None:
     assert published.exclude(legacy_path=None).exists()
     assert Signatory.objects.count() >= 3
 
-    gaps = selectors.translation_gaps()
+    # The demo leaves one English translation missing and one outdated (further
+    # languages, when configured, have only a few translations and are left out here).
+    gaps = [
+        g
+        for g in selectors.translation_gaps()
+        if g.language == "en" and g.original.language == "fa"
+    ]
     missing = [g for g in gaps if g.translation is None]
     outdated = [g for g in gaps if g.translation is not None]
     assert len(missing) == 1 and len(outdated) == 1

@@ -103,6 +103,7 @@ def test_services_refuse_an_unknown_language_and_a_missing_default(kinds) -> Non
     assert kinds["news"].names == {"fa": "خبر", "en": "News"}
 
 
+@override_settings(LANGUAGES=[("fa", "Persian"), ("en", "English")])
 def test_update_keeps_names_of_a_language_no_longer_configured(client, make_staff) -> None:
     """Names in a language removed from the configuration survive an edit in the admin."""
     signatory = Signatory.objects.create(

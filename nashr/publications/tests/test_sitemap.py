@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from django.conf import settings
 from django.test import Client
 
+from nashr.core.languages import codes
 from nashr.publications.models import Kind
 from nashr.testing.pages import SiteContent
 
@@ -33,12 +34,15 @@ def _sitemap(client: Client) -> dict[str, dict[str, str]]:
 def test_translated_publication_has_both_alternates(
     client: Client, site_content: SiteContent
 ) -> None:
-    """A statement and its translation each name both versions; drafts are left out."""
+    """A statement and its translations each name every version (one per language the
+    site has); drafts are left out."""
     entries = _sitemap(client)
-    fa_url = settings.NASHR_SITE_URL + site_content["statement_fa"].get_absolute_url()
-    en_url = settings.NASHR_SITE_URL + site_content["statement_en"].get_absolute_url()
-    assert entries[fa_url] == {"fa": fa_url, "en": en_url}
-    assert entries[en_url] == {"fa": fa_url, "en": en_url}
+    versions = {
+        code: settings.NASHR_SITE_URL + site_content[f"statement_{code}"].get_absolute_url()
+        for code in codes()
+    }
+    for url in versions.values():
+        assert entries[url] == versions
     article = settings.NASHR_SITE_URL + site_content["article_fa"].get_absolute_url()
     assert entries[article] == {"fa": article}
     draft = settings.NASHR_SITE_URL + f"/fa/p/{site_content['draft_fa'].pk}/"
@@ -46,12 +50,13 @@ def test_translated_publication_has_both_alternates(
 
 
 def test_home_pages_are_alternates_of_each_other(client: Client, db: None) -> None:
-    """/fa/ and /en/ are listed, each naming the other."""
+    """/fa/, /en/ (and every further language's home) are listed, each naming the others."""
     entries = _sitemap(client)
     site = settings.NASHR_SITE_URL
-    both = {"fa": f"{site}/fa/", "en": f"{site}/en/"}
-    assert entries[f"{site}/fa/"] == both
-    assert entries[f"{site}/en/"] == both
+    homes = {code: f"{site}/{code}/" for code in codes()}
+    assert set(homes) >= {"fa", "en"}
+    for url in homes.values():
+        assert entries[url] == homes
 
 
 def test_publications_give_when_they_last_changed(
@@ -71,13 +76,13 @@ def test_publications_give_when_they_last_changed(
 
 
 def test_kind_pages_and_archive_in_both_languages(client: Client, kinds: dict[str, Kind]) -> None:
-    """Each kind's list and the archive are listed in Persian and English, naming each other."""
+    """Each kind's list and the archive are listed in every language, naming each other."""
     entries = _sitemap(client)
     site = settings.NASHR_SITE_URL
     for path in ("statement/", "archive/"):
-        both = {"fa": f"{site}/fa/{path}", "en": f"{site}/en/{path}"}
-        assert entries[f"{site}/fa/{path}"] == both
-        assert entries[f"{site}/en/{path}"] == both
+        versions = {code: f"{site}/{code}/{path}" for code in codes()}
+        for url in versions.values():
+            assert entries[url] == versions
 
 
 def test_robots_names_the_sitemap(client: Client) -> None:

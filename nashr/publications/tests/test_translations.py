@@ -6,6 +6,7 @@ import pytest
 
 from nashr.core.actors import COMMAND
 from nashr.core.exceptions import ValidationError
+from nashr.core.languages import codes
 from nashr.publications import selectors, services
 from nashr.publications.models import Publication
 
@@ -40,15 +41,18 @@ def test_changing_the_original_outdates_the_translation(make_publication) -> Non
     translation.refresh_from_db()
     assert translation.is_outdated
     gaps = selectors.translation_gaps()
+    further = [(original.pk, code, None) for code in codes()[2:]]  # missing, if configured
     assert [(g.original.pk, g.language, g.translation) for g in gaps] == [
-        (original.pk, "en", translation)
+        (original.pk, "en", translation),
+        *further,
     ]
     services.publication_update(
         actor=COMMAND, publication=translation, body="New text", source_revision=original.revision
     )
     translation.refresh_from_db()
     assert not translation.is_outdated
-    assert selectors.translation_gaps() == []
+    gaps = selectors.translation_gaps()
+    assert [(g.original.pk, g.language, g.translation) for g in gaps] == further
 
 
 def test_metadata_change_does_not_outdate(make_publication) -> None:
@@ -63,7 +67,10 @@ def test_metadata_change_does_not_outdate(make_publication) -> None:
 
 
 def test_missing_translation_is_a_gap(make_publication) -> None:
-    """An original with no English version is listed as missing English."""
+    """An original with no English version is listed as missing English (and as missing
+    each further language the site has)."""
     original = make_publication()
     gaps = selectors.translation_gaps()
-    assert [(g.original.pk, g.language, g.translation) for g in gaps] == [(original.pk, "en", None)]
+    assert [(g.original.pk, g.language, g.translation) for g in gaps] == [
+        (original.pk, code, None) for code in codes() if code != "fa"
+    ]
