@@ -15,7 +15,7 @@ from nashr.core import calendars, languages
 from nashr.core.actors import COMMAND
 from nashr.core.exceptions import ValidationError
 from nashr.publications import services
-from nashr.publications.models import Status
+from nashr.publications.models import Publication, Status
 from nashr.testing.pages import ensure_default_kinds
 
 FOUR = [("fa", "Persian"), ("en", "English"), ("ckb", "Central Kurdish"), ("de", "German")]
@@ -167,3 +167,36 @@ def test_adding_a_language_changes_no_migration() -> None:
     with override_settings(LANGUAGES=FOUR):
         call_command("makemigrations", "--check", "--dry-run", stdout=out)
     assert "No changes detected" in out.getvalue()
+
+
+@override_settings(LANGUAGES=FOUR)
+def test_the_sorani_admin_dates_in_sorani_calendar_and_digits(
+    client: Client, make_staff, kinds, signatory
+) -> None:
+    """The admin in Sorani offers Sorani as a publication's language, shows its date field
+    in Sorani's calendar (Gregorian) and digits (٠–٩), and reads a date typed in them."""
+    client.force_login(make_staff("editor"))
+    add = "/ckb/admin/publications/publication/add/"
+    page = client.get(add).content.decode()
+    assert '<option value="ckb">' in page
+    assert 'placeholder="٢٠٢٣/١٠/٣١"' in page
+    response = client.post(
+        add,
+        {
+            "language": "ckb",
+            "kind": kinds["news"].pk,
+            "title": "هەواڵ",
+            "slug": "",
+            "summary": "",
+            "body": "دەق.",
+            "signatory": signatory.pk,
+            "date": "٢٠٢٤/٠٣/٠٥",
+            "status": Status.DRAFT,
+            "source_url": "",
+            "legacy_path": "",
+            "translation_of": "",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    created = Publication.objects.get(title="هەواڵ")
+    assert (created.language, created.date) == ("ckb", dt.date(2024, 3, 5))
