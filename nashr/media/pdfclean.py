@@ -76,6 +76,10 @@ def scrub(pdf: pikepdf.Pdf) -> list[str]:
             removed.add("pdf_actions")
     for dictionary in _dictionaries(pdf):
         removed.update(_scrub_dictionary(dictionary))
+    for page in pdf.pages:
+        # A JPEG written into the page's drawing (BI ... ID ... EI) becomes an image
+        # object, stripped below as the others are.
+        page.externalize_inline_images(min_size=0, shallow=False)
     for obj in pdf.objects:
         if isinstance(obj, Stream) and _strip_jpeg_stream(obj):
             removed.add("pdf_image_exif")
@@ -186,7 +190,7 @@ def _filter_next(action: Dictionary) -> set[str]:
 def _strip_jpeg_stream(stream: Stream) -> bool:
     """Strip an embedded JPEG image's metadata; whether it had any."""
     filters = stream.get("/Filter")
-    chain = list(filters) if isinstance(filters, Array) else [filters]
+    chain: list[object] = list(filters) if isinstance(filters, Array) else [filters]
     if not chain or chain[-1] != Name.DCTDecode:
         return False
     if len(chain) == 1:
