@@ -6,7 +6,8 @@ position, make, model and serial number, and its XMP; any object may have its ow
 (``/Metadata``) or an application's private copy of its data (``/PieceInfo``); comments
 name their author (``/T``) and date. All of that goes, and the pages look as they did:
 a JPEG keeps every byte needed to decode it (the frame, tables and scans, the JFIF and
-Adobe markers, the latter telling how CMYK is stored) and loses its other APPn and COM
+Adobe markers, the latter telling whether the colours are stored as RGB, YCbCr, CMYK
+or YCCK) and loses its other APPn and COM
 segments, the JFIF thumbnail and anything after its end; nothing is re-encoded.
 
 Actions that contact another host go too, because a planted "leaked document" would
@@ -21,10 +22,17 @@ otherwise report each reader's address:
   credentials), ``/GoToE``, ``/SubmitForm``, ``/ImportData``, ``/Sound``, ``/Movie``,
   ``/Rendition`` and anything else are removed;
 - annotations that play media (``/Screen``, ``/Movie``, ``/Sound``, ``/3D``) from a
-  file or address, reference XObjects' links to another file (``/Ref``, the form shows
-  its own copy), and page thumbnails (``/Thumb``, a picture of an earlier version).
+  file or address, and named renditions; reference XObjects' links to another file
+  (``/Ref``: the form shows its own copy).
+Page thumbnails (``/Thumb``, perhaps a picture of an earlier version) and Web Capture's
+record of the addresses pages came from go as well.
+
 Script, ``/Launch``, attached files and XFA forms are refused before this runs (see
 processing.py).
+
+pikepdf.sanitize removes outward actions by type, wherever they are, web links included,
+and leaves other automatic ones; the rule here goes by trigger instead: nothing runs by
+itself but going to a page, and a click may still follow a link.
 """
 
 from __future__ import annotations
@@ -34,7 +42,8 @@ from collections.abc import Iterator
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Stream
 
-# Only these may run when a reader clicks: none leaves the document.
+# Only these may run when a reader clicks: none leaves the document but a web link, whose
+# address the reader's viewer shows or asks about first.
 _CLICK_ACTIONS = {"/GoTo", "/URI", "/Named", "/SetOCGState", "/ResetForm", "/Hide", "/Trans"}
 _MEDIA_ANNOTATIONS = {"/Screen", "/Movie", "/Sound", "/3D", "/RichMedia"}
 # An annotation's author, the dates it was made and changed, and its name, which Acrobat
@@ -67,6 +76,15 @@ def scrub(pdf: pikepdf.Pdf) -> list[str]:
     elif isinstance(opening, Dictionary) and "/Next" in opening:
         del opening["/Next"]
         removed.add("pdf_actions")
+    if "/SpiderInfo" in root:
+        del root["/SpiderInfo"]  # Web Capture: the addresses the pages were taken from
+        removed.add("pdf_info")
+    names = root.get("/Names")
+    if isinstance(names, Dictionary):
+        for key in ("/URLS", "/IDS", "/Renditions"):
+            if key in names:
+                del names[key]
+                removed.add("pdf_info" if key != "/Renditions" else "pdf_actions")
     for thread in root.get("/Threads", Array()):
         if isinstance(thread, Dictionary) and "/I" in thread:
             del thread["/I"]  # an article thread's own title, author and dates
