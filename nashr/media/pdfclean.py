@@ -16,11 +16,13 @@ otherwise report each reader's address:
   and every ``/AA`` (page open and close, field and annotation events, document save or
   print);
 - actions a reader triggers by clicking, except going to a place in the document, a
-  named menu action, a layer or form reset: web links (``/URI``) stay, since a reader
-  sees where a link goes and chooses to follow it, and a document without its sources
-  would be a worse document; ``/GoToR`` (a UNC path leaks the reader's Windows
-  credentials), ``/GoToE``, ``/SubmitForm``, ``/ImportData``, ``/Sound``, ``/Movie``,
-  ``/Rendition`` and anything else are removed;
+  named menu action, showing a layer or resetting a form, and a link annotation's web
+  address (``/URI``): a reader sees where a link goes before choosing to follow it, and
+  a document without its sources would be a worse document. A web address behind a
+  bookmark, a form button or a chained ``/Next`` action, which no reader sees, goes, as
+  do ``/GoToR`` (a UNC path leaks the reader's Windows credentials), ``/GoToE``,
+  ``/SubmitForm``, ``/ImportData``, ``/Sound``, ``/Movie``, ``/Rendition`` and anything
+  else;
 - annotations that play media (``/Screen``, ``/Movie``, ``/Sound``, ``/3D``) from a
   file or address, and named renditions; reference XObjects' links to another file
   (``/Ref``: the form shows its own copy).
@@ -42,9 +44,9 @@ from collections.abc import Iterator
 import pikepdf
 from pikepdf import Array, Dictionary, Name, Stream
 
-# Only these may run when a reader clicks: none leaves the document but a web link, whose
-# address the reader's viewer shows or asks about first.
-_CLICK_ACTIONS = {"/GoTo", "/URI", "/Named", "/SetOCGState", "/ResetForm", "/Hide", "/Trans"}
+# Only these may run when a reader clicks: none leaves the document. A link annotation
+# may also open a web address, which the reader's viewer shows on hovering over it.
+_CLICK_ACTIONS = {"/GoTo", "/Named", "/SetOCGState", "/ResetForm", "/Hide", "/Trans"}
 _MEDIA_ANNOTATIONS = {"/Screen", "/Movie", "/Sound", "/3D", "/RichMedia"}
 # An annotation's author, the dates it was made and changed, and its name, which Acrobat
 # makes a UUID (one of the time-and-network-card kind, in old versions).
@@ -160,7 +162,8 @@ def _scrub_dictionary(obj: Dictionary | Stream) -> set[str]:
         del obj["/AA"]
         removed.add("pdf_actions")
     clicked = obj.get("/A")
-    if isinstance(clicked, Dictionary) and not _click_allowed(clicked):
+    web_link = obj.get("/Subtype") == Name.Link and _is_web_link(clicked)
+    if isinstance(clicked, Dictionary) and not (web_link or _click_allowed(clicked)):
         del obj["/A"]
         removed.add("pdf_actions")
     if "/S" in obj and "/Next" in obj:
@@ -168,7 +171,7 @@ def _scrub_dictionary(obj: Dictionary | Stream) -> set[str]:
     if "/Thumb" in obj and obj.get("/Type") == Name.Page:
         del obj["/Thumb"]
         removed.add("pdf_info")
-    if "/Subtype" in obj and "/Rect" in obj:
+    if obj.get("/Type") == Name.Annot or ("/Subtype" in obj and "/Rect" in obj):
         personal = _WIDGET_PERSONAL if obj.get("/Subtype") == Name.Widget else _ANNOTATION_PERSONAL
         for key in personal:
             if key in obj:
@@ -187,6 +190,10 @@ def _scrub_dictionary(obj: Dictionary | Stream) -> set[str]:
 
 def _click_allowed(action: Dictionary) -> bool:
     return str(action.get("/S")) in _CLICK_ACTIONS
+
+
+def _is_web_link(action: object) -> bool:
+    return isinstance(action, Dictionary) and action.get("/S") == Name.URI
 
 
 def _filter_next(action: Dictionary) -> set[str]:

@@ -92,7 +92,14 @@ COMMENT = (
     "<office:annotation><dc:creator>{author}</dc:creator><dc:date>{date}</dc:date>"
     "<text:p>{text}</text:p></office:annotation>"
 )
-EXPORT = 'pdf:writer_pdf_Export:{"ExportNotes":{"type":"boolean","value":"true"}}'
+# Comments exported as PDF comments; photos not scaled down, so that LibreOffice embeds
+# the camera's file as it is, EXIF and all, as Word does.
+EXPORT = "pdf:writer_pdf_Export:" + json.dumps(
+    {
+        "ExportNotes": {"type": "boolean", "value": "true"},
+        "ReduceImageResolution": {"type": "boolean", "value": "false"},
+    }
+)
 
 TRACKER = "tracker.example"
 # Actions a planted document uses to learn who opens it; removed on upload.
@@ -297,7 +304,9 @@ def test_comment_authors_and_dates_go_and_the_comments_stay(
     """Comments keep their text and lose the author's name and the dates."""
     with pikepdf.open(io.BytesIO(made_by_libreoffice)) as before:
         notes = [a for a in before.pages[0].Annots if a.get("/Subtype") == Name.Text]
-        assert {str(a.T) for a in notes} == {author for author, _, _ in COMMENTS}
+        # LibreOffice writes "Mina Karimi, 10/12/23, ": the author and the date.
+        authors = " ".join(str(a.T) for a in notes)
+        assert all(author in authors for author, _, _ in COMMENTS)
 
     stored = upload(made_by_libreoffice, media_root)
 
@@ -327,7 +336,7 @@ def test_the_cleaned_page_looks_as_the_original_did(
             pages.append(page.convert("RGB"))
     assert ImageChops.difference(*pages).getbbox() is None
     # A photo of a street, not a blank page: many shades of grey and blue.
-    assert len(set(pages[1].getdata())) > 500
+    assert len(pages[1].getcolors(1 << 24) or []) > 500
 
 
 def _actions(pdf: pikepdf.Pdf) -> Iterator[tuple[Dictionary, str, Dictionary]]:
