@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import io
 import json
+import shutil
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
@@ -140,6 +141,7 @@ def phone_photo(folder: Path) -> bytes:
 @pytest.fixture(scope="module")
 def made_by_libreoffice(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     """The statement as LibreOffice exports it, comments included."""
+    assert shutil.which("soffice"), "LibreOffice Writer is missing: run scripts/system-deps.sh"
     folder = tmp_path_factory.mktemp("corpus")
     comments = "".join(
         COMMENT.format(author=author, date=date, text=text) for author, date, text in COMMENTS
