@@ -8,7 +8,8 @@ name their author (``/T``) and date. All of that goes, and the pages look as the
 a JPEG keeps every byte needed to decode it (the frame, tables and scans, the JFIF and
 Adobe markers, the latter telling whether the colours are stored as RGB, YCbCr, CMYK
 or YCCK) and loses its other APPn and COM
-segments, the JFIF thumbnail and anything after its end; nothing is re-encoded.
+segments, the JFIF thumbnail and anything after its end; a JPEG 2000 image
+(``/JPXDecode``) loses its XML, UUID and information boxes. Nothing is re-encoded.
 
 Actions that contact another host go too, because a planted "leaked document" would
 otherwise report each reader's address:
@@ -58,7 +59,7 @@ _PRIVATE = ("/PieceInfo", "/LastModified")
 
 
 class DamagedImage(ValueError):
-    """An embedded JPEG whose segments cannot be read, so its metadata cannot be found."""
+    """An embedded JPEG or JPEG 2000 image that does not parse: its metadata cannot be found."""
 
 
 def scrub(pdf: pikepdf.Pdf) -> list[str]:
@@ -101,7 +102,7 @@ def scrub(pdf: pikepdf.Pdf) -> list[str]:
         # object, stripped below as the others are.
         page.externalize_inline_images(min_size=0, shallow=False)
     for obj in pdf.objects:
-        if isinstance(obj, Stream) and _strip_jpeg_stream(obj):
+        if isinstance(obj, Stream) and _strip_image_stream(obj):
             removed.add("pdf_image_exif")
     return sorted(removed)
 
@@ -212,24 +213,60 @@ def _filter_next(action: Dictionary) -> set[str]:
     return set()
 
 
-def _strip_jpeg_stream(stream: Stream) -> bool:
-    """Strip an embedded JPEG image's metadata; whether it had any."""
+def _strip_image_stream(stream: Stream) -> bool:
+    """Strip an embedded JPEG or JPEG 2000 image's metadata; whether it had any."""
     filters = stream.get("/Filter")
     chain: list[object] = list(filters) if isinstance(filters, Array) else [filters]
-    if not chain or chain[-1] != Name.DCTDecode:
+    if not chain or chain[-1] not in (Name.DCTDecode, Name.JPXDecode):
         return False
     if len(chain) == 1:
         original = stream.read_raw_bytes()
     else:
-        # A JPEG deflated once more: undo the lossless filters, keep the JPEG.
+        # An image deflated once more: undo the lossless filters, keep the image's own.
         original = stream.read_bytes(decode_level=pikepdf.StreamDecodeLevel.generalized)
-    stripped = jpeg_without_metadata(original)
+    if chain[-1] == Name.DCTDecode:
+        stripped = jpeg_without_metadata(original)
+    else:
+        stripped = jp2_without_metadata(original)
     if stripped == original and len(chain) == 1:
         return False
     if "/DecodeParms" in stream:
         del stream["/DecodeParms"]
-    stream.write(stripped, filter=Name.DCTDecode)
+    stream.write(stripped, filter=chain[-1])
     return stripped != original
+
+
+_JP2_SIGNATURE = b"\x00\x00\x00\x0cjP  \r\n\x87\n"
+# The boxes a JPEG 2000 file needs to be drawn: signature, file type, reader
+# requirements, header (size, colours), codestream and the JPX layer headers. XML, UUID
+# (where EXIF and XMP go), and information boxes are left out.
+_JP2_KEPT = {b"jP  ", b"ftyp", b"rreq", b"jp2h", b"jp2c", b"jpch", b"jplh"}
+
+
+def jp2_without_metadata(data: bytes) -> bytes:
+    """The JPEG 2000 file `data` with only the boxes drawing it needs.
+
+    A bare codestream (a JPXDecode stream need not be a JP2 file) has no boxes to carry
+    EXIF or XMP and is returned as it is. Raises DamagedImage when a box runs past the end.
+    """
+    if not data.startswith(_JP2_SIGNATURE):
+        return data
+    out = bytearray()
+    at = 0
+    size = len(data)
+    while at < size:
+        length = int.from_bytes(data[at : at + 4], "big")
+        kind = data[at + 4 : at + 8]
+        if length == 1:
+            length = int.from_bytes(data[at + 8 : at + 16], "big")
+        elif length == 0:
+            length = size - at  # the last box runs to the end
+        if length < 8 or at + length > size:
+            raise DamagedImage(f"a JPEG 2000 box at byte {at} runs past the end")
+        if kind in _JP2_KEPT:
+            out += data[at : at + length]
+        at += length
+    return bytes(out)
 
 
 _JFIF = b"JFIF\x00"

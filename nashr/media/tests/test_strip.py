@@ -91,7 +91,9 @@ def test_pdf_loses_author_creator_dates_and_xmp(tmp_path: Path, media_root: Path
     assert {"pdf_info", "pdf_xmp"} <= set(media.removed)
 
 
-def pdf_with_photo(jpeg: bytes, *, width: int, height: int) -> pikepdf.Pdf:
+def pdf_with_photo(
+    jpeg: bytes, *, width: int, height: int, codec: str = "/DCTDecode"
+) -> pikepdf.Pdf:
     """A one-page PDF showing `jpeg` as it is (a /DCTDecode image), as word processors do."""
     pdf = pikepdf.new()
     pdf.add_blank_page(page_size=(width, height))
@@ -103,7 +105,7 @@ def pdf_with_photo(jpeg: bytes, *, width: int, height: int) -> pikepdf.Pdf:
         Height=height,
         ColorSpace=pikepdf.Name.DeviceRGB,
         BitsPerComponent=8,
-        Filter=pikepdf.Name.DCTDecode,
+        Filter=pikepdf.Name(codec),
     )
     page = pdf.pages[0]
     page.Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image))
@@ -270,6 +272,37 @@ def test_jpeg_written_into_the_page_loses_its_metadata(tmp_path: Path, media_roo
 
     stored = (media_root / media.file.name).read_bytes()
     assert b"Rezaei" not in decoded(stored)
+    difference = ImageChops.difference(
+        rendered(original, tmp_path / "before"), rendered(stored, tmp_path / "after")
+    )
+    assert difference.getbbox() is None
+
+
+def test_jpeg_2000_photo_loses_its_exif_and_xmp_boxes(tmp_path: Path, media_root: Path) -> None:
+    """A /JPXDecode image keeps its codestream and loses the boxes EXIF and XMP ride in."""
+    from PIL import ImageChops
+
+    photo = tmp_path / "photo.jp2"
+    Image.linear_gradient("L").resize((64, 48)).convert("RGB").save(photo)
+    subprocess.run(
+        ["exiftool", "-q", "-overwrite_original", "-XMP-dc:Creator=Ali Rezaei",
+         "-GPSLatitude=35.6892", "-GPSLatitudeRef=N", "-Model=Pixel 7", str(photo)],
+        check=True,
+    )  # fmt: skip
+    original = saved(pdf_with_photo(photo.read_bytes(), width=64, height=48, codec="/JPXDecode"))
+
+    media = media_upload(actor=COMMAND, name="scan.pdf", data=original, title="S", language="en")
+
+    stored = (media_root / media.file.name).read_bytes()
+    assert b"Rezaei" not in decoded(stored) and b"Pixel 7" not in decoded(stored)
+    extracted = tmp_path / "images"
+    extracted.mkdir()
+    (tmp_path / "stored.pdf").write_bytes(stored)
+    subprocess.run(
+        ["pdfimages", "-all", str(tmp_path / "stored.pdf"), str(extracted / "i")], check=True
+    )
+    found = exiftool(next(extracted.iterdir()))
+    assert not [key for key in found if key.split(":")[0] in {"GPS", "IFD0", "XMP-dc"}]
     difference = ImageChops.difference(
         rendered(original, tmp_path / "before"), rendered(stored, tmp_path / "after")
     )
