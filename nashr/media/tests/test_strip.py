@@ -204,7 +204,8 @@ def test_rgb_jpeg_keeps_the_adobe_marker_that_says_how_to_decode_it(
 
 
 def test_pdf_loses_metadata_of_every_object_and_comment_authors(media_root: Path) -> None:
-    """XMP on images, fonts and forms, private data, and comments' authors and dates go."""
+    """XMP on fonts, forms and comments, private data, comments' authors and dates, and a
+    signature naming its signer go; comments and form fields stay."""
     Name, Dictionary, Array, String = (
         pikepdf.Name, pikepdf.Dictionary, pikepdf.Array, pikepdf.String
     )  # fmt: skip
@@ -235,8 +236,15 @@ def test_pdf_loses_metadata_of_every_object_and_comment_authors(media_root: Path
         Type=Name.Annot, Subtype=Name.Widget, FT=Name.Tx, Rect=Array([0, 30, 90, 50]),
         T=String("name"), M=String("D:20231012"), P=page.obj,
     ))  # fmt: skip
-    page.Annots = Array([note, field])
-    pdf.Root.AcroForm = Dictionary(Fields=Array([field]))
+    signed = pdf.make_indirect(Dictionary(
+        Type=Name.Annot, Subtype=Name.Widget, FT=Name.Sig, Rect=Array([0, 60, 90, 80]),
+        T=String("signature"), P=page.obj, V=Dictionary(
+            Type=Name.Sig, Filter=Name("/Adobe.PPKLite"), Name=String("Ali Rezaei"),
+            M=String("D:20231012"), Location=String("Tehran"), Contents=String(b"\x30" * 32),
+        ),
+    ))  # fmt: skip
+    page.Annots = Array([note, field, signed])
+    pdf.Root.AcroForm = Dictionary(Fields=Array([field, signed]), SigFlags=3)
 
     media = media_upload(
         actor=COMMAND, name="report.pdf", data=saved(pdf), title="R", language="en"
@@ -245,10 +253,12 @@ def test_pdf_loses_metadata_of_every_object_and_comment_authors(media_root: Path
     stored = (media_root / media.file.name).read_bytes()
     assert b"Rezaei" not in decoded(stored) and b"2023" not in decoded(stored)
     with pikepdf.open(io.BytesIO(stored)) as cleaned:
-        kept_note, kept_field = cleaned.pages[0].Annots
+        kept_note, kept_field, kept_signature = cleaned.pages[0].Annots
         assert str(kept_note.Contents) == "Check the numbers"
         assert str(kept_field.T) == "name", "a form field keeps its name"
-    assert {"pdf_xmp", "pdf_annotations", "pdf_info"} <= set(media.removed)
+        assert "/V" not in kept_signature
+    assert b"Tehran" not in decoded(stored)
+    assert {"pdf_xmp", "pdf_annotations", "pdf_info", "pdf_signature"} <= set(media.removed)
 
 
 def test_jpeg_written_into_the_page_loses_its_metadata(tmp_path: Path, media_root: Path) -> None:
