@@ -365,7 +365,7 @@ def _clean_pdf(name: str, data: bytes) -> Cleaned:
     except pdfclean.DamagedImage as exc:
         raise _refuse(
             name,
-            f"an image inside the PDF cannot be read ({exc}), so what it carries cannot be removed",
+            f"an image in the PDF cannot be read ({exc}): what it hides cannot be removed",
             "print it to a new PDF, or export it again",
         ) from exc
     except pikepdf.PdfError as exc:
