@@ -217,14 +217,15 @@ def _strip_image_stream(stream: Stream) -> bool:
     """Strip an embedded JPEG or JPEG 2000 image's metadata; whether it had any."""
     filters = stream.get("/Filter")
     chain: list[object] = list(filters) if isinstance(filters, Array) else [filters]
-    if not chain or chain[-1] not in (Name.DCTDecode, Name.JPXDecode):
+    codec = chain[-1] if chain else None
+    if not isinstance(codec, Name) or codec not in (Name.DCTDecode, Name.JPXDecode):
         return False
     if len(chain) == 1:
         original = stream.read_raw_bytes()
     else:
         # An image deflated once more: undo the lossless filters, keep the image's own.
         original = stream.read_bytes(decode_level=pikepdf.StreamDecodeLevel.generalized)
-    if chain[-1] == Name.DCTDecode:
+    if codec == Name.DCTDecode:
         stripped = jpeg_without_metadata(original)
     else:
         stripped = jp2_without_metadata(original)
@@ -232,7 +233,7 @@ def _strip_image_stream(stream: Stream) -> bool:
         return False
     if "/DecodeParms" in stream:
         del stream["/DecodeParms"]
-    stream.write(stripped, filter=chain[-1])
+    stream.write(stripped, filter=codec)
     return stripped != original
 
 
