@@ -5,8 +5,9 @@
 # PostgreSQL 15 for the second run of the suite, the servers the production tests start on
 # loopback (Redis, MariaDB for the Drupal importer, PgBouncer, nginx and Caddy whose
 # configuration files the deployment guide ships), exiftool for checking stripped images,
-# wrk for the benchmarks, ssh-keygen for checking signed backups as the deployment guide
-# does, and the libraries WeasyPrint draws with.
+# LibreOffice Writer for the PDFs the upload tests make as a word processor would, wrk for
+# the benchmarks, ssh-keygen for checking signed backups as the deployment guide does, and
+# the libraries WeasyPrint draws with.
 set -euo pipefail
 
 want=()
@@ -22,6 +23,7 @@ if [ "${1:-}" != "--demo" ]; then
   command -v nginx >/dev/null 2>&1 || want+=(nginx)
   command -v caddy >/dev/null 2>&1 || want+=(caddy)
   command -v exiftool >/dev/null 2>&1 || want+=(libimage-exiftool-perl)
+  command -v soffice >/dev/null 2>&1 || want+=(libreoffice-writer-nogui)
   command -v wrk >/dev/null 2>&1 || want+=(wrk)
   command -v ssh-keygen >/dev/null 2>&1 || want+=(openssh-client)
 fi

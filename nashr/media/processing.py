@@ -4,7 +4,9 @@ An image is decoded, turned upright by its EXIF orientation, converted to sRGB a
 encoded again from its pixels alone: nothing of the original file but the picture
 survives (EXIF with its GPS position and camera serial number, XMP, IPTC, the embedded
 thumbnail, comments, the colour profile that names the device). A PDF keeps its pages
-and loses its document information, its XMP metadata and its file identifier.
+and loses its document information, its file identifier, every object's XMP, its photos'
+EXIF, its comments' authors and dates, and actions that would contact another host when
+it is read (pdfclean.py says which).
 
 What is refused, and why:
 - a file whose extension does not say what it is (a PDF named .jpg): the editor meant
@@ -65,6 +67,12 @@ REMOVED_LABELS = {
     "pdf_info": _("document information (author, creator tool, dates)"),
     "pdf_xmp": _("XMP metadata of the document"),
     "pdf_id": _("document identifier"),
+    "pdf_image_exif": _(
+        "EXIF and other data of the photos in the document (GPS position, camera, time taken)"
+    ),
+    "pdf_annotations": _("authors and dates of comments"),
+    "pdf_actions": _("actions that open other addresses or files when the document is read"),
+    "pdf_signature": _("digital signature (the signer's name and certificate)"),
 }
 
 
@@ -324,6 +332,8 @@ def _clean_pdf(name: str, data: bytes) -> Cleaned:
     # command, worker and sender process would otherwise pay at start.
     import pikepdf
 
+    from nashr.media import pdfclean
+
     if not data.startswith(b"%PDF-"):
         raise _refuse(
             name,
@@ -343,16 +353,7 @@ def _clean_pdf(name: str, data: bytes) -> Cleaned:
             removed: list[str] = []
             if pdf.trailer.get("/Info") is not None and len(pdf.docinfo):
                 removed.append("pdf_info")
-            if "/Metadata" in pdf.Root:
-                removed.append("pdf_xmp")
-                del pdf.Root.Metadata
-            for page in pdf.pages:
-                if "/Metadata" in page.obj:
-                    del page.obj.Metadata
-                if "/PieceInfo" in page.obj:
-                    del page.obj.PieceInfo
-            if "/PieceInfo" in pdf.Root:
-                del pdf.Root.PieceInfo
+            removed.extend(r for r in pdfclean.scrub(pdf) if r not in removed)
             if "/Info" in pdf.trailer:
                 del pdf.trailer.Info
             if "/ID" in pdf.trailer:
@@ -361,6 +362,12 @@ def _clean_pdf(name: str, data: bytes) -> Cleaned:
             pdf.remove_unreferenced_resources()
             # A fixed identifier: the original's may encode where and when it was made.
             pdf.save(out, static_id=True, fix_metadata_version=False, linearize=False)
+    except pdfclean.DamagedImage as exc:
+        raise _refuse(
+            name,
+            f"an image in the PDF cannot be read ({exc}): what it hides cannot be removed",
+            "print it to a new PDF, or export it again",
+        ) from exc
     except pikepdf.PdfError as exc:
         raise _refuse(name, "the PDF is damaged", "save it again as PDF") from exc
     return Cleaned(

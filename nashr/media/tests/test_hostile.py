@@ -57,6 +57,26 @@ def pdf_with_javascript() -> bytes:
     return out.getvalue()
 
 
+def pdf_with_unreadable_image() -> bytes:
+    """A PDF whose /DCTDecode image is not a JPEG: what it hides cannot be found."""
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    image = pdf.make_stream(
+        b"GPS 35.6892 N, 51.389 E" * 4,
+        Type=pikepdf.Name.XObject,
+        Subtype=pikepdf.Name.Image,
+        Width=8,
+        Height=8,
+        ColorSpace=pikepdf.Name.DeviceRGB,
+        BitsPerComponent=8,
+        Filter=pikepdf.Name.DCTDecode,
+    )
+    pdf.pages[0].Resources = pikepdf.Dictionary(XObject=pikepdf.Dictionary(Im0=image))
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
 HOSTILE = {
     "svg_with_script": (
         "logo.svg",
@@ -80,6 +100,7 @@ HOSTILE = {
         "does not start as a PDF",
     ),
     "pdf_with_javascript": ("statement.pdf", pdf_with_javascript(), "script"),
+    "pdf_with_unreadable_image": ("statement.pdf", pdf_with_unreadable_image(), "cannot be read"),
     "decompression_bomb": ("bomb.png", bomb_png(), "million"),
     "bomb_below_pillow_limit": ("bomb.png", bomb_png(9000), "9000×9000"),
     "pdf_named_jpg": ("photo.jpg", b"%PDF-1.4\n%%EOF\n", "not an image"),
