@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from nashr.audit.selectors import audit_last_actor
 from nashr.audit.services import audit_diff, audit_record, audit_snapshot
@@ -26,7 +27,7 @@ from nashr.core.content import media_references
 from nashr.core.exceptions import StateError, ValidationError
 from nashr.core.languages import check_language
 from nashr.core.one_line import check_one_line
-from nashr.core.schedule import run_due_at
+from nashr.core.schedule import check_not_past, run_due_at
 from nashr.media.services import media_uses_forget, media_uses_record
 from nashr.publications.models import Kind, Publication, Signatory, Status
 
@@ -458,9 +459,18 @@ def _check_moment(when: dt.datetime | None, *, where: str) -> None:
 def bulletin_schedule(
     *, actor: Actor, bulletin: Bulletin, publish_at: dt.datetime | None
 ) -> Bulletin:
-    """Have the task worker publish the draft at `publish_at` (None: not scheduled)."""
+    """Have the task worker publish the draft at `publish_at` (None: not scheduled); a time
+    already past is refused (it would publish the issue at once, back-dated)."""
     require(actor, PUBLISH, action=f"schedule bulletin {bulletin.pk}")
     _check_moment(publish_at, where="publish_at")
+    check_not_past(
+        publish_at,
+        where="publish_at",
+        hint=_(
+            "check the date and the time; to publish the issue now, leave the publishing "
+            "time empty and publish it"
+        ),
+    )
     current = Bulletin.objects.select_for_update().select_related("series").get(pk=bulletin.pk)
     if publish_at is not None:
         _require_draft(current, what="publishing time", where="publish_at")

@@ -1,4 +1,5 @@
-"""Form fields shared by the apps: dates typed in the calendar of the admin's language."""
+"""Form fields shared by the apps: dates typed in the calendar of the admin's language,
+times and numbers in any digits and shown in the digits of the admin's language."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ CALENDAR_LABELS = {
 }
 # The day the date fields' examples show, in their calendar and digits.
 EXAMPLE_DAY = dt.date(2023, 10, 31)
+# The time of day the time fields' examples show, in their digits.
+EXAMPLE_TIME = "09:30"
 
 
 def ymd_text(date: dt.date, *, calendar: str, language: str) -> str:
@@ -178,16 +181,67 @@ def admin_date_field(db_field: Any, *, required: bool) -> CalendarDateField:
     )
 
 
+class LocalTimeInput(forms.TimeInput):
+    """A time of day (24-hour, hours:minutes) shown in the digits of `language`: ۰۹:۳۰ on
+    the Persian admin. Text typed and shown again after a refusal stays as typed."""
+
+    def __init__(self, *, language: str, attrs: dict[str, Any] | None = None) -> None:
+        self.language = language
+        # No inputmode="numeric": a phone's number pad may have no colon.
+        base = {
+            "dir": "ltr",
+            "size": "6",
+            "placeholder": calendars.localize_digits(EXAMPLE_TIME, language),
+        }
+        super().__init__(attrs={**base, **(attrs or {})}, format="%H:%M")
+
+    def format_value(self, value: Any) -> str | None:
+        text = super().format_value(value)
+        if isinstance(value, dt.time) and text is not None:
+            return calendars.localize_digits(text, self.language)
+        return text
+
+
+class LocalTimeField(forms.TimeField):
+    """A time of day typed in any digits, with or without a leading zero: 09:30, 9:30,
+    ۰۹:۳۰, ۹:۳۰, ٠٩:٣٠ (Django's own field reads only Latin digits)."""
+
+    default_error_messages = {
+        "invalid": _(
+            "“%(value)s” is not a time of day: type hours and minutes (24-hour), for "
+            "example %(example)s."
+        ),
+    }
+
+    def __init__(self, *, language: str, **kwargs: Any) -> None:
+        self.language = language
+        kwargs.setdefault("widget", LocalTimeInput(language=language))
+        super().__init__(**kwargs)
+
+    def to_python(self, value: Any) -> dt.time | None:
+        if not isinstance(value, str):
+            return super().to_python(value)
+        try:
+            return super().to_python(calendars.to_latin_digits(value))
+        except forms.ValidationError as exc:
+            params = {
+                # Isolated, so a Latin time keeps its order inside a right-to-left message.
+                "value": f"\u2068{value.strip()}\u2069",
+                "example": calendars.localize_digits(EXAMPLE_TIME, self.language),
+            }
+            raise forms.ValidationError(self.error_messages["invalid"], "invalid", params) from exc
+
+
 class CalendarDateTimeInput(forms.MultiWidget):
-    """A date in the admin's calendar and a time (24-hour), side by side."""
+    """A date in the admin's calendar and a time (24-hour), side by side, both in the
+    digits of the language dated in that calendar (Persian digits on the Persian admin)."""
 
     def __init__(self, *, calendar: str) -> None:
+        language = language_of_calendar(calendar)
         super().__init__(
             widgets=[
-                CalendarDateInput(calendar=calendar),
-                forms.TimeInput(
-                    attrs={"dir": "ltr", "size": "6", "placeholder": "09:30"}, format="%H:%M"
-                ),
+                CalendarDateInput(calendar=calendar, language=language),
+                LocalTimeInput(language=language),
             ]
         )
 
@@ -206,7 +260,8 @@ class CalendarDateTimeField(forms.MultiValueField):
     """
 
     def __init__(self, *, calendar: str = "gregorian", **kwargs: Any) -> None:
-        fields = (CalendarDateField(calendar=calendar), forms.TimeField())
+        language = language_of_calendar(calendar)
+        fields = (CalendarDateField(calendar=calendar), LocalTimeField(language=language))
         kwargs.setdefault("widget", CalendarDateTimeInput(calendar=calendar))
         kwargs.setdefault("require_all_fields", True)
         super().__init__(fields=fields, **kwargs)

@@ -5,7 +5,9 @@ Each kind of scheduled work is a `DueJob` that its app registers from its
 that does the work for one of them (keyword-only `actor` and `pk`; it checks again,
 in its own transaction, that the work is still due, and says whether it did it).
 
-A service that sets a time calls `run_due_at(when)`. Once the transaction commits, one
+A service that sets a time checks it with `check_not_past(when)` (a time already gone
+would have the work done at once, as of that time: a typo in the month would publish a
+statement immediately, back-dated) and calls `run_due_at(when)`. Once the transaction commits, one
 task, `run_due`, is queued to run at that time; several times set to the same moment
 in one transaction queue it once. The task runs every registered job in the order they
 were registered, each over everything due by then: a worker back after a downtime
@@ -26,12 +28,21 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django_tasks import task
 
 from nashr.core.actors import TASKS, Actor
+from nashr.core.calendars import format_datetime
+from nashr.core.exceptions import ValidationError
+from nashr.core.languages import current_language
 from nashr.core.registry import Registry
 
 logger = logging.getLogger(__name__)
+
+# How long ago a time set for scheduled work may be: the minute on the clock when the
+# editor typed it, and the time it took to save the form.
+PAST_TOLERANCE = dt.timedelta(minutes=5)
 
 
 class DueWork(Protocol):
@@ -110,3 +121,19 @@ def run_due_at(when: dt.datetime) -> None:
     if any(isinstance(func, _Enqueue) and func.when == when for func in waiting):
         return
     transaction.on_commit(_Enqueue(when))
+
+
+def check_not_past(when: dt.datetime | None, *, where: str, hint: str) -> None:
+    """Refuse `when` if it was more than `PAST_TOLERANCE` ago, naming the time as the
+    current language writes it (calendar and digits) and the time it is now; `hint` says
+    how to do the work now instead."""
+    now = timezone.now()
+    if when is None or when >= now - PAST_TOLERANCE:
+        return
+    language = current_language()
+    raise ValidationError(
+        _("%(when)s has already passed: it is now %(now)s.")
+        % {"when": format_datetime(when, language), "now": format_datetime(now, language)},
+        where=where,
+        hint=hint,
+    )

@@ -18,7 +18,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from nashr.bulletins.models import Bulletin, BulletinStatus
-from nashr.core.admin import ReadOnlyAdminMixin, SpellingSearchAdmin, datetime_column
+from nashr.core.admin import (
+    ReadOnlyAdminMixin,
+    SpellingSearchAdmin,
+    datetime_column,
+    refusal_text,
+)
 from nashr.core.calendars import format_datetime, format_number
 from nashr.core.exceptions import ApplicationError
 from nashr.core.forms import admin_datetime_field
@@ -157,7 +162,7 @@ class SendingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Sending]):
                 try:
                     delivery_schedule_send(actor=request.user, bulletin=bulletin, send_at=when)
                 except ApplicationError as refusal:
-                    schedule.add_error("send_at", str(refusal))
+                    schedule.add_error("send_at", refusal_text(refusal))
                 else:
                     self.message_user(
                         request,

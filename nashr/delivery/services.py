@@ -22,7 +22,7 @@ from nashr.bulletins.models import Bulletin, BulletinStatus
 from nashr.core.actors import Actor, require
 from nashr.core.exceptions import ImportFailed, StateError
 from nashr.core.mail import mail_domain
-from nashr.core.schedule import run_due_at
+from nashr.core.schedule import check_not_past, run_due_at
 from nashr.delivery.message import TOKEN_RE, return_path_tokens
 from nashr.delivery.models import Delivery, DeliveryState
 from nashr.delivery.selectors import sending_task_status
@@ -63,13 +63,19 @@ def delivery_schedule_send(
 ) -> Bulletin:
     """Have the task worker send the issue at `send_at` (None: not scheduled).
 
-    The issue must be published by then: already, or by its own publishing time.
+    The issue must be published by then: already, or by its own publishing time. A time
+    already past is refused (it would send at once: mail cannot be taken back).
     """
     require(actor, "delivery.send_bulletin", action="send bulletins to subscribers")
     current = Bulletin.objects.select_for_update().get(pk=bulletin.pk)
     if send_at is not None:
         if timezone.is_naive(send_at):
             raise StateError("a sending time needs its time zone")
+        check_not_past(
+            send_at,
+            where="send_at",
+            hint=_("check the date and the time; to send the issue now, send it instead"),
+        )
         if current.status != BulletinStatus.PUBLISHED and (
             current.publish_at is None or current.publish_at > send_at
         ):

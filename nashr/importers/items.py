@@ -498,8 +498,13 @@ def _save_batch(
         if item.status == SCHEDULED and item.publish_at is not None:
             # The same step as an editor's: the worker's task is queued for that time.
             try:
+                # Its time, if gone by now, was the old site's, not a typo: the worker
+                # publishes it at once, as the old site would have.
                 item.publication = services.publication_schedule(
-                    actor=actor, publication=item.publication, publish_at=item.publish_at
+                    actor=actor,
+                    publication=item.publication,
+                    publish_at=item.publish_at,
+                    backdate=True,
                 )
             except ApplicationError as exc:
                 problems.append(Problem(item.where, exc.message, field=exc.where or None))

@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from nashr.audit.selectors import audit_last_actor
 from nashr.audit.services import audit_diff, audit_record, audit_snapshot
@@ -23,7 +24,7 @@ from nashr.core.changes import Topic, announce
 from nashr.core.content import media_references, render_markdown
 from nashr.core.exceptions import StateError, ValidationError
 from nashr.core.languages import check_language, default_language, language_name
-from nashr.core.schedule import run_due_at
+from nashr.core.schedule import check_not_past, run_due_at
 from nashr.core.spelling import slug_of
 from nashr.media.services import media_uses_forget, media_uses_record
 from nashr.publications import rules
@@ -387,13 +388,20 @@ def publication_restore(*, actor: Actor, publication: Publication, number: int) 
 
 @transaction.atomic
 def publication_schedule(
-    *, actor: Actor, publication: Publication, publish_at: dt.datetime | None
+    *,
+    actor: Actor,
+    publication: Publication,
+    publish_at: dt.datetime | None,
+    backdate: bool = False,
 ) -> Publication:
     """Have the task worker publish `publication` at `publish_at` (None: not scheduled).
 
     Scheduling is a publishing decision, so it takes the right to publish. The worker's
     task is queued to run at that time; if the worker is down then, it runs when the
     worker returns, and a later change of time leaves the earlier task with nothing to do.
+    A time already past is refused (it would publish at once, back-dated: a typo, most
+    likely) unless `backdate` says it was decided elsewhere (a post the old site had
+    scheduled, imported after its time).
     """
     rules.require_publish(actor, publication)
     if publish_at is not None:
@@ -404,6 +412,15 @@ def publication_schedule(
                 f"“{publication}” is already published",
                 where="publish_at",
                 hint="unpublish it first to publish it again at a set time",
+            )
+        if not backdate:
+            check_not_past(
+                publish_at,
+                where="publish_at",
+                hint=_(
+                    "check the date and the time; to publish it now, choose the status "
+                    "published and leave the publishing time empty"
+                ),
             )
     before = audit_snapshot(publication, ["publish_at"])
     publication.publish_at = publish_at
