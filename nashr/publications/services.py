@@ -419,7 +419,7 @@ def publication_schedule(
                 where="publish_at",
                 hint=_(
                     "check the date and the time; to publish it now, choose the status "
-                    "published and leave the publishing time empty"
+                    "“Published” and leave the publishing time empty"
                 ),
             )
     before = audit_snapshot(publication, ["publish_at"])
