@@ -106,3 +106,21 @@ def test_admin_refuses_a_send_time_it_cannot_read(
     assert 'class="errorlist' in response.content.decode()
     published_bulletin.refresh_from_db()
     assert published_bulletin.send_at is None
+
+
+def test_admin_refuses_a_send_time_in_the_past(
+    clock: Clock, published_bulletin: Bulletin, make_subscribers: Callable[..., list[Any]]
+) -> None:
+    """A sending time gone by (a month typed one too low) is refused on the field, named in
+    Jalali and Persian digits, instead of sending at once; nothing is set."""
+    from django.contrib.auth.models import User
+    from django.test import Client
+
+    client = Client()
+    client.force_login(User.objects.create_superuser("editor", "e@example.org", "a long pw 12"))
+    url = f"/fa/admin/delivery/sending/{published_bulletin.pk}/send/"
+    response = client.post(url, {"schedule": "1", "send_at_0": "۱۴۰۲/۱۱/۲۸", "send_at_1": "۱۰:۰۰"})
+    assert response.status_code == 200
+    assert "زمان ۲۸ بهمن ۱۴۰۲ ۱۰:۰۰ گذشته است" in response.content.decode()
+    published_bulletin.refresh_from_db()
+    assert published_bulletin.send_at is None

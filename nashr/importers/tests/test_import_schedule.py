@@ -48,3 +48,28 @@ def test_imported_future_post_publishes_itself(
     run_worker()
     publication.refresh_from_db()
     assert publication.status == Status.PUBLISHED
+
+
+def test_imported_post_whose_time_has_passed_is_published_back_dated(
+    settings: pytest.FixtureRequest, clock: Clock, tmp_path: Any, kinds: Any
+) -> None:
+    """A `future` post imported after its time is not refused as a typo: the worker
+    publishes it at once, bearing the old site's time (as the old site would have)."""
+    settings.TASKS = DATABASE_TASKS  # type: ignore[attr-defined]
+    settings.MEDIA_ROOT = tmp_path / "media"  # type: ignore[attr-defined]
+    export = tmp_path / "export.xml"
+    post = Post(
+        31,
+        "بیانیه دیرکرده",
+        "<p>دیر</p>",
+        status="future",
+        date="2024-03-01 12:00:00",
+        date_gmt="2024-03-01 08:30:00",
+        meta={"_icl_lang_code": "fa"},
+    )
+    export.write_text(wxr([post]), encoding="utf-8")
+    call_command("import", str(export), verbosity=0)
+    run_worker()
+    publication = ImportedItem.objects.get(source="wordpress", source_id="31").publication
+    assert publication.status == Status.PUBLISHED
+    assert publication.published_at == dt.datetime(2024, 3, 1, 8, 30, tzinfo=dt.UTC)
