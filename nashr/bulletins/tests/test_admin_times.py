@@ -76,7 +76,7 @@ def test_a_past_publishing_time_is_refused(
 ) -> None:
     """A month typed one too low is refused on the field, named in Jalali and Persian
     digits; the issue stays an unscheduled draft."""
-    response = _post(editor_client, draft, "۱۴۰۲/۱۱/۲۹", "۰۹:۰۰")
+    response = _post(editor_client, draft, "۱۴۰۲/۱۱/۲۹", "09:00")
     assert response.status_code == 200
     errors = re.search(
         r'<ul class="errorlist" id="id_publish_at_error">(.*?)</ul>', response.content.decode()

@@ -119,7 +119,7 @@ def test_admin_refuses_a_send_time_in_the_past(
     client = Client()
     client.force_login(User.objects.create_superuser("editor", "e@example.org", "a long pw 12"))
     url = f"/fa/admin/delivery/sending/{published_bulletin.pk}/send/"
-    response = client.post(url, {"schedule": "1", "send_at_0": "۱۴۰۲/۱۱/۲۸", "send_at_1": "۱۰:۰۰"})
+    response = client.post(url, {"schedule": "1", "send_at_0": "۱۴۰۲/۱۱/۲۸", "send_at_1": "10:00"})
     assert response.status_code == 200
     assert "زمان ۲۸ بهمن ۱۴۰۲ ۱۰:۰۰ گذشته است" in response.content.decode()
     published_bulletin.refresh_from_db()

@@ -131,7 +131,7 @@ def test_a_past_publishing_time_is_refused(
     """A publishing time gone by is refused on the field, named in the admin's calendar and
     digits; nothing is saved, nothing published."""
     response = editor_client.post(
-        ADD.format(lang=lang), _form(kinds, signatory, typed_day, "۰۹:۰۰", lang)
+        ADD.format(lang=lang), _form(kinds, signatory, typed_day, "09:00", lang)
     )
     assert response.status_code == 200
     page = response.content.decode()
