@@ -11,6 +11,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from nashr.core.actors import COMMAND
+from nashr.publications import services
 from nashr.publications.models import Publication, Status
 from nashr.testing.clock import Clock
 
@@ -55,6 +57,13 @@ def _input(page: str, name: str) -> str:
     found = re.search(rf'<input[^>]*name="{name}"[^>]*>', page)
     assert found is not None, name
     return found.group(0)
+
+
+def _value(page: str, name: str) -> str:
+    """The value the <input> named `name` shows on `page`."""
+    found = re.search(r'value="([^"]*)"', _input(page, name))
+    assert found is not None, name
+    return found.group(1)
 
 
 @pytest.mark.parametrize("typed", ["۰۹:۰۰", "۹:۰۰", "٠٩:٠٠", "9:00", "09:00"])
@@ -151,3 +160,36 @@ def test_a_publishing_time_of_a_minute_ago_is_accepted(
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Publication.objects.get().publish_at == dt.datetime(2024, 3, 18, 5, 30, tzinfo=dt.UTC)
+
+
+def test_a_schedule_shown_in_persian_digits_and_posted_back_is_unchanged(
+    editor_client: Client, make_publication: Callable[..., Publication], clock: Clock
+) -> None:
+    """Saving other changes on the Persian admin keeps a schedule whose time has passed
+    while the worker was down: the time shown in Persian digits reads back as the same."""
+    draft = make_publication(status=Status.DRAFT)
+    services.publication_schedule(
+        actor=COMMAND, publication=draft, publish_at=clock.current + dt.timedelta(hours=1)
+    )
+    clock.advance(hours=2)
+    url = f"/fa/admin/publications/publication/{draft.pk}/change/"
+    page = editor_client.get(url).content.decode()
+    shown = {name: _value(page, name) for name in ("date", "publish_at_0", "publish_at_1")}
+    assert shown["publish_at_1"] == "۱۰:۳۰"
+    form = {
+        "kind": draft.kind_id,
+        "title": "عنوان تازه",
+        "slug": draft.slug,
+        "summary": "",
+        "body": draft.body,
+        "signatory": draft.signatory_id,
+        "status": Status.DRAFT,
+        "source_url": "",
+        "legacy_path": "",
+        **shown,
+    }
+    response = editor_client.post(url, form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    draft.refresh_from_db()
+    assert draft.title == "عنوان تازه"
+    assert draft.publish_at == dt.datetime(2024, 3, 18, 7, 0, tzinfo=dt.UTC)
