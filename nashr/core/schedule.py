@@ -7,12 +7,12 @@ in its own transaction, that the work is still due, and says whether it did it).
 
 A service that sets a time checks it with `check_not_past(when)` (a time already gone
 would have the work done at once, as of that time: a typo in the month would publish a
-statement immediately, back-dated) and calls `run_due_at(when)`. Once the transaction commits, one
-task, `run_due`, is queued to run at that time; several times set to the same moment
-in one transaction queue it once. The task runs every registered job in the order they
-were registered, each over everything due by then: a worker back after a downtime
-catches up with all it missed in its first run, and a time moved later leaves the task
-queued for the old one with nothing to do. A job that must follow another (an issue is
+statement immediately, back-dated) and calls `run_due_at(when)`. Once the transaction
+commits, one task, `run_due`, is queued to run at that time; several times set to the
+same moment in one transaction queue it once. The task runs every registered job in the
+order they were registered, each over everything due by then: a worker back after a
+downtime catches up with all it missed in its first run, and a time moved later leaves
+the task queued for the old one with nothing to do. A job that must follow another (an issue is
 sent once it is published) names it in `after`, and is refused if registered first.
 
 A backend that runs tasks at once (the tests', a development setup) cannot wait: there
