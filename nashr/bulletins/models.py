@@ -12,7 +12,6 @@ from nashr.core.languages import language_choices
 from nashr.core.models import TimeStampedModel
 from nashr.publications.models import Kind, Publication, Signatory
 
-
 # The file name of an issue's PDF, after the address of its page (…/47/bulletin.pdf), on
 # the site and in the mirror alike.
 PDF_NAME = "bulletin.pdf"

@@ -74,9 +74,10 @@ def pdf(request: HttpRequest, series: str, number: int) -> HttpResponse:
     if bulletin.series.language != current_language():
         return HttpResponsePermanentRedirect(bulletin.get_pdf_url())
     response = HttpResponse(bulletin_pdf(bulletin=bulletin), content_type="application/pdf")
-    response.headers["Content-Disposition"] = content_disposition_header(
-        as_attachment=False, filename=f"{bulletin.series.slug}-{bulletin.number}.pdf"
-    )
+    name = f"{bulletin.series.slug}-{bulletin.number}.pdf"
+    # Shown in the browser, saved under the series' name and the number.
+    disposition = content_disposition_header(as_attachment=False, filename=name)
+    response.headers["Content-Disposition"] = disposition or "inline"
     return response
 
 
