@@ -183,7 +183,7 @@ def run(source: str, target: str, folder: Path, args: argparse.Namespace) -> dic
         signing_key = key_generate(folder / "signing.key")
         BACKUP_KEYS["NASHR_BACKUP_SIGNING_KEY_FILE"] = str(folder / "signing.key")
         BACKUP_KEYS["NASHR_BACKUP_VERIFY_KEY"] = public_line(signing_key.public_key())
-    options: list[str] = []
+    options: list[str] = ["--unencrypted"]
     identity_options: list[str] = []
     if args.encrypt:
         from pyrage import x25519  # type: ignore[import-untyped]  # no type information

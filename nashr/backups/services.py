@@ -316,15 +316,56 @@ def _media_files(root: Path) -> Iterator[tuple[str, Path]]:
                 yield MEDIA_PREFIX + path.relative_to(root).as_posix(), path
 
 
-def backup_create(
-    *, actor: Actor, path: Path, recipient: str = "", progress: bool = False
-) -> BackupResult:
-    """Write the whole site to a new archive at `path`, encrypted to `recipient` if given.
+def _check_encryption(path: Path, *, recipient: str, unencrypted: bool) -> None:
+    """An archive is encrypted unless asked not to be, and only an encrypted one is *.age.
 
-    Signed with the key in the file ``NASHR_BACKUP_SIGNING_KEY_FILE`` names, if set; the
-    signature goes to ``path.sig``.
+    The backup unit passes ``NASHR_BACKUP_RECIPIENT`` to ``--encrypt-to``: left empty, it
+    would write every subscriber's address in clear under a name that says otherwise.
+    """
+    if recipient and unencrypted:
+        raise ValidationError(
+            _("--encrypt-to and --unencrypted contradict each other."),
+            where="--unencrypted",
+            hint=_("give one of them"),
+        )
+    if not recipient and not unencrypted:
+        raise ValidationError(
+            _(
+                "No age public key to encrypt the archive to: it would hold every "
+                "subscriber's address in clear. Nothing was written."
+            ),
+            where="--encrypt-to (NASHR_BACKUP_RECIPIENT for the backup unit)",
+            hint=_(
+                "make a key pair with `age-keygen -o nashr-backup.key` on a machine other "
+                "than this server and set NASHR_BACKUP_RECIPIENT in /etc/nashr/nashr.env to "
+                "the public key it prints (age1…) (docs/deploy.md, 8. Backups); for a copy "
+                "in clear, on a development machine, give --unencrypted"
+            ),
+        )
+    if unencrypted and path.name.lower().endswith(".age"):
+        raise ValidationError(
+            _("The archive would not be encrypted, but its name ends in .age."),
+            where=str(path),
+            hint=_("name it FILE.tar.gz, or encrypt it with --encrypt-to"),
+        )
+
+
+def backup_create(
+    *,
+    actor: Actor,
+    path: Path,
+    recipient: str = "",
+    unencrypted: bool = False,
+    progress: bool = False,
+) -> BackupResult:
+    """Write the whole site to a new archive at `path`, encrypted to `recipient`.
+
+    Without a recipient the archive is refused unless `unencrypted` says it is wanted in
+    clear. Signed with the key in the file ``NASHR_BACKUP_SIGNING_KEY_FILE`` names, if
+    set; the signature goes to ``path.sig``.
     """
     _require_operator(actor, action="back the site up")
+    _check_encryption(path, recipient=recipient, unencrypted=unencrypted)
     for taken in (path, signature_path(path)):
         if taken.exists():
             raise ValidationError(
@@ -758,6 +799,21 @@ def backup_restore(
         try:
             with transaction.atomic():
                 result = _load(path, identities, origin.sha512, manifest, plan, staging, progress)
+                # In the restored trail itself, with the restored rows or not at all.
+                audit_record(
+                    actor=actor,
+                    action="site.restore",
+                    label=path.name,
+                    changes={
+                        "file": path.name,
+                        "created_at": str(manifest.get("created_at", "")),
+                        "nashr_version": str(manifest.get("nashr_version", "")),
+                        "signed_by": origin.signed_by,
+                        "unverified": origin.unverified,
+                        "rows": result.rows,
+                        "media_files": result.media_files,
+                    },
+                )
         except DatabaseError as exc:
             raise StateError(
                 _("The database refused the archive's rows: %(error)s") % {"error": exc},

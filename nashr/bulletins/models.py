@@ -12,6 +12,10 @@ from nashr.core.languages import language_choices
 from nashr.core.models import TimeStampedModel
 from nashr.publications.models import Kind, Publication, Signatory
 
+# The file name of an issue's PDF, after the address of its page (…/47/bulletin.pdf), on
+# the site and in the mirror alike.
+PDF_NAME = "bulletin.pdf"
+
 
 class Series(TimeStampedModel):
     """A bulletin's name, language, colophon and numbering."""
@@ -113,6 +117,12 @@ class Bulletin(TimeStampedModel):
         with override(self.series.language):
             return reverse(
                 "bulletins:detail", kwargs={"series": self.series.slug, "number": self.number}
+            )
+
+    def get_pdf_url(self) -> str:
+        with override(self.series.language):
+            return reverse(
+                "bulletins:pdf", kwargs={"series": self.series.slug, "number": self.number}
             )
 
     @property

@@ -1,4 +1,5 @@
-"""The public archive of bulletins: series, the list of a series' issues, one issue."""
+"""The public archive of bulletins: series, the list of a series' issues, one issue, and
+its PDF."""
 
 from __future__ import annotations
 
@@ -6,10 +7,12 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import override
 
 from nashr.bulletins import selectors
 from nashr.bulletins.models import Bulletin
+from nashr.bulletins.rendering import bulletin_pdf
 from nashr.core.languages import current_language
 
 
@@ -59,6 +62,25 @@ def detail(request: HttpRequest, series: str, number: int) -> HttpResponse:
     return render_issue(request, bulletin=bulletin)
 
 
+def pdf(request: HttpRequest, series: str, number: int) -> HttpResponse:
+    """The issue's PDF, the same file the mirror writes beside its page.
+
+    Rendered from the frozen document like the page, and kept like the page by the public
+    page cache (core.pagecache) until something readers see changes.
+    """
+    bulletin = selectors.bulletin_published(series_slug=series, number=number)
+    if bulletin is None:
+        raise Http404
+    if bulletin.series.language != current_language():
+        return HttpResponsePermanentRedirect(bulletin.get_pdf_url())
+    response = HttpResponse(bulletin_pdf(bulletin=bulletin), content_type="application/pdf")
+    name = f"{bulletin.series.slug}-{bulletin.number}.pdf"
+    # Shown in the browser, saved under the series' name and the number.
+    disposition = content_disposition_header(as_attachment=False, filename=name)
+    response.headers["Content-Disposition"] = disposition or "inline"
+    return response
+
+
 def render_issue(request: HttpRequest, *, bulletin: Bulletin) -> HttpResponse:
     """The archive page of an issue; for a draft, its preview (used by the admin)."""
     document = selectors.bulletin_document(bulletin=bulletin)
@@ -76,6 +98,7 @@ def render_issue(request: HttpRequest, *, bulletin: Bulletin) -> HttpResponse:
             "previous": previous,
             "next": next_,
             "series_url": bulletin.series.get_absolute_url(),
+            "pdf_url": bulletin.get_pdf_url() if bulletin.is_published else "",
             "feed_url": reverse("bulletins:feed", kwargs={"series": bulletin.series.slug}),
             "alternates": _alternates(request),
         },

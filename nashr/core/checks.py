@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.checks import CheckMessage, Tags, register
 from django.core.checks import Error as CheckError
 from django.core.checks import Warning as CheckWarning
+from django.http.request import split_domain_port, validate_host
+from django.utils.translation import gettext as _
 
 
 @register(Tags.security, deploy=True)
@@ -20,6 +23,35 @@ def check_site_url_is_https(**kwargs: Any) -> list[CheckMessage]:
             f"NASHR_SITE_URL is {settings.NASHR_SITE_URL!r}, not an https:// address.",
             hint="Set NASHR_SITE_URL to the site's public https address, e.g. https://example.org.",
             id="nashr.W001",
+        )
+    ]
+
+
+@register()
+def check_site_url_host_is_allowed(**kwargs: Any) -> list[CheckMessage]:
+    """The site must answer at its own address: the mirror renders its pages for that host,
+    and every link in mail and feeds leads readers there."""
+    host = urlsplit(settings.NASHR_SITE_URL).netloc.rpartition("@")[2]
+    domain, _port = split_domain_port(host)
+    allowed = list(settings.ALLOWED_HOSTS)
+    if settings.DEBUG and not allowed:
+        allowed = [".localhost", "127.0.0.1", "[::1]"]  # as Django's HttpRequest.get_host
+    if domain and validate_host(domain, allowed):
+        return []
+    return [
+        CheckError(
+            _(
+                "The host of NASHR_SITE_URL (%(host)s) is not in ALLOWED_HOSTS (%(allowed)s): "
+                "the site would refuse its own address, and `nashr mirror build` could not "
+                "render a page."
+            )
+            % {"host": domain or settings.NASHR_SITE_URL, "allowed": ", ".join(allowed) or "-"},
+            hint=_(
+                "add %(host)s to ALLOWED_HOSTS, or set NASHR_SITE_URL to the address readers "
+                "reach the site at, in the environment (/etc/nashr/nashr.env)"
+            )
+            % {"host": domain or settings.NASHR_SITE_URL},
+            id="nashr.E002",
         )
     ]
 

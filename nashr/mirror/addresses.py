@@ -21,6 +21,7 @@ from django.core.files.storage import default_storage
 from django.urls import Resolver404, resolve, reverse
 from django.utils.translation import override
 
+from nashr.bulletins.models import PDF_NAME
 from nashr.mirror.writing import STATE_DIR, safe_name
 
 # Views whose answer is a feed: written as feed.xml in the address' folder.
@@ -35,7 +36,6 @@ FEED_VIEWS = frozenset(
 )
 # Sections of the site that need the server: their links go to NASHR_SITE_URL.
 SERVER_SECTIONS = frozenset({"admin", "subscribe"})
-PDF_NAME = "bulletin.pdf"
 
 _MONTH_FILE = re.compile(r"^(?P<lang>[a-z-]+)/archive/(?P<year>\d+)/(?P<month>\d+)/index\.html$")
 

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from nashr.core.checks import check_site_url_host_is_allowed
 from nashr.mirror.addresses import upload_gone
 from nashr.mirror.pages import Pages
 from nashr.mirror.planning import plan_build
@@ -59,6 +60,9 @@ def mirror_build(
     From `parallel_from` publication pages on, a second process renders half of them
     (None: never).
     """
+    for problem in check_site_url_host_is_allowed():
+        # The task worker runs no system checks: the same words as `nashr check`.
+        raise MirrorError(str(problem.msg), where="NASHR_SITE_URL", hint=str(problem.hint or ""))
     chosen = forms or settings.NASHR_MIRROR_FORMS
     if chosen not in {"primary", "note"}:
         raise MirrorError(

@@ -36,13 +36,12 @@ from django.template.response import TemplateResponse
 from django.test import Client, RequestFactory
 from django.utils.translation import gettext, override
 
-from nashr.bulletins.models import Bulletin, BulletinStatus
+from nashr.bulletins.models import PDF_NAME, Bulletin, BulletinStatus
 from nashr.bulletins.rendering import bulletin_pdf
 from nashr.core.bidi import direction
 from nashr.core.mirror_mode import mirror_environ
 from nashr.mirror import search_index
 from nashr.mirror.addresses import (
-    PDF_NAME,
     file_for,
     languages,
     legacy_file,
@@ -546,7 +545,7 @@ class Renderer:
                 status=BulletinStatus.PUBLISHED, series__language=language
             ).select_related("series")
             for bulletin in bulletins:
-                address = bulletin.get_absolute_url() + PDF_NAME
+                address = bulletin.get_pdf_url()  # the address the page links
                 rel = file_for(address)
                 if rel is not None and rel not in self.owner:
                     self.owner[rel] = f"bulletins:{language}"

@@ -112,5 +112,5 @@ def source_site(migrated_sqlite: Path, backups_folder: Path, site_keys: dict[str
 def source_archive(source_site: Site, backups_folder: Path) -> Path:
     """The archive of the source site, made by `nashr backup`."""
     archive = backups_folder / "source.tar.gz"
-    source_site.nashr("backup", str(archive))
+    source_site.nashr("backup", str(archive), "--unencrypted")
     return archive

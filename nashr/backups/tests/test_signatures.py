@@ -139,7 +139,7 @@ def test_archive_changed_after_signing_is_refused(source_archive, new_sqlite_sit
     assert said(NO_MATCH, restore_refused(site, cut, "--accept-unsigned"))
 
     other = tmp_path / "other.tar.gz"
-    new_sqlite_site().nashr("backup", str(other))
+    new_sqlite_site().nashr("backup", str(other), "--unencrypted")
     shutil.copyfile(f"{source_archive}.sig", f"{other}.sig")
     assert said(NO_MATCH, restore_refused(site, other))
 
@@ -180,7 +180,7 @@ def test_key_made_by_ssh_keygen_and_a_file_of_trusted_keys(new_sqlite_site, tmp_
     maker = new_sqlite_site()
     maker.settings["NASHR_BACKUP_SIGNING_KEY_FILE"] = str(key)
     archive = tmp_path / "made.tar.gz"
-    maker.nashr("backup", str(archive))
+    maker.nashr("backup", str(archive), "--unencrypted")
     site = new_sqlite_site()
     site.settings["NASHR_BACKUP_VERIFY_KEY"] = str(trusted)
     done = site.nashr("restore", str(archive))
@@ -205,8 +205,9 @@ def _run(command: str, site: Site, folder: Path) -> subprocess.CompletedProcess[
     )
 
 
-def test_deploy_guide_commands_make_and_check_signed_backups(new_sqlite_site, tmp_path):
+def test_deploy_guide_commands_make_and_check_signed_backups(new_sqlite_site, keys, tmp_path):
     """The guide's key set-up signs the server's backups; its ssh-keygen lines check them."""
+    secret, public = keys
     server = new_sqlite_site()
     made = _run(_guide_line("/srv/nashr/.venv/bin/nashr backup_keygen"), server, tmp_path)
     assert made.returncode == 0, made.stderr
@@ -216,10 +217,10 @@ def test_deploy_guide_commands_make_and_check_signed_backups(new_sqlite_site, tm
         value = example.split(f"\n{name}=")[1].split("\n")[0]
         server.settings[name] = value.replace("/etc/nashr/", f"{tmp_path}/")
     archive = tmp_path / "nashr-20260101-0315.nashr.age"
-    server.nashr("backup", str(archive))
+    server.nashr("backup", str(archive), "--encrypt-to", str(public))
     restoring = new_sqlite_site()
     restoring.settings = dict(server.settings)
-    assert "SHA256:" in restoring.nashr("restore", str(archive)).stdout
+    assert "SHA256:" in restoring.nashr("restore", str(archive), "--identity", str(secret)).stdout
 
     shutil.copyfile(tmp_path / "backup-verify.pub", tmp_path / "nashr-backup-verify.pub")
     allowed = _run(_guide_line("grep '^ssh-' nashr-backup-verify.pub"), server, tmp_path)

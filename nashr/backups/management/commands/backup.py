@@ -1,5 +1,5 @@
-"""`nashr backup FILE [--encrypt-to RECIPIENT_OR_FILE]`: the whole site in one archive,
-signed into FILE.sig with the key NASHR_BACKUP_SIGNING_KEY_FILE names."""
+"""`nashr backup FILE --encrypt-to RECIPIENT_OR_FILE` (or `--unencrypted`): the whole site
+in one archive, signed into FILE.sig with the key NASHR_BACKUP_SIGNING_KEY_FILE names."""
 
 from __future__ import annotations
 
@@ -18,8 +18,9 @@ from nashr.core.exceptions import ApplicationError
 class Command(BaseCommand):
     help = (
         "Write the whole site (every app's rows in one snapshot, and the media files) to a "
-        "new archive FILE, encrypted to an age public key with --encrypt-to, and signed "
-        "into FILE.sig with the key in NASHR_BACKUP_SIGNING_KEY_FILE."
+        "new archive FILE, encrypted to an age public key with --encrypt-to (refused "
+        "without one, unless --unencrypted), and signed into FILE.sig with the key in "
+        "NASHR_BACKUP_SIGNING_KEY_FILE."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -31,6 +32,12 @@ class Command(BaseCommand):
             help="an age public key (age1…) or a file holding one; the archive can then be "
             "read only with its secret key, which should not be kept on this server",
         )
+        parser.add_argument(
+            "--unencrypted",
+            action="store_true",
+            help="write the archive in clear, every subscriber's address readable (for a "
+            "development copy; its name must not end in .age)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -38,6 +45,7 @@ class Command(BaseCommand):
                 actor=COMMAND,
                 path=Path(options["file"]),
                 recipient=options["encrypt_to"],
+                unencrypted=options["unencrypted"],
                 progress=options["verbosity"] > 0,
             )
         except ApplicationError as exc:
