@@ -44,9 +44,7 @@ def _current_step(page: str) -> str:
     return found.group(1)
 
 
-def test_front_page_to_send_one_step_a_page(
-    admin_client: Client, persian_series, make_publication
-):
+def test_front_page_to_send_one_step_a_page(admin_client: Client, persian_series, make_publication):
     """From «خبرنامه‌ی بعدی» on the front page: draft, items (month by name), preview,
     publish, then a send to nobody that warns and is not sent until confirmed."""
     make_publication(title="بیانیه‌ی آزادی", date=dt.date(2023, 10, 20))
@@ -111,23 +109,6 @@ def test_front_page_to_send_one_step_a_page(
     assert AuditEntry.objects.filter(action="bulletin.send").count() == 1
 
 
-def test_a_send_to_readers_asks_nothing_more(
-    admin_client: Client, persian_series, make_publication, make_subscribers
-):
-    """With confirmed readers on the list, the send page carries no warning and the plain
-    confirmation sends."""
-    make_publication(title="بیانیه")
-    make_subscribers(persian_series, 2)
-    issue = services.bulletin_publish(
-        actor=COMMAND, bulletin=services.bulletin_draft(actor=COMMAND, series=persian_series)
-    )
-    send_url = f"{ADMIN}/delivery/sending/{issue.pk}/send/"
-    page = admin_client.get(send_url).content.decode()
-    assert 'name="confirm_nobody"' not in page
-    response = admin_client.post(send_url)
-    assert response["Location"] == f"{ADMIN}/delivery/sending/{issue.pk}/progress/"
-
-
 def test_item_picker_offers_published_publications_only(
     admin_client: Client, persian_series, make_publication
 ):
@@ -150,9 +131,7 @@ def test_item_picker_offers_published_publications_only(
     assert not any("پیش‌نویس" in title or "در بازبینی" in title for title in titles), titles
 
 
-def test_a_draft_item_is_refused_in_persian(
-    admin_client: Client, persian_series, make_publication
-):
+def test_a_draft_item_is_refused_in_persian(admin_client: Client, persian_series, make_publication):
     """A draft publication given as an item (by its id) is refused on the Persian form in
     Persian, and the items stay as they were."""
     make_publication(title="منتشرشده")
