@@ -43,17 +43,11 @@ def step_url(*, bulletin: Bulletin, name: str) -> str:
         return reverse("admin:bulletins_bulletin_change", args=[bulletin.pk])
     if name == PREVIEW:
         return reverse("admin:bulletins_bulletin_step_preview", args=[bulletin.pk])
-    if name == PUBLISH:
-        return (
-            ""
-            if bulletin.is_published
-            else reverse("admin:bulletins_bulletin_publish", args=[bulletin.pk])
-        )
-    return (
-        reverse("admin:delivery_sending_send", args=[bulletin.pk])
-        if (bulletin.is_published)
-        else ""
-    )
+    if name == PUBLISH and not bulletin.is_published:
+        return reverse("admin:bulletins_bulletin_publish", args=[bulletin.pk])
+    if name == SEND and bulletin.is_published:
+        return reverse("admin:delivery_sending_send", args=[bulletin.pk])
+    return ""
 
 
 def flow_steps(*, bulletin: Bulletin, current: str) -> list[Step]:
