@@ -18,11 +18,11 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from nashr.bulletins import rendering, selectors, services
+from nashr.bulletins import flow, rendering, selectors, services
 from nashr.bulletins.models import Bulletin, BulletinItem, BulletinStatus, Series
-from nashr.core.admin import ServiceSavedAdmin, SpellingSearchAdmin, datetime_column
+from nashr.core.admin import IndexLink, ServiceSavedAdmin, SpellingSearchAdmin, datetime_column
 from nashr.core.bidi import direction
-from nashr.core.calendars import format_month, localize_digits
+from nashr.core.calendars import format_month, localize_digits, month_names
 from nashr.core.exceptions import ApplicationError
 from nashr.core.forms import LocalDigitsInput, admin_date_field, admin_datetime_field
 from nashr.core.languages import current_language
@@ -280,9 +280,15 @@ class BulletinAdmin(SpellingSearchAdmin[Bulletin], ServiceSavedAdmin[Bulletin]):
         form = super().get_form(request, obj, change=change, **kwargs)
         if obj is not None:
             _content_attrs(form, EDITORIAL_FIELDS, obj.series.language)
-            for name in ("period_year", "period_month"):
-                if name in form.base_fields:
-                    form.base_fields[name].widget = LocalDigitsInput()
+            if "period_year" in form.base_fields:
+                form.base_fields["period_year"].widget = LocalDigitsInput()
+            if "period_month" in form.base_fields:
+                # Months by their names in the series' calendar, not a bare number.
+                names = month_names(obj.series.language)
+                form.base_fields["period_month"].widget = forms.Select(
+                    choices=list(enumerate(names, 1)),
+                    attrs={"lang": obj.series.language, "dir": direction(obj.series.language)},
+                )
         return form
 
     def get_fields(self, request: HttpRequest, obj: Bulletin | None = None) -> Any:
@@ -428,6 +434,11 @@ class BulletinAdmin(SpellingSearchAdmin[Bulletin], ServiceSavedAdmin[Bulletin]):
                 "<int:pk>/preview/<str:fmt>/", view(self.preview), name="bulletins_bulletin_preview"
             ),
             path("<int:pk>/publish/", view(self.publish_one), name="bulletins_bulletin_publish"),
+            path(
+                "<int:pk>/steps/preview/",
+                view(self.preview_step),
+                name="bulletins_bulletin_step_preview",
+            ),
             *super().get_urls(),
         ]
 
@@ -470,6 +481,12 @@ class BulletinAdmin(SpellingSearchAdmin[Bulletin], ServiceSavedAdmin[Bulletin]):
                 "drafts": localize_digits(
                     series.bulletins.filter(status=BulletinStatus.DRAFT).count(), language
                 ),
+                "open_drafts": [
+                    (draft, format_month(draft.period_year, draft.period_month, series.language))
+                    for draft in series.bulletins.filter(status=BulletinStatus.DRAFT).order_by(
+                        "-id"
+                    )
+                ],
             }
             for series in selectors.series_list()
         ]
@@ -511,12 +528,17 @@ class BulletinAdmin(SpellingSearchAdmin[Bulletin], ServiceSavedAdmin[Bulletin]):
         if request.method == "POST":
             # The service decides who may publish; a refusal is the page's message.
             self.publish(request, Bulletin.objects.filter(pk=pk))
+            bulletin.refresh_from_db()
+            next_url = flow.step_url(bulletin=bulletin, name=flow.SEND)
+            if next_url and request.user.has_perm("delivery.send_bulletin"):
+                return HttpResponseRedirect(next_url)
             return HttpResponseRedirect(change_url)
         language = current_language()
         context = self._page(
             request,
             _("Publish this issue?"),
             bulletin=bulletin,
+            flow_steps=flow.flow_steps(bulletin=bulletin, current=flow.PUBLISH),
             next_number=localize_digits(
                 selectors.series_next_number(series=bulletin.series), language
             ),
@@ -534,6 +556,8 @@ class BulletinAdmin(SpellingSearchAdmin[Bulletin], ServiceSavedAdmin[Bulletin]):
         corrected edition of what was just saved."""
         if "_publish" in request.POST:
             return HttpResponseRedirect(reverse("admin:bulletins_bulletin_publish", args=[obj.pk]))
+        if "_preview" in request.POST:
+            return HttpResponseRedirect(flow.step_url(bulletin=obj, name=flow.PREVIEW))
         if "_correct" in request.POST and obj.is_published:
             self.publish_correction(request, Bulletin.objects.filter(pk=obj.pk))
             return HttpResponseRedirect(reverse("admin:bulletins_bulletin_change", args=[obj.pk]))
@@ -553,7 +577,66 @@ class BulletinAdmin(SpellingSearchAdmin[Bulletin], ServiceSavedAdmin[Bulletin]):
         context["correcting"] = correcting(request)
         context["may_publish"] = request.user.has_perm("bulletins.publish_bulletin")
         context["may_send"] = request.user.has_perm("delivery.send_bulletin")
+        if obj is not None:
+            context["flow_steps"] = flow.flow_steps(bulletin=obj, current=flow.ITEMS)
+            context["preview_step_url"] = flow.step_url(bulletin=obj, name=flow.PREVIEW)
         return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def preview_step(self, request: HttpRequest, pk: int) -> HttpResponse:
+        """The preview step: the issue in each format readers get, then on to publishing
+        (a draft) or to sending (a published issue)."""
+        bulletin = get_object_or_404(Bulletin.objects.select_related("series"), pk=pk)
+        if not self.has_view_permission(request, bulletin):
+            raise PermissionDenied
+        if bulletin.is_published:
+            next_name, next_label = flow.SEND, _("Next: send")
+            may_go_on = request.user.has_perm("delivery.send_bulletin")
+        else:
+            next_name, next_label = flow.PUBLISH, _("Next: publish")
+            may_go_on = request.user.has_perm("bulletins.publish_bulletin")
+        formats = [
+            ("html", _("Web page")),
+            ("email", _("Email")),
+            ("text", _("Email as text")),
+            ("pdf", _("PDF")),
+        ]
+        context = self._page(
+            request,
+            _("Preview of %(issue)s") % {"issue": self.issue_name(bulletin)},
+            bulletin=bulletin,
+            flow_steps=flow.flow_steps(bulletin=bulletin, current=flow.PREVIEW),
+            previews=[
+                (label, reverse("admin:bulletins_bulletin_preview", args=[pk, fmt]))
+                for fmt, label in formats
+            ],
+            items_url=flow.step_url(bulletin=bulletin, name=flow.ITEMS),
+            next_url=flow.step_url(bulletin=bulletin, name=next_name) if may_go_on else "",
+            next_label=next_label,
+        )
+        return TemplateResponse(request, "admin/bulletins/bulletin/step_preview.html", context)
+
+    def issue_name(self, bulletin: Bulletin) -> str:
+        """The series and the period ("Nashr Bulletin — November 2023"): a draft has no number."""
+        return f"{bulletin.series.title} — {self.period(bulletin)}"
+
+
+def _register_flow_link() -> None:
+    """The admin's front page leads to the next issue's flow (Nashr's admin site lists it)."""
+    add_link = getattr(admin.site, "add_index_link", None)
+    if add_link is not None:
+        add_link(
+            IndexLink(
+                label=_("Next bulletin"),
+                url_name="admin:bulletins_bulletin_draft",
+                permission="bulletins.add_bulletin",
+                description=_(
+                    "Draft the next issue or continue a draft: items, preview, publish, send."
+                ),
+            )
+        )
+
+
+_register_flow_link()
 
 
 def published_message(bulletin: Bulletin) -> str:

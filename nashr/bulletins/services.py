@@ -344,27 +344,38 @@ class ItemSpec:
         return f"item {number} (“{title}”)" if title else f"item {number}"
 
 
-def _item_problem(spec: ItemSpec, seen: dict[int, int]) -> tuple[str, str] | None:
-    """What is wrong with one item, and what to do; None if nothing."""
+def _item_problem(spec: ItemSpec, number: int, seen: dict[int, int]) -> tuple[str, str] | None:
+    """What is wrong with item `number`, named in the message, and what to do; None if
+    nothing."""
+    name = spec.name(number)
     if spec.publication is None and not spec.title.strip():
-        return "has neither a publication nor a title", "choose a publication or give a title"
+        return (
+            f"{name} has neither a publication nor a title",
+            "choose a publication or give a title",
+        )
     if spec.mode not in BulletinItem.Mode.values:
         return (
-            f"has an unknown text mode “{spec.mode}”",
+            f"{name} has an unknown text mode “{spec.mode}”",
             f"use one of: {', '.join(BulletinItem.Mode.values)}",
         )
     if spec.order < 0:
-        return f"has the order {spec.order}", "give 0 or more"
+        return f"{name} has the order {spec.order}", "give 0 or more"
     for field in ("title", "slogan"):
         limit = getattr(BulletinItem._meta.get_field(field), "max_length", 0)
         if len(getattr(spec, field)) > limit:
-            return f"has a {field} longer than {limit} characters", "shorten it"
+            return f"{name} has a {field} longer than {limit} characters", "shorten it"
     if spec.publication is not None:
         if spec.publication.status != Status.PUBLISHED:
-            return "carries a publication that is not published", "publish it, or remove the item"
+            # The one an editor meets in the admin (a draft picked by its id): in their language.
+            title = spec.title.strip() or spec.publication.title
+            return (
+                _("item %(number)s (“%(title)s”) carries a publication that is not published")
+                % {"number": number, "title": title},
+                _("publish it, or remove the item"),
+            )
         if spec.publication.pk in seen:
             return (
-                f"carries the same publication as item {seen[spec.publication.pk]}",
+                f"{name} carries the same publication as item {seen[spec.publication.pk]}",
                 "remove one of them",
             )
     return None
@@ -385,15 +396,15 @@ def bulletin_items_set(*, actor: Actor, bulletin: Bulletin, items: Sequence[Item
     items_before = [audit_snapshot(item, ITEM_FIELDS) for item in existing.values()]
     seen: dict[int, int] = {}
     for number, spec in enumerate(items, 1):
-        problem = _item_problem(spec, seen)
+        problem = _item_problem(spec, number, seen)
         if spec.pk is not None and spec.pk not in existing:
             problem = (
-                f"is not an item of bulletin {current.pk}",
+                f"{spec.name(number)} is not an item of bulletin {current.pk}",
                 "reload the page: another editor may have removed it",
             )
         if problem is not None:
             message, hint = problem
-            raise ValidationError(f"{spec.name(number)} {message}", where="items", hint=hint)
+            raise ValidationError(message, where="items", hint=hint)
         if spec.publication is not None:
             seen[spec.publication.pk] = number
     kept: list[BulletinItem] = []

@@ -17,6 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from nashr.bulletins import flow
 from nashr.bulletins.models import Bulletin, BulletinStatus
 from nashr.core.admin import (
     ReadOnlyAdminMixin,
@@ -43,6 +44,12 @@ if TYPE_CHECKING:
 
 # How often the progress page reloads itself when the browser runs no script.
 REFRESH_SECONDS = 5
+# The box that confirms a send that reaches nobody (no confirmed reader on the list).
+CONFIRM_NOBODY = "confirm_nobody"
+NOBODY_REFUSED = _(
+    "Nothing was sent: the series' list has no confirmed subscriber, so nobody would receive "
+    "it. To send it all the same, tick the box and send again."
+)
 # django-tasks' statuses, in the admin's language.
 TASK_STATUS_LABELS = {
     "READY": _("waiting for a worker"),
@@ -174,6 +181,11 @@ class SendingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Sending]):
                         reverse("admin:bulletins_bulletin_change", args=[pk])
                     )
         elif request.method == "POST":
+            if not sending_recipients_count(bulletin=bulletin) and not request.POST.get(
+                CONFIRM_NOBODY
+            ):
+                self.message_user(request, NOBODY_REFUSED, messages.WARNING)
+                return HttpResponseRedirect(request.path)
             try:
                 delivery_queue_send(actor=request.user, bulletin=bulletin)
             except ApplicationError as refusal:
@@ -181,11 +193,15 @@ class SendingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Sending]):
             return HttpResponseRedirect(progress_url)
         language = current_language()
         earlier = sending_earlier(bulletin=bulletin)
+        count = sending_recipients_count(bulletin=bulletin)
         context = self._page(
             request,
             _("Send to subscribers?"),
             bulletin=bulletin,
-            recipients=format_number(sending_recipients_count(bulletin=bulletin), language),
+            flow_steps=flow.flow_steps(bulletin=bulletin, current=flow.SEND),
+            nobody=count == 0,
+            confirm_nobody=CONFIRM_NOBODY,
+            recipients=format_number(count, language),
             earlier_sent=format_number(earlier.sent, language) if earlier else None,
             earlier_at=format_datetime(earlier.last_sent_at, language) if earlier else None,
             issue_url=reverse("admin:bulletins_bulletin_change", args=[pk]),

@@ -52,6 +52,9 @@ UNSCHEDULED = _(
     "Your change cancelled the scheduled publishing of this publication: it was approved "
     "as it was before. Submit it for review; an editor can schedule it again."
 )
+# Pickers (autocomplete: the app and field asking) that offer published publications only:
+# a bulletin's item is sent to readers, and its service refuses anything else.
+PUBLISHED_ONLY_PICKERS = {("bulletins", "publication")}
 
 
 def _changes(form: ModelForm[Any], fields: tuple[str, ...]) -> dict[str, Any]:
@@ -545,6 +548,9 @@ class PublicationAdmin(
         # The search box that picks a translation's original offers originals only.
         if request.GET.get("field_name") == "translation_of":
             queryset = queryset.filter(translation_of__isnull=True)
+        # The one that picks a bulletin's item offers what readers may get: published texts.
+        if (request.GET.get("app_label"), request.GET.get("field_name")) in PUBLISHED_ONLY_PICKERS:
+            queryset = queryset.filter(status=Status.PUBLISHED)
         return super().get_search_results(request, queryset, search_term)
 
 

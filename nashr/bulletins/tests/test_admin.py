@@ -78,11 +78,16 @@ def test_reorder_remove_and_override_items(admin_client: Client, english_series,
 
 
 def test_previews_of_every_format(admin_client: Client, english_series, statement_pair):
-    """The admin shows a draft as web page, email HTML and text, .eml and PDF."""
+    """The admin's preview step shows a draft as web page, email HTML and text, .eml and PDF."""
     statement_pair(title="پ", date=dt.date(2023, 10, 1))
     draft = services.bulletin_draft(actor=COMMAND, series=english_series, year=2023, month=10)
     base = f"/en/admin/bulletins/bulletin/{draft.pk}/preview"
-    change = admin_client.get(f"/en/admin/bulletins/bulletin/{draft.pk}/change/").content
+    step = f"/en/admin/bulletins/bulletin/{draft.pk}/steps/preview/"
+    assert (
+        step.encode()
+        in admin_client.get(f"/en/admin/bulletins/bulletin/{draft.pk}/change/").content
+    )
+    change = admin_client.get(step).content
     for fmt in ("html", "email", "text", "pdf"):
         assert f"{base}/{fmt}/".encode() in change
     eml_url = f"/en/admin/delivery/sending/{draft.pk}/preview.eml"

@@ -48,6 +48,7 @@ def _pages(make_publication: Any, make_subscribers: Any, publish_issue: Any) -> 
         f"{base}bulletins/bulletin/",
         f"{base}bulletins/bulletin/draft/",
         f"{base}bulletins/bulletin/{draft.pk}/change/",
+        f"{base}bulletins/bulletin/{draft.pk}/steps/preview/",
         f"{base}bulletins/bulletin/{draft.pk}/publish/",
         f"{base}bulletins/bulletin/{issue.pk}/change/",
         f"{base}delivery/sending/{issue.pk}/send/",

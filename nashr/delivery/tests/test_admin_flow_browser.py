@@ -19,6 +19,17 @@ from nashr.delivery.models import Delivery
 from nashr.testing.plugin import BrowserPage
 
 PASSWORD = "a long passphrase 42"
+# The page's headings whose text an object-tools button covers.
+COVERED_HEADINGS = """() => {
+  const buttons = [...document.querySelectorAll(".object-tools a")].map(
+    (a) => a.getBoundingClientRect());
+  return [...document.querySelectorAll("#content > h1, #content > h2")].filter((heading) => {
+    const range = document.createRange();
+    range.selectNodeContents(heading);
+    return [...range.getClientRects()].some((text) => buttons.some((b) =>
+      b.left < text.right && b.right > text.left && b.top < text.bottom && b.bottom > text.top));
+  }).map((heading) => heading.textContent);
+}"""
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -79,13 +90,18 @@ def test_draft_publish_send_and_follow_in_the_persian_admin(
     assert "۱۲" in page.inner_text("#content-main")
     _shot(page, "4-publish-confirm", tmp_path)
     page.click("#content-main form input[type=submit]")
-    page.wait_for_url(re.compile(rf".*/bulletin/{draft.pk}/change/$"))
+    # Published, the flow goes on to its next step: sending.
+    page.wait_for_url(re.compile(rf".*/sending/{draft.pk}/send/$"))
     published = Bulletin.objects.get(pk=draft.pk)
     assert (published.status, published.number) == ("published", 12)
+    page.goto(f"{live_server.url}/fa/admin/bulletins/bulletin/{draft.pk}/change/")
     # Published: read-only, with "correct this issue" the way to change it.
     assert page.locator("input[name=_save]").count() == 0
     assert page.locator("#id_editorial_title").count() == 0
     assert page.locator("a[href='?correct=1']").count() == 1
+    # Its buttons leave the heading readable on a laptop's screen.
+    page.set_viewport_size({"width": 1366, "height": 900})
+    assert page.evaluate(COVERED_HEADINGS) == []
     _shot(page, "5-published", tmp_path)
 
     page.click("a.nashr-send")
