@@ -7,7 +7,7 @@ text is shown in its own direction (dir="auto"), whatever the admin's language.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
@@ -31,8 +31,11 @@ from nashr.core.admin import ServiceSavedAdmin, SpellingSearchAdmin, datetime_co
 from nashr.core.exceptions import ApplicationError
 from nashr.core.languages import language_name
 
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as StrPromise
+
 # The buttons of a comment's page: the status each sets, its label, what it says when done.
-MODERATION_BUTTONS = {
+MODERATION_BUTTONS: dict[str, tuple[StrPromise, StrPromise]] = {
     CommentStatus.APPROVED: (_("Approve"), _("The comment is approved and shown.")),
     CommentStatus.REMOVED: (_("Remove"), _("The comment is removed.")),
     CommentStatus.SPAM: (_("Mark as spam"), _("The comment is marked as spam.")),
@@ -128,7 +131,7 @@ class CommentAdmin(SpellingSearchAdmin[Comment]):
     def get_urls(self) -> list[URLPattern]:
         moderate = self.admin_site.admin_view(require_POST(self.moderate_view))
         own = [path("<int:object_id>/moderate/", moderate, name="comments_comment_moderate")]
-        return own + super().get_urls()  # type: ignore[operator]  # URLResolver too
+        return own + super().get_urls()
 
     def moderate_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
         """A button of the comment's page: approve, remove or mark as spam, then back."""

@@ -7,9 +7,9 @@ from nashr.core.htmldigits import localize_html_digits
 
 def test_text_marked_as_typed_keeps_its_digits() -> None:
     """An element marked `data-as-typed` keeps every digit inside it, its children's too."""
-    page = '<p>صفحه 2</p><div data-as-typed><p>متن 12 ![](media:3)</p></div><p>5</p>'
+    page = "<p>صفحه 2</p><div data-as-typed><p>متن 12 ![](media:3)</p></div><p>5</p>"
     assert localize_html_digits(page, "fa") == (
-        '<p>صفحه ۲</p><div data-as-typed><p>متن 12 ![](media:3)</p></div><p>۵</p>'
+        "<p>صفحه ۲</p><div data-as-typed><p>متن 12 ![](media:3)</p></div><p>۵</p>"
     )
 
 
