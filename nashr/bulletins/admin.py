@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django import forms
@@ -15,6 +16,7 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.text import smart_split
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -22,7 +24,7 @@ from nashr.bulletins import flow, rendering, selectors, services
 from nashr.bulletins.models import Bulletin, BulletinItem, BulletinStatus, Series
 from nashr.core.admin import IndexLink, ServiceSavedAdmin, SpellingSearchAdmin, datetime_column
 from nashr.core.bidi import direction
-from nashr.core.calendars import format_month, localize_digits, month_names
+from nashr.core.calendars import format_month, localize_digits, month_names, to_latin_digits
 from nashr.core.exceptions import ApplicationError
 from nashr.core.forms import LocalDigitsInput, admin_date_field, admin_datetime_field
 from nashr.core.languages import current_language
@@ -205,6 +207,10 @@ def _item_specs(formset: Any) -> list[services.ItemSpec]:
     return specs
 
 
+# A word of the issues' search read as a number: an issue's number or a year.
+ISSUE_NUMBER = re.compile(r"[0-9]{1,9}")
+
+
 @admin.register(Bulletin)
 class BulletinAdmin(SpellingSearchAdmin[Bulletin], ServiceSavedAdmin[Bulletin]):
     """Issues, in the order an editor meets them: draft the next issue (the list's button),
@@ -242,6 +248,28 @@ class BulletinAdmin(SpellingSearchAdmin[Bulletin], ServiceSavedAdmin[Bulletin]):
 
     class Media:
         css = {"all": ("bulletins/admin/flow.css",)}
+
+    def get_search_results(
+        self, request: HttpRequest, queryset: QuerySet[Bulletin], search_term: str
+    ) -> tuple[QuerySet[Bulletin], bool]:
+        """A whole number typed in any digits is an issue's number (or its year), not text.
+
+        The list names an issue «خبرنامه نشر ۲» (the series, then the number): searched
+        so, it means issue 2 of that series, not every issue whose text holds a 2 (an
+        item headlined «۲ زندانی», a year ۱۴۰۲). Other words are searched as text.
+        """
+        numbers: list[int] = []
+        words: list[str] = []
+        for word in smart_split(search_term):
+            latin = to_latin_digits(word)
+            if ISSUE_NUMBER.fullmatch(latin):
+                numbers.append(int(latin))
+            else:
+                words.append(word)
+        found, duplicates = super().get_search_results(request, queryset, " ".join(words))
+        for number in numbers:
+            found = found.filter(models.Q(number=number) | models.Q(period_year=number))
+        return found, duplicates
 
     @admin.display(description=_("number"), ordering="number")
     def number_display(self, obj: Bulletin) -> str:

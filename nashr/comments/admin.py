@@ -7,14 +7,17 @@ text is shown in its own direction (dir="auto"), whatever the admin's language.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
 from nashr.comments import services
 from nashr.comments.models import (
@@ -26,6 +29,17 @@ from nashr.comments.models import (
 )
 from nashr.core.admin import ServiceSavedAdmin, SpellingSearchAdmin, datetime_column
 from nashr.core.exceptions import ApplicationError
+from nashr.core.languages import language_name
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise as StrPromise
+
+# The buttons of a comment's page: the status each sets, its label, what it says when done.
+MODERATION_BUTTONS: dict[str, tuple[StrPromise, StrPromise]] = {
+    CommentStatus.APPROVED: (_("Approve"), _("The comment is approved and shown.")),
+    CommentStatus.REMOVED: (_("Remove"), _("The comment is removed.")),
+    CommentStatus.SPAM: (_("Mark as spam"), _("The comment is marked as spam.")),
+}
 
 
 def _moderate(status: str, done: Any) -> Any:
@@ -60,7 +74,8 @@ class StaffReplyForm(forms.ModelForm[Comment]):
 @admin.register(Comment)
 class CommentAdmin(SpellingSearchAdmin[Comment]):
     form = StaffReplyForm
-    list_display = ["text", "name", "publication", "status", "held_reason", "written"]
+    change_form_template = "admin/comments/comment/change_form.html"
+    list_display = ["text", "name", "publication", "status", "held_reason_display", "written"]
     list_filter = ["status", "publication__language"]
     search_fields = ["name", "body"]
     list_select_related = ["publication"]
@@ -72,9 +87,9 @@ class CommentAdmin(SpellingSearchAdmin[Comment]):
         "parent",
         "name",
         "text",
-        "language",
+        "language_display",
         "status",
-        "held_reason",
+        "held_reason_display",
         "written",
         "moderated",
         "staff_name",
@@ -85,6 +100,14 @@ class CommentAdmin(SpellingSearchAdmin[Comment]):
 
     written = datetime_column("created_at", _("written at"))
     moderated = datetime_column("moderated_at", _("moderated at"))
+
+    @admin.display(description=_("language"))
+    def language_display(self, obj: Comment) -> str:
+        return language_name(obj.language) if obj.language else "—"
+
+    @admin.display(description=_("why held"))
+    def held_reason_display(self, obj: Comment) -> str:
+        return services.held_reason_text(obj.held_reason) or "—"
 
     @admin.display(description=_("written by staff member"))
     def staff_name(self, obj: Comment) -> str:
@@ -104,6 +127,41 @@ class CommentAdmin(SpellingSearchAdmin[Comment]):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+    def get_urls(self) -> list[URLPattern]:
+        moderate = self.admin_site.admin_view(require_POST(self.moderate_view))
+        own = [path("<int:object_id>/moderate/", moderate, name="comments_comment_moderate")]
+        return own + super().get_urls()
+
+    def moderate_view(self, request: HttpRequest, object_id: int) -> HttpResponse:
+        """A button of the comment's page: approve, remove or mark as spam, then back."""
+        comment = get_object_or_404(Comment, pk=object_id)
+        status = request.POST.get("status", "")
+        try:
+            services.comments_moderate(actor=request.user, comment_ids=[comment.pk], status=status)
+        except ApplicationError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+        else:
+            self.message_user(request, MODERATION_BUTTONS[status][1], messages.SUCCESS)
+        return HttpResponseRedirect(reverse("admin:comments_comment_change", args=[comment.pk]))
+
+    def change_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        comment = self.get_object(request, object_id)
+        buttons = [
+            {"status": status, "label": label}
+            for status, (label, _done) in MODERATION_BUTTONS.items()
+            if comment is not None
+            and comment.status != status
+            and self.has_change_permission(request, comment)
+        ]
+        context = {**(extra_context or {}), "moderation_buttons": buttons}
+        return super().change_view(request, object_id, form_url, context)
 
     def save_model(self, request: HttpRequest, obj: Comment, form: Any, change: bool) -> None:
         # Nothing of the comment itself is editable: the form only carries a reply.

@@ -29,6 +29,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy, pgettext
 
 from nashr.audit.services import audit_record
 from nashr.comments import ratelimit, selectors, tokens
@@ -428,6 +429,33 @@ REFUSALS: tuple[Callable[[Submission], None], ...] = (
 )
 
 
+# Each reason a comment is held for: as stored in `held_reason` (fixed English words,
+# compared by `comment_email_confirm`, printed by `nashr comments list`) and as a
+# moderator reads it in the admin.
+HOLD_REASONS = {
+    "blocked commenter": gettext_lazy("blocked commenter"),
+    "too many links": gettext_lazy("too many links"),
+    "no proof of work": gettext_lazy("the page's anti-spam check was not solved"),
+    "every comment held": gettext_lazy("every comment under this publication is held"),
+    "new commenter": gettext_lazy("new commenter"),
+    "awaiting email confirmation": gettext_lazy("awaiting email confirmation"),
+}
+PATTERN_REASON = "pattern: "
+
+
+def held_reason_text(stored: str) -> str:
+    """`held_reason` ("new commenter; pattern: casino") with each reason in the
+    interface's language, the pattern itself as written."""
+    shown = []
+    for reason in filter(None, stored.split("; ")):
+        if reason.startswith(PATTERN_REASON):
+            pattern = reason.removeprefix(PATTERN_REASON)
+            shown.append(gettext("matches the pattern “%(pattern)s”") % {"pattern": pattern})
+        else:
+            shown.append(str(HOLD_REASONS.get(reason, reason)))
+    return pgettext("between items of a list", ", ").join(shown)
+
+
 @dataclass(frozen=True)
 class Hold:
     """Why a comment waits for a moderator (kept in `held_reason`); spam is not shown to them."""
@@ -446,7 +474,7 @@ def _hold_matching_pattern(post: Submission) -> Hold | None:
     pattern = _matching_pattern(f"{post.name}\n{post.body}")
     if pattern is None:
         return None
-    return Hold(f"pattern: {pattern.pattern}", spam=pattern.action == PatternAction.SPAM)
+    return Hold(f"{PATTERN_REASON}{pattern.pattern}", spam=pattern.action == PatternAction.SPAM)
 
 
 def _hold_too_many_links(post: Submission) -> Hold | None:

@@ -16,6 +16,7 @@ import re
 from html import escape, unescape
 from html.parser import HTMLParser
 from typing import Protocol
+from urllib.parse import unquote
 
 import nh3
 from markdown_it import MarkdownIt
@@ -50,6 +51,9 @@ _SIZES = re.compile(r"^[0-9a-z(),.:% -]{1,200}$")
 _SOURCE_TYPES = {"image/webp", "image/avif", "image/jpeg", "image/png"}
 _MEDIA_IMAGE = re.compile(r'<img src="media:([0-9]{1,12})" alt="([^"]*)"\s*/?>')
 _MEDIA_LINK = re.compile(r'href="media:([0-9]{1,12})"')
+# Any reference, resolvable or not: an image's source or a link's address.
+_MEDIA_ANY = re.compile(r'<img src="media:([^"]*)"[^>]*>|href="media:([^"]*)"')
+_MEDIA_ID = re.compile(r"[0-9]{1,12}")
 
 
 class MediaResolver(Protocol):
@@ -247,3 +251,29 @@ def media_references(text: str) -> set[int]:
     return {int(m[1]) for m in _MEDIA_IMAGE.finditer(html)} | {
         int(m[1]) for m in _MEDIA_LINK.finditer(html)
     }
+
+
+def unresolved_media(text: str) -> list[str]:
+    """The `media:` references of a Markdown text that would show nothing, as written.
+
+    Each is named as the editor typed it ("media:999", "media:۱"): a number with no
+    upload, an image reference to a file that is not an image, an id in other than ASCII
+    digits. Rendering drops such a reference without a word (the image disappears, the
+    link becomes its text), so a service refuses the text instead. With no resolver
+    registered, nothing can be checked and nothing is reported.
+    """
+    if _resolver is None or "media:" not in (text or ""):
+        return []
+    resolver = _resolver
+    missing: list[str] = []
+    for match in _MEDIA_ANY.finditer(_markdown.render(text)):
+        if match[1] is not None:
+            written = match[1]
+            image = _MEDIA_IMAGE.fullmatch(match[0])
+            found = image is not None and resolver.image_html(int(image[1]), alt="") is not None
+        else:
+            written = match[2]
+            found = bool(_MEDIA_ID.fullmatch(written)) and resolver.url(int(written)) is not None
+        if not found:
+            missing.append(f"media:{unquote(written)}")
+    return list(dict.fromkeys(missing))

@@ -8,9 +8,13 @@ what must stay as typed or as written elsewhere:
 
 - markup itself (tags, attributes, so form values and links keep their digits);
 - code: ``script``, ``style``, ``code``, ``pre``, ``kbd``, ``samp``, ``textarea``;
+- source text shown to editors as typed (the original beside a translation form, the
+  revisions' differences): an element marked ``data-as-typed`` and everything inside it,
+  so a reference ``media:12`` copied from it still works;
 - content in another language: an element whose ``lang`` is not the page's, and
   everything inside it (an English title keeps "COP28");
-- addresses inside the text: a word holding "://", "@" or starting with "/".
+- addresses inside the text: a word holding "://", "@" or "media:" (a reference to an
+  upload, as in an error naming it), or starting with "/".
 
 Dates are not made here: a Gregorian date with Persian digits is still Gregorian, so
 every date the admin shows goes through ``calendars.format_date``/``format_datetime``.
@@ -26,13 +30,15 @@ from nashr.core.languages import site_language
 
 # Elements whose text is code, or typed by the user: their digits stay.
 CODE_ELEMENTS = frozenset({"script", "style", "code", "pre", "kbd", "samp", "textarea"})
+# The attribute that marks text shown as typed (Markdown source): its digits stay.
+AS_TYPED = "data-as-typed"
 # Elements with no end tag: never on the stack.
 VOID_ELEMENTS = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
      "track", "wbr"}
 )  # fmt: skip
 # A word of the text that is an address: a URL, a path, an e-mail address.
-ADDRESS = re.compile(r"\S*(?:://|@)\S*|(?<!\S)/\S*")
+ADDRESS = re.compile(r"\S*(?:://|@|media:)\S*|(?<!\S)/\S*")
 
 
 def localize_text_digits(text: str, language: str) -> str:
@@ -64,9 +70,11 @@ class _DigitRewriter(HTMLParser):
         self.out.append(self.get_starttag_text() or "")
         if tag in VOID_ELEMENTS:
             return
-        lang = dict(attrs).get("lang")
+        named = dict(attrs)
+        lang = named.get("lang")
         other_language = lang is not None and lang.split("-")[0].lower() != self.language
-        self.stack.append((tag, self._kept() or tag in CODE_ELEMENTS or other_language))
+        kept = tag in CODE_ELEMENTS or other_language or AS_TYPED in named
+        self.stack.append((tag, self._kept() or kept))
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.out.append(self.get_starttag_text() or "")

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 
 from nashr.core.content import sanitize_html
 from nashr.importers.formats import sanitize_tags
-from nashr.importers.uploads import Uploads
+from nashr.importers.uploads import NOT_STORED, Uploads
 from nashr.media.processing import IMAGE_EXTENSIONS, extension_of
 
 # WordPress's own shortcode grammar, reduced: `[name attrs]`, `[name attrs /]`, and the
@@ -98,7 +98,9 @@ class Markup:
         address = html.unescape(found.group(1).strip("\"'"))
         media_id, image_notes = self.uploads.image(address, alt=alt, language=language)
         notes.extend(image_notes)
-        if media_id is None:
+        # A dry run stores nothing: its body refers to no upload that will not exist (the
+        # publication services refuse a reference that leads nowhere).
+        if media_id is None or media_id == NOT_STORED:
             return ""
         alt = html.escape(" ".join(alt.split()))
         return _mark(references, f'<img src="media:{media_id}" alt="{alt}">')
@@ -114,7 +116,7 @@ class Markup:
             return match.group(0)
         media_id, image_notes = self.uploads.image(address, alt="", language=language)
         notes.extend(image_notes)
-        if media_id is None:
+        if media_id is None or media_id == NOT_STORED:
             return match.group(0)
         return f'{match.group(1)}"{_mark(references, f"media:{media_id}")}"'
 

@@ -16,12 +16,13 @@ from django.db import transaction
 from django.db.models import ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from nashr.audit.selectors import audit_last_actor
 from nashr.audit.services import audit_diff, audit_record, audit_snapshot
 from nashr.core.actors import Actor, actor_label, actor_user, require
 from nashr.core.changes import Topic, announce
-from nashr.core.content import media_references, render_markdown
+from nashr.core.content import media_references, render_markdown, unresolved_media
 from nashr.core.exceptions import StateError, ValidationError
 from nashr.core.languages import check_language, default_language, language_name
 from nashr.core.schedule import check_not_past, run_due_at
@@ -95,6 +96,31 @@ def _validate(publication: Publication) -> None:
             taken = Publication.objects.filter(legacy_path=path).exclude(pk=publication.pk)
             if taken.exists():
                 raise _path_taken(path)
+
+
+def _check_references(body: str) -> None:
+    """Refuse a body with a `media:` reference that shows nothing (rendering would drop it
+    silently: a translator's pasted image gone, a PDF link turned into plain words).
+
+    A number typed in Persian digits is refused with the others rather than read as its
+    ASCII twin: the body is kept as typed, and the hint shows the form that works.
+    """
+    missing = unresolved_media(body)
+    if missing:
+        raise ValidationError(
+            ngettext(
+                "the reference %(references)s leads to no upload",
+                "the references %(references)s lead to no upload",
+                len(missing),
+            )
+            % {"references": pgettext("between items of a list", ", ").join(missing)},
+            where="body",
+            hint=_(
+                "use the number of an existing upload, in Latin digits, as in media:12 "
+                "(an image reference ![…](media:12) needs an image); the uploads list "
+                "shows each one's reference"
+            ),
+        )
 
 
 @dataclass
@@ -224,6 +250,7 @@ def _publication_new(actor: Actor, new: NewPublication) -> Publication:
     if new.status == Status.PUBLISHED:
         publication.published_at = new.published_at or timezone.now()
     _validate(publication)
+    _check_references(publication.body)
     return publication
 
 
@@ -335,6 +362,8 @@ def publication_update(
     if not publication.slug:
         publication.slug = make_slug(publication.title)
     _validate(publication)
+    if "body" in changed_text:
+        _check_references(publication.body)
     publication.save()
     if content_changed:
         _keep_revision(publication, actor=actor, changed=changed_text, restored_from=restored_from)

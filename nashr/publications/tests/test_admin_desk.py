@@ -29,7 +29,7 @@ def test_revisions_page_shows_the_persian_diff_right_to_left(
     client.force_login(make_staff("editor"))
     page = client.get(f"/en/admin/publications/publication/{publication.pk}/revisions/")
     html = page.content.decode()
-    assert '<div class="nashr-diff" lang="fa" dir="rtl">' in html
+    assert '<div class="nashr-diff" lang="fa" dir="rtl" data-as-typed>' in html
     assert "<ins> فوری</ins>" in html
 
 
