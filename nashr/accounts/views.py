@@ -232,7 +232,7 @@ def _qr_svg(data: str) -> SafeString:
     """`data` as a QR code, an inline SVG element (no image request, no script)."""
     code = qrcode.QRCode(border=2, image_factory=qrcode.image.svg.SvgPathImage)
     code.add_data(data)
-    svg = code.make_image().to_string(encoding="unicode")
+    svg: str = code.make_image().to_string(encoding="unicode")
     # Drop the XML declaration: the element is part of an HTML page.
     svg = svg[svg.index("<svg") :]
     # Built here from the device's own URI, which the QR code encodes as a path: no text.

@@ -1,4 +1,4 @@
-"""A staff member enrols their own authenticator app in the admin, and logs in with any of theirs."""
+"""Staff enrol their own authenticator app in the admin, and log in with any of theirs."""
 
 from __future__ import annotations
 
@@ -20,7 +20,9 @@ from nashr.core.exceptions import PermissionDenied
 
 PASSWORD = "a long passphrase 42"
 PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
-SECRET = re.compile(r'<code id="totp-secret" dir="ltr" lang="en" translate="no">([A-Z2-7 ]+)</code>')
+SECRET = re.compile(
+    r'<code id="totp-secret" dir="ltr" lang="en" translate="no">([A-Z2-7 ]+)</code>'
+)
 
 
 @pytest.fixture
@@ -48,7 +50,7 @@ def _secret(page: str) -> str:
 def test_new_editor_enrols_in_persian_and_reaches_the_admin(
     client, make_staff, require_2fa
 ) -> None:
-    """Password, then the Persian enrolment page (QR code, secret), a code in Persian digits, the admin."""
+    """Password, Persian enrolment page (QR code, secret), code in Persian digits, the admin."""
     user = make_staff("editor", username="maryam")
     response = _login(client, "maryam")
     assert response.status_code == 302
@@ -178,6 +180,7 @@ def test_administrator_goes_on_to_register_a_passkey(
     assert _login(client, "shirin")["Location"] == "/fa/admin/second-factor/"
     client.get("/fa/admin/second-factor/")
     device = TOTPDevice.objects.get(user=user)
-    confirmed = client.post("/fa/admin/second-factor/", {"device": device.pk, "code": _code(device)})
+    code = _code(device)
+    confirmed = client.post("/fa/admin/second-factor/", {"device": device.pk, "code": code})
     assert confirmed["Location"] == "/fa/admin/passkeys/"
     assert client.get("/fa/admin/").status_code == 302
