@@ -79,8 +79,9 @@ class NashrAuthenticationForm(OTPAuthenticationFormMixin, AdminAuthenticationFor
         except forms.ValidationError:
             services.login_failure_record(username=username, address=address)
             # Whoever holds a phished password must not learn from the answer that it was
-            # right: a wrong password, a wrong or missing code and an account with no
-            # device yet (an administrator enrols it) all get the same message.
+            # right: a wrong password and a wrong or missing code get the same message.
+            # (An account with no second factor yet is let in, to its enrolment only:
+            # see clean_otp.)
             self.user_cache = None
             raise self._refusal() from None
         if self.get_user() is not None:

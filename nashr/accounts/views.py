@@ -110,7 +110,14 @@ def passkey_list(request: HttpRequest, *, site: AdminSite) -> HttpResponse:
         **site.each_context(request),
         "title": _("Your passkeys and security keys"),
         "subtitle": None,
-        "credentials": selectors.passkeys_of(user=request.user),
+        "credentials": [
+            (
+                credential,
+                format_datetime(credential.created_at, current_language()),
+                format_datetime(credential.last_used_at, current_language()),
+            )
+            for credential in selectors.passkeys_of(user=request.user)
+        ],
         "enrolment_only": passkeys.enrolment_only(request.user),
         "may_change": passkeys.may_change_passkeys(request),
         "password_form": password_form,

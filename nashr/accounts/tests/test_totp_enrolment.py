@@ -184,3 +184,21 @@ def test_administrator_goes_on_to_register_a_passkey(
     confirmed = client.post("/fa/admin/second-factor/", {"device": device.pk, "code": code})
     assert confirmed["Location"] == "/fa/admin/passkeys/"
     assert client.get("/fa/admin/").status_code == 302
+
+
+def test_passkey_page_dates_in_the_admin_calendar(client, make_staff) -> None:
+    """The page of one's passkeys gives when each was registered in the admin's calendar."""
+    from django_otp_webauthn.models import WebAuthnCredential
+
+    user = make_staff("editor", username="maryam")
+    credential = WebAuthnCredential.objects.create(
+        user=user,
+        name="laptop",
+        confirmed=True,
+        credential_id=b"credential-1",
+        public_key=b"not used",
+        aaguid="00000000-0000-0000-0000-000000000000",
+    )
+    client.force_login(user)
+    page = client.get("/fa/admin/passkeys/").content.decode()
+    assert format_datetime(credential.created_at, "fa") in page
