@@ -98,15 +98,23 @@ class NashrAdminSite(admin.AdminSite):
         own = [
             path("passkeys/", self._view(views.passkey_list), name="passkeys"),
             path("passkeys/login/", self._view(views.passkey_login), name="passkey_login"),
+            path(
+                "second-factor/",
+                self._view(views.second_factor, local_digits=True),
+                name="second_factor",
+            ),
         ]
         return own + super().get_urls()
 
-    def _view(self, view: Any) -> Any:
+    def _view(self, view: Any, *, local_digits: bool = False) -> Any:
         """A page of this site that checks its own access (the login steps, the enrolment)."""
 
         @never_cache
         def bound(request: HttpRequest) -> HttpResponse:
-            return view(request, site=self)  # type: ignore[no-any-return]  # a view
+            response: HttpResponse = view(request, site=self)
+            if local_digits:
+                return _with_local_digits(response, current_language())
+            return response
 
         return bound
 
@@ -115,6 +123,9 @@ class NashrAdminSite(admin.AdminSite):
         """Django's admin login with the passkey step (the body is Django 5.2's, but the view)."""
         if request.method == "GET" and self.has_permission(request):
             return HttpResponseRedirect(reverse("admin:index", current_app=self.name))
+        if request.method == "GET" and views.needs_enrolment(request.user):
+            # Logged in by password, with no second factor yet: the enrolment is next.
+            return HttpResponseRedirect(reverse("admin:second_factor", current_app=self.name))
         context = {
             **self.each_context(request),
             "title": _("Log in"),

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from django_otp.forms import OTPAuthenticationFormMixin
 
-from nashr.accounts import passkeys, services
+from nashr.accounts import passkeys, selectors, services
 from nashr.core.calendars import to_latin_digits
 from nashr.core.clients import client_address
 
@@ -57,6 +57,8 @@ class NashrAuthenticationForm(OTPAuthenticationFormMixin, AdminAuthenticationFor
 
     # Set by clean_otp when the password was right and the user's passkey may follow.
     passkey_user: Any = None
+    # Set by clean_otp when the password was right and the account has no second factor.
+    enrolling = False
 
     @property
     def requires_2fa(self) -> bool:
@@ -77,8 +79,9 @@ class NashrAuthenticationForm(OTPAuthenticationFormMixin, AdminAuthenticationFor
         except forms.ValidationError:
             services.login_failure_record(username=username, address=address)
             # Whoever holds a phished password must not learn from the answer that it was
-            # right: a wrong password, a wrong or missing code and an account with no
-            # device yet (an administrator enrols it) all get the same message.
+            # right: a wrong password and a wrong or missing code get the same message.
+            # (An account with no second factor yet is let in, to its enrolment only:
+            # see clean_otp.)
             self.user_cache = None
             raise self._refusal() from None
         if self.get_user() is not None:
@@ -97,6 +100,13 @@ class NashrAuthenticationForm(OTPAuthenticationFormMixin, AdminAuthenticationFor
         """
         if user is None:
             return
+        if not selectors.has_second_factor(user=user):
+            # First use: the password alone logs in, to the enrolment page only (the admin
+            # site lets an unverified session no further). The right password of an account
+            # without a second factor is all anyone can get in with, so telling it apart
+            # here gives away nothing more.
+            self.enrolling = True
+            return
         if not self.cleaned_data.get("otp_token"):
             if passkeys.has_passkey(user):
                 self.passkey_user = user
@@ -112,21 +122,34 @@ class NashrAuthenticationForm(OTPAuthenticationFormMixin, AdminAuthenticationFor
         return forms.ValidationError(_REFUSED_WITH_2FA, code="invalid_login")
 
     def _chosen_device(self, user: Any) -> Any:
-        """The user's TOTP device for a code of digits, the backup codes otherwise."""
+        """The backup codes for a code of letters; digits are tried on every app (below)."""
         from django_otp import devices_for_user
         from django_otp.plugins.otp_static.models import StaticDevice
-        from django_otp.plugins.otp_totp.models import TOTPDevice
 
         devices = list(devices_for_user(user, confirmed=True, for_verify=True))
         if not devices:
-            # Refused like any other failure (see `clean`); an administrator enrols them.
             raise forms.ValidationError(_REFUSED_WITH_2FA, code="no_device")
-        token = self.cleaned_data.get("otp_token") or ""
-        wanted = TOTPDevice if _DIGITS.match(token) else StaticDevice
         for device in devices:
-            if isinstance(device, wanted):
+            if isinstance(device, StaticDevice):
                 return device
         return devices[0]
+
+    def _verify_token(self, user: Any, token: str, device: Any = None) -> Any:
+        """A code of digits is checked against each of the user's confirmed apps in turn.
+
+        A user may have several (a phone and its replacement): the first app's refusal
+        must not refuse a code from the second. An unconfirmed device is never tried.
+        """
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        apps = TOTPDevice.objects.devices_for_user(user, confirmed=True).select_for_update()
+        if not _DIGITS.match(token) or not apps.exists():
+            return super()._verify_token(user, token, device)
+        for app in apps.order_by("pk"):
+            allowed, _extra = app.verify_is_allowed()
+            if allowed and app.verify_token(token):
+                return app
+        raise forms.ValidationError(_REFUSED_WITH_2FA, code="invalid_token")
 
     def _update_form(self, user: Any) -> None:
         """Never echo the password back into the page (django-otp's default does)."""

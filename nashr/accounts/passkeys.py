@@ -14,6 +14,8 @@ password and a TOTP code in real time gets nothing it can use from a passkey. Th
 - With ``NASHR_REQUIRE_WEBAUTHN_FOR_ADMINS`` (and ``NASHR_REQUIRE_2FA``), administrators
   reach the admin only from a session verified by a passkey. One who has no passkey yet
   may still log in with TOTP, to register one: that session opens the enrolment page only.
+  One with no second factor at all enrols an authenticator app first (views.second_factor),
+  and is sent on to register a passkey.
 - Staff register and remove passkeys for their own account only, from the enrolment
   page, once verified by a second factor (or, where 2FA is not required, by their
   password), and only within minutes of proving who they are (the login, or the password

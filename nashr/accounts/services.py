@@ -15,11 +15,14 @@ from django.contrib.auth.models import AnonymousUser, Group, Permission, User
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 
+from nashr.accounts import selectors
 from nashr.accounts.models import LoginThrottle
 from nashr.accounts.roles import ROLE_PERMISSIONS
 from nashr.audit.services import audit_record
 from nashr.core.actors import Actor, SystemActor, refusal, require
+from nashr.core.calendars import to_latin_digits
 from nashr.core.clients import address_hash
 from nashr.core.exceptions import NotFound, ValidationError
 from nashr.core.mail import notification_message
@@ -229,13 +232,94 @@ def totp_enrol(
     return Enrolment(config_url=device.config_url, backup_codes=codes)
 
 
+# The name of a device a staff member enrols for themselves (shown in the device lists).
+SELF_ENROLLED_NAME = "authenticator app"
+
+
+def _require_own_first_factor(*, actor: Actor, user: Any) -> None:
+    """Refuse unless `actor` is `user`, a staff member with no confirmed second factor yet.
+
+    Nobody enrols a device for another account (its key would be known to them), and a
+    session cannot add a device to an account that has one: a stolen session would
+    otherwise keep its thief's device. A lost device is removed by an administrator
+    (``second_factor_remove``); its holder then enrols a new one here.
+    """
+    if isinstance(actor, SystemActor) or getattr(actor, "pk", None) != user.pk:
+        raise refusal(actor, action=f"enrol a second factor for {user.get_username()}")
+    if not (user.is_active and user.is_staff):
+        raise ValidationError(_("Only active staff accounts log in with a second factor."))
+    if selectors.has_second_factor(user=user):
+        raise ValidationError(
+            _("Your account already has a second factor."),
+            hint=_("to replace a lost one, ask an administrator to remove it first"),
+        )
+
+
+@transaction.atomic
+def totp_enrolment_start(*, actor: Actor, user: Any) -> Any:
+    """An unconfirmed TOTP device for the actor's own account, to be confirmed by a code.
+
+    The one already begun is returned again (reloading the page shows the same secret);
+    it logs nobody in until ``totp_enrolment_confirm`` has seen a code from it.
+    """
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    _require_own_first_factor(actor=actor, user=user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name=SELF_ENROLLED_NAME, confirmed=False)
+    return device
+
+
+def totp_enrolment_confirm(*, actor: Actor, user: Any, device_id: int, token: str) -> Any:
+    """Confirm the actor's own unconfirmed TOTP device with a current code from it.
+
+    The code may be typed in Persian, Arabic-Indic or Latin digits. Every other
+    unconfirmed device of the account is removed, and the enrolment recorded.
+    """
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    code = to_latin_digits(token).strip().replace(" ", "")
+    with transaction.atomic():
+        _require_own_first_factor(actor=actor, user=user)
+        device = (
+            TOTPDevice.objects.select_for_update()
+            .filter(user=user, pk=device_id, confirmed=False)
+            .first()
+        )
+        if device is None:
+            raise NotFound(
+                _("This enrolment is no longer open."),
+                hint=_("reload the page and scan the new code"),
+            )
+        allowed, _extra = device.verify_is_allowed()
+        # verify_token records a failure in the device's throttle: kept, not rolled back.
+        accepted = allowed and code.isdigit() and bool(device.verify_token(code))
+        if accepted:
+            device.confirmed = True
+            device.save(update_fields=["confirmed"])
+            TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+            facts = {"device": device.name, "backup_codes": 0, "by": "self"}
+            audit_record(actor=actor, action="staff.totp_enrol", target=user, changes=facts)
+    if not allowed:
+        raise ValidationError(
+            _("Too many wrong codes. Wait a minute, then type the code your app shows.")
+        )
+    if not accepted:
+        raise ValidationError(
+            _("That code is not the one your app shows now. Type the current code.")
+        )
+    return device
+
+
 @transaction.atomic
 def second_factor_remove(*, actor: Actor, device: Any) -> None:
     """Remove a staff member's TOTP device or backup codes, recording whose and which.
 
     How an administrator resets a lost or stolen second factor. Adding one is never
-    another's doing: the holder enrols their own (``nashr enrol_totp`` on the server, the
-    passkey pages), so that nobody can give an account a key they know.
+    another's doing: the holder enrols their own (the enrolment page, through
+    ``totp_enrolment_start`` and ``totp_enrolment_confirm``; the passkey pages), so that
+    nobody can give an account a key they know.
     """
     from django_otp.plugins.otp_static.models import StaticDevice
     from django_otp.plugins.otp_totp.models import TOTPDevice

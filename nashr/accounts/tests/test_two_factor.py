@@ -52,12 +52,12 @@ def test_without_requirement_password_is_enough(client, make_staff) -> None:
     assert client.get("/en/admin/").status_code == 200
 
 
-def test_password_without_device_is_refused_without_hint(client, make_staff, require_2fa) -> None:
-    """The right password of a user with no device does not log in, and no hint is shown."""
+def test_password_without_device_leads_to_enrolment_only(client, make_staff, require_2fa) -> None:
+    """The right password of a user with no device opens the enrolment page, not the admin."""
     make_staff("editor", username="maryam")
     response = _login(client, "maryam", "123456")
-    assert response.status_code == 200
-    assert "enrol_totp" not in response.content.decode()
+    assert response.status_code == 302
+    assert response["Location"] == "/en/admin/second-factor/"
     assert client.get("/en/admin/").status_code == 302
 
 
