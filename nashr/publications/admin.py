@@ -46,12 +46,42 @@ from nashr.core.languages import (
 from nashr.publications import admin_views, rules, services
 from nashr.publications.admin_desk import DeskAdminMixin
 from nashr.publications.admin_forms import PublicationForm, ServiceModelForm
-from nashr.publications.models import Kind, Publication, Signatory, Status
+from nashr.publications.models import DateShown, Kind, Publication, Signatory, Status
 
 UNSCHEDULED = _(
     "Your change cancelled the scheduled publishing of this publication: it was approved "
     "as it was before. Submit it for review; an editor can schedule it again."
 )
+
+
+SCHEDULED = "scheduled"
+
+
+class StateFilter(admin.SimpleListFilter):
+    """The statuses, and "scheduled" (a draft or one in review that the worker will
+    publish at its time): the list shows when."""
+
+    title = _("status")
+    parameter_name = "state"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [*Status.choices, (SCHEDULED, _("Scheduled"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if value == SCHEDULED:
+            return queryset.filter(publish_at__isnull=False).exclude(status=Status.PUBLISHED)
+        if value in Status.values:
+            return queryset.filter(status=value)
+        return queryset
+
+
+def scheduled_text(publication: Publication) -> str:
+    """«Scheduled for 16 Azar 1405 09:00», in the admin's calendar and digits."""
+    return str(
+        _("Scheduled for %(when)s")
+        % {"when": calendars.format_datetime(publication.publish_at, current_language())}
+    )
 
 
 def _changes(form: ModelForm[Any], fields: tuple[str, ...]) -> dict[str, Any]:
@@ -211,10 +241,10 @@ class PublicationAdmin(
         "language",
         "kind",
         "date_display",
-        "status",
+        "state_display",
         "translation_state",
     )
-    list_filter = ("status", "language", "kind")
+    list_filter = (StateFilter, "language", "kind")
     search_fields = ("title", "legacy_path")
     list_select_related = ("kind", "translation_of")
     # The original is picked by typing its title (this admin's search), not its id.
@@ -247,7 +277,8 @@ class PublicationAdmin(
             main[:2] = ["language_display", "translation_display"]
             if obj.translation_of_id is not None and self.has_change_permission(request, obj):
                 main.append("up_to_date")
-        details = ["signatory", "date", "status", "publish_at", "slug", "source_url"]
+        details = ["signatory", "date", "date_shown", "status", "publish_at", "slug"]
+        details.append("source_url")
         details.append("legacy_path")
         if obj is not None:
             details += ["published_on", "revision"]
@@ -343,6 +374,7 @@ class PublicationAdmin(
         if not change:
             created = self._create(request=request, data=data)
             self.desk_save_schedule(request, created, form)
+            self._say_scheduled(request, created, form)
             return created
         current = Publication.objects.select_related("translation_of").get(pk=obj.pk)
         source_revision = None
@@ -361,7 +393,24 @@ class PublicationAdmin(
         if status != current.status:
             services.publication_set_status(actor=request.user, publication=current, status=status)
         self.desk_save_schedule(request, current, form)
+        self._say_scheduled(request, current, form)
         return current
+
+    def _say_scheduled(self, request: HttpRequest, publication: Publication, form: Any) -> None:
+        """After a save that scheduled it: when, and which translations go with it."""
+        if "publish_at" not in form.changed_data or not publication.is_scheduled:
+            return
+        when = calendars.format_datetime(publication.publish_at, current_language())
+        self.message_user(
+            request, _("Scheduled: published on %(when)s.") % {"when": when}, messages.SUCCESS
+        )
+        for translation in publication.translations.filter(publish_at=publication.publish_at):
+            self.message_user(
+                request,
+                _("Its translation in %(language)s is scheduled with it.")
+                % {"language": language_name(translation.language)},
+                messages.SUCCESS,
+            )
 
     def _create(self, *, request: HttpRequest, data: dict[str, Any]) -> Publication:
         fields: dict[str, Any] = {
@@ -372,6 +421,7 @@ class PublicationAdmin(
             "kind": data["kind"],
             "signatory": data.get("signatory"),
             "date": data["date"],
+            "date_shown": data.get("date_shown") or DateShown.WRITTEN,
             "status": data.get("status") or Status.DRAFT,
             "slug": data.get("slug", ""),
             "source_url": data.get("source_url", ""),
@@ -409,6 +459,16 @@ class PublicationAdmin(
     @admin.display(description=_("date it bears"), ordering="date")
     def date_display(self, publication: Publication) -> str:
         return calendars.format_date(publication.date, current_language())
+
+    @admin.display(description=_("status"), ordering="status")
+    def state_display(self, publication: Publication) -> str:
+        if publication.is_scheduled:
+            return format_html(
+                '<span class="nashr-scheduled">{} · {}</span>',
+                publication.get_status_display(),
+                scheduled_text(publication),
+            )
+        return str(publication.get_status_display())
 
     @admin.display(description=_("translation"))
     def translation_state(self, publication: Publication) -> str:
@@ -450,7 +510,7 @@ class PublicationAdmin(
             _("made from revision %(made)s, up to date") % {"made": publication.source_revision},
         )
 
-    @admin.display(description=_("published at"))
+    @admin.display(description=_("published on (the time it went public)"))
     def published_on(self, publication: Publication) -> str:
         return calendars.format_datetime(publication.published_at, current_language())
 

@@ -51,6 +51,7 @@ class PublicationForm(ServiceModelForm):
             "body",
             "signatory",
             "date",
+            "date_shown",
             "status",
             "publish_at",
             "source_url",
@@ -68,11 +69,17 @@ class PublicationForm(ServiceModelForm):
             # Persian slugs keep their half-spaces (core.spelling), which Django's unicode
             # slug rule refuses.
             self.fields["slug"].validators = [validate_slug]
+        if "date_shown" in self.fields:
+            # A form posted without it (an older page, a script) keeps the date it bears.
+            self.fields["date_shown"].required = False
 
     def _get_validation_exclusions(self) -> set[str]:
         # The model's SlugField would check the slug again with Django's rule.
         # Django's private hook (stable since 1.2, untyped in the stubs).
         return {*super()._get_validation_exclusions(), "slug"}  # type: ignore[misc]
+
+    def clean_date_shown(self) -> str:
+        return self.cleaned_data.get("date_shown") or self.instance.date_shown
 
     def clean_legacy_path(self) -> str | None:
         value = (self.cleaned_data.get("legacy_path") or "").strip()
