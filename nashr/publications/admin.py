@@ -34,7 +34,7 @@ from django.utils.translation import ngettext_lazy
 from nashr.core import calendars
 from nashr.core.admin import IndexLink, ServiceSavedAdmin, SpellingSearchAdmin
 from nashr.core.bidi import direction
-from nashr.core.exceptions import ApplicationError
+from nashr.core.exceptions import ApplicationError, ValidationError
 from nashr.core.forms import admin_date_field
 from nashr.core.languages import (
     codes,
@@ -43,9 +43,11 @@ from nashr.core.languages import (
     is_rtl,
     language_name,
 )
+from nashr.media.processing import IMAGE_EXTENSIONS
+from nashr.media.services import media_upload
 from nashr.publications import admin_views, rules, services
 from nashr.publications.admin_desk import DeskAdminMixin
-from nashr.publications.admin_forms import PublicationForm, ServiceModelForm
+from nashr.publications.admin_forms import PublicationForm, ServiceModelForm, insert_reference
 from nashr.publications.models import DateShown, Kind, Publication, Signatory, Status
 
 UNSCHEDULED = _(
@@ -252,7 +254,7 @@ class PublicationAdmin(
     actions = ("publish_selected", "unpublish_selected")
 
     class Media:
-        js = ("publications/admin/direction.js",)
+        js = ("publications/admin/direction.js", "publications/admin/upload.js")
         css = {"all": ("publications/admin/editor.css",)}
 
     # ---- permissions -------------------------------------------------------------
@@ -273,6 +275,8 @@ class PublicationAdmin(
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         main = ["language", "translation_of", "kind", "title", "summary", "body"]
+        if request.user.has_perm("media.add_media"):
+            main += ["insert_file", "insert_text", "insert_at"]
         if obj is not None:
             main[:2] = ["language_display", "translation_display"]
             if obj.translation_of_id is not None and self.has_change_permission(request, obj):
@@ -330,7 +334,7 @@ class PublicationAdmin(
                     if original is not None
                     else default_language()
                 )
-        for name in services.CONTENT_FIELDS:
+        for name in (*services.CONTENT_FIELDS, "insert_text"):
             if name in form.base_fields:
                 form.base_fields[name].widget.attrs.update(
                     {"lang": language, "dir": direction(language), "data-content-field": ""}
@@ -371,7 +375,11 @@ class PublicationAdmin(
         self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool
     ) -> Publication:
         data = form.cleaned_data
+        language = obj.language if change else data["language"]
+        inserted = self._insert_upload(request, form, language=language)
         if not change:
+            if inserted is not None:
+                data = {**data, "body": inserted}
             created = self._create(request=request, data=data)
             self.desk_save_schedule(request, created, form)
             self._say_scheduled(request, created, form)
@@ -381,11 +389,14 @@ class PublicationAdmin(
         if data.get("up_to_date") and current.translation_of is not None:
             source_revision = current.translation_of.revision
         scheduled = current.publish_at
+        changes = _changes(form, services.EDITABLE_FIELDS)
+        if inserted is not None:
+            changes["body"] = inserted
         services.publication_update(
             actor=request.user,
             publication=current,
             source_revision=source_revision,
-            **_changes(form, services.EDITABLE_FIELDS),
+            **changes,
         )
         if scheduled is not None and current.publish_at is None:
             self.message_user(request, UNSCHEDULED, messages.WARNING)
@@ -395,6 +406,33 @@ class PublicationAdmin(
         self.desk_save_schedule(request, current, form)
         self._say_scheduled(request, current, form)
         return current
+
+    def _insert_upload(self, request: HttpRequest, form: Any, *, language: str) -> str | None:
+        """Upload the file chosen in "insert" (the media service cleans or refuses it); the
+        body with its reference added, or None when no file was chosen."""
+        data = form.cleaned_data
+        upload = data.get("insert_file")
+        if not upload:
+            return None
+        text = (data.get("insert_text") or "").strip()
+        # A PDF's alt text would never be read: the text is its link's (its title).
+        is_image = upload.name.rsplit(".", 1)[-1].lower() in IMAGE_EXTENSIONS
+        try:
+            media = media_upload(
+                actor=request.user,
+                name=upload.name,
+                data=upload.read(),
+                title=text,
+                language=language,
+                alt_text=text if is_image else "",
+            )
+        except ValidationError as exc:
+            # Shown on the insert fields; the publication is not saved either.
+            where = "insert_text" if exc.where == "alt_text" else "insert_file"
+            raise ValidationError(
+                f"“{upload.name}”: {exc.message}", where=where, hint=exc.hint
+            ) from exc
+        return insert_reference(data.get("body") or "", media.reference, at=data.get("insert_at"))
 
     def _say_scheduled(self, request: HttpRequest, publication: Publication, form: Any) -> None:
         """After a save that scheduled it: when, and which translations go with it."""

@@ -8,7 +8,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from nashr.core.spelling import validate_slug
+from nashr.media.processing import DOCUMENT_EXTENSIONS, IMAGE_EXTENSIONS
 from nashr.publications.models import Publication
+
+UPLOAD_ACCEPT = ",".join(f".{ext}" for ext in (*IMAGE_EXTENSIONS, *DOCUMENT_EXTENSIONS))
 
 
 class ServiceModelForm(forms.ModelForm[Any]):
@@ -38,6 +41,29 @@ class PublicationForm(ServiceModelForm):
             "it is then no longer listed as outdated."
         ),
     )
+
+    # An image or a PDF uploaded with the save (the media service cleans it) and its
+    # reference added to the body: at the cursor where the browser runs `upload.js`
+    # (`insert_at`), else at the end. Saving needs no script.
+    insert_file = forms.FileField(
+        label=_("insert an image or a PDF"),
+        required=False,
+        help_text=_(
+            "Chosen here, it is uploaded when you save, cleaned of location, camera and "
+            "author data, and its reference is added to the body (at the cursor, or at the "
+            "end)."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": UPLOAD_ACCEPT}),
+    )
+    insert_text = forms.CharField(
+        label=_("what the image shows, or the PDF's link text"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "Required for an image (read to those who cannot see it); in the body's language."
+        ),
+    )
+    insert_at = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
 
     class Meta:
         model = Publication
@@ -84,3 +110,21 @@ class PublicationForm(ServiceModelForm):
     def clean_legacy_path(self) -> str | None:
         value = (self.cleaned_data.get("legacy_path") or "").strip()
         return value or None
+
+
+def insert_reference(body: str, reference: str, *, at: int | None) -> str:
+    """`body` with `reference` as a paragraph of its own, at character `at` (the cursor,
+    counted with one character per line break) or, without it, at the end.
+
+    On a line of its own, the reference reads left to right in a right-to-left body
+    (the editor's box orders each line by its first letter), and Markdown shows an
+    image as a block. The body's line breaks (the browser's CRLF) are kept.
+    """
+    crlf = "\r\n" in body
+    text = body.replace("\r\n", "\n")
+    if at is None or at > len(text):
+        at = len(text)
+    before, after = text[:at].rstrip("\n"), text[at:].lstrip("\n")
+    parts = [part for part in (before, reference, after) if part]
+    joined = "\n\n".join(parts) + ("" if after else "\n")
+    return joined.replace("\n", "\r\n") if crlf else joined
