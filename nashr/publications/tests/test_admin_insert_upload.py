@@ -147,7 +147,7 @@ def test_an_image_without_alt_text_is_refused_on_the_form(
     assert response.status_code == 200
     page = response.content.decode()
     assert "“rally-photo.jpg”: an image needs alt text" in page
-    assert "“rally-photo.jpg” was not kept" in page
+    assert "«rally-photo.jpg» نگه داشته نشد" in page
     assert "متن تازه." in page  # the typed text is still in the box
     assert not Media.objects.exists()
     draft.refresh_from_db()
@@ -165,7 +165,7 @@ def test_a_refused_upload_says_the_file_was_not_kept(
     )
     assert response.status_code == 200
     page = response.content.decode()
-    assert "“statement.pdf” was not kept" in page
+    assert "«statement.pdf» نگه داشته نشد" in page
     assert not Media.objects.exists()
 
 
