@@ -105,7 +105,7 @@ class PublicationForm(ServiceModelForm):
         return {*super()._get_validation_exclusions(), "slug"}  # type: ignore[misc]
 
     def clean_date_shown(self) -> str:
-        return self.cleaned_data.get("date_shown") or self.instance.date_shown
+        return str(self.cleaned_data.get("date_shown") or self.instance.date_shown)
 
     def clean_legacy_path(self) -> str | None:
         value = (self.cleaned_data.get("legacy_path") or "").strip()
