@@ -24,6 +24,7 @@ from django.db.models import Expression, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import Promise
 from django.utils.text import smart_split, unescape_string_literal
+from django.utils.translation import gettext_lazy as _
 
 from nashr.core import calendars
 from nashr.core.exceptions import ApplicationError
@@ -95,6 +96,20 @@ class ServiceSavedAdmin(admin.ModelAdmin[_Model]):
         except ApplicationError as refusal:
             setattr(request, _REFUSAL, refusal)
             return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def render_change_form(
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Any = None,
+    ) -> HttpResponse:
+        adminform = context.get("adminform")
+        if adminform is not None:
+            say_files_not_kept(adminform.form)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
@@ -182,3 +197,24 @@ class ReadOnlyAdminMixin:
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+FILE_NOT_KEPT = _(
+    "“%(name)s” was not kept, since the form could not be saved: choose the file again "
+    "once the other errors are corrected."
+)
+
+
+def say_files_not_kept(form: forms.BaseForm) -> None:
+    """On a form shown again with errors, say under each file field whose file was fine
+    that the file is gone: a browser never fills a file input again by itself.
+
+    Keeping the upload for the next try would mean holding a file nobody saved on the
+    server (and cleaning it up); saying so costs the editor a click, not the file.
+    """
+    if not form.is_bound or not form.errors:
+        return
+    for name, field in form.fields.items():
+        chosen = form.files.get(name)
+        if isinstance(field, forms.FileField) and chosen and name not in form.errors:
+            form.add_error(name, FILE_NOT_KEPT % {"name": chosen.name})

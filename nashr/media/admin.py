@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from nashr.core.admin import ServiceSavedAdmin, SpellingSearchAdmin
 from nashr.core.bidi import direction
 from nashr.core.exceptions import ApplicationError, StateError, ValidationError
+from nashr.core.languages import default_language
 from nashr.media import services
 from nashr.media.models import Media, MediaKind
 from nashr.media.processing import DOCUMENT_EXTENSIONS, IMAGE_EXTENSIONS
@@ -53,6 +54,15 @@ class MediaForm(forms.ModelForm[Media]):
             )
         if self.instance.pk:
             del self.fields["upload"]
+        # A PDF has no alt text, so nothing to say the language of; an image's alt
+        # text needs it (clean).
+        self.fields["language"].required = False
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or self.cleaned_data
+        if (data.get("alt_text") or "").strip() and not data.get("language"):
+            self.add_error("language", _("Choose the language the alt text is written in."))
+        return data
 
     def validate_unique(self) -> None:
         pass
@@ -84,6 +94,8 @@ class MediaAdmin(SpellingSearchAdmin[Media], ServiceSavedAdmin[Media]):
         if change:
             stored = Media.objects.get(pk=obj.pk)
             changes = {name: data[name] for name in form.changed_data if name in data}
+            if "language" in changes and not changes["language"]:
+                del changes["language"]  # left empty: the language stays as it was
             return services.media_update(actor=request.user, media=stored, **changes)
         upload = data["upload"]
         try:
@@ -92,7 +104,8 @@ class MediaAdmin(SpellingSearchAdmin[Media], ServiceSavedAdmin[Media]):
                 name=upload.name,
                 data=upload.read(),
                 title=data["title"],
-                language=data["language"],
+                # A file without alt text (a PDF): the site's language, for the record.
+                language=data["language"] or default_language(),
                 alt_text=data.get("alt_text", ""),
             )
         except ValidationError as exc:

@@ -34,7 +34,7 @@ from django.utils.translation import ngettext_lazy
 from nashr.core import calendars
 from nashr.core.admin import IndexLink, ServiceSavedAdmin, SpellingSearchAdmin
 from nashr.core.bidi import direction
-from nashr.core.exceptions import ApplicationError
+from nashr.core.exceptions import ApplicationError, ValidationError
 from nashr.core.forms import admin_date_field
 from nashr.core.languages import (
     codes,
@@ -43,10 +43,12 @@ from nashr.core.languages import (
     is_rtl,
     language_name,
 )
+from nashr.media.processing import IMAGE_EXTENSIONS
+from nashr.media.services import media_upload
 from nashr.publications import admin_views, rules, services
 from nashr.publications.admin_desk import DeskAdminMixin
-from nashr.publications.admin_forms import PublicationForm, ServiceModelForm
-from nashr.publications.models import Kind, Publication, Signatory, Status
+from nashr.publications.admin_forms import PublicationForm, ServiceModelForm, insert_reference
+from nashr.publications.models import DateShown, Kind, Publication, Signatory, Status
 
 UNSCHEDULED = _(
     "Your change cancelled the scheduled publishing of this publication: it was approved "
@@ -55,6 +57,36 @@ UNSCHEDULED = _(
 # Pickers (autocomplete: the app and field asking) that offer published publications only:
 # a bulletin's item is sent to readers, and its service refuses anything else.
 PUBLISHED_ONLY_PICKERS = {("bulletins", "publication")}
+
+
+SCHEDULED = "scheduled"
+
+
+class StateFilter(admin.SimpleListFilter):
+    """The statuses, and "scheduled" (a draft or one in review that the worker will
+    publish at its time): the list shows when."""
+
+    title = _("status")
+    parameter_name = "state"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [*Status.choices, (SCHEDULED, _("Scheduled"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if value == SCHEDULED:
+            return queryset.filter(publish_at__isnull=False).exclude(status=Status.PUBLISHED)
+        if value in Status.values:
+            return queryset.filter(status=value)
+        return queryset
+
+
+def scheduled_text(publication: Publication) -> str:
+    """«Scheduled for 16 Azar 1405 09:00», in the admin's calendar and digits."""
+    return str(
+        _("Scheduled for %(when)s")
+        % {"when": calendars.format_datetime(publication.publish_at, current_language())}
+    )
 
 
 def _changes(form: ModelForm[Any], fields: tuple[str, ...]) -> dict[str, Any]:
@@ -214,10 +246,10 @@ class PublicationAdmin(
         "language",
         "kind",
         "date_display",
-        "status",
+        "state_display",
         "translation_state",
     )
-    list_filter = ("status", "language", "kind")
+    list_filter = (StateFilter, "language", "kind")
     search_fields = ("title", "legacy_path")
     list_select_related = ("kind", "translation_of")
     # The original is picked by typing its title (this admin's search), not its id.
@@ -225,7 +257,7 @@ class PublicationAdmin(
     actions = ("publish_selected", "unpublish_selected")
 
     class Media:
-        js = ("publications/admin/direction.js",)
+        js = ("publications/admin/direction.js", "publications/admin/upload.js")
         css = {"all": ("publications/admin/editor.css",)}
 
     # ---- permissions -------------------------------------------------------------
@@ -246,11 +278,14 @@ class PublicationAdmin(
 
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         main = ["language", "translation_of", "kind", "title", "summary", "body"]
+        if request.user.has_perm("media.add_media"):
+            main += ["insert_file", "insert_text", "insert_at"]
         if obj is not None:
             main[:2] = ["language_display", "translation_display"]
             if obj.translation_of_id is not None and self.has_change_permission(request, obj):
                 main.append("up_to_date")
-        details = ["signatory", "date", "status", "publish_at", "slug", "source_url"]
+        details = ["signatory", "date", "date_shown", "status", "publish_at", "slug"]
+        details.append("source_url")
         details.append("legacy_path")
         if obj is not None:
             details += ["published_on", "revision"]
@@ -302,7 +337,7 @@ class PublicationAdmin(
                     if original is not None
                     else default_language()
                 )
-        for name in services.CONTENT_FIELDS:
+        for name in (*services.CONTENT_FIELDS, "insert_text"):
             if name in form.base_fields:
                 form.base_fields[name].widget.attrs.update(
                     {"lang": language, "dir": direction(language), "data-content-field": ""}
@@ -343,20 +378,28 @@ class PublicationAdmin(
         self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool
     ) -> Publication:
         data = form.cleaned_data
+        language = obj.language if change else data["language"]
+        inserted = self._insert_upload(request, form, language=language)
         if not change:
+            if inserted is not None:
+                data = {**data, "body": inserted}
             created = self._create(request=request, data=data)
             self.desk_save_schedule(request, created, form)
+            self._say_scheduled(request, created, form)
             return created
         current = Publication.objects.select_related("translation_of").get(pk=obj.pk)
         source_revision = None
         if data.get("up_to_date") and current.translation_of is not None:
             source_revision = current.translation_of.revision
         scheduled = current.publish_at
+        changes = _changes(form, services.EDITABLE_FIELDS)
+        if inserted is not None:
+            changes["body"] = inserted
         services.publication_update(
             actor=request.user,
             publication=current,
             source_revision=source_revision,
-            **_changes(form, services.EDITABLE_FIELDS),
+            **changes,
         )
         if scheduled is not None and current.publish_at is None:
             self.message_user(request, UNSCHEDULED, messages.WARNING)
@@ -364,7 +407,51 @@ class PublicationAdmin(
         if status != current.status:
             services.publication_set_status(actor=request.user, publication=current, status=status)
         self.desk_save_schedule(request, current, form)
+        self._say_scheduled(request, current, form)
         return current
+
+    def _insert_upload(self, request: HttpRequest, form: Any, *, language: str) -> str | None:
+        """Upload the file chosen in "insert" (the media service cleans or refuses it); the
+        body with its reference added, or None when no file was chosen."""
+        data = form.cleaned_data
+        upload = data.get("insert_file")
+        if not upload:
+            return None
+        text = (data.get("insert_text") or "").strip()
+        # A PDF's alt text would never be read: the text is its link's (its title).
+        is_image = upload.name.rsplit(".", 1)[-1].lower() in IMAGE_EXTENSIONS
+        try:
+            media = media_upload(
+                actor=request.user,
+                name=upload.name,
+                data=upload.read(),
+                title=text,
+                language=language,
+                alt_text=text if is_image else "",
+            )
+        except ValidationError as exc:
+            # Shown on the insert fields; the publication is not saved either.
+            where = "insert_text" if exc.where == "alt_text" else "insert_file"
+            raise ValidationError(
+                f"“{upload.name}”: {exc.message}", where=where, hint=exc.hint
+            ) from exc
+        return insert_reference(data.get("body") or "", media.reference, at=data.get("insert_at"))
+
+    def _say_scheduled(self, request: HttpRequest, publication: Publication, form: Any) -> None:
+        """After a save that scheduled it: when, and which translations go with it."""
+        if "publish_at" not in form.changed_data or not publication.is_scheduled:
+            return
+        when = calendars.format_datetime(publication.publish_at, current_language())
+        self.message_user(
+            request, _("Scheduled: published on %(when)s.") % {"when": when}, messages.SUCCESS
+        )
+        for translation in publication.translations.filter(publish_at=publication.publish_at):
+            self.message_user(
+                request,
+                _("Its translation in %(language)s is scheduled with it.")
+                % {"language": language_name(translation.language)},
+                messages.SUCCESS,
+            )
 
     def _create(self, *, request: HttpRequest, data: dict[str, Any]) -> Publication:
         fields: dict[str, Any] = {
@@ -375,6 +462,7 @@ class PublicationAdmin(
             "kind": data["kind"],
             "signatory": data.get("signatory"),
             "date": data["date"],
+            "date_shown": data.get("date_shown") or DateShown.WRITTEN,
             "status": data.get("status") or Status.DRAFT,
             "slug": data.get("slug", ""),
             "source_url": data.get("source_url", ""),
@@ -412,6 +500,16 @@ class PublicationAdmin(
     @admin.display(description=_("date it bears"), ordering="date")
     def date_display(self, publication: Publication) -> str:
         return calendars.format_date(publication.date, current_language())
+
+    @admin.display(description=_("status"), ordering="status")
+    def state_display(self, publication: Publication) -> str:
+        if publication.is_scheduled:
+            return format_html(
+                '<span class="nashr-scheduled">{} · {}</span>',
+                publication.get_status_display(),
+                scheduled_text(publication),
+            )
+        return str(publication.get_status_display())
 
     @admin.display(description=_("translation"))
     def translation_state(self, publication: Publication) -> str:
@@ -453,7 +551,7 @@ class PublicationAdmin(
             _("made from revision %(made)s, up to date") % {"made": publication.source_revision},
         )
 
-    @admin.display(description=_("published at"))
+    @admin.display(description=_("published on (the time it went public)"))
     def published_on(self, publication: Publication) -> str:
         return calendars.format_datetime(publication.published_at, current_language())
 

@@ -134,7 +134,7 @@ class DeskAdminMixin:
 
     def desk_schedule_field(self, request: HttpRequest) -> Any:
         return admin_datetime_field(
-            label=_("publish at"), required=False, help_text=PUBLISH_AT_HELP
+            label=_("scheduled publishing time"), required=False, help_text=PUBLISH_AT_HELP
         )
 
     def desk_save_schedule(self, request: HttpRequest, publication: Publication, form: Any) -> None:

@@ -8,7 +8,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from nashr.core.spelling import validate_slug
+from nashr.media.processing import DOCUMENT_EXTENSIONS, IMAGE_EXTENSIONS
 from nashr.publications.models import Publication
+
+UPLOAD_ACCEPT = ",".join(f".{ext}" for ext in (*IMAGE_EXTENSIONS, *DOCUMENT_EXTENSIONS))
 
 
 class ServiceModelForm(forms.ModelForm[Any]):
@@ -39,6 +42,29 @@ class PublicationForm(ServiceModelForm):
         ),
     )
 
+    # An image or a PDF uploaded with the save (the media service cleans it) and its
+    # reference added to the body: at the cursor where the browser runs `upload.js`
+    # (`insert_at`), else at the end. Saving needs no script.
+    insert_file = forms.FileField(
+        label=_("insert an image or a PDF"),
+        required=False,
+        help_text=_(
+            "Chosen here, it is uploaded when you save, cleaned of location, camera and "
+            "author data, and its reference is added to the body (at the cursor, or at the "
+            "end)."
+        ),
+        widget=forms.ClearableFileInput(attrs={"accept": UPLOAD_ACCEPT}),
+    )
+    insert_text = forms.CharField(
+        label=_("what the image shows, or the PDF's link text"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "Required for an image (read to those who cannot see it); in the body's language."
+        ),
+    )
+    insert_at = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
     class Meta:
         model = Publication
         fields = [
@@ -51,6 +77,7 @@ class PublicationForm(ServiceModelForm):
             "body",
             "signatory",
             "date",
+            "date_shown",
             "status",
             "publish_at",
             "source_url",
@@ -68,12 +95,36 @@ class PublicationForm(ServiceModelForm):
             # Persian slugs keep their half-spaces (core.spelling), which Django's unicode
             # slug rule refuses.
             self.fields["slug"].validators = [validate_slug]
+        if "date_shown" in self.fields:
+            # A form posted without it (an older page, a script) keeps the date it bears.
+            self.fields["date_shown"].required = False
 
     def _get_validation_exclusions(self) -> set[str]:
         # The model's SlugField would check the slug again with Django's rule.
         # Django's private hook (stable since 1.2, untyped in the stubs).
         return {*super()._get_validation_exclusions(), "slug"}  # type: ignore[misc]
 
+    def clean_date_shown(self) -> str:
+        return str(self.cleaned_data.get("date_shown") or self.instance.date_shown)
+
     def clean_legacy_path(self) -> str | None:
         value = (self.cleaned_data.get("legacy_path") or "").strip()
         return value or None
+
+
+def insert_reference(body: str, reference: str, *, at: int | None) -> str:
+    """`body` with `reference` as a paragraph of its own, at character `at` (the cursor,
+    counted with one character per line break) or, without it, at the end.
+
+    On a line of its own, the reference reads left to right in a right-to-left body
+    (the editor's box orders each line by its first letter), and Markdown shows an
+    image as a block. The body's line breaks (the browser's CRLF) are kept.
+    """
+    crlf = "\r\n" in body
+    text = body.replace("\r\n", "\n")
+    if at is None or at > len(text):
+        at = len(text)
+    before, after = text[:at].rstrip("\n"), text[at:].lstrip("\n")
+    parts = [part for part in (before, reference, after) if part]
+    joined = "\n\n".join(parts) + ("" if after else "\n")
+    return joined.replace("\n", "\r\n") if crlf else joined

@@ -48,7 +48,12 @@ def publication_preview(
     context = {
         **_context(request, model_admin, _("Preview")),
         "publication": publication,
-        "date_text": calendars.format_date(publication.date, publication.language),
+        "date_text": calendars.format_date(publication.shown_date(), publication.language),
+        "scheduled_text": (
+            calendars.format_datetime(publication.publish_at, current_language())
+            if publication.is_scheduled
+            else ""
+        ),
     }
     return TemplateResponse(request, "admin/publications/publication/preview.html", context)
 

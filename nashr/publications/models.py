@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
@@ -88,6 +90,13 @@ class Status(models.TextChoices):
     PUBLISHED = "published", _("Published")
 
 
+class DateShown(models.TextChoices):
+    """Which day a publication's page shows under its title."""
+
+    WRITTEN = "written", _("The date it bears (written)")
+    PUBLISHING_DAY = "publishing_day", _("The day it is published")
+
+
 class PublicationQuerySet(models.QuerySet["Publication"]):
     def published(self) -> PublicationQuerySet:
         return self.filter(status=Status.PUBLISHED)
@@ -111,6 +120,12 @@ class Publication(TimeStampedModel):
         verbose_name=_("signatory"),
     )
     date = models.DateField(_("date it bears"))
+    date_shown = models.CharField(
+        _("date shown on its page"),
+        max_length=16,
+        choices=DateShown.choices,
+        default=DateShown.WRITTEN,
+    )
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.DRAFT
     )
@@ -193,6 +208,26 @@ class Publication(TimeStampedModel):
     @property
     def is_published(self) -> bool:
         return self.status == Status.PUBLISHED
+
+    @property
+    def is_scheduled(self) -> bool:
+        """Not published yet, with a time the worker publishes it at."""
+        return self.publish_at is not None and not self.is_published
+
+    @property
+    def shows_publishing_day(self) -> bool:
+        """The editor chose the publishing day, and it is known (published or scheduled)."""
+        return self.date_shown == DateShown.PUBLISHING_DAY and (
+            self.published_at is not None or self.publish_at is not None
+        )
+
+    def shown_date(self) -> dt.date:
+        """The day its page shows: the day it was (or is to be) published, in the site's
+        time zone, when `shows_publishing_day`; else the date it bears."""
+        moment = self.published_at or self.publish_at
+        if self.shows_publishing_day and moment is not None:
+            return timezone.localdate(moment)
+        return self.date
 
     @property
     def is_original(self) -> bool:

@@ -29,7 +29,14 @@ from nashr.core.schedule import check_not_past, run_due_at
 from nashr.core.spelling import slug_of
 from nashr.media.services import media_uses_forget, media_uses_record
 from nashr.publications import rules
-from nashr.publications.models import Kind, Publication, Revision, Signatory, Status
+from nashr.publications.models import (
+    DateShown,
+    Kind,
+    Publication,
+    Revision,
+    Signatory,
+    Status,
+)
 
 # Fields whose change makes existing translations outdated.
 CONTENT_FIELDS = ("title", "summary", "body")
@@ -38,6 +45,7 @@ EDITABLE_FIELDS = (
     "kind",
     "signatory",
     "date",
+    "date_shown",
     "slug",
     "source_url",
     "legacy_path",
@@ -85,6 +93,12 @@ def _validate(publication: Publication) -> None:
     if not publication.title.strip():
         raise ValidationError("a publication needs a title", where="title")
     check_language(publication.language)
+    if publication.date_shown not in DateShown.values:
+        raise ValidationError(
+            f"unknown choice of date “{publication.date_shown}”",
+            where="date_shown",
+            hint=f"use one of: {', '.join(DateShown.values)}",
+        )
     if publication.legacy_path is not None:
         path = publication.legacy_path.strip()
         if not path:
@@ -136,6 +150,7 @@ class NewPublication:
     signatory: Signatory | None = None
     status: str = Status.DRAFT
     published_at: dt.datetime | None = None
+    date_shown: str = DateShown.WRITTEN
     slug: str = ""
     source_url: str = ""
     legacy_path: str | None = None
@@ -157,6 +172,7 @@ def publication_create(
     signatory: Signatory | None = None,
     status: str = Status.DRAFT,
     published_at: dt.datetime | None = None,
+    date_shown: str = DateShown.WRITTEN,
     slug: str = "",
     source_url: str = "",
     legacy_path: str | None = None,
@@ -174,6 +190,7 @@ def publication_create(
         signatory=signatory,
         status=status,
         published_at=published_at,
+        date_shown=date_shown,
         slug=slug,
         source_url=source_url,
         legacy_path=legacy_path,
@@ -230,6 +247,7 @@ def _publication_new(actor: Actor, new: NewPublication) -> Publication:
         body_html=render_markdown(new.body),
         signatory=new.signatory,
         date=new.date,
+        date_shown=new.date_shown,
         status=new.status,
         source_url=new.source_url,
         legacy_path=new.legacy_path,
@@ -451,6 +469,32 @@ def publication_schedule(
                     "“Published” and leave the publishing time empty"
                 ),
             )
+    previous = publication.publish_at
+    _schedule_save(actor, publication, publish_at)
+    if publication.translation_of_id is None:
+        for translation in _translations_following(publication, previous):
+            rules.require_publish(actor, translation)
+            _schedule_save(actor, translation, publish_at)
+    if publish_at is not None:
+        run_due_at(publish_at)
+    return publication
+
+
+def _translations_following(
+    original: Publication, previous: dt.datetime | None
+) -> list[Publication]:
+    """The translations of `original` that its schedule carries along.
+
+    A translation its translator submitted for review is ready: scheduling the original
+    schedules it for the same time, so both languages appear together. One still a draft
+    is not ready and stays as it is; one scheduled at a time of its own (not the
+    original's previous one) keeps it.
+    """
+    ready = original.translations.filter(status=Status.REVIEW).select_for_update()
+    return [t for t in ready if t.publish_at is None or t.publish_at == previous]
+
+
+def _schedule_save(actor: Actor, publication: Publication, publish_at: dt.datetime | None) -> None:
     before = audit_snapshot(publication, ["publish_at"])
     publication.publish_at = publish_at
     publication.save(update_fields=["publish_at", "updated_at"])
@@ -458,9 +502,6 @@ def publication_schedule(
         audit_record(
             actor=actor, action="publication.schedule", target=publication, changes=changed
         )
-    if publish_at is not None:
-        run_due_at(publish_at)
-    return publication
 
 
 def publication_publish_if_due(*, actor: Actor, pk: int) -> bool:
@@ -597,6 +638,7 @@ def translation_create(
     date: dt.date | None = None,
     kind: Kind | None = None,
     signatory: Signatory | None = None,
+    date_shown: str = DateShown.WRITTEN,
     slug: str = "",
     source_url: str = "",
     legacy_path: str | None = None,
@@ -616,6 +658,7 @@ def translation_create(
         date=date,
         kind=kind,
         signatory=signatory,
+        date_shown=date_shown,
         slug=slug,
         source_url=source_url,
         legacy_path=legacy_path,
@@ -635,6 +678,7 @@ def translation_new(
     date: dt.date | None = None,
     kind: Kind | None = None,
     signatory: Signatory | None = None,
+    date_shown: str = DateShown.WRITTEN,
     slug: str = "",
     source_url: str = "",
     legacy_path: str | None = None,
@@ -656,6 +700,7 @@ def translation_new(
         signatory=signatory if signatory is not None else original.signatory,
         status=status,
         published_at=published_at,
+        date_shown=date_shown,
         slug=slug,
         source_url=source_url,
         legacy_path=legacy_path,
