@@ -284,6 +284,10 @@ NASHR_STAFF_SESSION_SECONDS = int(os.environ.get("NASHR_STAFF_SESSION_SECONDS", 
 # Whatever the activity, a staff session ends this many hours after its login (ASVS 3.3.2):
 # a busy day fits, and the password and second factor are asked for again the next day.
 NASHR_STAFF_SESSION_MAX_HOURS = int(os.environ.get("NASHR_STAFF_SESSION_MAX_HOURS", "12"))
+# A staff account with no second factor may enrol one with its password alone for this
+# many hours after it was made, or after an administrator removed a lost factor or opened
+# enrolment on the staff list; later its password alone opens nothing.
+NASHR_ENROLMENT_HOURS = int(os.environ.get("NASHR_ENROLMENT_HOURS", "72"))
 # Only staff have sessions (public pages set no cookie): the same age for every session.
 SESSION_COOKIE_AGE = NASHR_STAFF_SESSION_SECONDS
 

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext, gettext_lazy
 from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
@@ -28,6 +29,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from nashr.accounts import services
 from nashr.audit.services import audit_record
 from nashr.core.admin import SpellingSearchAdmin
+from nashr.core.exceptions import ApplicationError
 
 User = get_user_model()
 # Fields of the account whose change is recorded (never the password: only that it was
@@ -45,6 +47,30 @@ RECORDED_FIELDS = (
 
 class StaffAdmin(SpellingSearchAdmin[Any], UserAdmin):  # type: ignore[type-arg]  # django-stubs' UserAdmin is generic over the user model
     audit_entity = "staff"
+    actions = ["open_enrolment"]
+
+    @admin.action(
+        description=gettext_lazy(
+            "Let them set up a second factor again (for NASHR_ENROLMENT_HOURS)"
+        ),
+        permissions=["change"],
+    )
+    def open_enrolment(self, request: HttpRequest, queryset: QuerySet[Any]) -> None:
+        opened: list[str] = []
+        for user in queryset:
+            try:
+                services.second_factor_enrolment_open(actor=request.user, user=user)
+            except ApplicationError as exc:
+                self.message_user(request, str(exc), messages.WARNING)
+            else:
+                opened.append(user.get_username())
+        if opened:
+            self.message_user(
+                request,
+                gettext("Second-factor enrolment is open for: %(names)s.")
+                % {"names": ", ".join(opened)},
+                messages.SUCCESS,
+            )
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         super().save_model(request, obj, form, change)

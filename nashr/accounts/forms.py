@@ -102,9 +102,12 @@ class NashrAuthenticationForm(OTPAuthenticationFormMixin, AdminAuthenticationFor
             return
         if not selectors.has_second_factor(user=user):
             # First use: the password alone logs in, to the enrolment page only (the admin
-            # site lets an unverified session no further). The right password of an account
-            # without a second factor is all anyone can get in with, so telling it apart
-            # here gives away nothing more.
+            # site lets an unverified session no further), while enrolment is open
+            # (NASHR_ENROLMENT_HOURS after the account was made or an administrator reset
+            # it). After that the answer is everyone's: a phished password of an account
+            # that never enrolled opens nothing and tells nothing.
+            if not selectors.may_enrol_first_factor(user=user):
+                raise forms.ValidationError(_REFUSED_WITH_2FA, code="enrolment_closed")
             self.enrolling = True
             return
         if not self.cleaned_data.get("otp_token"):

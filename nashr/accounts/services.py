@@ -253,6 +253,31 @@ def _require_own_first_factor(*, actor: Actor, user: Any) -> None:
             _("Your account already has a second factor."),
             hint=_("to replace a lost one, ask an administrator to remove it first"),
         )
+    if not selectors.may_enrol_first_factor(user=user):
+        raise ValidationError(
+            _("The time to set up a second factor for this account has passed."),
+            hint=_("ask an administrator to open it again"),
+        )
+
+
+def second_factor_enrolment_open(*, actor: Actor, user: Any) -> None:
+    """Let `user` enrol a first second factor again for NASHR_ENROLMENT_HOURS, with the
+    password alone (an account that never enrolled in time, or whose holder lost the
+    device before it was removed)."""
+    require(
+        actor, "auth.change_user", action=f"open second-factor enrolment of {user.get_username()}"
+    )
+    if selectors.has_second_factor(user=user):
+        raise ValidationError(
+            f"{user.get_username()} already has a second factor",
+            hint="remove the lost one instead: its removal opens enrolment",
+        )
+    audit_record(
+        actor=actor,
+        action="staff.enrolment_open",
+        target=user,
+        changes={"hours": settings.NASHR_ENROLMENT_HOURS},
+    )
 
 
 @transaction.atomic

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 
 from django.db.models import Model, QuerySet
 from django.utils import timezone
@@ -17,6 +18,19 @@ def audit_entries(*, since: dt.date | None = None) -> QuerySet[AuditEntry]:
         start = timezone.make_aware(dt.datetime.combine(since, dt.time.min))
         entries = entries.filter(at__gte=start)
     return entries
+
+
+def audit_last_at(*, actions: Collection[str], target: Model) -> dt.datetime | None:
+    """When one of `actions` was last done to `target`; None if never."""
+    target_type = (target._meta.concrete_model or type(target))._meta.label_lower
+    return (
+        AuditEntry.objects.filter(
+            action__in=list(actions), target_type=target_type, target_id=str(target.pk)
+        )
+        .order_by("-at", "-pk")
+        .values_list("at", flat=True)
+        .first()
+    )
 
 
 def audit_last_actor(*, action: str, target: Model) -> str | None:

@@ -202,3 +202,58 @@ def test_passkey_page_dates_in_the_admin_calendar(client, make_staff) -> None:
     client.force_login(user)
     page = client.get("/fa/admin/passkeys/").content.decode()
     assert format_datetime(credential.created_at, "fa") in page
+
+
+def test_enrolment_closes_and_an_administrator_opens_it_again(
+    client, make_staff, require_2fa, settings
+) -> None:
+    """An account that never enrolled within NASHR_ENROLMENT_HOURS gets everyone's refusal
+    for its right password (a phished password opens nothing); an administrator's "let them
+    set up a second factor again" opens it, audited, and the holder enrols."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    user = make_staff("editor", username="dormant")
+    user.date_joined = timezone.now() - dt.timedelta(hours=settings.NASHR_ENROLMENT_HOURS + 1)
+    user.save(update_fields=["date_joined"])
+    refused = _login(client, "dormant")
+    wrong = client.post(
+        "/fa/admin/login/?next=/fa/admin/",
+        {"username": "dormant", "password": "not the password", "otp_token": ""},
+    )
+    assert (refused.status_code, refused.get("Location")) == (
+        wrong.status_code,
+        wrong.get("Location"),
+    )
+    assert refused.get("Location") != "/fa/admin/second-factor/"
+    assert client.get("/fa/admin/second-factor/").status_code == 302  # not logged in
+
+    services.second_factor_enrolment_open(
+        actor=make_staff("administrator", username="boss"), user=user
+    )
+
+    assert _login(client, "dormant")["Location"] == "/fa/admin/second-factor/"
+    client.get("/fa/admin/second-factor/")
+    device = TOTPDevice.objects.get(user=user)
+    done = client.post("/fa/admin/second-factor/", {"device": device.pk, "code": _code(device)})
+    assert done["Location"] == "/fa/admin/"
+
+
+def test_the_staff_list_opens_enrolment_again(client, make_staff) -> None:
+    """The staff list's action opens enrolment for the chosen accounts, audited; an account
+    that has a second factor is named and left as it is."""
+    waiting = make_staff("editor", username="waiting")
+    enrolled = make_staff("editor", username="enrolled")
+    TOTPDevice.objects.create(user=enrolled, name="app", confirmed=True)
+    client.force_login(make_staff("administrator", username="boss"))
+    response = client.post(
+        "/en/admin/auth/user/",
+        {"action": "open_enrolment", "_selected_action": [str(waiting.pk), str(enrolled.pk)]},
+        follow=True,
+    )
+    page = html.unescape(response.content.decode())
+    assert "Second-factor enrolment is open for: waiting." in page
+    assert "Enrolled already has a second factor" in page
+    entry = AuditEntry.objects.get(action="staff.enrolment_open")
+    assert (entry.actor_name, entry.target_id) == ("boss", str(waiting.pk))
