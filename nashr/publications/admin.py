@@ -279,7 +279,7 @@ class PublicationAdmin(
     def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
         main = ["language", "translation_of", "kind", "title", "summary", "body"]
         if request.user.has_perm("media.add_media"):
-            main += ["insert_file", "insert_text", "insert_at"]
+            main += ["insert_file", "insert_text"]
         if obj is not None:
             main[:2] = ["language_display", "translation_display"]
             if obj.translation_of_id is not None and self.has_change_permission(request, obj):

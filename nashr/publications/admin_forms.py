@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from nashr.core.spelling import validate_slug
@@ -24,6 +26,22 @@ class ServiceModelForm(forms.ModelForm[Any]):
 
     def validate_unique(self) -> None:
         pass
+
+
+# The name of the hidden input beside the insert field that upload.js sets to the cursor's
+# place in the body (a hidden field of its own would have a label pointing at nothing).
+INSERT_AT = "insert_at"
+
+
+class InsertFileInput(forms.ClearableFileInput):
+    """The file input of "insert", with the hidden input the cursor's place is written to."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        rendered = super().render(name, value, attrs, renderer)
+        companion = format_html('<input type="hidden" name="{0}" id="id_{0}">', INSERT_AT)
+        return format_html("{}{}", rendered, companion)
 
 
 class PublicationForm(ServiceModelForm):
@@ -53,7 +71,7 @@ class PublicationForm(ServiceModelForm):
             "author data, and its reference is added to the body (at the cursor, or at the "
             "end)."
         ),
-        widget=forms.ClearableFileInput(attrs={"accept": UPLOAD_ACCEPT}),
+        widget=InsertFileInput(attrs={"accept": UPLOAD_ACCEPT}),
     )
     insert_text = forms.CharField(
         label=_("what the image shows, or the PDF's link text"),
@@ -63,7 +81,13 @@ class PublicationForm(ServiceModelForm):
             "Required for an image (read to those who cannot see it); in the body's language."
         ),
     )
-    insert_at = forms.IntegerField(required=False, min_value=0, widget=forms.HiddenInput)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned: dict[str, Any] = super().clean() or {}
+        # The cursor's place, written by upload.js into the file field's hidden companion.
+        raw = str(self.data.get(INSERT_AT, "")).strip()
+        cleaned[INSERT_AT] = int(raw) if raw.isdigit() else None
+        return cleaned
 
     class Meta:
         model = Publication

@@ -16,7 +16,9 @@ from django.test import Client
 from PIL import Image
 from playwright.sync_api import FilePayload
 
+from nashr.core.actors import COMMAND
 from nashr.media.models import Media, MediaKind
+from nashr.media.services import media_upload
 from nashr.publications.admin_forms import insert_reference
 from nashr.publications.models import Publication, Status
 from nashr.testing.plugin import BrowserPage
@@ -187,11 +189,21 @@ def test_references_read_left_to_right_in_the_original_shown_to_translators(
     editor_client: Client, make_publication: Callable[..., Publication]
 ) -> None:
     """Beside the translation form, the original's references are isolated left to right."""
-    original = make_publication(body="پیش از عکس ![](media:7) پس از آن.")
+    photo = _photo()
+    media = media_upload(
+        actor=COMMAND,
+        name=photo.name,
+        data=photo.read(),
+        title="عکس",
+        language="fa",
+        alt_text="عکس",
+    )
+    reference = f"![](media:{media.pk})"
+    original = make_publication(body=f"پیش از عکس {reference} پس از آن.")
     page = editor_client.get(
         f"{ADMIN}add/", {"translation_of": str(original.pk), "language": "en"}
     ).content.decode()
-    assert '<code dir="ltr" class="nashr-reference">![](media:7)</code>' in page
+    assert f'<code dir="ltr" class="nashr-reference">{reference}</code>' in page
 
 
 @pytest.mark.parametrize(
