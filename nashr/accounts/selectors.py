@@ -50,7 +50,8 @@ def enrolment_open_until(*, user: Any) -> dt.datetime | None:
     if has_second_factor(user=user):
         return None
     opened = audit_last_at(actions=ENROLMENT_OPENERS, target=user)
-    start = max(filter(None, [user.date_joined, opened]))
+    joined: dt.datetime = user.date_joined
+    start = joined if opened is None else max(joined, opened)
     return start + dt.timedelta(hours=settings.NASHR_ENROLMENT_HOURS)
 
 

@@ -192,7 +192,7 @@ def test_references_read_left_to_right_in_the_original_shown_to_translators(
     photo = _photo()
     media = media_upload(
         actor=COMMAND,
-        name=photo.name,
+        name="rally-photo.jpg",
         data=photo.read(),
         title="عکس",
         language="fa",
