@@ -43,6 +43,7 @@ def _env(smtp_sink, database_url: str, tmp_path: Path) -> dict[str, str]:
         DATABASE_URL=database_url,
         NASHR_VAR_DIR=str(tmp_path),
         NASHR_SITE_URL="https://nashr.example",
+        ALLOWED_HOSTS="nashr.example",  # the site's host must be allowed (nashr.E002)
         EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
         EMAIL_HOST=smtp_sink.host,
         EMAIL_PORT=str(smtp_sink.port),
