@@ -171,3 +171,20 @@ def test_proxies_take_the_largest_upload_and_not_much_more() -> None:
     largest = int(settings.NASHR_MEDIA_MAX_BYTES)
     for proxy, limit in _proxy_body_limits().items():
         assert largest + FORM_ROOM <= limit <= largest * 1.1, (proxy, limit, largest)
+
+
+def test_nginx_logs_no_readers_address_on_any_port() -> None:
+    """Every server of the shipped nginx site turns the access log off, the port-80
+    redirect too (Debian's nginx.conf logs every request otherwise)."""
+    site = (DEPLOY / "nginx-nashr.conf").read_text()
+    servers = re.split(r"^server \{", site, flags=re.M)[1:]
+    assert len(servers) == 2
+    for server in servers:
+        assert re.search(r"^\s*access_log off;", server, re.M), server.split("\n", 3)[:3]
+
+
+def test_guide_installs_what_make_needs() -> None:
+    """The guide's apt line has npm, which `make node-deps` (the Vazirmatn font) runs."""
+    guide = (REPO / "docs" / "deploy.md").read_text()
+    apt = re.search(r"apt-get install -y python3 .*?\n(?!\s)", guide, re.S)
+    assert apt is not None and " npm " in apt.group()
