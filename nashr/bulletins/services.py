@@ -21,7 +21,7 @@ from nashr.bulletins import selectors
 from nashr.bulletins.document import build_document
 from nashr.bulletins.models import Bulletin, BulletinItem, BulletinStatus, Series
 from nashr.core import calendars
-from nashr.core.actors import Actor, actor_label, require
+from nashr.core.actors import Actor, require
 from nashr.core.changes import Topic, announce
 from nashr.core.content import media_references
 from nashr.core.exceptions import StateError, ValidationError
@@ -30,6 +30,7 @@ from nashr.core.one_line import check_one_line
 from nashr.core.schedule import check_not_past, run_due_at
 from nashr.media.services import media_uses_forget, media_uses_record
 from nashr.publications.models import Kind, Publication, Signatory, Status
+from nashr.publications.services import unschedule_unreviewed
 
 PUBLISH = "bulletins.publish_bulletin"
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
@@ -304,21 +305,14 @@ def bulletin_update(
 
 
 def _unschedule_unreviewed(*, actor: Actor, bulletin: Bulletin, changed: list[str]) -> None:
-    """Cancel the scheduled publishing of `bulletin` when `actor`, who may change issues but
-    not publish them, has just changed `changed`.
-
-    Whoever scheduled it approved the issue as it was then; the worker would otherwise
-    publish the new, unreviewed text in their name. Someone who may publish keeps it.
-    """
-    if bulletin.publish_at is None or actor.has_perm(PUBLISH):
-        return
-    facts = {
-        "publish_at": [bulletin.publish_at, None],
-        "reason": f"changed by {actor_label(actor)}, who may not publish: {', '.join(changed)}",
-    }
-    bulletin.publish_at = None
-    bulletin.save(update_fields=["publish_at", "updated_at"])
-    audit_record(actor=actor, action="bulletin.unschedule", target=bulletin, changes=facts)
+    """The issue's schedule cancelled when someone who may not publish issues changed it."""
+    unschedule_unreviewed(
+        actor=actor,
+        scheduled=bulletin,
+        may_publish=actor.has_perm(PUBLISH),
+        action="bulletin.unschedule",
+        changed=changed,
+    )
 
 
 @dataclass(frozen=True)

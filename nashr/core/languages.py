@@ -207,17 +207,22 @@ def configured_language(code: str, options: str) -> SiteLanguage:
     return build_language(code, parse_options(options, where=where))
 
 
-# The site's languages as configured, read once (and again when a test changes settings).
+# The site's languages as configured, by code, read once (and again when a test changes
+# settings); dates and digits ask for them on every page, so no work is repeated per call.
 _site: dict[str, SiteLanguage] = {}
 
 
-def site_languages() -> tuple[SiteLanguage, ...]:
-    """The site's languages, the default first, as configured."""
+def _by_code() -> dict[str, SiteLanguage]:
     if not _site:
         options = getattr(settings, "NASHR_LANGUAGE_OPTIONS", {})
         for code, _name in settings.LANGUAGES:
             _site[code] = configured_language(code, options.get(code, ""))
-    return tuple(_site.values())
+    return _site
+
+
+def site_languages() -> tuple[SiteLanguage, ...]:
+    """The site's languages, the default first, as configured."""
+    return tuple(_by_code().values())
 
 
 @receiver(setting_changed)
@@ -238,8 +243,8 @@ def default_language() -> str:
 
 def site_language(code: str | None) -> SiteLanguage:
     """The configured language of `code` ("fa", "fa-IR"); the default one for an unknown code."""
-    languages = site_languages()
-    return _site.get(base_language(code)) or languages[0]
+    by_code = _by_code()
+    return by_code.get(base_language(code)) or next(iter(by_code.values()))
 
 
 def language_choices() -> list[tuple[str, str]]:
@@ -267,9 +272,8 @@ def _unconfigured_direction(code: str) -> str:
 def direction(code: str | None) -> str:
     """ "rtl" or "ltr": the direction text in the language is written in; as configured
     for the site's languages, as CLDR (or Django) says for another, "ltr" if none knows."""
-    site_languages()
     base = base_language(code)
-    language = _site.get(base)
+    language = _by_code().get(base)
     return language.direction if language is not None else _unconfigured_direction(base)
 
 

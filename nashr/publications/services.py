@@ -389,26 +389,35 @@ def publication_update(
     announce(Topic.PUBLICATIONS, [publication.pk])
     if changed := audit_diff(before, publication):
         audit_record(actor=actor, action="publication.update", target=publication, changes=changed)
-        _unschedule_unreviewed(actor=actor, publication=publication, changed=sorted(changed))
+        unschedule_unreviewed(
+            actor=actor,
+            scheduled=publication,
+            may_publish=rules.can_publish(actor),
+            action="publication.unschedule",
+            changed=sorted(changed),
+        )
     return publication
 
 
-def _unschedule_unreviewed(*, actor: Actor, publication: Publication, changed: list[str]) -> None:
-    """Cancel the scheduled publishing of `publication` when `actor`, who may not publish,
-    has just changed `changed`.
+def unschedule_unreviewed(
+    *, actor: Actor, scheduled: Any, may_publish: bool, action: str, changed: list[str]
+) -> None:
+    """Cancel the scheduled publishing of `scheduled` (a publication or a bulletin issue:
+    anything with ``publish_at``) when `actor`, who may not publish it, has just changed
+    `changed`; recorded as `action`.
 
     Whoever scheduled it approved the text as it was then; the worker would otherwise
     publish the new, unreviewed text in their name. Someone who may publish keeps it.
     """
-    if publication.publish_at is None or rules.can_publish(actor):
+    if scheduled.publish_at is None or may_publish:
         return
     facts = {
-        "publish_at": [publication.publish_at, None],
+        "publish_at": [scheduled.publish_at, None],
         "reason": f"changed by {actor_label(actor)}, who may not publish: {', '.join(changed)}",
     }
-    publication.publish_at = None
-    publication.save(update_fields=["publish_at", "updated_at"])
-    audit_record(actor=actor, action="publication.unschedule", target=publication, changes=facts)
+    scheduled.publish_at = None
+    scheduled.save(update_fields=["publish_at", "updated_at"])
+    audit_record(actor=actor, action=action, target=scheduled, changes=facts)
 
 
 @transaction.atomic
