@@ -19,6 +19,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("robots.txt", core_views.robots, name="robots"),
     # Uploads, served by the site itself (nashr/media/views.py).
     path("media/", include("nashr.media.urls")),
+    # ActivityPub and WebFinger: one address per actor, whatever the interface language.
+    path("", include("nashr.federation.urls")),
 ]
 
 urlpatterns += i18n_patterns(

@@ -97,6 +97,8 @@ INSTALLED_APPS = [
     "nashr.comments",
     "nashr.media",
     "nashr.mirror",
+    # Each language an ActivityPub actor (NASHR_FEDERATION); replies become comments.
+    "nashr.federation",
     # What follows each change: above every app whose copies it keeps up to date.
     "nashr.derived",
     # Above every other app: it backs up and restores all of them.
@@ -470,3 +472,25 @@ if NASHR_MIRROR_FORMS not in {"primary", "note"}:
 NASHR_MIRROR_DIR = os.environ.get("NASHR_MIRROR_DIR", "")
 # The address the mirror in NASHR_MIRROR_DIR is served from (absolute URLs in sitemap.xml).
 NASHR_MIRROR_BASE_URL = os.environ.get("NASHR_MIRROR_BASE_URL", "").rstrip("/")
+
+# The fediverse (nashr.federation, docs/deploy.md "The fediverse"): each language of the
+# site an ActivityPub account (@fa@host, @en@host), off until NASHR_FEDERATION=1.
+NASHR_FEDERATION = env_bool("NASHR_FEDERATION", False)
+# The accounts' user names by language, "fa=akhbar,en=news"; a language not named is
+# called by its code.
+NASHR_FEDERATION_NAMES = dict(
+    item.split("=", 1) for item in env_list("NASHR_FEDERATION_NAMES", "") if "=" in item
+)
+# Fetch keys from and post to private and loopback addresses (tests only: an SSRF guard).
+NASHR_FEDERATION_ALLOW_PRIVATE = env_bool("NASHR_FEDERATION_ALLOW_PRIVATE", False)
+# Inbox requests accepted per remote host in a window of seconds; a larger body is refused.
+NASHR_FEDERATION_INBOX_RATE = (int(os.environ.get("NASHR_FEDERATION_INBOX_RATE", "300")), 300)
+NASHR_FEDERATION_INBOX_MAX_BYTES = int(os.environ.get("NASHR_FEDERATION_INBOX_MAX_BYTES", "65536"))
+# Delivery: the first retry after this many seconds (doubling up to six hours); an inbox
+# failing for this many days is given up (its followers removed, ADMINS told); a request
+# found "sending" for this many seconds was cut off by a crash and is sent again.
+NASHR_FEDERATION_RETRY_BASE = float(os.environ.get("NASHR_FEDERATION_RETRY_BASE", "60"))
+NASHR_FEDERATION_DROP_AFTER_DAYS = float(os.environ.get("NASHR_FEDERATION_DROP_AFTER_DAYS", "3"))
+NASHR_FEDERATION_SENDING_TIMEOUT = float(
+    os.environ.get("NASHR_FEDERATION_SENDING_TIMEOUT", "300")
+)

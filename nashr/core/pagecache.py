@@ -56,6 +56,9 @@ GENERATION_KEY = "nashr:public-pages:generation"
 PAGE_KEY_PREFIX = "nashr:page:"
 # Sections under /fa/ and /en/ that are never cached (see the module's docstring).
 UNCACHED_SECTIONS = frozenset({"admin", "search", "subscribe"})
+# Outside the language prefixes, answered by their query string and Accept header
+# (WebFinger, ActivityPub): not pages, never stored.
+UNCACHED_PREFIXES = ("/.well-known/", "/ap/")
 # Headers a stored page may vary on: the key holds everything else a page depends on.
 HARMLESS_VARY = frozenset({"accept-encoding"})
 CACHE_STATUS_HEADER = "X-Nashr-Cache"
@@ -134,6 +137,8 @@ def _cacheable_request(request: HttpRequest) -> bool:
         return False
     if request.method != "GET" or settings.SESSION_COOKIE_NAME in request.COOKIES:
         # A staff member's request: never served from the cache, never stored.
+        return False
+    if request.path.startswith(UNCACHED_PREFIXES):
         return False
     parts = request.path.split("/", 3)
     if len(parts) > 2 and parts[2] in UNCACHED_SECTIONS:

@@ -20,12 +20,15 @@ After the commit (outside the database):
 3. **Page cache**: any change a reader can see replaces the cached pages' generation.
 4. **Static mirror**: one rebuild queued (when ``NASHR_MIRROR_DIR`` is set), told
    what changed; the build's fingerprints find which files to write again.
+5. **The fediverse**: one task (when ``NASHR_FEDERATION`` is on) sends the followers a
+   Create, Update or Delete of each changed publication, by what they were last sent.
 """
 
 from __future__ import annotations
 
 from nashr.core import pagecache
 from nashr.core.changes import Changes, Stage, Topic, handle
+from nashr.federation.tasks import federation_queue_sync
 from nashr.media.services import media_users, owner_label
 from nashr.mirror.tasks import mirror_queue_rebuild
 from nashr.publications.models import Publication
@@ -73,4 +76,10 @@ def register() -> None:
         stage=Stage.AFTER_COMMIT,
         topics=SEEN_BY_READERS,
         handler=mirror_queue_rebuild,
+    )
+    handle(
+        "fediverse",
+        stage=Stage.AFTER_COMMIT,
+        topics=[Topic.PUBLICATIONS],
+        handler=federation_queue_sync,
     )
