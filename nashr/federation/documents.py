@@ -109,7 +109,11 @@ def actor_document(language: str, *, public_key_pem: str) -> dict[str, Any]:
         "name": name,
         "summary": f"<p>{html.escape(summary)}</p>",
         "url": home_url(language),
-        "icon": {"type": "Image", "mediaType": "image/png", "url": site_url(static("federation/icon.png"))},
+        "icon": {
+            "type": "Image",
+            "mediaType": "image/png",
+            "url": site_url(static("federation/icon.png")),
+        },
         "inbox": inbox_url(language),
         "outbox": outbox_url(language),
         "followers": followers_url(language),
@@ -126,9 +130,13 @@ def webfinger_document(language: str) -> dict[str, Any]:
         "aliases": [actor_url(language), home_url(language)],
         "links": [
             {"rel": "self", "type": "application/activity+json", "href": actor_url(language)},
-            {"rel": "http://webfinger.net/rel/profile-page", "type": "text/html", "href": home_url(language)},
+            {
+                "rel": "http://webfinger.net/rel/profile-page",
+                "type": "text/html",
+                "href": home_url(language),
+            },
         ],
-    }  # fmt: skip
+    }
 
 
 class _Images(HTMLParser):
@@ -169,7 +177,8 @@ def article_document(publication: Publication) -> dict[str, Any]:
         "to": [PUBLIC],
         "cc": [followers_url(language)],
         "attachment": [
-            {"type": "Image", "url": src, "name": alt} for src, alt in _images(publication.body_html)
+            {"type": "Image", "url": src, "name": alt}
+            for src, alt in _images(publication.body_html)
         ],
     }
     if publication.summary:

@@ -25,4 +25,6 @@ def actor_key(language: str) -> ActorKey:
 
 
 def signer(language: str) -> Signer:
-    return Signer(key_id=documents.key_id(language), private_key_pem=actor_key(language).private_key_pem)
+    return Signer(
+        key_id=documents.key_id(language), private_key_pem=actor_key(language).private_key_pem
+    )

@@ -29,10 +29,10 @@ from django.db import IntegrityError, transaction
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
+from nashr.audit.services import audit_record
 from nashr.comments.models import Comment, CommentStatus
 from nashr.comments.services import BODY_MAX, NAME_MAX, comment_import, comments_moderate
 from nashr.core import ratelimit
-from nashr.audit.services import audit_record
 from nashr.core.actors import Actor, SystemActor, require
 from nashr.core.exceptions import ValidationError
 from nashr.federation import documents, keys, signatures
@@ -207,7 +207,9 @@ def documents_default_language() -> str:
     return default_language()
 
 
-def inbox_verify(request: InboxRequest, *, now: dt.datetime | None = None) -> tuple[RemoteKey, dict[str, Any]]:
+def inbox_verify(
+    request: InboxRequest, *, now: dt.datetime | None = None
+) -> tuple[RemoteKey, dict[str, Any]]:
     """The verified signer and the activity, or InboxRefused (see the module's docstring)."""
     now = now or timezone.now()
     if len(request.body) > settings.NASHR_FEDERATION_INBOX_MAX_BYTES:
@@ -223,7 +225,9 @@ def inbox_verify(request: InboxRequest, *, now: dt.datetime | None = None) -> tu
     if not host or is_blocked(host):
         raise InboxRefused(403, f"{host or 'this host'} is blocked")
     limit, window = settings.NASHR_FEDERATION_INBOX_RATE
-    if not ratelimit.hit(namespace="federation.inbox", kind="host", value=host, limit=limit, window=window):
+    if not ratelimit.hit(
+        namespace="federation.inbox", kind="host", value=host, limit=limit, window=window
+    ):
         raise InboxRefused(429, f"too many requests from {host}")
     try:
         signed = signatures.check_request(
@@ -243,9 +247,13 @@ def inbox_verify(request: InboxRequest, *, now: dt.datetime | None = None) -> tu
     if not isinstance(activity, dict):
         raise InboxRefused(400, "the body is not an activity")
     key = _remote_key(signature.key_id)
-    if not signatures.verify(signature=signature, signing_string=signed, public_key_pem=key.public_key_pem):
+    if not signatures.verify(
+        signature=signature, signing_string=signed, public_key_pem=key.public_key_pem
+    ):
         key = _remote_key(signature.key_id, refresh=True)
-        if not signatures.verify(signature=signature, signing_string=signed, public_key_pem=key.public_key_pem):
+        if not signatures.verify(
+            signature=signature, signing_string=signed, public_key_pem=key.public_key_pem
+        ):
             raise InboxRefused(401, "the signature does not match the key")
     if _id_of(activity.get("actor")) != key.actor_id:
         raise InboxRefused(401, "the activity's actor did not sign it")
@@ -394,7 +402,7 @@ def _create(key: RemoteKey, activity: dict[str, Any]) -> str:
         raise InboxRefused(413, f"the reply is longer than {BODY_MAX} characters")
     publication = Publication.objects.get(pk=publication_id)
     published = _moment(note.get("published"))
-    comment, _created = comment_import(
+    comment_import(
         actor=FEDIVERSE,
         publication=publication,
         source=COMMENT_SOURCE,
@@ -445,7 +453,9 @@ def _react(key: RemoteKey, activity: dict[str, Any]) -> str:
 
 # --- blocked servers ----------------------------------------------------------------------
 
-_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
+_DOMAIN = re.compile(
+    r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$"
+)
 
 
 def _on_domain(host: str, domain: str) -> bool:

@@ -175,7 +175,9 @@ def verify(*, signature: Signature, signing_string: str, public_key_pem: str) ->
     if not isinstance(key, rsa.RSAPublicKey):
         return False
     try:
-        key.verify(signature.signature, signing_string.encode(), padding.PKCS1v15(), hashes.SHA256())
+        key.verify(
+            signature.signature, signing_string.encode(), padding.PKCS1v15(), hashes.SHA256()
+        )
     except InvalidSignature:
         return False
     return True

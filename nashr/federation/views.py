@@ -25,9 +25,14 @@ def _on() -> None:
         raise Http404
 
 
-def _json(document: dict[str, Any], *, content_type: str = ACTIVITY_JSON, status: int = 200) -> HttpResponse:
+def _json(
+    document: dict[str, Any], *, content_type: str = ACTIVITY_JSON, status: int = 200
+) -> HttpResponse:
     response = JsonResponse(
-        document, content_type=content_type, status=status, json_dumps_params={"ensure_ascii": False}
+        document,
+        content_type=content_type,
+        status=status,
+        json_dumps_params={"ensure_ascii": False},
     )
     response["Vary"] = "Accept"
     response["Access-Control-Allow-Origin"] = "*"
@@ -78,9 +83,7 @@ def outbox(request: HttpRequest, name: str) -> HttpResponse:
     _on()
     language = _language(name)
     total, latest = selectors.outbox_publications(language=language)
-    items = [
-        documents.create_or_update("Create", documents.article_document(p)) for p in latest
-    ]
+    items = [documents.create_or_update("Create", documents.article_document(p)) for p in latest]
     for item in items:
         item.pop("@context", None)
         item["id"] = f"{item['object']['id']}#create"
@@ -117,7 +120,14 @@ def article(request: HttpRequest, pk: int) -> HttpResponse:
     publication = Publication.objects.filter(pk=pk, status=Status.PUBLISHED).first()
     if publication is None:
         if FederatedPost.objects.filter(publication_id=pk, state=PostState.DELETED).exists():
-            return _json({"@context": documents.CONTEXT, "id": documents.object_url(pk), "type": "Tombstone"}, status=410)
+            return _json(
+                {
+                    "@context": documents.CONTEXT,
+                    "id": documents.object_url(pk),
+                    "type": "Tombstone",
+                },
+                status=410,
+            )
         raise Http404
     if _wants_html(request):
         return HttpResponseRedirect(publication.get_absolute_url())

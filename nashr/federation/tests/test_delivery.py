@@ -35,7 +35,9 @@ def test_publish_edit_unpublish_delete_reach_the_follower(
     _follower(peer)
     _follower(peer, "en")  # the English actor's follower gets nothing of a Persian text
     with django_capture_on_commit_callbacks(execute=True):
-        publication = make_publication(summary="خلاصه", body="متن ![عکس](/static/federation/icon.png)")
+        publication = make_publication(
+            summary="خلاصه", body="متن ![عکس](/static/federation/icon.png)"
+        )
     [create] = peer.activities("Create")
     article = create["object"]
     assert peer.received[0].path == "/inbox" and peer.received[0].signature_valid
@@ -47,11 +49,15 @@ def test_publish_edit_unpublish_delete_reach_the_follower(
     assert article["attachment"][0]["url"].endswith("/static/federation/icon.png")
     assert len(peer.received) == 1
     with django_capture_on_commit_callbacks(execute=True):
-        publication_services.publication_update(actor=COMMAND, publication=publication, title="عنوان تازه")
+        publication_services.publication_update(
+            actor=COMMAND, publication=publication, title="عنوان تازه"
+        )
     [update] = peer.activities("Update")
     assert update["object"]["name"] == "عنوان تازه" and update["object"]["id"] == article["id"]
     with django_capture_on_commit_callbacks(execute=True):
-        publication_services.publication_update(actor=COMMAND, publication=publication, title="عنوان تازه")
+        publication_services.publication_update(
+            actor=COMMAND, publication=publication, title="عنوان تازه"
+        )
     assert len(peer.received) == 2
     with django_capture_on_commit_callbacks(execute=True):
         publication_services.publication_unpublish(actor=COMMAND, publication=publication)
@@ -88,14 +94,12 @@ def test_an_inbox_down_gets_the_publication_when_back(
 
 
 def test_an_inbox_failing_for_days_is_given_up_and_the_administrators_told(
+    federation: Any,
     our_key: str, peer: Peer, make_publication: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     """After NASHR_FEDERATION_DROP_AFTER_DAYS of failures the inbox's rows fail, its
     followers are removed, and ADMINS get a mail naming it."""
-    our_key_settings = our_key  # noqa: F841
-    from django.conf import settings
-
-    settings.ADMINS = [("Admin", "admin@nashr.example")]
+    federation.ADMINS = [("Admin", "admin@nashr.example")]
     _follower(peer)
     peer.inbox_answers = [500] * 5
     with django_capture_on_commit_callbacks(execute=True):
@@ -121,13 +125,15 @@ def test_a_refusing_inbox_is_not_retried(
 
 
 def test_nothing_is_sent_to_private_addresses_unless_allowed(
-    our_key: str, peer: Peer, make_publication: Any, django_capture_on_commit_callbacks: Any,
+    federation: Any,
+    our_key: str,
+    peer: Peer,
+    make_publication: Any,
+    django_capture_on_commit_callbacks: Any,
     client: Client,
 ) -> None:
     """With the SSRF guard on (production), a loopback inbox is refused, never contacted."""
-    from django.conf import settings
-
-    settings.NASHR_FEDERATION_ALLOW_PRIVATE = False
+    federation.NASHR_FEDERATION_ALLOW_PRIVATE = False
     _follower(peer)
     with django_capture_on_commit_callbacks(execute=True):
         make_publication()

@@ -11,7 +11,9 @@ from nashr.federation import documents
 ACTIVITY = "application/activity+json"
 
 
-def test_webfinger_finds_each_language_outside_the_prefixes(federation: Any, client: Client) -> None:
+def test_webfinger_finds_each_language_outside_the_prefixes(
+    federation: Any, client: Client
+) -> None:
     """`acct:fa@host` and `acct:en@host` lead to two actors, at addresses with no /fa/ or /en/."""
     for code in ("fa", "en"):
         answer = client.get("/.well-known/webfinger", {"resource": f"acct:{code}@testserver"})
@@ -19,8 +21,13 @@ def test_webfinger_finds_each_language_outside_the_prefixes(federation: Any, cli
         assert answer["Content-Type"] == "application/jrd+json"
         links = {link["rel"]: link["href"] for link in answer.json()["links"]}
         assert links["self"] == f"http://testserver/ap/actors/{code}"
-    assert client.get("/.well-known/webfinger", {"resource": "acct:de@testserver"}).status_code == 404
-    assert client.get("/.well-known/webfinger", {"resource": "acct:fa@elsewhere.example"}).status_code == 404
+    assert (
+        client.get("/.well-known/webfinger", {"resource": "acct:de@testserver"}).status_code == 404
+    )
+    assert (
+        client.get("/.well-known/webfinger", {"resource": "acct:fa@elsewhere.example"}).status_code
+        == 404
+    )
 
 
 def test_names_come_from_the_settings(federation: Any, client: Client) -> None:
@@ -28,13 +35,17 @@ def test_names_come_from_the_settings(federation: Any, client: Client) -> None:
     federation.NASHR_FEDERATION_NAMES = {"fa": "akhbar"}
     answer = client.get("/.well-known/webfinger", {"resource": "acct:akhbar@testserver"})
     assert answer.json()["subject"] == "acct:akhbar@testserver"
-    assert client.get("/.well-known/webfinger", {"resource": "acct:fa@testserver"}).status_code == 404
+    assert (
+        client.get("/.well-known/webfinger", {"resource": "acct:fa@testserver"}).status_code == 404
+    )
 
 
 def test_everything_is_off_by_default(settings: Any, db: None, client: Client) -> None:
     """Without NASHR_FEDERATION every endpoint is a 404."""
     settings.NASHR_FEDERATION = False
-    assert client.get("/.well-known/webfinger", {"resource": "acct:fa@testserver"}).status_code == 404
+    assert (
+        client.get("/.well-known/webfinger", {"resource": "acct:fa@testserver"}).status_code == 404
+    )
     assert client.get("/ap/actors/fa", HTTP_ACCEPT=ACTIVITY).status_code == 404
     assert client.post("/ap/inbox", b"{}", content_type=ACTIVITY).status_code == 404
 

@@ -92,7 +92,9 @@ def fedify(live_server: Any, settings: Any) -> Iterator[Fedify]:
         peer.stop()
 
 
-def test_fedify_follows_receives_and_replies(fedify: Fedify, live_server: Any, make_publication: Any) -> None:
+def test_fedify_follows_receives_and_replies(
+    fedify: Fedify, live_server: Any, make_publication: Any
+) -> None:
     """The whole round: WebFinger, Follow/Accept, Create/Update/Delete, a reply held."""
     host = live_server.url.removeprefix("http://")
     fedify.send({"follow": f"acct:fa@{host}"})
@@ -121,19 +123,23 @@ def test_fedify_follows_receives_and_replies(fedify: Fedify, live_server: Any, m
     looked_up = fedify.wait(lambda m: "looked_up" in m)
     assert looked_up["type"] == "Article" and looked_up["json"]["name"] == "بیانیه برای فدیورس"
 
-    publication_services.publication_update(actor=COMMAND, publication=publication, title="عنوان ویراسته")
+    publication_services.publication_update(
+        actor=COMMAND, publication=publication, title="عنوان ویراسته"
+    )
     update = fedify.wait(lambda m: m.get("received") == "Update")["activity"]
     assert update["object"]["name"] == "عنوان ویراسته"
 
-    fedify.send({
-        "reply": {
-            "to": documents.actor_url("fa"),
-            "inbox": documents.inbox_url("fa"),
-            "inReplyTo": article["id"],
-            "content": "<p>پاسخی از <em>فدیورس</em></p>",
-            "number": 1,
+    fedify.send(
+        {
+            "reply": {
+                "to": documents.actor_url("fa"),
+                "inbox": documents.inbox_url("fa"),
+                "inReplyTo": article["id"],
+                "content": "<p>پاسخی از <em>فدیورس</em></p>",
+                "number": 1,
+            }
         }
-    })
+    )
     fedify.wait(lambda m: m.get("sent") == "Create")
     comment = Comment.objects.get()
     assert comment.status == CommentStatus.PENDING

@@ -38,12 +38,20 @@ def test_follow_is_accepted_and_undo_removes(
         answer = peer.post(client, "/ap/actors/fa/inbox", _follow(peer))
     assert answer.status_code == 202, answer.content
     follower = Follower.objects.get()
-    assert (follower.language, follower.handle) == ("fa", f"@alice@{peer.base.split('//')[1].split(':')[0]}")
+    assert (follower.language, follower.handle) == (
+        "fa",
+        f"@alice@{peer.base.split('//')[1].split(':')[0]}",
+    )
     assert follower.delivery_inbox == f"{peer.base}/inbox"
     [accept] = peer.activities("Accept")
     assert accept["object"]["id"] == _follow(peer)["id"] and accept["actor"] == FA
     assert peer.received[0].path == "/users/alice/inbox" and peer.received[0].signature_valid
-    undo = {"id": f"{peer.actor_url}#undo", "type": "Undo", "actor": peer.actor_url, "object": _follow(peer)}
+    undo = {
+        "id": f"{peer.actor_url}#undo",
+        "type": "Undo",
+        "actor": peer.actor_url,
+        "object": _follow(peer),
+    }
     assert peer.post(client, "/ap/inbox", undo).status_code == 202
     assert not Follower.objects.exists()
 
@@ -68,13 +76,17 @@ def test_replayed_request_outside_the_window_is_refused(
     federation: Any, peer: Peer, client: Client
 ) -> None:
     """A request signed 13 hours ago (a replay) is refused, though its signature is good."""
-    answer = peer.post(client, "/ap/inbox", _follow(peer), when=timezone.now() - dt.timedelta(hours=13))
+    answer = peer.post(
+        client, "/ap/inbox", _follow(peer), when=timezone.now() - dt.timedelta(hours=13)
+    )
     assert answer.status_code == 401
     assert b"window" in answer.content
     assert peer.fetches == 0
 
 
-def test_body_not_matching_the_digest_is_refused(federation: Any, peer: Peer, client: Client) -> None:
+def test_body_not_matching_the_digest_is_refused(
+    federation: Any, peer: Peer, client: Client
+) -> None:
     """A body changed after signing fails the Digest check."""
     changed = dict(_follow(peer), object="http://testserver/ap/actors/en")
     import json
@@ -99,7 +111,9 @@ def test_blocked_domain_is_refused_and_its_followers_removed(
     assert peer.fetches == fetched and not Follower.objects.exists()
 
 
-def test_a_follow_flood_from_one_host_is_bounded(federation: Any, peer: Peer, client: Client) -> None:
+def test_a_follow_flood_from_one_host_is_bounded(
+    federation: Any, peer: Peer, client: Client
+) -> None:
     """Past the host's rate, Follows are refused with 429 before any key is fetched."""
     federation.NASHR_FEDERATION_INBOX_RATE = (5, 300)
     statuses = [peer.post(client, "/ap/inbox", _follow(peer, n)).status_code for n in range(30)]
@@ -118,7 +132,12 @@ def _reply(peer: Peer, in_reply_to: str, content: str, number: int = 1) -> dict[
         "url": f"{peer.base}/@alice/{number}",
         "to": ["https://www.w3.org/ns/activitystreams#Public"],
     }
-    return {"id": f"{note['id']}/activity", "type": "Create", "actor": peer.actor_url, "object": note}
+    return {
+        "id": f"{note['id']}/activity",
+        "type": "Create",
+        "actor": peer.actor_url,
+        "object": note,
+    }
 
 
 def test_reply_is_held_then_shown_after_approval(
@@ -127,7 +146,9 @@ def test_reply_is_held_then_shown_after_approval(
     """A reply becomes a held comment named by the handle, with a link to the original;
     the page shows it only once approved, and no remote avatar ever."""
     publication = make_publication()
-    activity = _reply(peer, documents.object_url(publication.pk), "<p>درود <b>بر</b> شما</p><p>two</p>")
+    activity = _reply(
+        peer, documents.object_url(publication.pk), "<p>درود <b>بر</b> شما</p><p>two</p>"
+    )
     answer = peer.post(client, "/ap/inbox", activity)
     assert answer.status_code == 202, answer.content
     comment = Comment.objects.get()
@@ -168,7 +189,12 @@ def test_deleted_reply_is_removed(
     peer.post(client, "/ap/inbox", activity)
     comment = Comment.objects.get()
     comments_moderate(actor=FEDIVERSE, comment_ids=[comment.pk], status=CommentStatus.APPROVED)
-    delete = {"id": f"{peer.actor_url}#d", "type": "Delete", "actor": peer.actor_url, "object": activity["object"]["id"]}
+    delete = {
+        "id": f"{peer.actor_url}#d",
+        "type": "Delete",
+        "actor": peer.actor_url,
+        "object": activity["object"]["id"],
+    }
     assert peer.post(client, "/ap/inbox", delete).status_code == 202
     comment.refresh_from_db()
     assert comment.status == CommentStatus.REMOVED
@@ -180,13 +206,28 @@ def test_likes_and_boosts_are_only_counted(
     """A Like and an Announce add a count each (twice the same: once); an Undo takes it back."""
     publication = make_publication()
     target = documents.object_url(publication.pk)
-    like = {"id": f"{peer.actor_url}#like", "type": "Like", "actor": peer.actor_url, "object": target}
-    boost = {"id": f"{peer.actor_url}#boost", "type": "Announce", "actor": peer.actor_url, "object": target}
+    like = {
+        "id": f"{peer.actor_url}#like",
+        "type": "Like",
+        "actor": peer.actor_url,
+        "object": target,
+    }
+    boost = {
+        "id": f"{peer.actor_url}#boost",
+        "type": "Announce",
+        "actor": peer.actor_url,
+        "object": target,
+    }
     for activity in (like, like, boost):
         answer = peer.post(client, "/ap/inbox", activity)
         assert answer.status_code == 202, answer.content
     assert Reaction.objects.filter(publication_id=publication.pk).count() == 2
-    undo = {"id": f"{peer.actor_url}#undo-like", "type": "Undo", "actor": peer.actor_url, "object": like}
+    undo = {
+        "id": f"{peer.actor_url}#undo-like",
+        "type": "Undo",
+        "actor": peer.actor_url,
+        "object": like,
+    }
     peer.post(client, "/ap/inbox", undo)
     assert list(Reaction.objects.values_list("kind", flat=True)) == ["announce"]
     assert not Comment.objects.exists()
