@@ -14,7 +14,7 @@ from nashr.federation.models import DomainBlock, Follower, InboxDelivery
 
 
 @admin.register(DomainBlock)
-class DomainBlockAdmin(SpellingSearchAdmin, ServiceSavedAdmin[DomainBlock]):
+class DomainBlockAdmin(SpellingSearchAdmin[DomainBlock], ServiceSavedAdmin[DomainBlock]):
     list_display = ["domain", "note", "created_at"]
     search_fields = ["domain", "note"]
 
@@ -45,14 +45,14 @@ class ReadOnlyAdmin(admin.ModelAdmin[Any]):
 
 
 @admin.register(Follower)
-class FollowerAdmin(SpellingSearchAdmin, ReadOnlyAdmin):
+class FollowerAdmin(SpellingSearchAdmin[Follower], ReadOnlyAdmin):
     list_display = ["handle", "language", "host", "created_at"]
     list_filter = ["language"]
     search_fields = ["handle", "host"]
 
 
 @admin.register(InboxDelivery)
-class InboxDeliveryAdmin(SpellingSearchAdmin, ReadOnlyAdmin):
+class InboxDeliveryAdmin(SpellingSearchAdmin[InboxDelivery], ReadOnlyAdmin):
     list_display = ["activity", "inbox", "state", "attempts", "next_attempt_at", "sent_at"]
     list_filter = ["state"]
     search_fields = ["inbox"]

@@ -35,6 +35,7 @@ from nashr.comments.services import BODY_MAX, NAME_MAX, comment_import, comments
 from nashr.core import ratelimit
 from nashr.core.actors import Actor, SystemActor, require
 from nashr.core.exceptions import ValidationError
+from nashr.core.languages import codes, default_language
 from nashr.federation import documents, keys, signatures
 from nashr.federation.models import (
     Activity,
@@ -168,7 +169,7 @@ def _remote_key(key_id: str, *, refresh: bool = False) -> RemoteKey:
     if cached is not None and not refresh and timezone.now() - cached.fetched_at < KEY_REFRESH:
         return cached
     url = key_id.split("#", 1)[0]
-    signer = keys.signer(documents_default_language())
+    signer = keys.signer(default_language())
     try:
         document = fetch_json(url, signer=signer)
     except (Refused, RemoteError) as exc:
@@ -199,12 +200,6 @@ def _remote_key(key_id: str, *, refresh: bool = False) -> RemoteKey:
     }
     stored, _created = RemoteKey.objects.update_or_create(key_id=key_id, defaults=values)
     return stored
-
-
-def documents_default_language() -> str:
-    from nashr.core.languages import default_language
-
-    return default_language()
 
 
 def inbox_verify(
@@ -289,7 +284,7 @@ def inbox_receive(request: InboxRequest, *, language: str | None) -> str:
 
 
 def _language_of_actor(url: str) -> str | None:
-    for code in documents.codes():
+    for code in codes():
         if documents.actor_url(code) == url:
             return code
     return None

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from nashr.core.languages import codes
 from nashr.federation import documents, keys, selectors, services
 from nashr.federation.models import FederatedPost, PostState
 from nashr.publications.models import Publication, Status
@@ -62,7 +63,7 @@ def webfinger(request: HttpRequest) -> HttpResponse:
         if host.lower() == documents.site_host().lower():
             language = documents.language_of_name(user)
     else:
-        language = next((c for c in documents.codes() if documents.actor_url(c) == resource), None)
+        language = next((c for c in codes() if documents.actor_url(c) == resource), None)
     if language is None:
         raise Http404
     return _json(documents.webfinger_document(language), content_type=JRD)

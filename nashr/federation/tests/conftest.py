@@ -97,7 +97,7 @@ class Peer:
                 private_key_pem=key_pem or self.private_key_pem,
                 now=when or timezone.now(),
             )
-        extra = {f"HTTP_{name.upper()}": value for name, value in headers.items()}
+        extra: dict[str, Any] = {f"HTTP_{n.upper()}": value for n, value in headers.items()}
         return client.post(path, raw, content_type="application/activity+json", **extra)
 
 

@@ -95,7 +95,10 @@ def test_an_inbox_down_gets_the_publication_when_back(
 
 def test_an_inbox_failing_for_days_is_given_up_and_the_administrators_told(
     federation: Any,
-    our_key: str, peer: Peer, make_publication: Any, django_capture_on_commit_callbacks: Any
+    our_key: str,
+    peer: Peer,
+    make_publication: Any,
+    django_capture_on_commit_callbacks: Any,
 ) -> None:
     """After NASHR_FEDERATION_DROP_AFTER_DAYS of failures the inbox's rows fail, its
     followers are removed, and ADMINS get a mail naming it."""

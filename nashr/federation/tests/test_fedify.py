@@ -62,7 +62,7 @@ class Fedify:
         self.process.stdin.flush()
 
     def wait(self, wanted: Any, timeout: float = 30) -> dict[str, Any]:
-        seen = []
+        seen: list[dict[str, Any]] = []
         while True:
             try:
                 message = self.lines.get(timeout=timeout)
@@ -102,7 +102,8 @@ def test_fedify_follows_receives_and_replies(
     assert found["subject"] == f"acct:fa@{host}", found
     if found.get("actor") is None:  # Fedify could not read the actor: show why
         fedify.process.kill()
-        raise AssertionError((found, fedify.process.stderr.read()[-6000:]))
+        _out, err = fedify.process.communicate()
+        raise AssertionError((found, err[-6000:]))
     assert found.get("actor") == documents.actor_url("fa") and found["type"] == "Service"
     assert found["hasKey"] and found["icon"].endswith(".png")
     assert found["sharedInbox"] == f"{live_server.url}/ap/inbox"
