@@ -491,6 +491,4 @@ NASHR_FEDERATION_INBOX_MAX_BYTES = int(os.environ.get("NASHR_FEDERATION_INBOX_MA
 # found "sending" for this many seconds was cut off by a crash and is sent again.
 NASHR_FEDERATION_RETRY_BASE = float(os.environ.get("NASHR_FEDERATION_RETRY_BASE", "60"))
 NASHR_FEDERATION_DROP_AFTER_DAYS = float(os.environ.get("NASHR_FEDERATION_DROP_AFTER_DAYS", "3"))
-NASHR_FEDERATION_SENDING_TIMEOUT = float(
-    os.environ.get("NASHR_FEDERATION_SENDING_TIMEOUT", "300")
-)
+NASHR_FEDERATION_SENDING_TIMEOUT = float(os.environ.get("NASHR_FEDERATION_SENDING_TIMEOUT", "300"))

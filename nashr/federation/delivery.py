@@ -31,7 +31,14 @@ from django.utils.translation import gettext as _
 
 from nashr.federation import keys
 from nashr.federation.models import DeliveryState, Follower, InboxDelivery, InboxFailure
-from nashr.federation.remote import Refused, RemoteError, host_of, is_blocked, post_activity
+from nashr.federation.remote import (
+    Refused,
+    RemoteError,
+    Signer,
+    host_of,
+    is_blocked,
+    post_activity,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -102,72 +109,97 @@ def inbox_drop(*, inbox: str, reason: str) -> int:
     return len(handles)
 
 
-def _send_one(row: InboxDelivery, now: dt.datetime, summary: RunSummary) -> None:
+@dataclass(frozen=True)
+class _Outcome:
+    """A request's outcome, committed with the claim of the next row (one commit a request)."""
+
+    row_id: int
+    fields: dict[str, object]
+    inbox_recovered: str = ""  # an inbox that answered: its failures are forgotten
+
+
+def _record(outcome: _Outcome | None) -> None:
+    if outcome is None:
+        return
+    InboxDelivery.objects.filter(pk=outcome.row_id).update(**outcome.fields)
+    if outcome.inbox_recovered:
+        InboxFailure.objects.filter(inbox=outcome.inbox_recovered).delete()
+
+
+def _send_one(
+    row: InboxDelivery, now: dt.datetime, summary: RunSummary, signers: dict[str, Signer]
+) -> _Outcome | None:
+    """Send one claimed row; its outcome to record (None: recorded already)."""
     activity = row.activity
     body = json.dumps(activity.document, ensure_ascii=False).encode()
+    if activity.language not in signers:
+        signers[activity.language] = keys.signer(activity.language)
+    failed = {"state": DeliveryState.FAILED}
     try:
         if is_blocked(host_of(row.inbox)):
             raise Refused(f"{host_of(row.inbox)} is blocked")
-        post_activity(row.inbox, body=body, signer=keys.signer(activity.language))
+        post_activity(row.inbox, body=body, signer=signers[activity.language])
     except Refused as exc:
-        InboxDelivery.objects.filter(pk=row.pk).update(
-            state=DeliveryState.FAILED, last_error=str(exc)[:2000]
-        )
         summary.failed += 1
-        return
+        return _Outcome(row.pk, {**failed, "last_error": str(exc)[:2000]})
     except RemoteError as exc:
         error = str(exc)[:2000]
         if exc.status not in TEMPORARY and 400 <= exc.status < 500:
-            InboxDelivery.objects.filter(pk=row.pk).update(
-                state=DeliveryState.FAILED, last_error=error
-            )
             summary.failed += 1
-            return
+            return _Outcome(row.pk, {**failed, "last_error": error})
         if _inbox_gives_up(row.inbox, now):
-            InboxDelivery.objects.filter(pk=row.pk).update(
-                state=DeliveryState.FAILED, last_error=error
-            )
+            InboxDelivery.objects.filter(pk=row.pk).update(**failed, last_error=error)
             inbox_drop(inbox=row.inbox, reason=error)
             summary.failed += 1
-            return
-        InboxDelivery.objects.filter(pk=row.pk).update(
-            state=DeliveryState.QUEUED,
-            last_error=error,
-            next_attempt_at=next_attempt(row.attempts, now),
-        )
+            return None
         summary.retried += 1
-        return
-    InboxDelivery.objects.filter(pk=row.pk).update(
-        state=DeliveryState.SENT, sent_at=timezone.now(), last_error=""
-    )
-    InboxFailure.objects.filter(inbox=row.inbox).delete()
+        return _Outcome(
+            row.pk,
+            {
+                "state": DeliveryState.QUEUED,
+                "last_error": error,
+                "next_attempt_at": next_attempt(row.attempts, now),
+            },
+        )
     summary.sent += 1
+    fields = {"state": DeliveryState.SENT, "sent_at": timezone.now(), "last_error": ""}
+    return _Outcome(row.pk, fields, inbox_recovered=row.inbox)
 
 
 def deliveries_run(*, limit: int | None = None) -> RunSummary:
-    """Send every row due now, one at a time, each state committed (see the docstring)."""
+    """Send every row due now, one at a time, each state committed (see the docstring):
+    a request's outcome in the commit that claims the next row."""
     summary = RunSummary()
     summary.recovered = recover_stale(now=timezone.now())
     done = 0
     after = 0
-    while limit is None or done < limit:
-        now = timezone.now()
-        row = (
-            InboxDelivery.objects.filter(
-                state=DeliveryState.QUEUED, next_attempt_at__lte=now, pk__gt=after
+    signers: dict[str, Signer] = {}  # the keys, read once per run
+    outcome: _Outcome | None = None
+    try:
+        while limit is None or done < limit:
+            now = timezone.now()
+            row = (
+                InboxDelivery.objects.filter(
+                    state=DeliveryState.QUEUED, next_attempt_at__lte=now, pk__gt=after
+                )
+                .select_related("activity")
+                .order_by("pk")
+                .first()
             )
-            .select_related("activity")
-            .order_by("pk")
-            .first()
-        )
-        if row is None:
-            break
-        after = row.pk
-        if not _claim(row.pk, now):
-            continue
-        row.attempts += 1
-        _send_one(row, now, summary)
-        done += 1
+            if row is None:
+                break
+            after = row.pk
+            with transaction.atomic():
+                _record(outcome)
+                outcome = None
+                claimed = _claim(row.pk, now)
+            if not claimed:
+                continue
+            row.attempts += 1
+            outcome = _send_one(row, now, summary, signers)
+            done += 1
+    finally:
+        _record(outcome)
     return summary
 
 
