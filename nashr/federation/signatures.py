@@ -17,6 +17,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import email.utils
+import functools
 import hashlib
 import re
 from dataclasses import dataclass
@@ -53,6 +54,15 @@ def key_pair_new() -> tuple[str, str]:
         .decode()
     )
     return private, public
+
+
+@functools.lru_cache(maxsize=16)
+def _private_key(pem: str) -> rsa.RSAPrivateKey:
+    """The key read from PEM, once: OpenSSL checks an RSA key as it loads it (~0.1 s)."""
+    key = serialization.load_pem_private_key(pem.encode(), password=None)
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise SignatureError("the private key is not an RSA key")
+    return key
 
 
 def digest_header(body: bytes) -> str:
@@ -95,9 +105,9 @@ def sign(
         headers["digest"] = digest_header(body)
         names.append("digest")
     text = _signing_string(names, method, path, headers)
-    key = serialization.load_pem_private_key(private_key_pem.encode(), password=None)
-    assert isinstance(key, rsa.RSAPrivateKey)
-    signature = key.sign(text.encode(), padding.PKCS1v15(), hashes.SHA256())
+    signature = _private_key(private_key_pem).sign(
+        text.encode(), padding.PKCS1v15(), hashes.SHA256()
+    )
     headers["signature"] = (
         f'keyId="{key_id}",algorithm="rsa-sha256",headers="{" ".join(names)}",'
         f'signature="{base64.b64encode(signature).decode()}"'

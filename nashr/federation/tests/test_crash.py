@@ -28,6 +28,7 @@ INBOXES = 500
 class _Inboxes(BaseHTTPRequestHandler):
     counts: collections.Counter[str]
     lock = threading.Lock()
+    disable_nagle_algorithm = True
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
