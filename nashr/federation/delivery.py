@@ -170,6 +170,8 @@ def deliveries_run(*, limit: int | None = None) -> RunSummary:
     """Send every row due now, one at a time, each state committed (see the docstring):
     a request's outcome in the commit that claims the next row."""
     summary = RunSummary()
+    if not settings.NASHR_FEDERATION:
+        return summary  # turned off: the rows wait, unsent
     summary.recovered = recover_stale(now=timezone.now())
     done = 0
     after = 0

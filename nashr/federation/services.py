@@ -31,7 +31,13 @@ from django.utils import timezone
 
 from nashr.audit.services import audit_record
 from nashr.comments.models import Comment, CommentStatus
-from nashr.comments.services import BODY_MAX, NAME_MAX, comment_import, comments_moderate
+from nashr.comments.services import (
+    BODY_MAX,
+    NAME_MAX,
+    comment_import,
+    comments_moderate,
+    comments_open,
+)
 from nashr.core import ratelimit
 from nashr.core.actors import Actor, SystemActor, require
 from nashr.core.exceptions import ValidationError
@@ -396,6 +402,8 @@ def _create(key: RemoteKey, activity: dict[str, Any]) -> str:
     if len(body) > BODY_MAX:
         raise InboxRefused(413, f"the reply is longer than {BODY_MAX} characters")
     publication = Publication.objects.get(pk=publication_id)
+    if not comments_open(publication):
+        raise InboxRefused(403, "comments on this publication are closed")
     published = _moment(note.get("published"))
     comment_import(
         actor=FEDIVERSE,

@@ -57,6 +57,7 @@ def test_the_units_serve_and_work_with_nashr_commands() -> None:
         "nashr.service": "serve",
         "nashr-worker.service": "db_worker",
         "nashr-purge.service": "subscribers purge-unconfirmed --enqueue",
+        "nashr-federation.service": "federation deliver",
     }
     for unit, command in commands.items():
         assert f"{INSTALL}/.venv/bin/nashr {command}" in (DEPLOY / unit).read_text(), unit

@@ -116,6 +116,26 @@ def test_an_inbox_failing_for_days_is_given_up_and_the_administrators_told(
     assert f"{peer.base}/inbox" in notice.body and "@alice@127.0.0.1" in notice.body
 
 
+def test_turned_off_nothing_is_sent(
+    federation: Any,
+    our_key: str,
+    peer: Peer,
+    make_publication: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
+    """Turning the fediverse off stops the deliveries: queued rows wait, unsent."""
+    _follower(peer)
+    peer.inbox_answers = [503]
+    with django_capture_on_commit_callbacks(execute=True):
+        make_publication()
+    federation.NASHR_FEDERATION = False
+    delivery.deliveries_run()
+    with django_capture_on_commit_callbacks(execute=True):
+        make_publication(title="دومی")
+    assert InboxDelivery.objects.get().state == DeliveryState.QUEUED
+    assert not peer.received
+
+
 def test_a_refusing_inbox_is_not_retried(
     our_key: str, peer: Peer, make_publication: Any, django_capture_on_commit_callbacks: Any
 ) -> None:

@@ -9,7 +9,7 @@ from django.test import Client
 from django.utils import timezone
 
 from nashr.comments.models import Comment, CommentStatus
-from nashr.comments.services import comments_moderate
+from nashr.comments.services import comment_policy_set, comments_moderate
 from nashr.core.actors import COMMAND
 from nashr.federation import documents, signatures
 from nashr.federation.models import DomainBlock, Follower, Reaction
@@ -177,6 +177,17 @@ def test_reply_with_script_or_too_long_is_refused(
     assert peer.post(client, "/ap/inbox", scripted).status_code == 422
     long = _reply(peer, target, "<p>" + "ب" * 50_000 + "</p>", 2)
     assert peer.post(client, "/ap/inbox", long).status_code == 413
+    assert not Comment.objects.exists()
+
+
+def test_reply_under_closed_comments_is_refused(
+    federation: Any, peer: Peer, client: Client, make_publication: Any
+) -> None:
+    """Comments closed on the publication: a reply is refused as a reader's would be."""
+    publication = make_publication()
+    comment_policy_set(actor=COMMAND, publication=publication, closed=True)
+    activity = _reply(peer, documents.object_url(publication.pk), "<p>late</p>")
+    assert peer.post(client, "/ap/inbox", activity).status_code == 403
     assert not Comment.objects.exists()
 
 
