@@ -2,6 +2,12 @@
 
 One builder per document, used by the views (what a server fetches) and by delivery
 (what is sent), so a fetched Article and a delivered one are the same.
+
+JSON-LD: documents are written in the compact form of the ActivityStreams and security
+contexts, and received ones are read in it, as Mastodon reads them. No JSON-LD processor
+(pyld) expands them: expansion fetches every context a document names from the network,
+and Nashr contacts nothing but its followers' inboxes and the keys it must verify. A peer
+that writes another compaction (Fedify, below) is held to this by the tests against it.
 """
 
 from __future__ import annotations

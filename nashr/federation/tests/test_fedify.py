@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.test import Client
 
 from nashr.comments.models import Comment, CommentStatus
@@ -146,6 +147,11 @@ def test_fedify_follows_receives_and_replies(
     assert comment.status == CommentStatus.PENDING
     assert comment.name.startswith("@reader@127.0.0.1")
     assert comment.body == f"پاسخی از فدیورس\n\n{fedify.base}/@reader/1"
+    moderator = get_user_model().objects.create_superuser("moderator", password="a long phrase 42")
+    staff = Client()
+    staff.force_login(moderator)
+    held = staff.get(f"/fa/admin/comments/comment/{comment.pk}/change/").content.decode()
+    assert "پاسخی از فدیورس" in held and "@reader@127.0.0.1" in held
     client = Client()
     page = publication.get_absolute_url()
     assert "پاسخی از فدیورس" not in client.get(page).content.decode()
