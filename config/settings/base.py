@@ -484,6 +484,10 @@ NASHR_FEDERATION_NAMES = dict(
 # Fetch keys from and post to private and loopback addresses (tests only: an SSRF guard).
 NASHR_FEDERATION_ALLOW_PRIVATE = env_bool("NASHR_FEDERATION_ALLOW_PRIVATE", False)
 # Inbox requests accepted per remote host in a window of seconds; a larger body is refused.
+# A publication is sent to the followers when it is published within this many hours of
+# the time it bears as published: an imported archive of old texts is not (it is in the
+# outbox all the same).
+NASHR_FEDERATION_NEW_WITHIN_HOURS = float(os.environ.get("NASHR_FEDERATION_NEW_WITHIN_HOURS", "48"))
 NASHR_FEDERATION_INBOX_RATE = (int(os.environ.get("NASHR_FEDERATION_INBOX_RATE", "300")), 300)
 NASHR_FEDERATION_INBOX_MAX_BYTES = int(os.environ.get("NASHR_FEDERATION_INBOX_MAX_BYTES", "65536"))
 # Delivery: the first retry after this many seconds (doubling up to six hours); an inbox

@@ -72,6 +72,17 @@ def test_publish_edit_unpublish_delete_reach_the_follower(
     assert all(r.signature_valid for r in peer.received)
 
 
+def test_an_imported_archive_is_not_sent(
+    our_key: str, peer: Peer, make_publication: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Publications published years ago (an import) are not sent as news; a new one is."""
+    _follower(peer)
+    with django_capture_on_commit_callbacks(execute=True):
+        make_publication(published_at=dt.datetime(2020, 3, 1, tzinfo=dt.UTC))
+        make_publication(title="تازه")
+    assert [a["object"]["name"] for a in peer.activities("Create")] == ["تازه"]
+
+
 def test_an_inbox_down_gets_the_publication_when_back(
     our_key: str, peer: Peer, make_publication: Any, django_capture_on_commit_callbacks: Any
 ) -> None:

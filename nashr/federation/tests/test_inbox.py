@@ -111,6 +111,24 @@ def test_blocked_domain_is_refused_and_its_followers_removed(
     assert peer.fetches == fetched and not Follower.objects.exists()
 
 
+def test_a_key_on_a_private_address_is_not_fetched(
+    federation: Any, peer: Peer, client: Client
+) -> None:
+    """With the SSRF guard on, a keyId on loopback is refused without a request to it."""
+    federation.NASHR_FEDERATION_ALLOW_PRIVATE = False
+    answer = peer.post(client, "/ap/inbox", _follow(peer))
+    assert answer.status_code == 401 and b"could not be fetched" in answer.content
+    assert peer.fetches == 0
+
+
+def test_a_rotated_key_is_fetched_again(federation: Any, peer: Peer, client: Client) -> None:
+    """An actor that changed its key is verified with the new one, fetched once more."""
+    assert peer.post(client, "/ap/inbox", _follow(peer)).status_code == 202
+    peer.private_key_pem, peer.public_key_pem = signatures.key_pair_new()
+    assert peer.post(client, "/ap/inbox", _follow(peer, 2)).status_code == 202
+    assert peer.fetches == 2
+
+
 def test_a_follow_flood_from_one_host_is_bounded(
     federation: Any, peer: Peer, client: Client
 ) -> None:
