@@ -10,7 +10,7 @@ from django.http import HttpRequest
 
 from nashr.core.admin import ServiceSavedAdmin, SpellingSearchAdmin
 from nashr.federation import services
-from nashr.federation.models import DomainBlock, Follower, InboxDelivery
+from nashr.federation.models import DomainBlock, Follower, InboxDelivery, Reaction
 
 
 @admin.register(DomainBlock)
@@ -57,3 +57,11 @@ class InboxDeliveryAdmin(SpellingSearchAdmin[InboxDelivery], ReadOnlyAdmin):
     list_filter = ["state"]
     search_fields = ["inbox"]
     list_select_related = ["activity"]
+
+
+@admin.register(Reaction)
+class ReactionAdmin(ReadOnlyAdmin):
+    """Likes and boosts, by publication: counted, nothing more."""
+
+    list_display = ["publication_id", "kind", "created_at"]
+    list_filter = ["kind"]
