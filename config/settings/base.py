@@ -381,6 +381,18 @@ NASHR_UNCONFIRMED_DAYS = int(os.environ.get("NASHR_UNCONFIRMED_DAYS", "14"))
 # database under keyed hashes (nashr.core.ratelimit).
 NASHR_SUBSCRIBE_RATE = (int(os.environ.get("NASHR_SUBSCRIBE_RATE", "10")), 600)
 NASHR_SUBSCRIBE_ADDRESS_RATE = (3, 3600)
+# The list address (issue 28, item 12): readers who cannot reach the site subscribe,
+# confirm and unsubscribe by mail to it (subject "subscribe SLUG"; the mirror offers a
+# mailto: link, bulletins a List-Unsubscribe mailto:). The mail server delivers it to a
+# Maildir read by `nashr subscribers mail-ingest MAILDIR` (cron), or pipes each message
+# into `nashr subscribers mail-ingest`. "" = off.
+NASHR_LIST_ADDRESS = os.environ.get("NASHR_LIST_ADDRESS", "")
+# (messages, seconds) read from one sender address; more are refused unread.
+NASHR_LIST_SENDER_RATE = (int(os.environ.get("NASHR_LIST_SENDER_RATE", "10")), 3600)
+# (mails, seconds) sent in answer to mail to the list address, from all senders together.
+NASHR_LIST_MAIL_RATE = (int(os.environ.get("NASHR_LIST_MAIL_RATE", "300")), 3600)
+# The most read of one message to the list address; a larger one is refused.
+NASHR_LIST_MAX_BYTES = int(os.environ.get("NASHR_LIST_MAX_BYTES", str(256 * 1024)))
 # A 4xx answer is retried after base × 2^(attempt-1) seconds, up to the given attempts.
 NASHR_SEND_RETRY_BASE = float(os.environ.get("NASHR_SEND_RETRY_BASE", "60"))
 NASHR_SEND_MAX_ATTEMPTS = int(os.environ.get("NASHR_SEND_MAX_ATTEMPTS", "6"))

@@ -82,6 +82,7 @@ def site_fingerprint(*, forms: str, base_url: str) -> str:
         settings.NASHR_SITE_URL,
         settings.NASHR_MIRROR_URLS,
         settings.NASHR_ONION_URL,
+        settings.NASHR_LIST_ADDRESS,  # the subscribe box's mailto: links
         settings.LANGUAGES,
         settings.STATIC_URL,
         forms,
