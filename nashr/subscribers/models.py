@@ -122,8 +122,8 @@ class MailToken(models.Model):
     series = models.ForeignKey(
         Series, on_delete=models.CASCADE, related_name="+", verbose_name=_("series")
     )
-    created_at = models.DateTimeField(_("created at"))
-    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("token mailed at"))
+    used_at = models.DateTimeField(_("token used at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("confirmation by mail")

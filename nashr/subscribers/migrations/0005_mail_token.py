@@ -17,8 +17,8 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('digest', models.CharField(max_length=64, unique=True, verbose_name='token digest')),
-                ('created_at', models.DateTimeField(verbose_name='created at')),
-                ('used_at', models.DateTimeField(blank=True, null=True, verbose_name='used at')),
+                ('created_at', models.DateTimeField(verbose_name='token mailed at')),
+                ('used_at', models.DateTimeField(blank=True, null=True, verbose_name='token used at')),
                 ('series', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='bulletins.series', verbose_name='series')),
                 ('subscriber', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='mail_tokens', to='subscribers.subscriber', verbose_name='subscriber')),
             ],

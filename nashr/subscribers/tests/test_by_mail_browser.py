@@ -82,7 +82,11 @@ def test_subscribe_confirm_receive_and_leave_by_mail(
     (confirmation,) = _received(smtp_sink, READER)
     with translation.override("fa"):
         persian = translation.gettext("Confirm your subscription")
+        asked = translation.gettext(
+            "Someone, probably you, wrote to us to receive this bulletin at this address:"
+        )
     assert persian != "Confirm your subscription" and persian in confirmation["Subject"]
+    assert asked in confirmation.get_content()  # in the reader's (the series') language
     assert confirmation["Reply-To"] == LIST_ADDRESS
     assert "https://" not in confirmation.get_content()  # nothing points at the blocked site
     reply_subject = f"Re: {confirmation['Subject']}"
