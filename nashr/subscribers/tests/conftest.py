@@ -52,13 +52,13 @@ class _MaildirHandler:
     def __init__(self, maildir: Path) -> None:
         self.box = mailbox.Maildir(maildir, create=True)
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # type: ignore[no-untyped-def]
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.lower() != LIST_ADDRESS:
             return "550 5.1.1 no such mailbox here"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # type: ignore[no-untyped-def]
+    async def handle_DATA(self, server, session, envelope):
         # A delivering server records the envelope sender as Return-Path.
         stamp = f"Return-Path: <{envelope.mail_from}>\r\n".encode()
         self.box.add(stamp + envelope.original_content)

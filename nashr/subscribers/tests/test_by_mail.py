@@ -20,6 +20,7 @@ from django.test import Client
 
 from nashr.core.mirror_mode import mirror_environ
 from nashr.subscribers.models import Subscriber, SubscriberStatus
+from nashr.subscribers.selectors import subscriber_data
 from nashr.subscribers.services import mail_commands_ingest
 from nashr.subscribers.tests.conftest import LIST_ADDRESS, ListMailServer
 
@@ -55,8 +56,9 @@ def test_a_maildir_message_is_read_once(list_mail, smtp_sink, make_series) -> No
 
 
 def test_the_confirmation_is_in_the_series_language(list_mail, smtp_sink, make_series) -> None:
-    """The token comes in the subject, Reply-To is the list address; the English text says
-    to reply, and only an English series gives an English mail."""
+    """The token comes in the subject, Reply-To is the list address, and the text (English
+    for an English series) says to reply; the consent's basis and the pending confirmation
+    are recorded."""
     make_series()
     list_mail.write(sender="en@example.org", subject="subscribe iran-bulletin")
     _ingest(list_mail)
@@ -69,7 +71,11 @@ def test_the_confirmation_is_in_the_series_language(list_mail, smtp_sink, make_s
     assert message["Auto-Submitted"] == "auto-generated"
     text = message.get_content()
     assert "reply to this message" in text and "Iran Bulletin" in text
-    assert Subscriber.objects.get(email="en@example.org").consent_basis.startswith("asked by mail")
+    subscriber = Subscriber.objects.get(email="en@example.org")
+    assert subscriber.consent_basis.startswith("asked by mail")
+    # What the reader may download names the pending confirmation (never its token).
+    (stored,) = subscriber_data(subscriber=subscriber)["mail_confirmations"]
+    assert (stored["series"], stored["used_at"]) == ("iran-bulletin", None)
 
 
 def test_automatic_replies_confirm_nothing(list_mail, smtp_sink, make_series) -> None:
