@@ -41,10 +41,15 @@ def read_limited(path: Path, limit: int) -> bytes:
         return handle.read(limit + 1)
 
 
-def maildir_mark_seen(entry: Path) -> None:
+def maildir_claim(entry: Path) -> Path | None:
     """Move a message of new/ into cur/, flagged seen (the Maildir convention, ":2,S"),
-    so that the next reading of new/ skips it."""
-    if entry.parent.name != "new":
-        return
+    before it is read: the next reading of new/ skips it, and of two readers at once (an
+    overlapping cron run) only the one whose rename succeeded reads it. Its new path, or
+    None when another reader took it first."""
     name = entry.name.partition(":")[0]
-    os.replace(entry, entry.parent.parent / "cur" / f"{name}:2,S")
+    claimed = entry.parent.parent / "cur" / f"{name}:2,S"
+    try:
+        os.replace(entry, claimed)
+    except FileNotFoundError:
+        return None
+    return claimed

@@ -28,7 +28,7 @@ from nashr.core.exceptions import (
 )
 from nashr.core.languages import check_language, codes
 from nashr.core.mail import notification_message
-from nashr.core.maildir import maildir_check, maildir_entries, maildir_mark_seen, read_limited
+from nashr.core.maildir import maildir_check, maildir_claim, maildir_entries, read_limited
 from nashr.core.one_line import check_one_line
 from nashr.subscribers import hooks, mailcommands, ratelimit, tokens
 from nashr.subscribers.models import (
@@ -712,7 +712,7 @@ def mail_commands_ingest(
     """Read one message (bytes) or the new messages of a Maildir sent to the list address,
     and do what each asks (see nashr.subscribers.mailcommands).
 
-    A Maildir's messages are read from new/ and then moved into cur/, so the next run
+    A Maildir's messages are taken from new/ into cur/ and read there, so the next run
     reads only what arrived since. `dns` looks up DKIM keys (None: the system's DNS).
     """
     if not mailcommands.list_address():
@@ -729,12 +729,17 @@ def mail_commands_ingest(
         return report
     maildir_check(source)
     limit = settings.NASHR_LIST_MAX_BYTES
-    for where, path in maildir_entries(source, folders=("new",)):
+    for _where, entry in maildir_entries(source, folders=("new",)):
+        # At most once: a run killed halfway loses the message it held (its sender may
+        # write again), and never answers one twice.
+        path = maildir_claim(entry)
+        if path is None:
+            continue
+        where = f"cur/{path.name}"
         try:
             raw = read_limited(path, limit)
         except OSError as exc:
             report.refused.append(MailRefusal(where, f"cannot be opened ({exc.strerror})"))
             continue
         _mail_command_one(where=where, raw=raw, report=report, dns=dns)
-        maildir_mark_seen(path)
     return report
