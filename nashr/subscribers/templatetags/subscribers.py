@@ -50,7 +50,18 @@ def subscribe_form(context: template.Context, prefix: str = "footer") -> SafeStr
     return rendered
 
 
-@register.inclusion_tag("subscribers/_by_mail.html", takes_context=True)
-def subscribe_by_mail(context: template.Context, prefix: str = "note") -> dict[str, Any]:
-    """The links to subscribe by mail alone (the mirror's note that replaces the form)."""
-    return {"by_mail": _by_mail(str(context.get("mirror_mode") or "")), "prefix": prefix}
+@register.simple_tag(takes_context=True)
+def subscribe_by_mail(context: template.Context, prefix: str = "note") -> SafeString:
+    """The links to subscribe by mail alone (the mirror's note that replaces the form),
+    once per language while a ``SubscribeFormPreload`` is active."""
+    language = current_language()
+    mirror_mode = str(context.get("mirror_mode") or "")
+    key = (language, f"{prefix}:{mirror_mode}:by-mail")
+    preload = active_preload(SubscribeFormPreload)
+    if preload is not None and key in preload.rendered:
+        return preload.rendered[key]
+    values = {"by_mail": _by_mail(mirror_mode), "prefix": prefix}
+    rendered = mark_safe(render_to_string("subscribers/_by_mail.html", values))
+    if preload is not None:
+        preload.rendered[key] = rendered
+    return rendered
