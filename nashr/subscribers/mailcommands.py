@@ -55,6 +55,7 @@ _COMMAND = re.compile(
 )
 # Auto-Submitted other than "no" (RFC 3834), and the Precedence of lists and robots.
 _AUTOMATIC_PRECEDENCE = {"bulk", "junk", "list", "auto_reply"}
+_AUTOMATIC_HEADERS = ("X-Autoreply", "X-Autorespond", "List-Id")
 
 
 class Ignored(Exception):
@@ -123,6 +124,9 @@ def _automatic(message: Message) -> bool:
         return True
     if _header_text(message, "Precedence").strip().lower() in _AUTOMATIC_PRECEDENCE:
         return True
+    # Responders older than RFC 3834 mark themselves so; a list's mail carries List-Id.
+    if any(message.get(name) is not None for name in _AUTOMATIC_HEADERS):
+        return True
     # A bounce comes from the null sender; the receiving server writes it as Return-Path.
     return _header_text(message, "Return-Path").strip() == "<>"
 
@@ -161,7 +165,7 @@ def mail_command_read(raw: bytes, *, dns: DnsLookup | None = None) -> MailComman
     """
     message = email.message_from_bytes(raw, policy=email.policy.compat32)
     if _automatic(message):
-        raise Ignored("automatic mail (Auto-Submitted, Precedence or a null Return-Path)")
+        raise Ignored("automatic mail (an auto-reply, a bounce, a list's)")
     sender = _sender(message)
     ours = {
         email.utils.parseaddr(from_address())[1].lower(),

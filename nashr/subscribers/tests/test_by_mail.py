@@ -79,7 +79,8 @@ def test_the_confirmation_is_in_the_series_language(list_mail, smtp_sink, make_s
 
 
 def test_automatic_replies_confirm_nothing(list_mail, smtp_sink, make_series) -> None:
-    """An auto-reply (Auto-Submitted) from the very address, carrying the token, is ignored."""
+    """Auto-replies (RFC 3834's Auto-Submitted, or an older X-Autoreply) from the very
+    address, carrying the token, are ignored."""
     make_series()
     list_mail.write(sender="away@example.org", subject="subscribe iran-bulletin")
     _ingest(list_mail)
@@ -89,7 +90,10 @@ def test_automatic_replies_confirm_nothing(list_mail, smtp_sink, make_series) ->
         subject=f"Out of office: {subject}",
         headers={"Auto-Submitted": "auto-replied"},
     )
-    assert "automatic mail ignored: 1" in _ingest(list_mail)
+    list_mail.write(
+        sender="away@example.org", subject=f"Re: {subject}", headers={"X-Autoreply": "yes"}
+    )
+    assert "automatic mail ignored: 2" in _ingest(list_mail)
     assert _status("away@example.org") == SubscriberStatus.PENDING
 
 
