@@ -376,5 +376,5 @@ def test_a_polylang_site_in_three_languages(tmp_path, kinds, signatory, settings
     problems = io.StringIO()
     with pytest.raises(CommandError, match="nothing was imported"):
         call_command("import", str(again), stdout=io.StringIO(), stderr=problems)
-    assert "language “ckb” is not one of this site's" in problems.getvalue()
+    assert "language: “ckb” is not one of this site's languages" in problems.getvalue()
     assert "this site publishes in fa, en" in problems.getvalue()
