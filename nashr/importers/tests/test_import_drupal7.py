@@ -210,6 +210,7 @@ def test_entity_translation(client, drupal_url, kinds) -> None:
     assert persian.translation_of == original and persian.status == Status.PUBLISHED
     assert persian.title == "ترجمه موجودیت، فارسی" and "متن فارسی ترجمه" in persian.body_html
     second, english = item("node/8"), item("node/8/en")
+    assert "پیرو" in second.body_html and "Unpublished" not in second.body_html
     assert english.translation_of == second and english.status == Status.DRAFT
     assert english.title == "Second statement" and "Unpublished English" in english.body_html
     for old, new in (
