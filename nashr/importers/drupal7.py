@@ -267,7 +267,7 @@ def _read(db: _Database) -> tuple[list[Item], list[LabelPage]]:
             )
             translation.source_id = f"node/{node.nid}/{language}"
             translation.where = f"drupal7 node/{node.nid} ({language})"
-            translation.group = f"et:{node.nid}"
+            translation.group = item.group  # the tnid set's, if the node is in one too
             aliases = [a for a in site.aliases.get(f"node/{node.nid}", []) if a[1] == language]
             translation.old_paths = _translation_paths(node.nid, language, aliases, site.prefixes)
             items.append(translation)

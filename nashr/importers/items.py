@@ -62,7 +62,7 @@ from nashr.comments.services import (
     comments_import,
 )
 from nashr.core.actors import Actor
-from nashr.core.changes import changes_batched
+from nashr.core.changes import Topic, announce, changes_batched
 from nashr.core.exceptions import ApplicationError
 from nashr.core.languages import codes, default_language
 from nashr.importers.checks import Lookup, detect_language, fold
@@ -694,6 +694,8 @@ def _label_addresses(
     stored = set(OldAddress.objects.filter(path__in=list(rows)).values_list("path", flat=True))
     fresh = [row for path, row in rows.items() if path not in stored]
     OldAddress.objects.bulk_create(fresh, batch_size=BATCH)
+    # Not a publication's: no publication's announcement brings them to the mirror.
+    announce(Topic.OLD_ADDRESSES, [row.pk for row in fresh if row.pk is not None])
     return len(fresh)
 
 
