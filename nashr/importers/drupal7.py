@@ -245,7 +245,9 @@ def _read(db: _Database) -> tuple[list[Item], list[LabelPage]]:
             int(row[0]), row[1], row[2], row[3] or "", *(int(value or 0) for value in row[4:])
         )
         translations = [
-            one for one in site.translations.get(node.nid, []) if one[0] != node.language
+            one
+            for one in site.translations.get(node.nid, [])
+            if one[0] not in {node.language, _NEUTRAL}
         ]
         own_aliases = site.aliases.get(f"node/{node.nid}", [])
         if translations:
