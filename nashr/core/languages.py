@@ -70,6 +70,7 @@ class SiteLanguage:
     calendar: str  # "gregorian", "jalali" or "islamic-civil"
     digits: str  # "latn", "arabext" or "arab"
     stemmer: str  # a Snowball algorithm ("english", "german"...) or "" for none
+    # (only of a language written in Latin letters: see nashr.search.normalize)
     months: tuple[str, ...] = ()  # the calendar's month names, when not ICU's
     # The site's language whose interface text stands in where this one's catalogue has
     # none; "" for Nashr's own source text, English (see `interface_fallback`).
@@ -123,7 +124,10 @@ def _django_defaults(code: str) -> dict[str, str]:
 
 
 def _stemmer_of(code: str) -> str:
-    """The Snowball stemmer of the language, by its English name; "" if it has none."""
+    """The Snowball stemmer of the language, by its English name; "" if it has none, or
+    is not written in Latin letters (search stems only those: nashr.search.normalize)."""
+    if not writes_letter(code, "a"):
+        return ""
     name = icu.Locale(code).getDisplayLanguage(icu.Locale("en")).lower()
     return name if name in snowballstemmer.algorithms() else ""
 
@@ -183,6 +187,13 @@ def build_language(code: str, overrides: dict[str, str]) -> SiteLanguage:
                 where=where,
                 hint=f"use one of: {', '.join(c for c in choices if c)}",
             )
+    if values["stemmer"] not in {"", "none"} and not writes_letter(code, "a"):
+        raise ValidationError(
+            f"stemmer “{values['stemmer']}” of “{code}”: Nashr stems only words in Latin "
+            f"letters, and “{code}” is written in another script",
+            where=where,
+            hint="leave stemmer out: the spelling rules of search are its analysis",
+        )
     months: tuple[str, ...] = ()
     if values.get("months"):
         months = tuple(name.strip() for name in values["months"].split(","))

@@ -34,7 +34,8 @@ Words (``words``):
   (English's on a site of ``fa,en``, as before languages were configuration). Words in
   other scripts are never stemmed: the rules above are Nashr's analysis of Persian and
   its neighbours, and Snowball's Persian and Arabic stemmers expect the letters the
-  fold has replaced (so a configured ``stemmer=`` of such a language changes nothing).
+  fold has replaced (so such a language has no stemmer: ``nashr.core.languages``
+  refuses one).
   A query is then read once per stemmer of the languages it searches (see
   ``nashr.search.query``).
 * Terms longer than ``MAX_TERM_LENGTH`` characters are dropped (no real word is that
