@@ -43,4 +43,4 @@ def _add_fallback(self: trans_real.DjangoTranslation, localedirs: list[str] | No
 
 def install() -> None:
     """Make Django's translations fall back by Nashr's rule (the module's docstring)."""
-    trans_real.DjangoTranslation._add_fallback = _add_fallback  # type: ignore[method-assign]
+    trans_real.DjangoTranslation._add_fallback = _add_fallback  # type: ignore[attr-defined]  # private

@@ -277,7 +277,7 @@ def _forget_languages(*, setting: str, **kwargs: object) -> None:
     if setting == "NASHR_LANGUAGE_OPTIONS":  # the interface fallbacks may have changed
         from django.utils.translation import trans_real
 
-        trans_real._translations = {}
+        trans_real._translations = {}  # type: ignore[attr-defined]  # Django's cache of them
 
 
 def codes() -> list[str]:
