@@ -16,7 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from nashr.core.exceptions import ValidationError
-from nashr.core.languages import configured_language
+from nashr.core.languages import check_interface_fallbacks, configured_language
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("NASHR_VAR_DIR", BASE_DIR / "var"))
@@ -212,6 +212,12 @@ try:
         for code in NASHR_LANGUAGES
         if configured_language(code, NASHR_LANGUAGE_OPTIONS.get(code, "")).rtl
     ]
+    check_interface_fallbacks(
+        {
+            code: configured_language(code, NASHR_LANGUAGE_OPTIONS.get(code, ""))
+            for code in NASHR_LANGUAGES
+        }
+    )
 except ValidationError as exc:
     raise ImproperlyConfigured(str(exc)) from exc
 LANGUAGES = [(code, _(LANG_INFO.get(code, {}).get("name", code))) for code in NASHR_LANGUAGES]
