@@ -16,7 +16,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from nashr.core.exceptions import ValidationError
-from nashr.core.languages import configured_language
+from nashr.core.languages import check_interface_fallbacks, configured_language
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("NASHR_VAR_DIR", BASE_DIR / "var"))
@@ -214,6 +214,12 @@ try:
         for code in NASHR_LANGUAGES
         if configured_language(code, NASHR_LANGUAGE_OPTIONS.get(code, "")).rtl
     ]
+    check_interface_fallbacks(
+        {
+            code: configured_language(code, NASHR_LANGUAGE_OPTIONS.get(code, ""))
+            for code in NASHR_LANGUAGES
+        }
+    )
 except ValidationError as exc:
     raise ImproperlyConfigured(str(exc)) from exc
 LANGUAGES = [(code, _(LANG_INFO.get(code, {}).get("name", code))) for code in NASHR_LANGUAGES]
@@ -383,6 +389,18 @@ NASHR_UNCONFIRMED_DAYS = int(os.environ.get("NASHR_UNCONFIRMED_DAYS", "14"))
 # database under keyed hashes (nashr.core.ratelimit).
 NASHR_SUBSCRIBE_RATE = (int(os.environ.get("NASHR_SUBSCRIBE_RATE", "10")), 600)
 NASHR_SUBSCRIBE_ADDRESS_RATE = (3, 3600)
+# The list address (issue 28, item 12): readers who cannot reach the site subscribe,
+# confirm and unsubscribe by mail to it (subject "subscribe SLUG"; the mirror offers a
+# mailto: link, bulletins a List-Unsubscribe mailto:). The mail server delivers it to a
+# Maildir read by `nashr subscribers mail-ingest MAILDIR` (cron), or pipes each message
+# into `nashr subscribers mail-ingest`. "" = off.
+NASHR_LIST_ADDRESS = os.environ.get("NASHR_LIST_ADDRESS", "")
+# (messages, seconds) read from one sender address; more are refused unread.
+NASHR_LIST_SENDER_RATE = (int(os.environ.get("NASHR_LIST_SENDER_RATE", "10")), 3600)
+# (mails, seconds) sent in answer to mail to the list address, from all senders together.
+NASHR_LIST_MAIL_RATE = (int(os.environ.get("NASHR_LIST_MAIL_RATE", "300")), 3600)
+# The most read of one message to the list address; a larger one is refused.
+NASHR_LIST_MAX_BYTES = int(os.environ.get("NASHR_LIST_MAX_BYTES", str(256 * 1024)))
 # A 4xx answer is retried after base × 2^(attempt-1) seconds, up to the given attempts.
 NASHR_SEND_RETRY_BASE = float(os.environ.get("NASHR_SEND_RETRY_BASE", "60"))
 NASHR_SEND_MAX_ATTEMPTS = int(os.environ.get("NASHR_SEND_MAX_ATTEMPTS", "6"))

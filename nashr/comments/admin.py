@@ -215,7 +215,7 @@ class CommentPatternAdmin(SpellingSearchAdmin[CommentPattern], ServiceSavedAdmin
 
 @admin.register(CommentPolicy)
 class CommentPolicyAdmin(ServiceSavedAdmin[CommentPolicy]):
-    list_display = ["publication", "moderation", "closed", "close_after_days"]
+    list_display = ["publication", "moderation", "closed", "hidden", "close_after_days"]
     raw_id_fields = ["publication"]
 
     def service_save(
@@ -226,6 +226,7 @@ class CommentPolicyAdmin(ServiceSavedAdmin[CommentPolicy]):
             publication=obj.publication,
             moderation=obj.moderation,
             closed=obj.closed,
+            hidden=obj.hidden,
             close_after_days=obj.close_after_days,
         )
 

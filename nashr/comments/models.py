@@ -112,6 +112,13 @@ class CommentPolicy(models.Model):
         _("moderation"), max_length=8, choices=ModerationMode.choices, blank=True
     )
     closed = models.BooleanField(_("comments closed"), default=False)
+    # Drupal's "hidden": closed, and the comments already written are not shown either
+    # (they are kept, and show again when the policy no longer hides them).
+    hidden = models.BooleanField(
+        _("comments hidden"),
+        default=False,
+        help_text=_("No comment is shown under the publication and none can be written."),
+    )
     # None follows the site setting NASHR_COMMENTS_CLOSE_AFTER_DAYS; 0 never closes.
     close_after_days = models.PositiveIntegerField(_("close after days"), null=True, blank=True)
 

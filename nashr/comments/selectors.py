@@ -29,6 +29,13 @@ class Thread:
 _SHOWN = ("id", "publication_id", "parent_id", "name", "body", "language", "created_at")
 
 
+def _shown() -> QuerySet[Comment]:
+    """The comments readers see: approved, under a publication whose policy hides none."""
+    return Comment.objects.filter(status=CommentStatus.APPROVED).exclude(
+        publication__comment_policy__hidden=True
+    )
+
+
 def comment_thread(*, publication: Publication) -> Thread:
     """Top-level comments and their approved replies, in two queries whatever their number."""
     preload = active_preload(CommentPreload)
@@ -48,7 +55,7 @@ def comment_threads(*, publication_ids: Collection[int] | None = None) -> dict[i
         .order_by("created_at", "id"),
         to_attr="approved_replies",
     )
-    comments = Comment.objects.filter(status=CommentStatus.APPROVED, parent__isnull=True)
+    comments = _shown().filter(parent__isnull=True)
     if publication_ids is not None:
         comments = comments.filter(publication_id__in=list(publication_ids))
     by_publication: dict[int, list[Comment]] = {}
@@ -67,29 +74,20 @@ def comment_threads(*, publication_ids: Collection[int] | None = None) -> dict[i
 
 def comment_shown(*, publication: Publication, pk: int) -> Comment | None:
     """The comment `pk` under `publication` if readers see it; None if not, or if none."""
-    return Comment.objects.filter(
-        pk=pk, publication=publication, status=CommentStatus.APPROVED
-    ).first()
+    return _shown().filter(pk=pk, publication=publication).first()
 
 
 def comment_count(*, publication_id: int) -> int:
-    """How many approved comments a publication shows."""
-    return Comment.objects.filter(
-        publication_id=publication_id, status=CommentStatus.APPROVED
-    ).count()
+    """How many comments a publication shows."""
+    return _shown().filter(publication_id=publication_id).count()
 
 
 def comment_counts() -> dict[int, int]:
-    """Publication id → approved comments, for every publication that has any."""
+    """Publication id → comments shown, for every publication that shows any."""
     preload = active_preload(CommentPreload)
     if preload is not None:
         return preload.counts
-    rows = (
-        Comment.objects.filter(status=CommentStatus.APPROVED)
-        .values("publication_id")
-        .annotate(total=Count("id"))
-        .order_by()
-    )
+    rows = _shown().values("publication_id").annotate(total=Count("id")).order_by()
     return {row["publication_id"]: row["total"] for row in rows}
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -238,15 +238,27 @@ def moderation_mode(publication: Publication) -> str:
 
 def comments_open(publication: Publication, *, now: dt.datetime | None = None) -> bool:
     """Whether readers may comment: published, not closed, not past its days."""
+    return comments_state(publication, now=now) == OPEN
+
+
+OPEN, CLOSED, HIDDEN = "open", "closed", "hidden"
+
+
+def comments_state(publication: Publication, *, now: dt.datetime | None = None) -> str:
+    """``OPEN`` (readers may comment), ``CLOSED`` (the comments shown, no new ones) or
+    ``HIDDEN`` (no comment shown, none taken: the publication's policy says so)."""
+    policy = selectors.comment_policy(publication=publication)
+    if policy is not None and policy.hidden:
+        return HIDDEN
     if not publication.is_published:
-        return False
-    return _open_under(publication, selectors.comment_policy(publication=publication), now=now)
+        return CLOSED
+    return OPEN if _open_under(publication, policy, now=now) else CLOSED
 
 
 def _open_under(
     publication: Publication, policy: CommentPolicy | None, *, now: dt.datetime | None
 ) -> bool:
-    if policy is not None and policy.closed:
+    if policy is not None and (policy.closed or policy.hidden):
         return False
     days = settings.NASHR_COMMENTS_CLOSE_AFTER_DAYS
     if policy is not None and policy.close_after_days is not None:
@@ -876,6 +888,7 @@ def comment_policy_set(
     publication: Publication,
     moderation: str = "",
     closed: bool = False,
+    hidden: bool = False,
     close_after_days: int | None = None,
 ) -> CommentPolicy:
     """Set how the publication departs from the site's comment settings."""
@@ -891,6 +904,7 @@ def comment_policy_set(
         defaults={
             "moderation": moderation,
             "closed": closed,
+            "hidden": hidden,
             "close_after_days": close_after_days,
         },
     )
@@ -898,11 +912,52 @@ def comment_policy_set(
         actor=actor,
         action="comment.policy",
         target=publication,
-        changes={"moderation": moderation, "closed": closed, "days": close_after_days},
+        changes={
+            "moderation": moderation,
+            "closed": closed,
+            "hidden": hidden,
+            "days": close_after_days,
+        },
     )
-    # The form under the publication appears or disappears.
+    # The form (and, hidden, the comments) under the publication appear or disappear.
     announce(Topic.COMMENTS, [publication.pk])
     return policy
+
+
+@transaction.atomic
+def comment_policies_import(
+    *, actor: Actor, closed: Collection[Publication], hidden: Collection[Publication]
+) -> int:
+    """Close or hide the comments of imported publications, as the old system had them.
+
+    Closed: the comments stay shown and no new one is taken; hidden: none is shown
+    either. A publication's other settings (moderation, days) are left as they are. One
+    statement per batch, no audit entry per publication (the importer records the run).
+    """
+    require(actor, "comments.add_comment", action="import comment settings")
+    wanted = {p.pk: False for p in closed}
+    wanted.update({p.pk: True for p in hidden})
+    ids = list(wanted)
+    for start in range(0, len(ids), IMPORT_BATCH):
+        batch = ids[start : start + IMPORT_BATCH]
+        have = set(
+            CommentPolicy.objects.filter(publication_id__in=batch).values_list(
+                "publication_id", flat=True
+            )
+        )
+        for is_hidden in (False, True):
+            CommentPolicy.objects.filter(
+                publication_id__in=[pk for pk in have if wanted[pk] is is_hidden]
+            ).update(closed=True, hidden=is_hidden)
+        CommentPolicy.objects.bulk_create(
+            [
+                CommentPolicy(publication_id=pk, closed=True, hidden=wanted[pk])
+                for pk in batch
+                if pk not in have
+            ]
+        )
+    announce(Topic.COMMENTS, ids)
+    return len(ids)
 
 
 # --- digest for moderators ---------------------------------------------------------------

@@ -10,8 +10,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from nashr.core import checks  # noqa: F401 - registers the checks
+        from nashr.core import catalogues, checks  # noqa: F401 - registers the checks
 
+        catalogues.install()
         connection_created.connect(_register_sqlite_functions)
 
 

@@ -40,6 +40,8 @@ class ImportFailed(ApplicationError):
     ) -> None:
         super().__init__(message, where=where, hint=hint)
         self.problems = list(problems)
+        # What a refused dry run found besides the problems (counts, choices), to print.
+        self.report: list[str] = []
 
 
 class NotFound(ApplicationError):

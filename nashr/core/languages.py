@@ -57,7 +57,7 @@ _RTL_SCRIPTS = frozenset(
     {"Arab", "Hebr", "Syrc", "Thaa", "Nkoo", "Adlm", "Rohg", "Mand", "Samr", "Yezi"}
 )
 _OPTION = re.compile(r"([a-z_]+)=(\S*)")
-OPTIONS = ("name", "direction", "calendar", "digits", "stemmer", "months")
+OPTIONS = ("name", "direction", "calendar", "digits", "stemmer", "months", "interface_fallback")
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,11 @@ class SiteLanguage:
     calendar: str  # "gregorian", "jalali" or "islamic-civil"
     digits: str  # "latn", "arabext" or "arab"
     stemmer: str  # a Snowball algorithm ("english", "german"...) or "" for none
+    # (only of a language written in Latin letters: see nashr.search.normalize)
     months: tuple[str, ...] = ()  # the calendar's month names, when not ICU's
+    # The site's language whose interface text stands in where this one's catalogue has
+    # none; "" for Nashr's own source text, English (see `interface_fallback`).
+    interface_fallback: str = ""
 
     @property
     def rtl(self) -> bool:
@@ -120,7 +124,10 @@ def _django_defaults(code: str) -> dict[str, str]:
 
 
 def _stemmer_of(code: str) -> str:
-    """The Snowball stemmer of the language, by its English name; "" if it has none."""
+    """The Snowball stemmer of the language, by its English name; "" if it has none, or
+    is not written in Latin letters (search stems only those: nashr.search.normalize)."""
+    if not writes_letter(code, "a"):
+        return ""
     name = icu.Locale(code).getDisplayLanguage(icu.Locale("en")).lower()
     return name if name in snowballstemmer.algorithms() else ""
 
@@ -180,6 +187,13 @@ def build_language(code: str, overrides: dict[str, str]) -> SiteLanguage:
                 where=where,
                 hint=f"use one of: {', '.join(c for c in choices if c)}",
             )
+    if values["stemmer"] not in {"", "none"} and not writes_letter(code, "a"):
+        raise ValidationError(
+            f"stemmer “{values['stemmer']}” of “{code}”: Nashr stems only words in Latin "
+            f"letters, and “{code}” is written in another script",
+            where=where,
+            hint="leave stemmer out: the spelling rules of search are its analysis",
+        )
     months: tuple[str, ...] = ()
     if values.get("months"):
         months = tuple(name.strip() for name in values["months"].split(","))
@@ -197,6 +211,7 @@ def build_language(code: str, overrides: dict[str, str]) -> SiteLanguage:
         digits=values["digits"],
         stemmer="" if values["stemmer"] == "none" else values["stemmer"],
         months=months,
+        interface_fallback=values.get("interface_fallback", ""),
     )
 
 
@@ -215,9 +230,39 @@ _site: dict[str, SiteLanguage] = {}
 def _by_code() -> dict[str, SiteLanguage]:
     if not _site:
         options = getattr(settings, "NASHR_LANGUAGE_OPTIONS", {})
-        for code, _name in settings.LANGUAGES:
-            _site[code] = configured_language(code, options.get(code, ""))
+        site = {
+            code: configured_language(code, options.get(code, ""))
+            for code, _name in settings.LANGUAGES
+        }
+        check_interface_fallbacks(site)
+        _site.update(site)
     return _site
+
+
+def check_interface_fallbacks(site: dict[str, SiteLanguage]) -> None:
+    """Each language's interface fallback is another of the site's languages, whose own
+    text does not fall back in turn (a chain could loop, and a reader is better served
+    by one language they chose than by a mix of three)."""
+    for language in site.values():
+        fallback = language.interface_fallback
+        if not fallback:
+            continue
+        where = f"NASHR_LANGUAGE_{language.code.upper().replace('-', '_')}"
+        if fallback == language.code or fallback not in site:
+            others = ", ".join(code for code in site if code != language.code)
+            raise ValidationError(
+                f"interface_fallback “{fallback}” of “{language.code}” is not another of "
+                "the site's languages",
+                where=where,
+                hint=f"use one of: {others} (NASHR_LANGUAGES), or leave it out for English",
+            )
+        if site[fallback].interface_fallback:
+            raise ValidationError(
+                f"interface_fallback “{fallback}” of “{language.code}” falls back in turn "
+                f"(to “{site[fallback].interface_fallback}”)",
+                where=where,
+                hint=f"name a language without an interface_fallback of its own, or “{fallback}”'s",
+            )
 
 
 def site_languages() -> tuple[SiteLanguage, ...]:
@@ -229,6 +274,10 @@ def site_languages() -> tuple[SiteLanguage, ...]:
 def _forget_languages(*, setting: str, **kwargs: object) -> None:
     if setting in {"LANGUAGES", "NASHR_LANGUAGE_OPTIONS", "LANGUAGE_CODE"}:
         _site.clear()
+    if setting == "NASHR_LANGUAGE_OPTIONS":  # the interface fallbacks may have changed
+        from django.utils.translation import trans_real
+
+        trans_real._translations = {}  # type: ignore[attr-defined]  # Django's cache of them
 
 
 def codes() -> list[str]:
@@ -256,6 +305,18 @@ def language_choices() -> list[tuple[str, str]]:
 def language_name(code: str) -> str:
     """The language's name in the interface's language ("Persian", «انگلیسی»)."""
     return str(dict(settings.LANGUAGES).get(code, code))
+
+
+def interface_fallback(code: str) -> str | None:
+    """The language whose interface text (translation catalogue) stands in for the strings
+    that `code`'s catalogue lacks: its configured ``interface_fallback``, else None, for
+    Nashr's own strings as written in the source, in English. Not the site's first
+    language, as Django would have it: a German reader of a site whose first language is
+    Persian reads English far more often than Persian (see ``nashr.core.catalogues``)."""
+    language = _by_code().get(base_language(code))
+    if language is None or not language.interface_fallback:
+        return None
+    return language.interface_fallback
 
 
 def own_name(code: str) -> str:

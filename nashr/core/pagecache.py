@@ -29,7 +29,7 @@ The query string. Of a cached request's parameters only those public pages read
 value, are kept, in the key and in the request; every other one (``?utm_source=…``) is
 removed before the request goes on, so no page can depend on it and ``?utm=1…N`` is one
 page rendered once, not N pages pushing the pages a wave reads out of the cache. A
-request with a WordPress old-address parameter (``OLD_ADDRESS_PARAMETERS``, ``/?p=7``) is
+request with an old-address parameter (``OLD_ADDRESS_PARAMETERS``, ``/?p=7``, ``/?q=node/7``) is
 left alone, neither served from nor stored in the cache: the old-address middleware
 answers it.
 """
@@ -66,9 +66,12 @@ CACHE_STATUS_HEADER = "X-Nashr-Cache"
 LIST_PAGE_PARAMETER = "page"  # the page of a list (publications)
 REPLY_PARAMETER = "reply"  # the comment a reply form answers (comments)
 PAGE_PARAMETERS = frozenset({LIST_PAGE_PARAMETER, REPLY_PARAMETER})
-# The parameters by which WordPress finds a post or a page without its permalink
-# (publications.old_addresses): read before any page, by the old-address middleware.
-OLD_ADDRESS_PARAMETERS = ("p", "page_id")
+# The parameters by which WordPress finds a post or a page without its permalink, and
+# Drupal any page without clean URLs (``/?q=node/7``) (publications.old_addresses): read
+# before any page, by the old-address middleware.
+WORDPRESS_QUERY_PARAMETERS = ("p", "page_id")
+DRUPAL_PATH_PARAMETER = "q"
+OLD_ADDRESS_PARAMETERS = (*WORDPRESS_QUERY_PARAMETERS, DRUPAL_PATH_PARAMETER)
 # Both are numbers (a page, a comment's id): longer ones are no page of the site.
 _LONGEST_NUMBER = 18
 

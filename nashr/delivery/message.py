@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass
 from email.header import Header
 from typing import Any
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -35,7 +36,7 @@ from nashr.bulletins.rendering import bulletin_email_content
 from nashr.core.mail import from_address, mail_domain, message_id_new
 from nashr.core.one_line import check_one_line
 from nashr.delivery.smtp import dot_stuff
-from nashr.subscribers import tokens
+from nashr.subscribers import mailcommands, tokens
 
 CRLF = b"\r\n"
 # Made of [A-Za-z0-9_:/.-] only, so no renderer escapes or wraps them differently.
@@ -157,6 +158,9 @@ class IssueMessage:
         self.from_header = email.utils.formataddr((name, address), charset="utf-8")
         self.list_id = f"<{series.slug}.{mail_domain()}>"
         self.bounce_address = ascii_address(envelope_sender())
+        # With a list address, List-Unsubscribe also offers leaving by mail (RFC 2369): a
+        # reader who cannot reach the site's link can still leave (`mail-ingest` reads it).
+        self.list_address = ascii_address(mailcommands.list_address())
         self.verp = bool(settings.NASHR_BOUNCE_ADDRESS)
         # "=_" never occurs in quoted-printable text, so any such boundary is safe; taken
         # from the content, the same issue always has the same one (a preview matches).
@@ -192,26 +196,32 @@ class IssueMessage:
             return return_path(bounce_address=self.bounce_address, message_id=recipient.message_id)
         return self.bounce_address
 
-    def links(self, recipient: Recipient) -> tuple[str, str]:
-        unsubscribe = self.unsubscribe.url(
+    def links(self, recipient: Recipient) -> tuple[str, str, str]:
+        """The recipient's unsubscribe and data links, and their List-Unsubscribe value."""
+        token = self.unsubscribe.token(
             subscriber_id=recipient.subscriber_id,
             email=recipient.email,
             series_ids=(self.series_id,),
         )
+        unsubscribe = f"{self.unsubscribe.head}{token}{self.unsubscribe.tail}"
         manage = self.manage.url(subscriber_id=recipient.subscriber_id, email=recipient.email)
-        return unsubscribe, manage
+        header = f"<{unsubscribe}>"
+        if self.list_address:
+            command = quote(mailcommands.command_text(mailcommands.UNSUBSCRIBE, token), safe="")
+            header += f",\r\n <mailto:{self.list_address}?subject={command}>"
+        return unsubscribe, manage, header
 
     def as_wire(self, recipient: Recipient) -> bytes:
         """The message as DATA carries it: CRLF line ends, dot-stuffed, DKIM-signed if set up."""
-        unsubscribe, manage = self.links(recipient)
+        unsubscribe, manage, list_unsubscribe = self.links(recipient)
         out = [
             b"To: ",
             ascii_address(recipient.email).encode("ascii"),
             b"\r\nMessage-ID: ",
             recipient.message_id.encode("ascii"),
-            b"\r\nList-Unsubscribe: <",
-            unsubscribe.encode("ascii"),
-            b">\r\n",
+            b"\r\nList-Unsubscribe: ",
+            list_unsubscribe.encode("ascii"),
+            b"\r\n",
             self.head,
             self.text_head,
         ]
@@ -227,7 +237,7 @@ class IssueMessage:
 
     def as_email(self, recipient: Recipient, connection: Any = None) -> EmailMultiAlternatives:
         """The same message for Django's mail backends (django-anymail's providers...)."""
-        unsubscribe, manage = self.links(recipient)
+        unsubscribe, manage, list_unsubscribe = self.links(recipient)
 
         def personal(text: str) -> str:
             return text.replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe).replace(
@@ -243,7 +253,8 @@ class IssueMessage:
             headers={
                 "Message-ID": recipient.message_id,
                 "List-Id": self.list_id,
-                "List-Unsubscribe": f"<{unsubscribe}>",
+                # One line: Django folds headers itself.
+                "List-Unsubscribe": " ".join(list_unsubscribe.split()),
                 "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
                 "Content-Language": self.content.language,
                 "Precedence": "bulk",

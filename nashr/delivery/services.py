@@ -7,7 +7,6 @@ import datetime as dt
 import email
 import email.policy
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,8 +19,9 @@ from django.utils.translation import gettext as _
 from nashr.audit.services import audit_record
 from nashr.bulletins.models import Bulletin, BulletinStatus
 from nashr.core.actors import Actor, require
-from nashr.core.exceptions import ImportFailed, StateError
+from nashr.core.exceptions import StateError
 from nashr.core.mail import mail_domain
+from nashr.core.maildir import maildir_check, maildir_entries, read_limited
 from nashr.core.schedule import check_not_past, run_due_at
 from nashr.delivery.message import TOKEN_RE, return_path_tokens
 from nashr.delivery.models import Delivery, DeliveryState
@@ -272,19 +272,6 @@ def bounce_ingest_message(*, raw: bytes, report: BounceReport) -> None:
                 report.newly_bounced.append(delivery.subscriber.email)
 
 
-def _read_limited(path: Path, limit: int) -> bytes:
-    with path.open("rb") as handle:
-        return handle.read(limit + 1)
-
-
-def _maildir_entries(path: Path) -> Iterator[tuple[str, Path]]:
-    """The messages of a Maildir (new/ and cur/), in name order, each with its name."""
-    for folder in ("new", "cur"):
-        for entry in sorted((path / folder).iterdir()):
-            if entry.is_file() and not entry.name.startswith("."):
-                yield f"{folder}/{entry.name}", entry
-
-
 def _ingest_one(*, where: str, raw: bytes, report: BounceReport) -> None:
     """One message, whatever it holds: a failure is reported, and the next one is read."""
     limit = settings.NASHR_BOUNCE_MAX_BYTES
@@ -314,16 +301,11 @@ def bounces_ingest(*, source: Path | bytes) -> BounceReport:
     if isinstance(source, bytes):
         _ingest_one(where="standard input", raw=source, report=report)
         return report
-    if not (source / "cur").is_dir() or not (source / "new").is_dir():
-        raise ImportFailed(
-            "not a Maildir (it has no cur/ and new/ folders)",
-            where=str(source),
-            hint="give a Maildir path, or pipe one message on standard input",
-        )
+    maildir_check(source)
     limit = settings.NASHR_BOUNCE_MAX_BYTES
-    for where, path in _maildir_entries(source):
+    for where, path in maildir_entries(source):
         try:
-            raw = _read_limited(path, limit)
+            raw = read_limited(path, limit)
         except OSError as exc:
             report.unread.append(Unread(where, f"cannot be opened ({exc.strerror})"))
             continue

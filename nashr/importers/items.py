@@ -19,9 +19,19 @@ this module decides the rest, once for all of them:
   pending ones go to review; a scheduled one stays unpublished with ``publish_at`` set
   (the task worker publishes it then); an item in the trash is not imported and its old
   addresses answer 410.
+- **Languages**: an item in a language the site does not publish (``NASHR_LANGUAGES``)
+  blocks the run, unless ``--skip-other-languages``: then it is left out (its comments
+  and old addresses with it), the report lists it, and a translation of it stands as an
+  original. A refused dry run still reports what the rest would give.
+- **Comments**: closed on the old site (Drupal's ``comment = 1``, WordPress's
+  ``comment_status`` closed), the old comments are shown and no new one is taken;
+  hidden (Drupal's ``comment = 0``), none is shown (``comments.CommentPolicy``).
+- **Pages of labels** (a Drupal term's ``taxonomy/term/N`` and its alias): redirected to
+  the list of the kind the kind map names for the label; else reported.
 - **Problems**: what blocks the import (an unsupported language, a kind map naming an
   unknown kind) fails the whole run; what is only lost (an unknown shortcode, a missing
-  image, a comment on nothing) is reported with the item's id and the run goes on.
+  image, a comment on nothing, an author who is no signatory) is reported with the
+  item's id and the run goes on.
 """
 
 from __future__ import annotations
@@ -38,13 +48,21 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from django.db import DatabaseError, transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from nashr.audit.services import audit_batched, audit_record
 from nashr.comments.models import Comment
-from nashr.comments.services import ImportedComment, comments_import
+from nashr.comments.services import (
+    CLOSED,
+    HIDDEN,
+    OPEN,
+    ImportedComment,
+    comment_policies_import,
+    comments_import,
+)
 from nashr.core.actors import Actor
-from nashr.core.changes import changes_batched
+from nashr.core.changes import Topic, announce, changes_batched
 from nashr.core.exceptions import ApplicationError
 from nashr.core.languages import codes, default_language
 from nashr.importers.checks import Lookup, detect_language, fold
@@ -99,11 +117,22 @@ class Item:
     # The old system's own original of the group (Drupal's source node), when it says.
     original: bool = False
     comments: list[OldComment] = field(default_factory=list)
+    # OPEN, CLOSED (old comments shown, no new ones) or HIDDEN (none shown), as it was.
+    comments_state: str = OPEN
     # Set while importing.
     kind: Kind | None = None
     body_clean: str = ""
     translation_of: Item | Publication | None = None
     publication: Publication | None = None
+
+
+@dataclass
+class LabelPage:
+    """A page the old site had for a label (a Drupal term): its addresses."""
+
+    label: str
+    where: str
+    old_paths: list[str]
 
 
 @dataclass
@@ -120,8 +149,14 @@ class SourceReport:
     trashed: int = 0
     comments: Counter[str] = field(default_factory=Counter)
     old_addresses: int = 0
-    labels: dict[str, str] = field(default_factory=dict)
+    # label → the kinds its items got, with how many of each
+    labels: dict[str, Counter[str]] = field(default_factory=dict)
     label_counts: Counter[str] = field(default_factory=Counter)
+    comments_closed: Counter[str] = field(default_factory=Counter)
+    # Items in a language the site does not publish, left out (--skip-other-languages).
+    left_out: list[Problem] = field(default_factory=list)
+    # Authors who are no signatory here (without --create-signatories): where they wrote.
+    unsigned: dict[str, list[str]] = field(default_factory=dict)
     notes: list[Problem] = field(default_factory=list)
 
     @property
@@ -139,6 +174,8 @@ class Options:
     uploads: Path | None = None
     dry_run: bool = False
     progress: bool = False
+    # Leave out (and report) items in a language the site does not publish.
+    skip_other_languages: bool = False
 
 
 def read_kind_map(path: Path) -> dict[str, str]:
@@ -183,11 +220,13 @@ def items_import(
     markup: Markup,
     options: Options,
     problems: Sequence[Problem] = (),
+    label_pages: Sequence[LabelPage] = (),
 ) -> SourceReport:
     """Save the new items, their old addresses and comments; all or nothing.
 
     Raises ImportFailed listing every problem that blocks the import; then nothing is
-    saved (the images' files it stored stay, shown by nothing: see ``uploads``).
+    saved (the images' files it stored stay, shown by nothing: see ``uploads``). A dry
+    run's ImportFailed carries the report of what the rest would give.
     """
     report = SourceReport(source=source, dry_run=options.dry_run)
     found = list(problems)
@@ -195,9 +234,12 @@ def items_import(
         # Batched: the search index and the audit trail take the new publications
         # in a few statements at the end, inside this transaction, not one by one.
         with audit_batched(), changes_batched():
-            _run(actor, source, items, markup, options, report, found)
+            _run(actor, source, items, markup, options, report, found, label_pages)
             if found:
-                raise import_failed(found)
+                failed = import_failed(found, unit="item")
+                if options.dry_run:
+                    failed.report = report_lines(report)
+                raise failed
             if report.created or report.old_addresses or _comments_created(report):
                 audit_record(
                     actor=actor,
@@ -236,6 +278,8 @@ def _facts(report: SourceReport) -> dict[str, Any]:
         "translations": report.translations,
         "already_imported": report.already,
         "comments": dict(report.comments),
+        "comments_closed": dict(report.comments_closed),
+        "left_out": [problem.path for problem in report.left_out],
         "old_addresses": report.old_addresses,
     }
 
@@ -252,12 +296,16 @@ def _run(
     options: Options,
     report: SourceReport,
     problems: list[Problem],
+    label_pages: Sequence[LabelPage],
 ) -> None:
     lookup = Lookup()
     existing = _existing(source, [item.source_id for item in items])
     kinds = _kind_chooser(lookup, options, problems)
     new: list[Item] = []
     seen: dict[str, Item] = {}
+    # Items not imported: in another language (left out), or refused (a dry run goes on
+    # without them, to report what the rest would give).
+    outside: list[Item] = []
     for item in items:
         if item.source_id in seen:
             report.notes.append(
@@ -276,15 +324,34 @@ def _run(
             item.publication = existing[item.source_id]
             report.already += 1
             continue
-        item.language = _language(item, problems)
+        language = _language(item)
+        if language not in codes():
+            outside.append(item)
+            if options.skip_other_languages:
+                report.left_out.append(_left_out(item))
+            else:
+                problems.append(
+                    Problem(
+                        item.where,
+                        f"“{item.language}” is not one of this site's languages",
+                        field="language",
+                        hint=f"this site publishes in {', '.join(codes())}; pass "
+                        "--skip-other-languages to import the rest and list these, or add "
+                        "the language to NASHR_LANGUAGES",
+                    )
+                )
+            continue
+        item.language = language
         item.kind = kinds(item, report)
         converted = markup.convert(item.body, paragraphs=item.paragraphs, language=item.language)
         item.body_clean = converted.body
         report.notes.extend(Problem(item.where, note) for note in converted.notes)
         new.append(item)
-    if problems:
+    if problems and not options.dry_run:
         return
-    _link_groups(source, items, new, existing, report)
+    left = {item.source_id for item in outside}
+    _link_groups(source, [i for i in items if i.source_id not in left], new, existing, report)
+    _stand_alone(outside, new, report)
     ordered = sorted(new, key=lambda i: (i.translation_of is not None, i.date, i.source_id))
     signatories: dict[str, Signatory] = {}
     batch: list[tuple[Item, services.NewPublication]] = []
@@ -293,7 +360,9 @@ def _run(
         if batch and item.translation_of is not None and batch[-1][0].translation_of is None:
             _save_batch(actor, batch, problems, report)
         try:
-            new_publication = _new(actor, item, lookup, signatories, options, source=source)
+            new_publication = _new(
+                actor, item, lookup, signatories, options, source=source, report=report
+            )
         except ApplicationError as exc:
             problems.append(Problem(item.where, exc.message, field=exc.where or None))
             continue
@@ -301,18 +370,49 @@ def _run(
         if len(batch) >= BATCH:
             _save_batch(actor, batch, problems, report)
     _save_batch(actor, batch, problems, report)
-    if problems:
+    report.notes.extend(_unsigned_notes(report))
+    if problems and not options.dry_run:
         return
+    saved = [item for item in ordered if item.publication is not None]
     ImportedItem.objects.bulk_create(
         [
             ImportedItem(source=source, source_id=item.source_id, publication=item.publication)
-            for item in ordered
+            for item in saved
         ],
         batch_size=BATCH,
     )
-    kept = list(seen.values())
+    kept = [
+        item
+        for item in seen.values()
+        if item.source_id not in left and (item.publication is not None or item.status == TRASHED)
+    ]
     report.old_addresses = _old_addresses(kept, report)
+    report.old_addresses += _label_addresses(label_pages, options, lookup, report)
     _comments(actor, source, kept, report)
+    _comment_policies(actor, saved, report)
+
+
+def _left_out(item: Item) -> Problem:
+    """The line of the report for an item left out for its language."""
+    what = f"in “{item.language}”, a language this site does not publish: left out"
+    comments = sum(c.status in {"approved", "pending"} for c in item.comments)
+    if comments:
+        what += f" with its {comments} comment(s)"
+    return Problem(item.where, what)
+
+
+def _stand_alone(outside: list[Item], new: list[Item], report: SourceReport) -> None:
+    """Say which translations stand as originals, their original being left out."""
+    originals = {item.group: item for item in outside if item.group and item.original}
+    for item in new:
+        gone = originals.get(item.group)
+        if gone is not None and item.translation_of is None:
+            report.notes.append(
+                Problem(
+                    item.where,
+                    f"its original {gone.source_id} is not imported: imported as an original",
+                )
+            )
 
 
 def _existing(source: str, ids: list[str]) -> dict[str, Publication]:
@@ -325,19 +425,11 @@ def _existing(source: str, ids: list[str]) -> dict[str, Publication]:
     return found
 
 
-def _language(item: Item, problems: list[Problem]) -> str:
+def _language(item: Item) -> str:
+    """The item's language as a base code ("fa" for "fa_IR"); detected when it says none."""
     raw = item.language.replace("_", "-").split("-")[0].lower()
     if not raw or raw in {"und", "zxx"}:
         return detect_language(f"{item.title} {item.body}")
-    if raw not in codes():
-        problems.append(
-            Problem(
-                item.where,
-                f"language “{item.language}” is not one of this site's",
-                field="language",
-                hint=f"this site publishes in {', '.join(codes())}; leave such items out",
-            )
-        )
     return raw
 
 
@@ -379,7 +471,7 @@ def _kind_chooser(
         chosen = chosen or default
         for label in item.labels:
             if chosen is not None:
-                report.labels.setdefault(label, chosen.slug)
+                report.labels.setdefault(label, Counter())[chosen.slug] += 1
         return chosen
 
     return choose
@@ -437,6 +529,7 @@ def _new(
     options: Options,
     *,
     source: str,
+    report: SourceReport,
 ) -> services.NewPublication:
     """The publication an item becomes (its original, if it is a translation, saved)."""
     assert item.kind is not None  # every kept item has one, or the run stopped
@@ -446,6 +539,8 @@ def _new(
         signatory = lookup.signatories.get(fold(item.author))
         if signatory is None and options.create_signatories:
             signatory = signatory_named(item.author, signatories, actor, language=item.language)
+        elif signatory is None:
+            report.unsigned.setdefault(item.author, []).append(item.source_id)
     published_at = item.published_at
     if status == Status.PUBLISHED and published_at is None:
         published_at = timezone.make_aware(dt.datetime.combine(item.date, dt.time(12, 0)))
@@ -517,6 +612,25 @@ def _save_batch(
     gc.freeze()  # see _items_frozen
 
 
+# An author's items named in the report, at most.
+UNSIGNED_NAMED = 5
+
+
+def _unsigned_notes(report: SourceReport) -> list[Problem]:
+    """One line per author who is no signatory here: their items come without one."""
+    notes = []
+    for author, ids in sorted(report.unsigned.items()):
+        named = ", ".join(ids[:UNSIGNED_NAMED]) + (", …" if len(ids) > UNSIGNED_NAMED else "")
+        notes.append(
+            Problem(
+                f"author “{author}”",
+                f"no signatory of that name: {len(ids)} item(s) imported without one ({named})",
+                hint="pass --create-signatories to create it, or add the signatory first",
+            )
+        )
+    return notes
+
+
 def _old_addresses(items: Iterable[Item], report: SourceReport) -> int:
     """Each item's old addresses: 301 to its publication, or 410 for one in the trash."""
     wanted: dict[str, tuple[Item, Publication | None]] = {}
@@ -550,6 +664,50 @@ def _old_addresses(items: Iterable[Item], report: SourceReport) -> int:
             rows.append(OldAddress(path=path, publication=publication))
     OldAddress.objects.bulk_create(rows, batch_size=500)
     return len(rows)
+
+
+def _label_addresses(
+    pages: Sequence[LabelPage], options: Options, lookup: Lookup, report: SourceReport
+) -> int:
+    """The old addresses of labels' pages: 301 to the list of the kind the kind map
+    names for the label; a page whose label it does not name is reported, not guessed."""
+    rows: dict[str, OldAddress] = {}
+    for page in pages:
+        name = options.kind_map.get(page.label.lower(), "")
+        kind = lookup.kinds.get(fold(name)) if name else None
+        if kind is None:
+            report.notes.append(
+                Problem(
+                    page.where,
+                    f"the page of {page.label} ({', '.join(page.old_paths)}) has no "
+                    "counterpart here: its old addresses are not redirected",
+                    hint=f"map {page.label} to a kind in --kind-map to send them to its "
+                    "list, or write them in a --redirects file",
+                )
+            )
+            continue
+        with translation.override(default_language()):
+            target = reverse("publications:kind", kwargs={"kind": kind.slug})
+        for address in page.old_paths:
+            path = normalize_path(address)
+            rows.setdefault(path, OldAddress(path=path, target=target))
+    stored = set(OldAddress.objects.filter(path__in=list(rows)).values_list("path", flat=True))
+    fresh = [row for path, row in rows.items() if path not in stored]
+    OldAddress.objects.bulk_create(fresh, batch_size=BATCH)
+    # Not a publication's: no publication's announcement brings them to the mirror.
+    announce(Topic.OLD_ADDRESSES, [row.pk for row in fresh if row.pk is not None])
+    return len(fresh)
+
+
+def _comment_policies(actor: Actor, saved: Iterable[Item], report: SourceReport) -> None:
+    """Comments closed or hidden on the old site are so here (old ones kept either way)."""
+    closed = [i.publication for i in saved if i.comments_state == CLOSED and i.publication]
+    hidden = [i.publication for i in saved if i.comments_state == HIDDEN and i.publication]
+    if closed or hidden:
+        comment_policies_import(actor=actor, closed=closed, hidden=hidden)
+    for state, publications in ((CLOSED, closed), (HIDDEN, hidden)):
+        if publications:
+            report.comments_closed[state] += len(publications)
 
 
 def _comments(actor: Actor, source: str, items: Iterable[Item], report: SourceReport) -> None:
@@ -627,6 +785,7 @@ def report_lines(report: SourceReport) -> list[str]:
         ("by status", report.statuses),
         ("by language", report.languages),
         ("comments", report.comments),
+        ("comments closed (old ones shown, no new ones) or hidden", report.comments_closed),
     ):
         if counter:
             parts = ", ".join(f"{name} {count}" for name, count in sorted(counter.items()))
@@ -639,7 +798,17 @@ def report_lines(report: SourceReport) -> list[str]:
     if report.label_counts:
         lines.append("  kinds chosen (write a --kind-map file of “label = kind” to change):")
         for label, count in sorted(report.label_counts.items()):
-            lines.append(f"    {label} = {report.labels.get(label, '?')}  # {count} item(s)")
+            got = report.labels.get(label, Counter())
+            line = f"    {label} = {got.most_common(1)[0][0] if got else '?'}  # {count} item(s)"
+            if len(got) > 1:
+                split = ", ".join(f"{kind} {n}" for kind, n in sorted(got.items()))
+                line += f": {split} (another of their labels decided)"
+            lines.append(line)
+    if report.left_out:
+        lines.append(
+            f"  left out, in a language this site does not publish ({len(report.left_out)}):"
+        )
+        lines.extend(f"    {item}" for item in report.left_out)
     if report.notes:
         lines.append(f"  problems ({len(report.notes)}), imported without what they name:")
         lines.extend(f"    {note}" for note in report.notes)

@@ -33,11 +33,12 @@ class Refused(Exception):
         self.problems = list(problems)
 
 
-def import_failed(problems: list[Problem]) -> ImportFailed:
-    """The error of a run with problems: how many, in how many files, and that nothing was saved."""
-    files = len({problem.path for problem in problems})
+def import_failed(problems: list[Problem], *, unit: str = "file") -> ImportFailed:
+    """The error of a run with problems: how many, in how many files (or items, rows of
+    an old site's database or export), and that nothing was saved."""
+    places = len({problem.path for problem in problems})
     return ImportFailed(
-        f"{len(problems)} problem(s) in {files} file(s); nothing was imported",
+        f"{len(problems)} problem(s) in {places} {unit}(s); nothing was imported",
         hint="fix them and run the import again",
         problems=problems,
     )

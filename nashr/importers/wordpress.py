@@ -7,6 +7,7 @@ latter's description is a serialized PHP array ``{language: post id}``, read wit
 phpserialize), else WPML's ``_icl_lang_code`` / ``_wpml_import_language_code`` meta
 and its translation group (``_icl_trid`` / ``_wpml_import_translation_group``).
 Old addresses: the permalink (``<link>``) and ``/?p=ID`` (``/?page_id=ID`` for pages).
+Comments: approved and pending ones, and whether the post took more (``comment_status``).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 from django.utils import timezone
 
+from nashr.comments.services import CLOSED, OPEN
 from nashr.core.actors import Actor
 from nashr.importers.files import read_limited
 from nashr.importers.items import SCHEDULED as SCHEDULED_STATUS
@@ -279,6 +281,10 @@ class _Reader:
             old_paths=old_paths,
             group=group,
             comments=self.comments(element),
+            # "closed": the old comments stay shown, no new ones are taken.
+            comments_state=CLOSED
+            if self.text(element, f"{wp}comment_status") == "closed"
+            else OPEN,
         )
 
     def comments(self, element: Element) -> list[OldComment]:

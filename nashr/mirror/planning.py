@@ -28,10 +28,10 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
 
 from nashr.bulletins.models import Bulletin, BulletinStatus, Series
-from nashr.comments.models import Comment, CommentStatus
+from nashr.comments.models import Comment, CommentPolicy, CommentStatus
 from nashr.core.calendars import month_of
 from nashr.mirror.addresses import file_for, languages, month_group, url_in
 from nashr.mirror.writing import FORMAT
@@ -82,6 +82,7 @@ def site_fingerprint(*, forms: str, base_url: str) -> str:
         settings.NASHR_SITE_URL,
         settings.NASHR_MIRROR_URLS,
         settings.NASHR_ONION_URL,
+        settings.NASHR_LIST_ADDRESS,  # the subscribe box's mailto: links
         settings.LANGUAGES,
         settings.STATIC_URL,
         forms,
@@ -94,12 +95,17 @@ def site_fingerprint(*, forms: str, base_url: str) -> str:
 def publication_prints() -> tuple[Prints, dict[int, str]]:
     """Each published publication: a fingerprint of what its pages show, and where it is
     listed; and each one's slug (for its addresses)."""
-    comments = {
+    comments: dict[int, Any] = {
         row["publication_id"]: (row["count"], row["last"])
         for row in Comment.objects.filter(status=CommentStatus.APPROVED)
         .values("publication_id")
         .annotate(count=Count("id"), last=Max("moderated_at"))
     }
+    # Closed or hidden, a page shows its comments otherwise.
+    for pk, closed, hidden in CommentPolicy.objects.filter(
+        Q(closed=True) | Q(hidden=True)
+    ).values_list("publication_id", "closed", "hidden"):
+        comments[pk] = (comments.get(pk), closed, hidden)
     rows = Publication.objects.published().values_list(
         "pk", "updated_at", "kind__slug", "language", "translation_key", "date", "slug",
         "legacy_path", "revision", "translation_of_id",

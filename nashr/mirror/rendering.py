@@ -470,7 +470,11 @@ class Renderer:
         with override(language):
             text = render_to_string(
                 "mirror/search.html",
-                {"languages": search_index.language_choices(), "language": language},
+                {
+                    "languages": search_index.language_choices(),
+                    "language": language,
+                    "stemmer_scripts": search_index.stemmer_scripts(),
+                },
                 request=request,
             )
         address = f"/{language}/search/"

@@ -21,6 +21,15 @@ archive (bench/mirror.py measures it).
 
 Phrases are looked for as their words (no positions are kept): a phrase finds what the
 site finds and possibly more.
+
+The entries' Latin words are stemmed by their language's Snowball stemmer
+(``nashr.search.normalize.stemmer_of``), and an index holds one language: the page reads
+the reader's words with the stemmer of the language searched, ported to JavaScript in
+``static/mirror/stemmers/<name>.js`` (line for line from the Python package, and held to
+it by the tests). Porting the few stemmers the site uses keeps the index as small as the
+site's own terms, where an index of unstemmed forms would need every inflection written
+in it and still miss those no publication uses; a configured stemmer without a port is a
+warning of ``check`` (``nashr_mirror.W001``).
 """
 
 from __future__ import annotations
@@ -28,6 +37,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 
+from django.contrib.staticfiles import finders
 from django.urls import reverse
 from django.utils.translation import override
 
@@ -35,6 +45,7 @@ from nashr.core import calendars
 from nashr.core.languages import site_languages
 from nashr.publications.models import Kind, Status
 from nashr.search.models import SearchEntry
+from nashr.search.normalize import stemmer_of
 
 SHARD_BYTES = 24_000
 DOCS_PER_FILE = 25
@@ -42,16 +53,30 @@ DOCS_PER_FILE = 25
 
 def language_choices() -> list[dict[str, str]]:
     """Each language of publications, named in itself ("فارسی", "English"), with its
-    direction and digits for the script that lists results in it."""
+    direction and digits for the script that lists results in it, and the stemmer its
+    index's Latin words were stemmed with."""
     return [
         {
             "code": language.code,
             "name": language.name,
             "dir": language.direction,
             "digits": language.digit_characters,
+            "stemmer": stemmer_of(language.code),
         }
         for language in site_languages()
     ]
+
+
+def stemmer_script(stemmer: str) -> str | None:
+    """The static path of the JavaScript port of a Snowball stemmer; None if there is none."""
+    path = f"mirror/stemmers/{stemmer}.js"
+    return path if stemmer and finders.find(path) else None
+
+
+def stemmer_scripts() -> list[str]:
+    """The stemmers' scripts the search page loads: one per stemmer of the languages."""
+    stemmers = dict.fromkeys(choice["stemmer"] for choice in language_choices())
+    return [path for stemmer in stemmers if (path := stemmer_script(stemmer))]
 
 
 def shard_name(prefix: str) -> str:

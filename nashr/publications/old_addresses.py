@@ -3,8 +3,9 @@
 An address is kept decoded (``/بیانیه`` rather than ``/%D8%A8…``, as Django gives
 ``request.path``) and without its trailing slash, so ``/about``, ``/about/`` and the
 percent-encoded form all find one row. WordPress's query addresses keep their one
-meaningful parameter: ``/?p=7``, ``/?page_id=9``. The importers write them down
-(``nashr.importers``); the middleware answers them.
+meaningful parameter: ``/?p=7``, ``/?page_id=9``. Drupal's addresses without clean URLs
+(``/?q=node/7``, ``/index.php?q=fa/about``) stand for the path they name (``/node/7``).
+The importers write them down (``nashr.importers``); the middleware answers them.
 """
 
 from __future__ import annotations
@@ -13,12 +14,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import unquote, urlsplit
 
-from nashr.core.pagecache import OLD_ADDRESS_PARAMETERS
+from nashr.core.pagecache import DRUPAL_PATH_PARAMETER, WORDPRESS_QUERY_PARAMETERS
 from nashr.publications.models import OldAddress, Publication, Status
 
 # The query parameters by which WordPress finds a post or a page without its permalink
-# (the page cache leaves requests with one to the old-address middleware).
-QUERY_KEYS = OLD_ADDRESS_PARAMETERS
+# (the page cache leaves requests with one to the old-address middleware): a number.
+QUERY_KEYS = WORDPRESS_QUERY_PARAMETERS
+# Drupal's path parameter (``/?q=node/7``), read at the site's root only.
+DRUPAL_QUERY_KEY = DRUPAL_PATH_PARAMETER
+DRUPAL_ROOTS = frozenset({"/", "/index.php"})
 
 
 def normalize_path(address: str) -> str:
@@ -38,11 +42,15 @@ def normalize_path(address: str) -> str:
 
 
 def query_address(path: str, query: Mapping[str, str]) -> str | None:
-    """The stored form of a request's WordPress query address (``/?p=7``), if it has one."""
+    """The stored form of a request's WordPress query address (``/?p=7``), or the path a
+    Drupal one names (``/?q=node/7``: ``/node/7``), if it has one."""
     for key in QUERY_KEYS:
         value = query.get(key, "")
         if value.isdigit():
             return f"{path.rstrip('/') or '/'}?{key}={value}"
+    named = query.get(DRUPAL_QUERY_KEY, "").strip("/")
+    if named and "?" not in named and (path.rstrip("/") or "/") in DRUPAL_ROOTS:
+        return f"/{named}"
     return None
 
 

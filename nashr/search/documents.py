@@ -48,8 +48,9 @@ def publication_text(publication: Publication) -> str:
 
 def entry_fields(publication: Publication) -> dict[str, Any]:
     """The fields of the search entry of a publication."""
-    title = normalize.analyze(publication.title)
-    text = normalize.analyze(publication_text(publication))
+    stemmer = normalize.stemmer_of(publication.language)
+    title = normalize.analyze(publication.title, stemmer=stemmer)
+    text = normalize.analyze(publication_text(publication), stemmer=stemmer)
     extras = " ".join(part for part in (title.extras, text.extras) if part)
     return {
         "language": publication.language,

@@ -34,13 +34,14 @@ def _render(text: str, start: int, end: int, marked: Iterable[normalize.Word]) -
     return "".join(pieces)
 
 
-def highlight(text: str, terms: frozenset[str]) -> SafeString:
-    """All of `text`, escaped, with the words that match `terms` in <mark>."""
-    marked = [word for word in normalize.words(text) if _matches(word, terms)]
+def highlight(text: str, terms: frozenset[str], *, stemmer: str) -> SafeString:
+    """All of `text`, escaped, with the words that match `terms` in <mark>; its Latin
+    words stemmed by `stemmer`, as its language's are indexed."""
+    marked = [word for word in normalize.words(text, stemmer=stemmer) if _matches(word, terms)]
     return mark_safe(_render(text, 0, len(text), marked))  # pieces escaped in _render
 
 
-def _scan_start(text: str, terms: frozenset[str]) -> int | None:
+def _scan_start(text: str, terms: frozenset[str], stemmer: str) -> int | None:
     """Where in `text` to start looking for the first match word by word, or None if no
     written word could be part of one.
 
@@ -56,7 +57,7 @@ def _scan_start(text: str, terms: frozenset[str]) -> int | None:
     pieces = [term for term in terms if not term.isascii()]  # only Persian words join
     for span in normalize.SPAN.finditer(text):
         starts.append(span.start())
-        for parts, _role, persian in normalize.span_words(span.group()):
+        for parts, _role, persian in normalize.span_words(span.group(), stemmer):
             for part in parts:
                 if part in terms or (
                     persian and len(part) > 1 and any(part in term for term in pieces)
@@ -65,13 +66,15 @@ def _scan_start(text: str, terms: frozenset[str]) -> int | None:
     return None
 
 
-def snippet(text: str, terms: frozenset[str]) -> SafeString:
-    """Some words of `text` around its first match, escaped, matches in <mark>."""
+def snippet(text: str, terms: frozenset[str], *, stemmer: str) -> SafeString:
+    """Some words of `text` around its first match, escaped, matches in <mark>; its Latin
+    words stemmed by `stemmer`, as its language's are indexed."""
     scanned = text[:SNIPPET_SCAN]
     before: deque[normalize.Word] = deque(maxlen=SNIPPET_BEFORE)
     window: list[normalize.Word] = []
-    start_at = _scan_start(scanned, terms)
-    for word in () if start_at is None else normalize.words(scanned, start_at):
+    start_at = _scan_start(scanned, terms, stemmer)
+    found = () if start_at is None else normalize.words(scanned, start_at, stemmer=stemmer)
+    for word in found:
         if window or _matches(word, terms):
             window.append(word)
             if len(window) >= SNIPPET_WORDS - len(before):
@@ -80,7 +83,7 @@ def snippet(text: str, terms: frozenset[str]) -> SafeString:
             before.append(word)
     words = [*before, *window]
     if not window:  # no match in the text (only in the title): its first words
-        words = list(itertools.islice(normalize.words(scanned), SNIPPET_WORDS))
+        words = list(itertools.islice(normalize.words(scanned, stemmer=stemmer), SNIPPET_WORDS))
     if not words:
         return mark_safe("")
     start, end = words[0].start, words[-1].end

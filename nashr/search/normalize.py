@@ -24,8 +24,20 @@ Words (``words``):
 * A word made of several parts also yields each part that is not an affix as an
   *extra* term, indexed in a column of its own: «کتاب» finds «کتاب‌ها», but phrases
   and exact terms are matched against the joined forms only.
-* Words in ASCII letters are reduced to their stem by the Snowball English stemmer
-  (prisoners → prison), in Python, so both databases index the same stems.
+* Words in Latin letters (a to z once folded: the fold drops accents and writes ß as
+  ss) are reduced to their stem by a Snowball stemmer, in Python, so both databases
+  index the same stems. Which stemmer is the text's language's (`stemmer_of`): its own
+  for a language written in Latin letters that has one (English: prisoners → prison;
+  German: Wahlen → wahl), none for one that has none (Kurmanji). A language written in
+  another script (Persian, Sorani) has Latin words only as names and quotations: they
+  are stemmed as the site's first Latin-script language with a stemmer stems them
+  (English's on a site of ``fa,en``, as before languages were configuration). Words in
+  other scripts are never stemmed: the rules above are Nashr's analysis of Persian and
+  its neighbours, and Snowball's Persian and Arabic stemmers expect the letters the
+  fold has replaced (so such a language has no stemmer: ``nashr.core.languages``
+  refuses one).
+  A query is then read once per stemmer of the languages it searches (see
+  ``nashr.search.query``).
 * Terms longer than ``MAX_TERM_LENGTH`` characters are dropped (no real word is that
   long, and PostgreSQL would refuse them).
 """
@@ -39,6 +51,7 @@ from dataclasses import dataclass
 
 import snowballstemmer
 
+from nashr.core.languages import site_language, site_languages, writes_letter
 from nashr.core.spelling import ZWNJ, fold
 
 MAX_TERM_LENGTH = 64
@@ -73,7 +86,32 @@ SUFFIXES = frozenset(
 EZAFE = "ی"
 AFFIXES = PREFIXES | SUFFIXES | {EZAFE}
 
-_stemmer = snowballstemmer.stemmer("english")
+# Snowball stemmers by algorithm name ("english"), made once each.
+_stemmers: dict[str, snowballstemmer.BaseStemmer] = {}
+
+
+def stem(word: str, stemmer: str) -> str:
+    """`word` (folded, Latin letters) reduced by the Snowball `stemmer`; itself for ""."""
+    if not stemmer:
+        return word
+    if stemmer not in _stemmers:
+        _stemmers[stemmer] = snowballstemmer.stemmer(stemmer)
+    return str(_stemmers[stemmer].stemWord(word))
+
+
+def _writes_latin(code: str) -> bool:
+    return writes_letter(code, "a")
+
+
+def stemmer_of(language: str) -> str:
+    """The Snowball stemmer of the Latin-letter words of a text in `language` ("" for
+    none): see the module's docstring."""
+    if _writes_latin(language):
+        return site_language(language).stemmer
+    for other in site_languages():
+        if other.stemmer and _writes_latin(other.code):
+            return other.stemmer
+    return ""
 
 
 def _is_persian(part: str) -> bool:
@@ -84,14 +122,15 @@ _PLAIN, _PREFIX, _SUFFIX, _EZAFE = range(4)
 
 
 @functools.lru_cache(maxsize=200_000)
-def span_words(span: str) -> tuple[tuple[tuple[str, ...], int, bool], ...]:
-    """The words of one written word of the original text: folded parts, role, Persian?"""
+def span_words(span: str, stemmer: str) -> tuple[tuple[tuple[str, ...], int, bool], ...]:
+    """The words of one written word of the original text, its Latin words stemmed by
+    `stemmer`: folded parts, role, Persian?"""
     found = []
     for match in _WORD.finditer(fold(span)):
         parts = tuple(part for part in match.group().split(ZWNJ) if part)
         single = parts[0] if len(parts) == 1 else None
-        if single is not None and single.isascii() and single.isalpha():
-            parts = (_stemmer.stemWord(single),)
+        if single is not None and stemmer and single.isascii() and single.isalpha():
+            parts = (stem(single, stemmer),)
         if single in PREFIXES:
             role = _PREFIX
         elif single in SUFFIXES:
@@ -139,9 +178,10 @@ class Word:
         return parts
 
 
-def words(text: str, start: int = 0) -> Iterator[Word]:
-    """The words of `text`, with their places in it, affixes joined as described above;
-    from `start` on (the start of a written word) when given."""
+def words(text: str, start: int = 0, *, stemmer: str) -> Iterator[Word]:
+    """The words of `text`, with their places in it, affixes joined as described above,
+    Latin words stemmed by `stemmer` (see `stemmer_of`); from `start` on (the start of a
+    written word) when given."""
     pending: Word | None = None
     joins_next = False  # the pending word is a prefix
     for span in SPAN.finditer(text, start):
@@ -149,7 +189,7 @@ def words(text: str, start: int = 0) -> Iterator[Word]:
         # Only whitespace between two written words lets an affix join them, and only
         # the first word of a written word (a_b gives two) may join the one before.
         spaced = pending is not None and text[pending.end : start].isspace()
-        for parts, role, persian in span_words(span.group()):
+        for parts, role, persian in span_words(span.group(), stemmer):
             if spaced and pending is not None:
                 spaced = False
                 last = pending.parts[-1]
@@ -173,9 +213,10 @@ def words(text: str, start: int = 0) -> Iterator[Word]:
         yield pending
 
 
-def terms(text: str) -> list[str]:
-    """The terms of `text`, in order: what a query looks for."""
-    return [word.term for word in words(text) if len(word.term) <= MAX_TERM_LENGTH]
+def terms(text: str, *, stemmer: str) -> list[str]:
+    """The terms of `text`, in order, Latin words stemmed by `stemmer`: what a query
+    looks for."""
+    return [word.term for word in words(text, stemmer=stemmer) if len(word.term) <= MAX_TERM_LENGTH]
 
 
 @dataclass(frozen=True)
@@ -186,11 +227,12 @@ class Analysis:
     extras: str
 
 
-def analyze(text: str) -> Analysis:
-    """The terms and extra terms of `text`, each joined by spaces, ready to index."""
+def analyze(text: str, *, stemmer: str) -> Analysis:
+    """The terms and extra terms of `text`, each joined by spaces, ready to index, Latin
+    words stemmed by `stemmer`."""
     main: list[str] = []
     extras: list[str] = []
-    for word in words(text):
+    for word in words(text, stemmer=stemmer):
         if len(word.parts) == 1:  # most words: no parts, no extras
             term = word.parts[0]
         else:

@@ -5,17 +5,28 @@ and -word or -"phrase" to leave out what contains them. Everything else (operato
 FTS5 or of tsquery, brackets, column names, SQL) is only text: it is cut into words by
 the one normalization (``nashr.search.normalize``), so no character the reader typed
 reaches the search engine except as part of a term of letters and digits.
+
+Latin words are stemmed by the Snowball stemmer of each text's language (see
+``nashr.search.normalize.stemmer_of``), so a query is read once per stemmer of the
+languages it searches (the one language of a search restricted to it, else every
+configured language): "Wahlen" is ``wahlen`` to English and ``wahl`` to German. Readings
+that differ are *alternatives*, any of which may match (an FTS5 ``OR``, a tsquery ``|``);
+a query of Persian words, or any query on a site with one stemmer (``fa,en``), has one.
+What is left out is left out in every reading.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from nashr.core.languages import codes
 from nashr.search import normalize
+from nashr.search.normalize import stemmer_of
 
 MAX_QUERY_LENGTH = 1000  # characters read of a query
 MAX_CLAUSES = 12  # words and phrases, looked for or left out
@@ -42,10 +53,11 @@ class Clause:
 
 @dataclass(frozen=True)
 class ParsedQuery:
-    """What to look for, what to leave out, and what a reader should be told about it."""
+    """What to look for (every clause of one of the alternatives), what to leave out, and
+    what a reader should be told about it."""
 
     text: str
-    include: tuple[Clause, ...] = ()
+    alternatives: tuple[tuple[Clause, ...], ...] = ()
     exclude: tuple[Clause, ...] = ()
     notices: tuple[str | Promise, ...] = ()
     error: str | Promise | None = None
@@ -56,9 +68,16 @@ class ParsedQuery:
         return self.error is None and not self.empty
 
     @property
+    def include(self) -> tuple[Clause, ...]:
+        """The clauses of the first alternative (the only one, mostly)."""
+        return self.alternatives[0] if self.alternatives else ()
+
+    @property
     def highlight_terms(self) -> frozenset[str]:
-        """The terms a result shows marked."""
-        return frozenset(term for clause in self.include for term in clause.terms)
+        """The terms a result shows marked: those of every alternative."""
+        return frozenset(
+            term for clauses in self.alternatives for clause in clauses for term in clause.terms
+        )
 
 
 @dataclass
@@ -93,23 +112,17 @@ class _Builder:
             self.notices.append(message)
 
 
-def parse_query(text: str) -> ParsedQuery:
-    """The reader's search `text` as clauses; never raises, whatever the text."""
-    if not text or not text.strip():
-        return ParsedQuery(text="", empty=True)
+def _read(text: str, *, stemmer: str) -> _Builder:
+    """The clauses of `text`, its Latin words stemmed by `stemmer`."""
     builder = _Builder()
-    if len(text) > MAX_QUERY_LENGTH:
-        builder.notice(
-            _("Only the first %(count)d characters of your search were used.")
-            % {"count": MAX_QUERY_LENGTH}
-        )
-        text = text[:MAX_QUERY_LENGTH]
-    text = text.replace("\x00", " ")
     run: list[str] = []  # plain words next to each other: affixes may join them
+
+    def terms(words: str) -> list[str]:
+        return normalize.terms(words, stemmer=stemmer)
 
     def flush_run() -> None:
         if run:
-            builder.add(normalize.terms(" ".join(run)), negated=False, separate=True)
+            builder.add(terms(" ".join(run)), negated=False, separate=True)
             run.clear()
 
     for item in _ITEM.finditer(text.translate(_QUOTES)):
@@ -118,10 +131,10 @@ def parse_query(text: str) -> ParsedQuery:
             flush_run()
             if not item["close"]:
                 builder.notice(_("A quotation mark was not closed; the phrase runs to the end."))
-            builder.add(normalize.terms(item["phrase"]), negated=negated, separate=False)
+            builder.add(terms(item["phrase"]), negated=negated, separate=False)
         elif negated:
             flush_run()
-            builder.add(normalize.terms(item["word"]), negated=True, separate=False)
+            builder.add(terms(item["word"]), negated=True, separate=False)
         else:
             run.append(item["word"])
     flush_run()
@@ -130,9 +143,35 @@ def parse_query(text: str) -> ParsedQuery:
             _("Only the first %(count)d words and phrases of your search were used.")
             % {"count": MAX_CLAUSES}
         )
+    return builder
+
+
+def parse_query(text: str, *, languages: Sequence[str] | None = None) -> ParsedQuery:
+    """The reader's search `text` as clauses, read as each of `languages` reads it (every
+    configured language when None: see the module's docstring); never raises, whatever
+    the text."""
+    if not text or not text.strip():
+        return ParsedQuery(text="", empty=True)
+    notices: list[str | Promise] = []
+    if len(text) > MAX_QUERY_LENGTH:
+        notices.append(
+            _("Only the first %(count)d characters of your search were used.")
+            % {"count": MAX_QUERY_LENGTH}
+        )
+        text = text[:MAX_QUERY_LENGTH]
+    text = text.replace("\x00", " ")
+    alternatives: list[tuple[Clause, ...]] = []
+    exclude: list[Clause] = []
+    for stemmer in dict.fromkeys(stemmer_of(code) for code in (languages or codes())):
+        reading = _read(text, stemmer=stemmer)
+        if tuple(reading.include) not in alternatives:
+            alternatives.append(tuple(reading.include))
+        exclude += [clause for clause in reading.exclude if clause not in exclude]
+        notices += [notice for notice in reading.notices if notice not in notices]
     error: str | Promise | None = None
-    if not builder.include:
-        if builder.exclude:
+    if not alternatives[0]:  # a word read one way is a word read any other
+        alternatives = []
+        if exclude:
             error = _(
                 "Your search only says what to leave out (words after a minus sign). "
                 "Add at least one word to look for."
@@ -144,8 +183,8 @@ def parse_query(text: str) -> ParsedQuery:
             )
     return ParsedQuery(
         text=text,
-        include=tuple(builder.include),
-        exclude=tuple(builder.exclude),
-        notices=tuple(builder.notices),
+        alternatives=tuple(alternatives),
+        exclude=tuple(exclude),
+        notices=tuple(notices),
         error=error,
     )

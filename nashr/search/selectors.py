@@ -10,6 +10,7 @@ from nashr.publications.models import Publication
 from nashr.search import highlight
 from nashr.search.backends import CANDIDATES, EngineResult, Filters, get_backend
 from nashr.search.documents import publication_text
+from nashr.search.normalize import stemmer_of
 from nashr.search.query import ParsedQuery
 
 PAGE_SIZE = 20
@@ -104,13 +105,14 @@ def search(
         publication = by_id.get(hit.publication_id)
         if publication is None or not publication.is_published:  # changed meanwhile
             continue
+        stemmer = stemmer_of(publication.language)
         hits.append(
             SearchHit(
                 publication=publication,
                 score=hit.score,
-                title_html=highlight.highlight(publication.title, terms),
+                title_html=highlight.highlight(publication.title, terms, stemmer=stemmer),
                 snippet_html=(
-                    highlight.snippet(publication_text(publication), terms)
+                    highlight.snippet(publication_text(publication), terms, stemmer=stemmer)
                     if snippets
                     else SafeString("")
                 ),

@@ -26,6 +26,8 @@ def search(request: HttpRequest) -> HttpResponse:
     results = None
     if not query.empty and query.ok and (not request.GET or form.is_valid()):
         data = form.cleaned_data if form.is_bound else {}
+        if data.get("language"):  # read as that language alone reads it
+            query = parse_query(text, languages=[data["language"]])
         kind = data.get("kind")
         filters = Filters(
             language=data.get("language") or None,

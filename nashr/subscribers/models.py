@@ -102,3 +102,32 @@ class Subscription(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subscriber} → {self.series}"
+
+
+class MailToken(models.Model):
+    """A one-time token mailed to an address that asked by mail for a list (the list address).
+
+    A reply from that very address carrying the token confirms the list, once: the token is
+    then marked used, so a replayed reply changes nothing. Only its SHA-256 is stored, so
+    the table alone confirms nobody.
+    """
+
+    digest = models.CharField(_("token digest"), max_length=64, unique=True)
+    subscriber = models.ForeignKey(
+        Subscriber,
+        on_delete=models.CASCADE,
+        related_name="mail_tokens",
+        verbose_name=_("subscriber"),
+    )
+    series = models.ForeignKey(
+        Series, on_delete=models.CASCADE, related_name="+", verbose_name=_("series")
+    )
+    created_at = models.DateTimeField(_("token mailed at"))
+    used_at = models.DateTimeField(_("token used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("confirmation by mail")
+        verbose_name_plural = _("confirmations by mail")
+
+    def __str__(self) -> str:
+        return f"{self.subscriber} → {self.series}"

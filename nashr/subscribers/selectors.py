@@ -63,5 +63,14 @@ def subscriber_data(*, subscriber: Subscriber) -> dict[str, Any]:
             }
             for subscription in subscriber_subscriptions(subscriber=subscriber)
         ],
+        # Confirmations asked for by mail: the token itself is not stored, only when.
+        "mail_confirmations": [
+            {
+                "series": token.series.slug,
+                "mailed_at": iso(token.created_at),
+                "used_at": iso(token.used_at),
+            }
+            for token in subscriber.mail_tokens.select_related("series").order_by("created_at")
+        ],
         "deliveries": hooks.messages_export(subscriber),
     }

@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import io
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -18,12 +19,20 @@ from django.utils import timezone
 from nashr.audit.services import audit_diff, audit_record, audit_snapshot
 from nashr.bulletins.models import Series
 from nashr.core.actors import Actor, actor_label, require
-from nashr.core.exceptions import ImportFailed, NotFound, ValidationError
+from nashr.core.exceptions import (
+    ApplicationError,
+    ImportFailed,
+    NotFound,
+    StateError,
+    ValidationError,
+)
 from nashr.core.languages import check_language, codes
 from nashr.core.mail import notification_message
+from nashr.core.maildir import maildir_check, maildir_claim, maildir_entries, read_limited
 from nashr.core.one_line import check_one_line
-from nashr.subscribers import hooks, tokens
+from nashr.subscribers import hooks, mailcommands, ratelimit, tokens
 from nashr.subscribers.models import (
+    MailToken,
     Subscriber,
     SubscriberStatus,
     Subscription,
@@ -62,19 +71,26 @@ def _refresh_status(subscriber: Subscriber) -> None:
 
 @transaction.atomic
 def subscriber_subscribe(
-    *, email: str, series: list[Series], language: str, send_confirmation: bool = True
+    *,
+    email: str,
+    series: list[Series],
+    language: str,
+    send_confirmation: bool = True,
+    consent_basis: str = "",
 ) -> Subscriber:
     """Record consent for `series` and mail a confirmation link.
 
     The caller cannot tell from the result whether the address was known: the same mail
-    is sent either way, and confirming again changes nothing.
+    is sent either way, and confirming again changes nothing. `consent_basis` is recorded
+    for a new address (empty: subscribed on the site).
     """
     if not series:
         raise ValidationError("choose at least one bulletin", where="series")
     address = _check_email(email)
     now = timezone.now()
     subscriber, new_address = Subscriber.objects.select_for_update().get_or_create(
-        email=address, defaults={"language": language, "consented_at": now}
+        email=address,
+        defaults={"language": language, "consented_at": now, "consent_basis": consent_basis},
     )
     for one in series:
         subscription, created = Subscription.objects.get_or_create(
@@ -462,3 +478,268 @@ def series_by_slug(slug: str) -> Series:
         known = ", ".join(Series.objects.values_list("slug", flat=True)) or "none yet"
         raise NotFound(f"no series “{slug}”", where="--series", hint=f"known series: {known}")
     return series
+
+
+# --- By mail to the list address (nashr.subscribers.mailcommands) ---------------------
+
+# Recorded as a new address' basis of consent: it asked by mail, and confirms by reply.
+MAIL_CONSENT = "asked by mail to the list address, confirmed by reply"
+
+
+def _mail_confirmation_message(
+    *, subscriber: Subscriber, series: Series, token: str
+) -> EmailMessage:
+    address = mailcommands.list_address()
+    context = {
+        "series": series,
+        "command": mailcommands.command_text(mailcommands.CONFIRM, token),
+        "list_address": address,
+        "days": settings.NASHR_CONFIRM_MAX_AGE // 86400,
+    }
+    message = notification_message(
+        to=subscriber.email,
+        language=subscriber.language,
+        template="subscribers/email/confirm_by_mail",
+        context=context,
+    )
+    message.reply_to = [address]
+    return message
+
+
+def _mail_confirmed_message(*, subscriber: Subscriber, series: list[Series]) -> EmailMessage:
+    address = mailcommands.list_address()
+    leaving = [
+        (
+            one,
+            mailcommands.command_text(
+                mailcommands.UNSUBSCRIBE,
+                tokens.make_token(
+                    purpose=tokens.UNSUBSCRIBE,
+                    subscriber_id=subscriber.pk,
+                    email=subscriber.email,
+                    series_ids=(one.pk,),
+                ),
+            ),
+        )
+        for one in series
+    ]
+    message = notification_message(
+        to=subscriber.email,
+        language=subscriber.language,
+        template="subscribers/email/confirmed_by_mail",
+        context={"leaving": leaving, "list_address": address},
+    )
+    message.reply_to = [address]
+    return message
+
+
+@transaction.atomic
+def subscriber_subscribe_by_mail(*, email: str, series: Series) -> Subscriber:
+    """Record consent asked for by mail and mail the address a one-time token to reply with.
+
+    As the site's form, whoever wrote the From header: the address is pending until a
+    reply from it carries the token (`subscriber_confirm_by_mail`). The rate limits are the
+    caller's (`mail_commands_ingest`), as the form's are its view's.
+    """
+    subscriber = subscriber_subscribe(
+        email=email,
+        series=[series],
+        language=series.language,
+        send_confirmation=False,
+        consent_basis=MAIL_CONSENT,
+    )
+    token, digest = tokens.mail_token_new()
+    MailToken.objects.create(
+        digest=digest, subscriber=subscriber, series=series, created_at=timezone.now()
+    )
+    subscriber_id, series_id = subscriber.pk, series.pk
+
+    def send() -> None:
+        stored = Subscriber.objects.filter(pk=subscriber_id).first()
+        one = Series.objects.filter(pk=series_id).first()
+        if stored is not None and one is not None:
+            _mail_confirmation_message(subscriber=stored, series=one, token=token).send()
+
+    transaction.on_commit(send)
+    return subscriber
+
+
+@transaction.atomic
+def subscriber_confirm_by_mail(*, email: str, token: str) -> list[Series]:
+    """Confirm the list a one-time token was mailed for, when `email` is the address it was
+    mailed to; the token is then used up. Refused (StateError) otherwise: a token unknown,
+    used, expired, or sent back from another address.
+
+    A reply from another address leaves the token as it was: a stranger who saw it cannot
+    spoil the owner's confirmation.
+    """
+    found = (
+        MailToken.objects.select_for_update()
+        .select_related("subscriber", "series")
+        .filter(digest=tokens.mail_token_digest(token))
+        .first()
+    )
+    if found is None:
+        raise StateError(
+            "no confirmation has this token", hint="reply to the confirmation mail as it is"
+        )
+    if found.used_at is not None:
+        raise StateError("this confirmation was used already (a replayed reply)")
+    if found.subscriber.email != normalize_email(email):
+        raise StateError(
+            "the reply comes from another address than the one the confirmation was mailed to"
+        )
+    age = timezone.now() - found.created_at
+    if age.total_seconds() > settings.NASHR_CONFIRM_MAX_AGE:
+        raise StateError("this confirmation has expired", hint="subscribe again by mail")
+    found.used_at = timezone.now()
+    found.save(update_fields=["used_at"])
+    confirmed = subscriber_confirm(subscriber=found.subscriber, series_ids=(found.series_id,))
+    subscriber_id = found.subscriber_id
+    series_ids = [one.pk for one in confirmed]
+
+    def send() -> None:
+        stored = Subscriber.objects.filter(pk=subscriber_id).first()
+        if stored is not None and series_ids:
+            series = list(Series.objects.filter(pk__in=series_ids))
+            _mail_confirmed_message(subscriber=stored, series=series).send()
+
+    transaction.on_commit(send)
+    return confirmed
+
+
+def subscription_unsubscribe_by_mail(*, token: str) -> list[Series]:
+    """Leave the lists an unsubscribe token names (the List-Unsubscribe mailto: of an issue).
+
+    The token is the issue's unsubscribe link's, and works as the link does, for whoever
+    holds it; leaving twice changes nothing.
+    """
+    try:
+        found = tokens.read_token(purpose=tokens.UNSUBSCRIBE, token=token)
+    except tokens.InvalidToken as exc:
+        raise StateError("the unsubscribe token is not valid (altered, or not ours)") from exc
+    subscription_unsubscribe(subscriber=found.subscriber, series_ids=found.series_ids)
+    return list(Series.objects.filter(pk__in=found.series_ids))
+
+
+@dataclass(frozen=True)
+class MailRefusal:
+    """A message to the list address that changed nothing, and why; `where` names it."""
+
+    where: str
+    reason: str
+
+
+@dataclass
+class MailCommandsReport:
+    messages: int = 0
+    subscribed: int = 0  # confirmation mails sent
+    confirmed: int = 0
+    unsubscribed: int = 0
+    ignored: int = 0  # automatic mail
+    refused: list[MailRefusal] = field(default_factory=list)
+
+
+def _mail_command_run(command: mailcommands.MailCommand, report: MailCommandsReport) -> None:
+    """Do what one read command asks, within the rate limits; ApplicationError if refused."""
+    if command.verb == mailcommands.SUBSCRIBE:
+        series = Series.objects.filter(slug=command.argument.lower()).first()
+        if series is None:
+            raise NotFound(f"there is no bulletin “{command.argument}”")
+        address = _check_email(command.sender, where="From")
+        limit, window = settings.NASHR_SUBSCRIBE_ADDRESS_RATE
+        # The same count as the site's form: by mail or by form, as many mails in all.
+        if not ratelimit.hit(kind="address", value=address, limit=limit, window=window):
+            raise StateError("this address asked for confirmation mails too often")
+        limit, window = settings.NASHR_LIST_MAIL_RATE
+        if not ratelimit.hit(kind="list-mail", value="all", limit=limit, window=window):
+            raise StateError(
+                "NASHR_LIST_MAIL_RATE reached: no more answers are mailed this hour",
+                hint="the message was left read; the sender may write again later",
+            )
+        subscriber_subscribe_by_mail(email=address, series=series)
+        report.subscribed += 1
+    elif command.verb == mailcommands.CONFIRM:
+        subscriber_confirm_by_mail(email=command.sender, token=command.argument)
+        report.confirmed += 1
+    else:
+        subscription_unsubscribe_by_mail(token=command.argument)
+        report.unsubscribed += 1
+
+
+def _mail_command_one(
+    *, where: str, raw: bytes, report: MailCommandsReport, dns: mailcommands.DnsLookup | None
+) -> None:
+    """One message, whatever it holds: a refusal is reported, and the next one is read."""
+    report.messages += 1
+    limit = settings.NASHR_LIST_MAX_BYTES
+    if len(raw) > limit:
+        report.refused.append(
+            MailRefusal(where, f"larger than NASHR_LIST_MAX_BYTES ({limit} bytes)")
+        )
+        return
+    try:
+        command = mailcommands.mail_command_read(raw, dns=dns)
+    except mailcommands.Ignored:
+        report.ignored += 1
+        return
+    except mailcommands.Refused as exc:
+        report.refused.append(MailRefusal(where, str(exc)))
+        return
+    except RecursionError:
+        report.refused.append(MailRefusal(where, "nested too deeply to be read"))
+        return
+    except Exception as exc:  # the email parser's, for malformed input
+        report.refused.append(MailRefusal(where, f"cannot be read ({type(exc).__name__}: {exc})"))
+        return
+    limit, window = settings.NASHR_LIST_SENDER_RATE
+    if not ratelimit.hit(kind="list-sender", value=command.sender, limit=limit, window=window):
+        report.refused.append(
+            MailRefusal(
+                where, f"more than {limit} messages from its sender (NASHR_LIST_SENDER_RATE)"
+            )
+        )
+        return
+    try:
+        _mail_command_run(command, report)
+    except ApplicationError as exc:
+        report.refused.append(MailRefusal(where, f"{command.verb}: {exc}"))
+
+
+def mail_commands_ingest(
+    *, source: Path | bytes, dns: mailcommands.DnsLookup | None = None
+) -> MailCommandsReport:
+    """Read one message (bytes) or the new messages of a Maildir sent to the list address,
+    and do what each asks (see nashr.subscribers.mailcommands).
+
+    A Maildir's messages are taken from new/ into cur/ and read there, so the next run
+    reads only what arrived since. `dns` looks up DKIM keys (None: the system's DNS).
+    """
+    if not mailcommands.list_address():
+        raise StateError(
+            "NASHR_LIST_ADDRESS is not set: mail commands are off",
+            where="NASHR_LIST_ADDRESS",
+            hint="set it to the address whose mail this command reads",
+        )
+    cutoff = timezone.now() - dt.timedelta(seconds=settings.NASHR_CONFIRM_MAX_AGE)
+    MailToken.objects.filter(created_at__lt=cutoff).delete()
+    report = MailCommandsReport()
+    if isinstance(source, bytes):
+        _mail_command_one(where="standard input", raw=source, report=report, dns=dns)
+        return report
+    maildir_check(source)
+    limit = settings.NASHR_LIST_MAX_BYTES
+    for _where, entry in maildir_entries(source, folders=("new",)):
+        # At most once: a run killed halfway loses the message it held (its sender may
+        # write again), and never answers one twice.
+        path = maildir_claim(entry)
+        if path is None:
+            continue
+        where = f"cur/{path.name}"
+        try:
+            raw = read_limited(path, limit)
+        except OSError as exc:
+            report.refused.append(MailRefusal(where, f"cannot be opened ({exc.strerror})"))
+            continue
+        _mail_command_one(where=where, raw=raw, report=report, dns=dns)
+    return report

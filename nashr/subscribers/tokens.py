@@ -16,6 +16,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -134,10 +135,29 @@ class LinkMaker:
         self.purpose = purpose
         self.secret = settings.SECRET_KEY.encode()
 
-    def url(self, *, subscriber_id: int, email: str, series_ids: tuple[int, ...] = ()) -> str:
+    def token(self, *, subscriber_id: int, email: str, series_ids: tuple[int, ...] = ()) -> str:
+        """The token alone (the mail commands' `unsubscribe TOKEN` carries it)."""
         value = _value(subscriber_id, series_ids)
         mac = signature(purpose=self.purpose, email=email, value=value, secret=self.secret)
-        return f"{self.head}{value}:{mac}{self.tail}"
+        return f"{value}:{mac}"
+
+    def url(self, *, subscriber_id: int, email: str, series_ids: tuple[int, ...] = ()) -> str:
+        token = self.token(subscriber_id=subscriber_id, email=email, series_ids=series_ids)
+        return f"{self.head}{token}{self.tail}"
+
+
+def mail_token_new() -> tuple[str, str]:
+    """A one-time token for a confirmation by mail, and the SHA-256 digest that is stored.
+
+    128 random bits: unlike the signed links, it is single-use, so it lives in the
+    database (nashr.subscribers.models.MailToken), where only its digest is kept.
+    """
+    token = secrets.token_urlsafe(16)
+    return token, mail_token_digest(token)
+
+
+def mail_token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
 
 
 def confirm_url(*, subscriber: Subscriber, series_ids: tuple[int, ...], language: str) -> str:

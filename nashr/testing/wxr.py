@@ -41,6 +41,7 @@ class Post:
     meta: dict[str, str] = field(default_factory=dict)
     comments: list[Comment] = field(default_factory=list)
     attachment_url: str = ""
+    comment_status: str = "open"
 
     def xml(self) -> str:
         link = self.link or (f"{SITE}/{self.slug}/" if self.slug else f"{SITE}/?p={self.id}")
@@ -81,7 +82,8 @@ class Post:
             f"<excerpt:encoded>{cdata(self.excerpt)}</excerpt:encoded>"
             f"<wp:post_id>{self.id}</wp:post_id><wp:post_date>{cdata(self.date)}</wp:post_date>"
             f"<wp:post_date_gmt>{cdata(self.date_gmt)}</wp:post_date_gmt>"
-            f"<wp:comment_status>open</wp:comment_status><wp:ping_status>open</wp:ping_status>"
+            f"<wp:comment_status>{self.comment_status}</wp:comment_status>"
+            f"<wp:ping_status>open</wp:ping_status>"
             f"<wp:post_name>{cdata(self.slug)}</wp:post_name>"
             f"<wp:status>{cdata(self.status)}</wp:status><wp:post_parent>0</wp:post_parent>"
             f"<wp:menu_order>0</wp:menu_order><wp:post_type>{cdata(self.type)}</wp:post_type>"

@@ -28,12 +28,14 @@ register = template.Library()
 def comments_section(context: template.Context, publication: Publication) -> dict[str, Any]:
     """The approved comments, oldest first, replies under their comment, and the form."""
     thread = selectors.comment_thread(publication=publication)
-    is_open = services.comments_open(publication)
+    state = services.comments_state(publication)
     return {
         "publication": publication,
+        # A policy that hides the comments shows no section at all (Drupal's "hidden").
+        "hidden": state == services.HIDDEN,
         "comments": thread.comments,
         "count": thread.count,
-        "open": is_open,
+        "open": state == services.OPEN,
         "form": CommentForm(),
         "reply_url": reverse("comments:post", kwargs={"pk": publication.pk}),
         # The static mirror renders pages without the form (it cannot take posts).

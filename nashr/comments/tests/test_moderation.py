@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from nashr.comments import services
+from nashr.comments import selectors, services
 from nashr.comments.models import Comment, CommentPattern, CommentStatus
 from nashr.core.actors import COMMAND
 
@@ -75,6 +75,26 @@ def test_closed_and_expired_publications_take_no_comment(
     publication.save()
     assert post_comment(publication, body="A month on.").status_code == 400
     assert not Comment.objects.filter(body__in=["Too late.", "A month on."]).exists()
+
+
+def test_hidden_comments_are_kept_but_not_shown(
+    client: Client, publication, post_comment, settings
+) -> None:
+    """Hidden (Drupal's setting): no comment is shown, counted or answered, none is taken;
+    shown again once the policy no longer hides them."""
+    settings.NASHR_COMMENTS_MODERATION = "none"
+    post_comment(publication, body="Said before.", pow=True)
+    shown = Comment.objects.get(body="Said before.")
+    assert shown.status == CommentStatus.APPROVED
+    services.comment_policy_set(actor=COMMAND, publication=publication, hidden=True)
+    page = client.get(publication.get_absolute_url()).content
+    assert b"Said before." not in page and b'id="comment-form"' not in page
+    assert selectors.comment_count(publication_id=publication.pk) == 0
+    assert publication.pk not in selectors.comment_counts()
+    assert selectors.comment_shown(publication=publication, pk=shown.pk) is None
+    assert post_comment(publication, body="Hidden too.").status_code == 400
+    services.comment_policy_set(actor=COMMAND, publication=publication, hidden=False)
+    assert b"Said before." in client.get(publication.get_absolute_url()).content
 
 
 def test_blocked_commenter_goes_to_spam(publication, post_comment, settings) -> None:

@@ -49,7 +49,7 @@ def test_defaults_come_from_cldr() -> None:
         "latn",
         "german",
     )
-    assert (fa.direction, fa.calendar, fa.digits) == ("rtl", "jalali", "arabext")
+    assert (fa.direction, fa.calendar, fa.digits, fa.stemmer) == ("rtl", "jalali", "arabext", "")
     assert languages.default_language() == "fa"
     assert languages.quotation_marks("de") == ("„", "“")
 
@@ -87,6 +87,7 @@ def test_settings_override_a_languages_calendar_and_digits() -> None:
         ("colour=blue", "NASHR_LANGUAGE_CKB: unknown language option “colour”"),
         ("calendar jalali", "NASHR_LANGUAGE_CKB: cannot read “calendar jalali”"),
         ("months=a,b,c", "NASHR_LANGUAGE_CKB: “ckb” has 3 month names, not 12"),
+        ("stemmer=arabic", "NASHR_LANGUAGE_CKB: stemmer “arabic” of “ckb”: Nashr stems only"),
     ],
 )
 def test_a_bad_language_setting_names_itself(options: str, message: str) -> None:

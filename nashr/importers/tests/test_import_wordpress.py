@@ -13,6 +13,7 @@ from django.core.management.base import CommandError
 from PIL import Image
 
 from nashr.comments.models import Comment
+from nashr.comments.services import comments_open
 from nashr.importers.models import ImportedItem
 from nashr.media.models import Media
 from nashr.publications.models import OldAddress, Publication, Status
@@ -376,5 +377,25 @@ def test_a_polylang_site_in_three_languages(tmp_path, kinds, signatory, settings
     problems = io.StringIO()
     with pytest.raises(CommandError, match="nothing was imported"):
         call_command("import", str(again), stdout=io.StringIO(), stderr=problems)
-    assert "language “ckb” is not one of this site's" in problems.getvalue()
+    assert "language: “ckb” is not one of this site's languages" in problems.getvalue()
     assert "this site publishes in fa, en" in problems.getvalue()
+
+
+def test_closed_comments_stay_closed(tmp_path, kinds, signatory) -> None:
+    """A post whose comments were closed keeps its old comments and takes no new ones."""
+    closed = Post(
+        40,
+        "Closed",
+        "<p>Old post.</p>",
+        slug="closed",
+        meta={"_icl_lang_code": "en"},
+        comment_status="closed",
+        comments=[WxrComment(400, "Reader", "An old comment")],
+    )
+    open_post = Post(41, "Open", "<p>New post.</p>", slug="open", meta={"_icl_lang_code": "en"})
+    path = tmp_path / "closed.xml"
+    path.write_text(wxr([closed, open_post]), encoding="utf-8")
+    out = run(str(path))
+    assert "comments closed (old ones shown, no new ones) or hidden: closed 1" in out
+    assert not comments_open(imported("40")) and comments_open(imported("41"))
+    assert Comment.objects.get(legacy_id="400").publication == imported("40")

@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 from django.contrib.staticfiles import finders
+from django.test import override_settings
 from playwright.sync_api import Browser, Page
 
+from nashr.core.spelling import fold
 from nashr.mirror.tests.conftest import BuildMirror
 from nashr.publications.models import Publication
 from nashr.search import normalize
@@ -22,6 +24,8 @@ from nashr.testing.pages import SiteContent
 from nashr.testing.spellings import SPELLINGS
 
 pytestmark = pytest.mark.django_db
+
+FOUR = [("fa", "Persian"), ("en", "English"), ("ckb", "Central Kurdish"), ("de", "German")]
 
 
 def _free_port() -> int:
@@ -261,10 +265,25 @@ def _stemmer_words() -> list[str]:
     return sorted(words)
 
 
+def _german_words() -> list[str]:
+    """Several hundred German words (those of Django's German catalogues), as written and
+    as folded (umlauts dropped, ß as ss), and known hard cases."""
+    import django
+
+    words: set[str] = set()
+    for path in sorted(Path(django.__file__).parent.rglob("de/LC_MESSAGES/*.po")):
+        for text in re.findall(r'msgstr "(.*)"', path.read_text(encoding="utf-8")):
+            words.update(word.lower() for word in re.findall(r"[A-Za-zÄÖÜäöüß]{3,}", text))
+    words.update(["wahlen", "häuser", "bauen", "kreuz", "qualität", "bayern", "gebäude",
+                  "aufeinanderfolgenden", "systeme", "kenntnis", "trauer"])  # fmt: skip
+    return sorted(words | {fold(word) for word in words})
+
+
 def test_javascript_normalizes_and_stems_as_python(chromium: Browser) -> None:
-    """normalize.js and stemmer.js give the terms normalize.py gives, spelling by spelling."""
+    """normalize.js and the stemmers' ports give the terms and stems normalize.py and
+    snowballstemmer give, spelling by spelling and word by word, in English and German."""
     page = chromium.new_page()
-    for name in ("mirror/stemmer.js", "mirror/normalize.js"):
+    for name in ("mirror/stemmers/english.js", "mirror/stemmers/german.js", "mirror/normalize.js"):
         page.add_script_tag(path=str(finders.find(name)))
     texts = [text for pair in SPELLINGS for text in pair]
     texts += [
@@ -272,13 +291,51 @@ def test_javascript_normalizes_and_stems_as_python(chromium: Browser) -> None:
         "نمی خواهیم؛ «آزادیِ» زندانیان‌های سیاسی ترین",
         "Prisoner's releases, café ÉTÉ straße 1402 ۱۴۰۲",
         "ﻻ ﻙ پائیز رحمٰن زنــــدانی\u200bها",
+        "Die Wahlen in Hessen: Gefängnisse, Häuser und Straßen der Gewerkschaften",
     ]
-    in_js = page.evaluate("texts => texts.map(t => NashrNormalize.terms(t))", texts)
-    assert in_js == [normalize.terms(text) for text in texts]
-    words = _stemmer_words()
-    assert len(words) > 3000
-    stemmed = page.evaluate("words => words.map(w => NashrStemmer.stem(w))", words)
-    differing = [(w, s, normalize._stemmer.stemWord(w)) for w, s in zip(words, stemmed, strict=True)
-                 if s != normalize._stemmer.stemWord(w)]  # fmt: skip
-    assert differing == []
+    for stemmer in ("english", "german", ""):
+        in_js = page.evaluate(
+            "([texts, stemmer]) => texts.map(t => NashrNormalize.terms(t, stemmer))",
+            [texts, stemmer],
+        )
+        assert in_js == [normalize.terms(text, stemmer=stemmer) for text in texts], stemmer
+    for stemmer, words in (("english", _stemmer_words()), ("german", _german_words())):
+        assert len(words) > 700
+        stemmed = page.evaluate(
+            "([words, stemmer]) => words.map(w => NashrStemmers[stemmer].stem(w))",
+            [words, stemmer],
+        )
+        differing = [(w, s, normalize.stem(w, stemmer)) for w, s in zip(words, stemmed, strict=True)
+                     if s != normalize.stem(w, stemmer)]  # fmt: skip
+        assert differing == [], stemmer
     page.close()
+
+
+@override_settings(LANGUAGES=FOUR)
+def test_mirror_search_finds_german_by_its_inflections(
+    kinds: object,
+    make_publication: Callable[..., Publication],
+    served: tuple[Path, str],
+    chromium: Browser,
+) -> None:
+    """The German search page reads words with the German stemmer, as the German index was
+    stemmed: "Wahlen" finds a text about a Wahl, and the English page still finds an
+    English text by its English forms."""
+    german = make_publication(
+        language="de", title="Die Wahl in Hessen", body="Die Wahl wurde verschoben."
+    )
+    english = make_publication(
+        language="en", title="On a prisoner", body="The court releases him today."
+    )
+    folder, url = served
+    from nashr.mirror.build import mirror_build
+
+    mirror_build(outdir=folder)
+    page, requests = _read_like_a_reader(chromium, url + "de/search/index.html")
+    assert [h for h in _search(page, "Wahlen", "de") if f"/p/{german.pk}/" in h]
+    assert [h for h in _search(page, "wählen", "de") if f"/p/{german.pk}/" in h]
+    assert _search(page, "Streiking", "de") == []
+    for query in ("prisoners", "released PRISONER"):
+        assert [h for h in _search(page, query, "en") if f"/p/{english.pk}/" in h], query
+    assert requests.foreign() == []
+    page.context.close()

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import pytest
+from django.utils import timezone
 
+from nashr.comments import services as comments
 from nashr.core.actors import COMMAND
 from nashr.mirror.planning import tree_fingerprint
 from nashr.mirror.tests.conftest import BuildMirror, files_in
@@ -75,3 +78,27 @@ def test_code_fingerprint_follows_contents_not_file_times(tmp_path: Path) -> Non
     assert tree_fingerprint([tmp_path / "nashr"], tmp_path) == before
     page.write_text("<p>{{ title }}!</p>", encoding="utf-8")
     assert tree_fingerprint([tmp_path / "nashr"], tmp_path) != before
+
+
+def test_hiding_comments_rewrites_the_page(
+    mirror_content: SiteContent, build_mirror: BuildMirror, outdir: Path
+) -> None:
+    """Comments hidden after a build are gone from the publication's page at the next one."""
+    statement = mirror_content["statement_fa"]
+    comments.comment_import(
+        actor=COMMAND,
+        publication=statement,
+        source="pages",
+        legacy_id="shown-then-hidden",
+        name="Reader",
+        body="A comment shown until hidden.",
+        created_at=timezone.now() - dt.timedelta(hours=1),
+        status="approved",
+    )
+    build_mirror()
+    page = next(outdir.glob(f"fa/p/{statement.pk}/*/index.html"))
+    assert "A comment shown until hidden." in page.read_text()
+    comments.comment_policy_set(actor=COMMAND, publication=statement, hidden=True)
+    summary = build_mirror()
+    assert any(rel.startswith(f"fa/p/{statement.pk}/") for rel in summary.written)
+    assert "A comment shown until hidden." not in page.read_text()

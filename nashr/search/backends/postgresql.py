@@ -86,8 +86,13 @@ def _clause(clause: Clause) -> str:
 
 
 def tsquery(query: ParsedQuery) -> str:
-    """The tsquery text of a parsed query, built only from its terms."""
-    parts = [_clause(clause) for clause in query.include]
+    """The tsquery text of a parsed query, built only from its terms: the clauses of its
+    one reading, or of any of its alternatives (see ``nashr.search.query``)."""
+    readings = [[_clause(clause) for clause in clauses] for clauses in query.alternatives]
+    if len(readings) == 1:
+        parts = readings[0]
+    else:
+        parts = ["(" + " | ".join(f"({' & '.join(reading)})" for reading in readings) + ")"]
     parts += ["!" + _clause(clause) for clause in query.exclude]
     return " & ".join(parts)
 
@@ -163,7 +168,9 @@ class PostgresqlBackend:
             # A title holding every word is a match unless a word is excluded: only then
             # is the whole text (a large vector, read from TOAST) looked at too.
             title_match = "title_vector @@ to_tsquery('simple', %s)"
-            title_params: list[Any] = [tsquery(ParsedQuery(text=query.text, include=query.include))]
+            title_params: list[Any] = [
+                tsquery(ParsedQuery(text=query.text, alternatives=query.alternatives))
+            ]
             if query.exclude:
                 title_match += " AND " + matches
                 title_params.append(text)

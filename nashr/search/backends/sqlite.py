@@ -28,8 +28,13 @@ def _clause(clause: Clause) -> str:
 
 
 def match_expression(query: ParsedQuery, filters: Filters, *, columns: str = TEXT_COLUMNS) -> str:
-    """The MATCH expression of a parsed query, built only from its terms."""
-    expression = f"{columns} : ({' AND '.join(_clause(c) for c in query.include)})"
+    """The MATCH expression of a parsed query, built only from its terms: the clauses of
+    its one reading, or of any of its alternatives (see ``nashr.search.query``)."""
+    readings = [" AND ".join(_clause(c) for c in clauses) for clauses in query.alternatives]
+    if len(readings) == 1:
+        expression = f"{columns} : ({readings[0]})"
+    else:
+        expression = f"{columns} : ({' OR '.join(f'({reading})' for reading in readings)})"
     facets = facet_terms(language=filters.language, kind_id=filters.kind_id).split()
     if facets:
         expression += " AND facets : (" + " AND ".join(map(_string, facets)) + ")"

@@ -13,8 +13,11 @@ from nashr.search.selectors import search
 
 
 def found_ids(text: str, **filters: object) -> list[int]:
-    """Ids of the publications a search for `text` finds, best first."""
-    results = search(query=parse_query(text), filters=Filters(**filters))  # type: ignore[arg-type]  # tests pass filter names as keywords
+    """Ids of the publications a search for `text` finds, best first; read as the
+    language filter's language reads it, as the search page does."""
+    language = filters.get("language")
+    query = parse_query(text, languages=[str(language)] if language else None)
+    results = search(query=query, filters=Filters(**filters))  # type: ignore[arg-type]  # tests pass filter names as keywords
     return [hit.publication.pk for hit in results.hits]
 
 

@@ -22,14 +22,14 @@ def test_quoted_phrase_is_one_clause(quoted: str) -> None:
 
 def test_minus_leaves_out_words_and_phrases() -> None:
     """-word and -"phrase" go to the excluded clauses."""
-    query = parse_query('prisoners -released -"death penalty" covid-19')
+    query = parse_query('prisoners -released -"death penalty" covid-19', languages=["en"])
     assert query.include == (Clause(("prison",)), Clause(("covid",)), Clause(("19",)))
     assert query.exclude == (Clause(("releas",)), Clause(("death", "penalti")))
 
 
 def test_unclosed_quote_runs_to_the_end_with_a_notice() -> None:
     """An unclosed quotation mark makes a phrase to the end and says so."""
-    query = parse_query('rights "political prisoners')
+    query = parse_query('rights "political prisoners', languages=["en"])
     assert query.ok
     assert query.include == (Clause(("right",)), Clause(("polit", "prison")))
     assert query.notices

@@ -38,6 +38,7 @@ def test_download_holds_what_is_stored(make_series, make_subscribers) -> None:
         "confirmed_at",
         "hard_bounces",
         "lists",
+        "mail_confirmations",
         "deliveries",
     }
 

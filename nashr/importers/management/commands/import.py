@@ -86,6 +86,12 @@ class Command(BaseCommand):
             "path is already in the database, instead of failing",
         )
         parser.add_argument(
+            "--skip-other-languages",
+            action="store_true",
+            help="an old site's items in a language this site does not publish "
+            "(NASHR_LANGUAGES) are left out and listed, instead of failing the import",
+        )
+        parser.add_argument(
             "--create-signatories",
             action="store_true",
             help="create signatories that do not exist yet, named as the files write them",
@@ -107,6 +113,9 @@ class Command(BaseCommand):
         try:
             yield
         except ImportFailed as failed:
+            # A refused dry run still says what the rest would give.
+            for line in failed.report:
+                self.stdout.write(line)
             for problem in failed.problems:
                 self.stderr.write(str(problem))
             raise CommandError(str(failed)) from failed
@@ -185,6 +194,7 @@ class Command(BaseCommand):
             uploads=Path(options["uploads"]) if options["uploads"] else None,
             dry_run=options["dry_run"],
             progress=options["verbosity"] > 0,
+            skip_other_languages=options["skip_other_languages"],
         )
         if options["from_drupal7"]:
             report = drupal7_import(actor=actor, url=options["from_drupal7"], options=source)

@@ -62,13 +62,21 @@
   const isPersian = (part) => part.length > 0 && part[0] >= "\u0600" && part[0] <= "\u06ff";
   const isSpace = (text) => text.length > 0 && /^\s+$/u.test(text);
 
-  function spanWords(span) {
+  // The Snowball stemmer of that name (static/mirror/stemmers/<name>.js), or none for "".
+  function stemmerOf(name) {
+    if (!name) return null;
+    const stemmer = (global.NashrStemmers || {})[name];
+    if (!stemmer) throw new Error(`the ${name} stemmer is not loaded`);
+    return stemmer;
+  }
+
+  function spanWords(span, stemmer) {
     const found = [];
     for (const match of fold(span).matchAll(WORD)) {
       let parts = match[0].split(ZWNJ).filter((part) => part);
       const single = parts.length === 1 ? parts[0] : null;
-      if (single !== null && /^[a-z]+$/.test(single)) {
-        parts = [global.NashrStemmer.stem(single)];
+      if (single !== null && stemmer && /^[a-z]+$/.test(single)) {
+        parts = [stemmer.stem(single)];
       }
       let role = PLAIN;
       if (PREFIXES.has(single)) role = PREFIX;
@@ -88,7 +96,7 @@
 
   const termOf = (word) => (word.parts.length === 1 ? word.parts[0] : keptParts(word.parts).join(""));
 
-  function words(text) {
+  function words(text, stemmer) {
     const out = [];
     let pending = null;
     let joinsNext = false;
@@ -96,7 +104,7 @@
       const start = span.index;
       const end = start + span[0].length;
       let spaced = pending !== null && isSpace(text.slice(pending.end, start));
-      for (const [parts, role, persian] of spanWords(span[0])) {
+      for (const [parts, role, persian] of spanWords(span[0], stemmer)) {
         if (spaced && pending !== null) {
           spaced = false;
           const last = pending.parts[pending.parts.length - 1];
@@ -122,15 +130,19 @@
     return out;
   }
 
-  function terms(text) {
-    return words(text).map(termOf).filter((term) => Array.from(term).length <= MAX_TERM_LENGTH);
+  /* The terms of `text`, its Latin words stemmed by the Snowball stemmer named (see
+     nashr/search/normalize.py's stemmer_of; "" for none). */
+  function terms(text, stemmerName) {
+    return words(text, stemmerOf(stemmerName)).map(termOf).filter((term) => Array.from(term).length <= MAX_TERM_LENGTH);
   }
 
   const ITEM = /(-*)(?:"([^"]*)("?)|([^\s"]+))/gu;
 
-  /* The reader's search as clauses: {include: [[term...]...], exclude: [...]}. A clause of
-     several terms is a phrase; nothing is thrown, whatever the text. */
-  function parseQuery(text) {
+  /* The reader's search as clauses: {include: [[term...]...], exclude: [...]}, Latin words
+     stemmed by the stemmer named (one language is searched: one reading). A clause of
+     several terms is a phrase; nothing is thrown, whatever the text, if the stemmer is
+     loaded. */
+  function parseQuery(text, stemmerName) {
     if (!text || !text.trim()) return { include: [], exclude: [], empty: true };
     const include = [];
     const exclude = [];
@@ -151,7 +163,7 @@
     const run = [];
     const flush = () => {
       if (run.length) {
-        add(terms(run.join(" ")), false, true);
+        add(terms(run.join(" "), stemmerName), false, true);
         run.length = 0;
       }
     };
@@ -159,10 +171,10 @@
       const negated = item[1].length > 0;
       if (item[2] !== undefined) {
         flush();
-        add(terms(item[2]), negated, false);
+        add(terms(item[2], stemmerName), negated, false);
       } else if (negated) {
         flush();
-        add(terms(item[4]), true, false);
+        add(terms(item[4], stemmerName), true, false);
       } else {
         run.push(item[4]);
       }

@@ -102,7 +102,15 @@
     const root = form.dataset.root;
     const base = `${root}${language}/search/`;
     list.replaceChildren();
-    const query = window.NashrNormalize.parseQuery(text);
+    const choice = form.querySelector(`input[name="lang"][value="${language}"]`);
+    let query;
+    try {
+      // Read as the index's language was stemmed (data-stemmer, "" for none).
+      query = window.NashrNormalize.parseQuery(text, (choice && choice.dataset.stemmer) || "");
+    } catch (error) {
+      status.textContent = status.dataset.failed;
+      return;
+    }
     if (query.empty || !query.include.length) {
       status.textContent = status.dataset.empty;
       return;
@@ -115,7 +123,6 @@
       for (const [title, url, date, kind] of shown) {
         const item = document.createElement("li");
         item.lang = language;
-        const choice = form.querySelector(`input[name="lang"][value="${language}"]`);
         item.dir = (choice && choice.dataset.dir) || "auto";
         const heading = document.createElement("h2");
         const link = document.createElement("a");

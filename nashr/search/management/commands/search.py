@@ -46,7 +46,8 @@ class Command(BaseCommand):
             self.reindex(verbosity=options["verbosity"])
             return
         text = " ".join(words)
-        query = parse_query(text)
+        language = options["language"]
+        query = parse_query(text, languages=[language] if language else None)
         if not query.ok:
             raise CommandError(f"search “{text}”: {query.error or 'nothing to look for'}")
         for notice in query.notices:
@@ -54,7 +55,7 @@ class Command(BaseCommand):
         limit = max(1, min(options["limit"], 100))
         results = search(
             query=query,
-            filters=Filters(language=options["language"]),
+            filters=Filters(language=language),
             page_size=limit,
             snippets=False,
         )

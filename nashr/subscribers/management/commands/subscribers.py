@@ -1,10 +1,13 @@
 """`nashr subscribers import FILE.csv --series SLUG [--confirmed]`, `nashr subscribers export`,
-`nashr subscribers purge-unconfirmed [--enqueue]` (for cron: once a day is enough)."""
+`nashr subscribers purge-unconfirmed [--enqueue]` (for cron: once a day is enough),
+`nashr subscribers mail-ingest [MAILDIR]` (mail to NASHR_LIST_ADDRESS: one message on
+standard input, or a Maildir's new messages; as `nashr bounces ingest` reads bounces)."""
 
 from __future__ import annotations
 
 import argparse
 import csv
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +54,12 @@ class Command(BaseCommand):
             help="leave the work to the task worker (nashr db_worker) instead of doing it now",
         )
         add_actor_argument(purge)
+        mail = sub.add_parser(
+            "mail-ingest",
+            help="do what mail to NASHR_LIST_ADDRESS asks (subscribe, confirm, unsubscribe): "
+            "one message on standard input, or the new messages of a Maildir",
+        )
+        mail.add_argument("maildir", nargs="?", type=Path, metavar="MAILDIR")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -58,6 +67,8 @@ class Command(BaseCommand):
                 self.import_(options)
             elif options["action"] == "purge-unconfirmed":
                 self.purge_unconfirmed(options)
+            elif options["action"] == "mail-ingest":
+                self.mail_ingest(options)
             else:
                 self.export(options)
         except ApplicationError as exc:
@@ -104,6 +115,26 @@ class Command(BaseCommand):
             return
         deleted = services.subscribers_purge_unconfirmed(actor=actor_from_options(options))
         self.stdout.write(f"addresses deleted, not confirmed within {days} days: {deleted}")
+
+    def mail_ingest(self, options: dict[str, Any]) -> None:
+        # One byte past the limit is enough to tell that a message is too large.
+        source: Path | bytes = options["maildir"] or sys.stdin.buffer.read(
+            settings.NASHR_LIST_MAX_BYTES + 1
+        )
+        if source == b"":
+            raise CommandError(
+                "standard input is empty: pipe a message into the command, or give a Maildir path"
+            )
+        report = services.mail_commands_ingest(source=source)
+        self.stdout.write(f"messages read: {report.messages}")
+        self.stdout.write(f"confirmation mails sent: {report.subscribed}")
+        self.stdout.write(f"subscriptions confirmed: {report.confirmed}")
+        self.stdout.write(f"unsubscribed: {report.unsubscribed}")
+        self.stdout.write(f"automatic mail ignored: {report.ignored}")
+        if report.refused:
+            self.stdout.write(f"refused: {len(report.refused)}")
+            for refusal in report.refused:
+                self.stdout.write(f"  {refusal.where}: {refusal.reason}")
 
     def export(self, options: dict[str, Any]) -> None:
         rows = Subscription.objects.select_related("subscriber", "series").order_by(

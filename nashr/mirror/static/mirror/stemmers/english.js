@@ -1,7 +1,8 @@
 /* The Snowball English stemmer (Snowball 3.1.1's english.sbl), as the Python package
    snowballstemmer that the site's search uses runs it: a line-for-line port of its
    generated code, so a word typed in the mirror's search is stemmed exactly as the site
-   stemmed the words of the publications (the tests compare both over many words). */
+   stemmed the words of the publications (the tests compare both over many words).
+   Registered as NashrStemmers.english, the name Snowball gives it. */
 "use strict";
 
 (function (global) {
@@ -484,5 +485,6 @@
     return current;
   }
 
-  global.NashrStemmer = { stem };
+  global.NashrStemmers = global.NashrStemmers || {};
+  global.NashrStemmers.english = { stem };
 })(typeof window !== "undefined" ? window : globalThis);
