@@ -188,3 +188,19 @@ def test_a_sorani_bulletin_sets_every_sorani_letter_in_vazirmatn(db, tmp_path) -
     streams = re.findall(rb"stream\r?\n(.*?)endstream", path.read_bytes(), re.S)
     inflated = b"".join(zlib.decompressobj().decompress(s) for s in streams)
     assert b"/Lang (ckb)" in inflated
+
+
+@override_settings(
+    NASHR_SITE_NAME="Voice of Freedom", NASHR_LANGUAGE_OPTIONS={"fa": "site_name=صدای_آزادی"}
+)
+def test_pdf_names_the_site_in_its_language(published_issue, persian_series, tmp_path) -> None:
+    """The PDF ends with the site's name as configured for the issue's language, and the
+    issue's address."""
+    persian = published_issue(persian_series, titles=TITLES[:1])
+    text = normalize(_text(_pdf(persian, tmp_path)))
+    assert normalize("صدای آزادی") in text
+    assert persian.document["url"] in _info(_pdf(persian, tmp_path), "-url")
+    english = published_issue(titles=TITLES[1:2])
+    assert "Voice of Freedom · " + english.document["url"] in normalize(
+        _text(_pdf(english, tmp_path))
+    )
