@@ -134,13 +134,15 @@ def _drawn_between(image: Image.Image, top: float, bottom: float) -> bool:
     box = (round(CONTENT_START), round(top), round(CONTENT_END), max(round(top), round(bottom)))
     if box[3] <= box[1]:
         return False
-    darkest = min(low for low, _high in image.crop(box).getextrema())
+    darkest, _lightest = image.crop(box).convert("L").getextrema()
+    assert isinstance(darkest, int | float)
     return darkest < 235
 
 
 def _closing_lines(bulletin: Bulletin) -> set[str]:
     """What ends the items: signatory, date and "read more", as pdftotext gives them."""
     closing: set[str] = set()
+    assert bulletin.document is not None
     for item in bulletin.document["items"]:
         for text in (item["signatory"], item["date_label"], item["read_more"]["label"]):
             closing.add(normalize(text).replace(" ", ""))

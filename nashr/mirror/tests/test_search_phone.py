@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image, ImageChops
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, ViewportSize
 
 from nashr.mirror.tests.conftest import BuildMirror
 from nashr.mirror.tests.test_browser import _search
@@ -16,7 +16,7 @@ from nashr.publications.models import Publication
 
 pytestmark = pytest.mark.django_db
 
-PHONE = {"width": 390, "height": 844}
+PHONE: ViewportSize = {"width": 390, "height": 844}
 
 
 @pytest.mark.parametrize("language", ["fa", "en"])
