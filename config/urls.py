@@ -17,6 +17,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="sitemap",
     ),
     path("robots.txt", core_views.robots, name="robots"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     # Uploads, served by the site itself (nashr/media/views.py).
     path("media/", include("nashr.media.urls")),
     # ActivityPub and WebFinger: one address per actor, whatever the interface language.

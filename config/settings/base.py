@@ -65,6 +65,9 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost")
 
 # The public address of the site, used in feeds, emails and PDFs, where no request is at hand.
 NASHR_SITE_URL = os.environ.get("NASHR_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The site's name in pages, feeds, mails, PDFs and the mirror, in every language; one
+# language's own with NASHR_LANGUAGE_<CODE>="site_name=…". Empty: "Nashr", translated.
+NASHR_SITE_NAME = os.environ.get("NASHR_SITE_NAME", "").strip()
 
 INSTALLED_APPS = [
     # Django's admin with Nashr's site: two-factor login, throttled passwords, dashboards.

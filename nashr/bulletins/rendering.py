@@ -25,7 +25,7 @@ from nashr.bulletins.models import Bulletin
 from nashr.bulletins.schema import BulletinDocument
 from nashr.core.content import absolute_urls
 from nashr.core.exceptions import ApplicationError
-from nashr.core.languages import site_language
+from nashr.core.languages import site_language, site_name
 from nashr.media.references import print_html
 
 
@@ -232,7 +232,9 @@ def pdf_html(*, document: BulletinDocument) -> str:
                         _static_text("bulletins/bulletin.css") + _static_text("bulletins/print.css")
                     ),
                     running_header=css_string(header),
-                    page_counter=_page_counter(language),
+                    # The site's name at the foot of every page, before its number.
+                    page_footer=f"{css_string(site_name(language) + ' · ')} "
+                    + _page_counter(language),
                 ),
             )
         )

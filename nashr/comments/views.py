@@ -6,15 +6,20 @@ only when the browser says it comes from this site (Sec-Fetch-Site, else Origin 
 Referer): another site's page cannot make a reader's browser post in their name. The
 links mailed to a commenter are authorized by their signed token, as the subscribers'
 links are.
+
+A post that is taken answers with a redirect (303) to the form's own address, where
+numbers in the query say what became of the comment (``held=1`` or ``shown=<id>``, and
+``mailed=1``): reloading that page posts nothing again, and no cookie carries the news.
 """
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
@@ -24,7 +29,7 @@ from nashr.comments.forms import CommentForm
 from nashr.comments.models import CommentStatus
 from nashr.core.clients import client_address
 from nashr.core.exceptions import StateError, ValidationError
-from nashr.core.pagecache import REPLY_PARAMETER
+from nashr.core.pagecache import POSTED_PARAMETERS, REPLY_PARAMETER
 from nashr.publications.models import Publication
 
 
@@ -63,15 +68,57 @@ def _publication(pk: int) -> Publication:
     return publication
 
 
+def _number(request: HttpRequest, name: str) -> int | None:
+    value = request.GET.get(name, "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 19 else None
+
+
 def _reply_form(request: HttpRequest, publication: Publication) -> HttpResponse:
     """The form alone, to reply to the comment named by ?reply= (or to comment)."""
     parent = None
-    reply = request.GET.get(REPLY_PARAMETER, "")
-    if reply.isascii() and reply.isdigit() and len(reply) < 19:
-        parent = selectors.comment_shown(publication=publication, pk=int(reply))
+    reply = _number(request, REPLY_PARAMETER)
+    if reply is not None:
+        parent = selectors.comment_shown(publication=publication, pk=reply)
     if not services.comments_open(publication):
         raise Http404
     context = {"publication": publication, "form": CommentForm(), "parent": parent}
+    return render(request, "comments/posted.html", context)
+
+
+HELD, SHOWN, MAILED = POSTED_PARAMETERS
+
+
+def _posted_redirect(
+    publication: Publication, *, shown: int | None, mailed: bool
+) -> HttpResponseRedirect:
+    """See Other: the form's address saying what became of the comment just taken."""
+    query = {SHOWN: str(shown)} if shown is not None else {HELD: "1"}
+    if mailed:
+        query[MAILED] = "1"
+    response = HttpResponseRedirect(
+        reverse("comments:post", kwargs={"pk": publication.pk}) + "?" + urlencode(query)
+    )
+    response.status_code = 303  # the browser GETs it, and a reload does not post again
+    return response
+
+
+def _posted(request: HttpRequest, publication: Publication) -> HttpResponse:
+    """What became of the comment the reader just posted, as the redirect's query says.
+
+    Nothing in it is secret: anyone may open ?held=1 and read that comments are held; a
+    ?shown= naming a comment readers cannot see says it is held.
+    """
+    shown = _number(request, SHOWN)
+    comment = (
+        selectors.comment_shown(publication=publication, pk=shown) if shown is not None else None
+    )
+    context = {
+        "publication": publication,
+        "held": comment is None,
+        "comment": comment,
+        "mailed": request.GET.get(MAILED) == "1",
+        "form": None,
+    }
     return render(request, "comments/posted.html", context)
 
 
@@ -79,13 +126,16 @@ def _reply_form(request: HttpRequest, publication: Publication) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @never_cache
 def post(request: HttpRequest, pk: int) -> HttpResponse:
-    """Take a comment; the answer says whether it is shown or awaits moderation.
+    """Take a comment, then redirect to the page saying whether it is shown or held.
 
     GET shows the form by itself: the "Reply" link of a comment leads here, so replying
-    needs no script and the cached publication page holds one form only.
+    needs no script and the cached publication page holds one form only. With the
+    redirect's ?held= or ?shown=, GET shows what became of the comment.
     """
     publication = _publication(pk)
     if request.method != "POST":
+        if any(name in request.GET for name in (HELD, SHOWN)):
+            return _posted(request, publication)
         return _reply_form(request, publication)
     if not same_site(request):
         return render(request, "comments/refused.html", {"publication": publication}, status=403)
@@ -95,7 +145,7 @@ def post(request: HttpRequest, pk: int) -> HttpResponse:
         return render(request, "comments/posted.html", context, status=400)
     if form.cleaned_data["website"]:
         # A bot: it gets the answer a person gets, and nothing is kept.
-        return render(request, "comments/posted.html", {**context, "held": True, "form": None})
+        return _posted_redirect(publication, shown=None, mailed=bool(form.cleaned_data["email"]))
     parent_id = form.cleaned_data["parent"]
     if parent_id is not None:
         # The page shows only a comment readers see: the answer about any other is the
@@ -117,10 +167,10 @@ def post(request: HttpRequest, pk: int) -> HttpResponse:
         if exc.where in form.fields:
             form.add_error(exc.where, exc.message)
         return render(request, "comments/posted.html", {**context, "error": exc}, status=400)
-    return render(
-        request,
-        "comments/posted.html",
-        {**context, "held": posted.held, "comment": posted.comment, "form": None},
+    return _posted_redirect(
+        publication,
+        shown=None if posted.held else posted.comment.pk,
+        mailed=bool(posted.comment.email),
     )
 
 

@@ -11,6 +11,10 @@ numbering system), and ``NASHR_LANGUAGE_<CODE>`` overrides any of them:
     NASHR_LANGUAGES=fa,en,ckb
     NASHR_LANGUAGE_CKB=calendar=jalali digits=arabext
 
+The site's own name is configuration too: ``NASHR_SITE_NAME`` for every language, and
+``site_name=`` in ``NASHR_LANGUAGE_<CODE>`` for one (``_`` for a space); without either,
+"Nashr" in the language's translation («نشر»). ``site_name()`` gives it.
+
 Nothing else in Nashr names a language: code asks this module.
 
 Interface language and content language are separate things: ``current_language()`` is
@@ -30,7 +34,7 @@ from django.conf import settings
 from django.conf.locale import LANG_INFO
 from django.core.signals import setting_changed
 from django.dispatch import receiver
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy, override
 
 from nashr.core.exceptions import ValidationError
 
@@ -57,7 +61,20 @@ _RTL_SCRIPTS = frozenset(
     {"Arab", "Hebr", "Syrc", "Thaa", "Nkoo", "Adlm", "Rohg", "Mand", "Samr", "Yezi"}
 )
 _OPTION = re.compile(r"([a-z_]+)=(\S*)")
-OPTIONS = ("name", "direction", "calendar", "digits", "stemmer", "months", "interface_fallback")
+OPTIONS = (
+    "name",
+    "direction",
+    "calendar",
+    "digits",
+    "stemmer",
+    "months",
+    "interface_fallback",
+    "site_name",
+)
+# Options whose values are words, written with "_" for a space (options are space-separated).
+_WORDS = frozenset({"name", "months", "site_name"})
+# The site's name where neither NASHR_SITE_NAME nor the language's options give one.
+DEFAULT_SITE_NAME = gettext_lazy("Nashr")
 
 
 @dataclass(frozen=True)
@@ -75,6 +92,7 @@ class SiteLanguage:
     # The site's language whose interface text stands in where this one's catalogue has
     # none; "" for Nashr's own source text, English (see `interface_fallback`).
     interface_fallback: str = ""
+    site_name: str = ""  # the site's name in this language, when configured for it
 
     @property
     def rtl(self) -> bool:
@@ -142,7 +160,7 @@ def parse_options(text: str, *, where: str) -> dict[str, str]:
             raise ValidationError(
                 f"unknown language option “{key}”", where=where, hint=f"use {', '.join(OPTIONS)}"
             )
-        options[key] = value.replace("_", " ") if key in {"name", "months"} else value
+        options[key] = value.replace("_", " ") if key in _WORDS else value
         rest = rest.replace(match.group(), "", 1)
     if rest.strip():
         raise ValidationError(
@@ -212,6 +230,7 @@ def build_language(code: str, overrides: dict[str, str]) -> SiteLanguage:
         stemmer="" if values["stemmer"] == "none" else values["stemmer"],
         months=months,
         interface_fallback=values.get("interface_fallback", ""),
+        site_name=values.get("site_name", "").strip(),
     )
 
 
@@ -294,6 +313,19 @@ def site_language(code: str | None) -> SiteLanguage:
     """The configured language of `code` ("fa", "fa-IR"); the default one for an unknown code."""
     by_code = _by_code()
     return by_code.get(base_language(code)) or next(iter(by_code.values()))
+
+
+def site_name(code: str | None = None) -> str:
+    """The site's name in the language `code` (the interface's when None): the language's
+    ``site_name=`` option, else NASHR_SITE_NAME, else "Nashr" translated («نشر»)."""
+    language = site_language(code or current_language())
+    if language.site_name:
+        return language.site_name
+    configured = str(getattr(settings, "NASHR_SITE_NAME", "")).strip()
+    if configured:
+        return configured
+    with override(language.code):
+        return str(DEFAULT_SITE_NAME)
 
 
 def language_choices() -> list[tuple[str, str]]:

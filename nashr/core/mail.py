@@ -7,12 +7,14 @@ from __future__ import annotations
 import email.utils
 import secrets
 from collections.abc import Mapping
+from email.headerregistry import Address
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from nashr.core.languages import site_name
 from nashr.core.one_line import check_one_line
 
 
@@ -28,6 +30,19 @@ def from_address() -> str:
             str(settings.NASHR_BULLETIN_FROM_EMAIL), where="NASHR_BULLETIN_FROM_EMAIL"
         )
     return check_one_line(str(settings.DEFAULT_FROM_EMAIL), where="DEFAULT_FROM_EMAIL")
+
+
+def notification_sender(language: str) -> str:
+    """The From of the site's notification mails: `from_address()` under the site's name
+    in `language` (NASHR_SITE_NAME and the language's `site_name=`), unless the address
+    comes with a name of its own."""
+    sender = from_address()
+    name, address = email.utils.parseaddr(sender)
+    if name or not address:
+        return sender
+    name = check_one_line(site_name(language), where="NASHR_SITE_NAME")
+    local, _at, domain = address.rpartition("@")
+    return str(Address(display_name=name, username=local, domain=domain))
 
 
 def mail_domain() -> str:
@@ -56,8 +71,8 @@ def notification_message(
     """A notification mail to `to`, written in `language` from two templates.
 
     `template` names them without the ending: `{template}_subject.txt` (made one line)
-    and `{template}.txt`, the plain-text body. It comes from `from_address()`, with a
-    random Message-ID of its own and NOTIFICATION_HEADERS. Not sent: the caller sends
+    and `{template}.txt`, the plain-text body. It comes from `notification_sender()`, with
+    a random Message-ID of its own and NOTIFICATION_HEADERS. Not sent: the caller sends
     it, over a connection of its choosing for many.
     """
     with translation.override(language):
@@ -66,7 +81,7 @@ def notification_message(
     return EmailMessage(
         subject=" ".join(subject.split()),
         body=body,
-        from_email=from_address(),
+        from_email=notification_sender(language),
         to=[to],
         headers={**NOTIFICATION_HEADERS, "Message-ID": message_id_new()},
     )

@@ -25,13 +25,13 @@ Cookie, Set-Cookie) and is never stored. The language is in every cached path (/
 absolute links are never served for another.
 
 The query string. Of a cached request's parameters only those public pages read
-(``PAGE_PARAMETERS``: a list's page, the comment a reply form answers), with a number as
-value, are kept, in the key and in the request; every other one (``?utm_source=…``) is
-removed before the request goes on, so no page can depend on it and ``?utm=1…N`` is one
-page rendered once, not N pages pushing the pages a wave reads out of the cache. A
-request with an old-address parameter (``OLD_ADDRESS_PARAMETERS``, ``/?p=7``, ``/?q=node/7``) is
-left alone, neither served from nor stored in the cache: the old-address middleware
-answers it.
+(``PAGE_PARAMETERS``: a list's page, the comment a reply form answers, what became of a
+posted comment), with a number as value, are kept, in the key and in the request; every
+other one (``?utm_source=…``) is removed before the request goes on, so no page can
+depend on it and ``?utm=1…N`` is one page rendered once, not N pages pushing the pages a
+wave reads out of the cache. A request with an old-address parameter
+(``OLD_ADDRESS_PARAMETERS``, ``/?p=7``, ``/?q=node/7``) is left alone, neither served from
+nor stored in the cache: the old-address middleware answers it.
 """
 
 from __future__ import annotations
@@ -65,7 +65,10 @@ CACHE_STATUS_HEADER = "X-Nashr-Cache"
 # The query parameters public pages read, by these names (see the module's docstring).
 LIST_PAGE_PARAMETER = "page"  # the page of a list (publications)
 REPLY_PARAMETER = "reply"  # the comment a reply form answers (comments)
-PAGE_PARAMETERS = frozenset({LIST_PAGE_PARAMETER, REPLY_PARAMETER})
+# What became of a comment, on the page a post redirects to (comments): held=1, or
+# shown=<its id>, and mailed=1 when a confirmation link was mailed.
+POSTED_PARAMETERS = ("held", "shown", "mailed")
+PAGE_PARAMETERS = frozenset({LIST_PAGE_PARAMETER, REPLY_PARAMETER, *POSTED_PARAMETERS})
 # The parameters by which WordPress finds a post or a page without its permalink, and
 # Drupal any page without clean URLs (``/?q=node/7``) (publications.old_addresses): read
 # before any page, by the old-address middleware.

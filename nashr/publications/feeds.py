@@ -27,7 +27,7 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed, SyndicationFee
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
-from nashr.core.languages import current_language
+from nashr.core.languages import current_language, site_name
 from nashr.publications import selectors
 from nashr.publications.models import Kind, Publication
 
@@ -87,7 +87,7 @@ class _PublicationFeed(Feed[Publication, Any]):
 
 class LatestRss(_PublicationFeed):
     def title(self) -> str:
-        return _("Nashr: latest publications")
+        return feed_text(_("%(site)s: latest publications") % {"site": site_name()})
 
     def link(self) -> str:
         return reverse("publications:home")
@@ -111,7 +111,9 @@ class KindRss(_PublicationFeed):
         return get_object_or_404(Kind, slug=kind)
 
     def title(self, obj: Kind) -> str:
-        return feed_text(_("Nashr: %(kind)s") % {"kind": obj.plural(current_language())})
+        return feed_text(
+            _("%(site)s: %(kind)s") % {"site": site_name(), "kind": obj.plural(current_language())}
+        )
 
     def link(self, obj: Kind) -> str:
         return obj.get_absolute_url()

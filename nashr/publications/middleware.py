@@ -1,11 +1,15 @@
 """Old addresses (``/node/10158``, ``/?p=7``, an old permalink) answer 301 to the new page.
 
 A removed one answers 410; one whose publication is not published answers 404, as does
-any unknown address (``old_addresses`` decides the answer).
+any unknown address (``old_addresses`` decides the answer). An unknown address with
+repeated slashes (``//greek/2019/05/…/``, as WordPress wrote some of its own links)
+answers 301 to the address with each run of slashes made one, where the old address is
+then found.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from django.http import (
@@ -15,8 +19,24 @@ from django.http import (
     HttpResponsePermanentRedirect,
 )
 from django.template import loader
+from django.utils.encoding import escape_uri_path
 
 from nashr.publications.old_addresses import OldAnswer, old_address_answer, query_address
+
+_SLASHES = re.compile(r"//+")
+
+
+def collapsed_address(request: HttpRequest) -> str | None:
+    """The request's address with each run of slashes made one; None if it has none.
+
+    Percent-encoded again (a backslash too, which a browser would read as a slash), so
+    that the Location never starts with "//" or "/\\" and names another host.
+    """
+    collapsed = _SLASHES.sub("/", request.path)
+    if collapsed == request.path:
+        return None
+    query = request.META.get("QUERY_STRING", "")
+    return escape_uri_path(collapsed) + (f"?{query}" if query else "")
 
 
 class LegacyPathRedirectMiddleware:
@@ -34,6 +54,9 @@ class LegacyPathRedirectMiddleware:
         response = self.get_response(request)
         if response.status_code != 404:
             return response
+        collapsed = collapsed_address(request)
+        if collapsed is not None:
+            return HttpResponsePermanentRedirect(collapsed)
         answer = old_address_answer(request.path)
         if answer is None or answer.status == 404:
             return response

@@ -367,6 +367,18 @@ PUBLIC_PAGES: list[PublicPage] = [
         ),
     ),
     PublicPage("comments-mine-en", lambda c: "/" + c["comments_mine"].split("/", 3)[3]),
+    # Where a post redirects: a held comment (a link mailed), a shown one.
+    PublicPage(
+        "comment-held-fa",
+        lambda c: url_in("fa", "comments:post", pk=c["statement_fa"].pk) + "?held=1&mailed=1",
+    ),
+    PublicPage(
+        "comment-shown-en",
+        lambda c: (
+            url_in("en", "comments:post", pk=c["statement_en"].pk)
+            + f"?shown={c['statement_en'].comments.filter(parent=None).first().pk}"
+        ),
+    ),
     PublicPage("bad-link-en", lambda c: "/en/subscribe/unsubscribe/1.1:forged/", status=404),
     PublicPage("not-found-fa", lambda c: "/fa/no-such-page/here/", status=404),
     PublicPage("not-found-en", lambda c: "/en/p/999999/missing/", status=404),

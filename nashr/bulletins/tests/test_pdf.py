@@ -188,3 +188,15 @@ def test_a_sorani_bulletin_sets_every_sorani_letter_in_vazirmatn(db, tmp_path) -
     streams = re.findall(rb"stream\r?\n(.*?)endstream", path.read_bytes(), re.S)
     inflated = b"".join(zlib.decompressobj().decompress(s) for s in streams)
     assert b"/Lang (ckb)" in inflated
+
+
+@override_settings(
+    NASHR_SITE_NAME="Voice of Freedom", NASHR_LANGUAGE_OPTIONS={"fa": "site_name=صدای_آزادی"}
+)
+def test_pdf_names_the_site_in_its_language(published_issue, persian_series, tmp_path) -> None:
+    """Each page's foot names the site as configured for the issue's language."""
+    persian = published_issue(persian_series, titles=TITLES[:1])
+    text = normalize(_text(_pdf(persian, tmp_path)))
+    assert normalize("صدای آزادی") in text and "Voice of Freedom" not in text
+    english = published_issue(titles=TITLES[1:2])
+    assert "Voice of Freedom · Page 1 of 1" in normalize(_text(_pdf(english, tmp_path)))

@@ -48,7 +48,8 @@ def solved() -> str:
 
 @pytest.fixture
 def post_comment(client: Client) -> Callable[..., Any]:
-    """Post the comment form as a reader's browser does, from the publication's page."""
+    """Post the comment form as a reader's browser does, from the publication's page, and
+    follow the redirect to the page saying what became of the comment."""
 
     def post(
         publication: Publication,
@@ -66,6 +67,7 @@ def post_comment(client: Client) -> Callable[..., Any]:
             data,
             HTTP_ORIGIN=ORIGIN,
             REMOTE_ADDR=address,
+            follow=True,
         )
 
     return post

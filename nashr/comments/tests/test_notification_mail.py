@@ -30,7 +30,8 @@ def test_subscription_and_comment_mails_carry_the_same_headers(
     django_capture_on_commit_callbacks: Any,
 ) -> None:
     """A subscription's confirmation, a commenter's confirmation and a reply notice arrive with
-    one set of headers: one From, Auto-Submitted, a random Message-ID of the From's domain."""
+    one set of headers: one From (the address under the site's name), Auto-Submitted, a
+    random Message-ID of the From's domain."""
     with django_capture_on_commit_callbacks(execute=True):
         subscriber_subscribe(email="reader@example.org", series=[make_series()], language="fa")
         posted = services.comment_post(
@@ -63,7 +64,9 @@ def test_subscription_and_comment_mails_carry_the_same_headers(
     mails = [subscription, comment_confirmation, reply_notice]
     assert len({frozenset(mail.keys()) for mail in mails}) == 1
     for mail in mails:
-        assert mail["From"] == "bulletin@nashr.example"
+        (sender,) = mail["From"].addresses
+        assert sender.addr_spec == "bulletin@nashr.example"
+        assert sender.display_name in {"نشر", "Nashr"}
         assert mail["Auto-Submitted"] == "auto-generated"
         assert re.fullmatch(r"<[0-9a-f]{32}@nashr\.example>", mail["Message-ID"])
         assert "\n" not in mail["Subject"]

@@ -55,6 +55,12 @@ def content_attrs(language: str) -> SafeString:
 
 
 @register.simple_tag
+def site_name(language: str | None = None) -> str:
+    """The site's name as configured, in `language` (default: the page's)."""
+    return languages.site_name(language_or_current(language))
+
+
+@register.simple_tag
 def month_name(year: int, month: int, language: str | None = None) -> str:
     return calendars.format_month(year, month, language_or_current(language))
 
