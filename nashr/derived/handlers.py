@@ -14,12 +14,16 @@ With the change (in the database, committed with it or not at all):
    announced as changed publications, which brings the handlers below along.
 2. **Search index** of the changed publications (published ones indexed, others
    dropped).
+5. **Telegram queue**: what the linked channels must post, edit or delete for the changed
+   publications and bulletin issues, queued with the change (nashr/telegram/services.py),
+   so a crash after the commit loses no post.
 
 After the commit (outside the database):
 
 3. **Page cache**: any change a reader can see replaces the cached pages' generation.
 4. **Static mirror**: one rebuild queued (when ``NASHR_MIRROR_DIR`` is set), told
    what changed; the build's fingerprints find which files to write again.
+6. **Telegram channels**: the worker's task that sends the queue (item 5) is queued.
 """
 
 from __future__ import annotations
@@ -31,6 +35,7 @@ from nashr.mirror.tasks import mirror_queue_rebuild
 from nashr.publications.models import Publication
 from nashr.publications.services import publications_render_again
 from nashr.search.services import search_index_publications
+from nashr.telegram.services import posts_queue_for_changes, posts_send_after_commit
 
 # Everything a public page or the mirror shows.
 SEEN_BY_READERS = frozenset(Topic)
@@ -73,4 +78,16 @@ def register() -> None:
         stage=Stage.AFTER_COMMIT,
         topics=SEEN_BY_READERS,
         handler=mirror_queue_rebuild,
+    )
+    handle(
+        "Telegram queue",
+        stage=Stage.WITH_CHANGE,
+        topics=[Topic.PUBLICATIONS, Topic.BULLETINS],
+        handler=posts_queue_for_changes,
+    )
+    handle(
+        "Telegram channels",
+        stage=Stage.AFTER_COMMIT,
+        topics=[Topic.PUBLICATIONS, Topic.BULLETINS],
+        handler=posts_send_after_commit,
     )
