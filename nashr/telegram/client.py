@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import warnings
 from collections.abc import Coroutine
 from enum import StrEnum
 from typing import Any, TypeVar
@@ -24,6 +25,7 @@ import telegram
 from django.conf import settings
 from telegram import error as tg_error
 from telegram.request import HTTPXRequest
+from telegram.warnings import PTBDeprecationWarning
 
 from nashr.core.exceptions import StateError
 
@@ -80,7 +82,8 @@ def redact(text: str) -> str:
     return text
 
 
-def _seconds(value: int | dt.timedelta) -> float:
+def _wait_seconds(exc: tg_error.RetryAfter) -> float:
+    value = exc.retry_after  # a number or a timedelta, whichever the library's version gives
     return value.total_seconds() if isinstance(value, dt.timedelta) else float(value)
 
 
@@ -88,7 +91,7 @@ def _bot_error(exc: tg_error.TelegramError) -> BotError:
     description = redact(exc.message)
     lowered = description.lower()
     if isinstance(exc, tg_error.RetryAfter):
-        return BotError(Problem.WAIT, description, retry_after=_seconds(exc.retry_after))
+        return BotError(Problem.WAIT, description, retry_after=_wait_seconds(exc))
     if isinstance(exc, tg_error.InvalidToken):
         return BotError(Problem.CHANNEL, "Unauthorized: the bot's token was rejected")
     if isinstance(exc, tg_error.Forbidden | tg_error.ChatMigrated):
@@ -151,6 +154,12 @@ class BotClient:
         self._runner.close()
 
     def _run(self, call: Coroutine[Any, Any, T]) -> T:
+        with warnings.catch_warnings():
+            # retry_after's coming change of type, announced on every 429.
+            warnings.simplefilter("ignore", PTBDeprecationWarning)
+            return self._run_now(call)
+
+    def _run_now(self, call: Coroutine[Any, Any, T]) -> T:
         try:
             if not self._started:
                 self._runner.run(self._bot.initialize())  # getMe: the token is checked
