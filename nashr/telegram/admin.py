@@ -8,7 +8,7 @@ from django import forms
 from django.contrib import admin, messages
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from nashr.core.admin import ReadOnlyAdminMixin, ServiceSavedAdmin, refusal_text
@@ -75,8 +75,8 @@ class ChannelAdmin(ServiceSavedAdmin[Channel]):
     @admin.display(description=_("state"))
     def state(self, channel: Channel) -> str:
         if channel.stopped:
-            return _t("stopped: %(error)s") % {"error": channel.last_error}
-        return _t("sending")
+            return gettext("stopped: %(error)s") % {"error": channel.last_error}
+        return gettext("active")
 
     @admin.display(description=_("posts waiting"))
     def waiting(self, channel: Channel) -> int:
@@ -96,7 +96,7 @@ class ChannelAdmin(ServiceSavedAdmin[Channel]):
 
     @admin.action(description=_("Send a test message"))
     def send_test_message(self, request: HttpRequest, queryset: QuerySet[Channel]) -> None:
-        text = _t("A test message from Nashr: this channel receives the site's publications.")
+        text = gettext("A test message from Nashr: this channel receives the site's publications.")
         for channel in queryset:
             try:
                 title = channel_test(actor=request.user, channel=channel, text=text)
@@ -111,7 +111,7 @@ class ChannelAdmin(ServiceSavedAdmin[Channel]):
             else:
                 self.message_user(
                     request,
-                    _t("The test message was posted in %(channel)s (“%(title)s”).")
+                    gettext("The test message was posted in %(channel)s (“%(title)s”).")
                     % {"channel": channel.chat, "title": title},
                     messages.SUCCESS,
                 )
@@ -124,7 +124,7 @@ class ChannelAdmin(ServiceSavedAdmin[Channel]):
             except ApplicationError as refusal:
                 self.message_user(request, refusal_text(refusal), messages.ERROR)
                 return
-        self.message_user(request, _t("The channels send their queues again."), messages.SUCCESS)
+        self.message_user(request, gettext("The channels send their queues again."), messages.SUCCESS)
 
 
 @admin.register(Post)
@@ -145,8 +145,8 @@ class PostAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Post]):
     @admin.display(description=_("subject"))
     def subject(self, post: Post) -> str:
         if post.publication_id is not None:
-            return _t("publication %(id)s") % {"id": post.publication_id}
-        return _t("bulletin issue %(id)s") % {"id": post.bulletin_id}
+            return gettext("publication %(id)s") % {"id": post.publication_id}
+        return gettext("bulletin issue %(id)s") % {"id": post.bulletin_id}
 
     @admin.display(description=_("time"))
     def when(self, post: Post) -> str:

@@ -243,6 +243,7 @@ class BotApi:
                     "limited_gifts": False,
                     "unique_gifts": False,
                     "premium_subscription": False,
+                    "gifts_from_channels": False,
                 },
             }
         if method == "sendMessage":
