@@ -82,9 +82,7 @@ class ChannelAdmin(ServiceSavedAdmin[Channel]):
     def waiting(self, channel: Channel) -> int:
         return int(getattr(channel, "n_waiting", 0))
 
-    def service_save(
-        self, request: HttpRequest, obj: Channel, form: Any, change: bool
-    ) -> Channel:
+    def service_save(self, request: HttpRequest, obj: Channel, form: Any, change: bool) -> Channel:
         target = obj.series.slug if obj.series_id and obj.series else obj.language
         return channel_link(
             actor=request.user,
@@ -124,7 +122,9 @@ class ChannelAdmin(ServiceSavedAdmin[Channel]):
             except ApplicationError as refusal:
                 self.message_user(request, refusal_text(refusal), messages.ERROR)
                 return
-        self.message_user(request, gettext("The channels send their queues again."), messages.SUCCESS)
+        self.message_user(
+            request, gettext("The channels send their queues again."), messages.SUCCESS
+        )
 
 
 @admin.register(Post)

@@ -29,9 +29,7 @@ class LinkBase(models.TextChoices):
 class Channel(models.Model):
     """A channel that receives the publications of one language, or one series' issues."""
 
-    language = models.CharField(
-        _("language"), max_length=8, blank=True, choices=language_choices
-    )
+    language = models.CharField(_("language"), max_length=8, blank=True, choices=language_choices)
     series = models.OneToOneField(
         Series,
         on_delete=models.CASCADE,
@@ -142,7 +140,9 @@ class Post(models.Model):
         ]
 
     def __str__(self) -> str:
-        target = f"publication {self.publication_id}" if self.publication_id else (
-            f"bulletin {self.bulletin_id}"
+        target = (
+            f"publication {self.publication_id}"
+            if self.publication_id
+            else (f"bulletin {self.bulletin_id}")
         )
         return f"{self.get_action_display()} {target} → {self.channel.chat} ({self.state})"

@@ -24,9 +24,7 @@ def message_link(chat: str, message_id: int) -> str:
 def publication_posts(*, publication_id: int) -> list[Post]:
     """The publication's posts in every channel, the newest first."""
     return list(
-        Post.objects.filter(publication_id=publication_id)
-        .select_related("channel")
-        .order_by("-id")
+        Post.objects.filter(publication_id=publication_id).select_related("channel").order_by("-id")
     )
 
 
@@ -81,13 +79,13 @@ def channels_status() -> list[dict[str, Any]]:
                 "links": channel.link_base,
                 "stopped": channel.stopped,
                 "last_error": channel.last_error,
-                "queued": channel.queued,  # type: ignore[attr-defined]
-                "sending": channel.sending,  # type: ignore[attr-defined]
-                "sent": channel.sent,  # type: ignore[attr-defined]
-                "failed": channel.failed,  # type: ignore[attr-defined]
-                "possibly_duplicated": channel.duplicated,  # type: ignore[attr-defined]
-                "oldest_waiting": _iso(channel.oldest_waiting),  # type: ignore[attr-defined]
-                "last_sent": _iso(channel.last_sent),  # type: ignore[attr-defined]
+                "queued": channel.queued,
+                "sending": channel.sending,
+                "sent": channel.sent,
+                "failed": channel.failed,
+                "possibly_duplicated": channel.duplicated,
+                "oldest_waiting": _iso(channel.oldest_waiting),
+                "last_sent": _iso(channel.last_sent),
                 "recent_failures": errors,
             }
         )

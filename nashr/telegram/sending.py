@@ -262,7 +262,7 @@ class _Channel:
             return publication_message(self.channel, publication) if publication else None
         bulletin = (
             Bulletin.objects.select_related("series")
-            .filter(pk=post.bulletin_id, status=BulletinStatus.PUBLISHED)
+            .filter(pk=int(post.bulletin_id or 0), status=BulletinStatus.PUBLISHED)
             .first()
         )
         if bulletin is None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -85,7 +86,9 @@ def channel_link(
             f"unknown link base “{link_base}”", where="links", hint="use site or mirror"
         )
     with transaction.atomic():
-        lookup = {"series": series} if series is not None else {"language": target, "series": None}
+        lookup: dict[str, Any] = (
+            {"series": series} if series is not None else {"language": target, "series": None}
+        )
         channel = Channel.objects.select_for_update().filter(**lookup).first() or Channel(**lookup)
         channel.chat = chat
         channel.post_mode = mode
@@ -203,7 +206,13 @@ def _queue_publications(ids: list[int]) -> None:
             shown[(channel.pk, publication.pk)] = publication_digest(publication)
     targets = list(shown) + [key for key in last if key not in shown]
     for channel_id, pk in targets:
-        _queue_one(channel_id, "publication_id", pk, last.get((channel_id, pk)), shown.get((channel_id, pk)))
+        _queue_one(
+            channel_id,
+            "publication_id",
+            pk,
+            last.get((channel_id, pk)),
+            shown.get((channel_id, pk)),
+        )
 
 
 def _queue_bulletins(ids: list[int]) -> None:
@@ -218,25 +227,28 @@ def _queue_bulletins(ids: list[int]) -> None:
             shown[(channel.pk, bulletin.pk)] = bulletin_digest(bulletin)
     targets = list(shown) + [key for key in last if key not in shown]
     for channel_id, pk in targets:
-        _queue_one(channel_id, "bulletin_id", pk, last.get((channel_id, pk)), shown.get((channel_id, pk)))
+        _queue_one(
+            channel_id, "bulletin_id", pk, last.get((channel_id, pk)), shown.get((channel_id, pk))
+        )
 
 
 def _untried(post: Post) -> Q:
     return Q(pk=post.pk, state=PostState.QUEUED, attempts=0)
 
 
-def _queue_one(
-    channel_id: int, field: str, pk: int, last: Post | None, digest: str | None
-) -> None:
+def _queue_one(channel_id: int, field: str, pk: int, last: Post | None, digest: str | None) -> None:
     posted = last is not None and last.action != PostAction.DELETE
     new = {"channel_id": channel_id, field: pk}
     if digest is not None:
         if not posted:
             Post.objects.create(**new, action=PostAction.CREATE, fingerprint=digest)
-        elif last is not None and last.fingerprint != digest:
-            # A post never tried is rendered when it is sent: the new digest is enough.
-            if not Post.objects.filter(_untried(last)).update(fingerprint=digest):
-                Post.objects.create(**new, action=PostAction.EDIT, fingerprint=digest)
+        # A post never tried is rendered when it is sent: the new digest is enough.
+        elif (
+            last is not None
+            and last.fingerprint != digest
+            and not Post.objects.filter(_untried(last)).update(fingerprint=digest)
+        ):
+            Post.objects.create(**new, action=PostAction.EDIT, fingerprint=digest)
     elif posted and last is not None:
         if last.action == PostAction.CREATE and Post.objects.filter(_untried(last)).delete()[0]:
             return  # it never reached the channel

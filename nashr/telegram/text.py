@@ -262,9 +262,9 @@ def publication_message(channel: Channel, publication: Publication) -> Message:
     url = address(channel, publication.get_absolute_url())
     with override(language):
         label = _("Read it on the site")
+    date = format_date(publication.shown_date(), language)
     head = Block(
-        f"<b>{escape(publication.title)}</b>\n{escape(format_date(publication.shown_date(), language))}",
-        f"{clean(publication.title)}\n{format_date(publication.shown_date(), language)}",
+        f"<b>{escape(publication.title)}</b>\n{escape(date)}", f"{clean(publication.title)}\n{date}"
     )
     tail = Block(link(url, label), clean(label))
     if channel.post_mode == PostMode.FULL:

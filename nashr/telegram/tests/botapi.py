@@ -96,7 +96,11 @@ def parse_html(text: str) -> tuple[str, list[dict[str, Any]]]:
         closing, name, attributes = match.groups()
         if closing:
             if not stack or stack[-1][0] != name:
-                raise ParseError(f'Unmatched end tag at byte offset {lt}, expected "</{stack[-1][0] if stack else ""}>", found "</{name}>"')
+                expected = stack[-1][0] if stack else ""
+                raise ParseError(
+                    f'Unmatched end tag at byte offset {lt}, expected "</{expected}>", '
+                    f'found "</{name}>"'
+                )
             _opened, start, url = stack.pop()
             entity: dict[str, Any] = {"type": TAGS[name], "offset": start, "length": offset - start}
             if name == "a":
@@ -176,7 +180,14 @@ class BotApi:
 
     # -- the Bot API --------------------------------------------------------------------
 
-    def handle(self, token: str, method: str, params: dict[str, str], files: dict[str, bytes], names: dict[str, str]):
+    def handle(
+        self,
+        token: str,
+        method: str,
+        params: dict[str, str],
+        files: dict[str, bytes],
+        names: dict[str, str],
+    ):
         with self.lock:
             self.requests.append(Received(method, params, files, time.monotonic()))
             if token != self.token:
@@ -225,7 +236,9 @@ class BotApi:
             raise LookupError(too_long)
         return plain, entities
 
-    def _method(self, method: str, params: dict[str, str], files: dict[str, bytes], names: dict[str, str]) -> Any:
+    def _method(
+        self, method: str, params: dict[str, str], files: dict[str, bytes], names: dict[str, str]
+    ) -> Any:
         if method == "getMe":
             return {"id": 42, "is_bot": True, "first_name": "Nashr", "username": "nashr_bot"}
         chat_id = self._chat(params)
@@ -325,11 +338,14 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             status, answer = api.handle(match.group(1), match.group(2), params, files, names)
         except PermissionError:
-            status, answer = 403, {
-                "ok": False,
-                "error_code": 403,
-                "description": "Forbidden: bot was kicked from the channel chat",
-            }
+            status, answer = (
+                403,
+                {
+                    "ok": False,
+                    "error_code": 403,
+                    "description": "Forbidden: bot was kicked from the channel chat",
+                },
+            )
         self._reply(status, answer)
 
     def _reply(self, status: int, answer: dict[str, Any]) -> None:
@@ -344,7 +360,9 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
-def _form(content_type: str, body: bytes) -> tuple[dict[str, str], dict[str, bytes], dict[str, str]]:
+def _form(
+    content_type: str, body: bytes
+) -> tuple[dict[str, str], dict[str, bytes], dict[str, str]]:
     """The parameters of a request: a form, JSON, or multipart with files."""
     if content_type.startswith("application/json"):
         data = json.loads(body or b"{}")
@@ -358,7 +376,8 @@ def _form(content_type: str, body: bytes) -> tuple[dict[str, str], dict[str, byt
         names: dict[str, str] = {}
         for part in message.iter_parts():
             name = part.get_param("name", header="content-disposition")
-            payload = part.get_payload(decode=True) or b""
+            payload = part.get_payload(decode=True)
+            assert isinstance(payload, bytes)
             filename = part.get_filename()
             if filename is not None:
                 files[str(name)] = payload

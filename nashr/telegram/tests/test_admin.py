@@ -70,8 +70,9 @@ def test_publication_page_says_why_not(
     bot_api.answer_next("sendMessage", 400, description="Bad Request: chat not found")
     publication = committed(make_publication)
     page = html.unescape(
-        admin_client.get(f"/fa/admin/publications/publication/{publication.pk}/change/")
-        .content.decode()
+        admin_client.get(
+            f"/fa/admin/publications/publication/{publication.pk}/change/"
+        ).content.decode()
     )
     assert "Chat not found" in page
     assert "@nashr_fa" in page

@@ -89,7 +89,9 @@ def test_worker_killed_5_times_while_posting_300(
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     bot_api.delay = 0.002  # a few milliseconds an answer, as over a network
     channel_link(actor=COMMAND, target="fa", chat=FA_CHANNEL)
-    drafts = [make_publication(title=f"بیانیه {n}", status=Status.DRAFT) for n in range(PUBLICATIONS)]
+    drafts = [
+        make_publication(title=f"بیانیه {n}", status=Status.DRAFT) for n in range(PUBLICATIONS)
+    ]
     with transaction.atomic():
         for draft in drafts:
             services.publication_publish(actor=COMMAND, publication=draft)

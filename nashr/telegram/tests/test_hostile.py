@@ -11,7 +11,10 @@ from nashr.telegram.services import channel_link
 from nashr.telegram.tests.botapi import units
 from nashr.telegram.tests.conftest import FA_CHANNEL
 
-TITLE = '</b><a href="https://evil.example/">x</a> *bold* _it_ [l](https://evil.example) &amp; \u202eرمز'
+TITLE = (
+    '</b><a href="https://evil.example/">x</a> *bold* _it_ [l](https://evil.example) '
+    "&amp; \u202eرمز"
+)
 SUMMARY = "<i>not italic</i> <tg-spoiler>s</tg-spoiler> `code` &lt; & < > \u202dفارسی"
 LONG_WORD = "ب" * 5000
 BODY = (
@@ -22,9 +25,7 @@ BODY = (
 
 
 @pytest.mark.parametrize("mode", ["summary", "full"])
-def test_hostile_text_never_breaks_or_injects(
-    mode, bot_api, make_publication, committed
-) -> None:
+def test_hostile_text_never_breaks_or_injects(mode, bot_api, make_publication, committed) -> None:
     """Each message is accepted by Telegram's HTML reading; the only links are the page's,
     the title is the only bold text besides the body's own, the overrides are gone, and
     the 5,000-character word is cut into messages within the limit (full text)."""
@@ -37,7 +38,11 @@ def test_hostile_text_never_breaks_or_injects(
     assert links == [page]
     first = messages[0]
     assert first.plain.split("\n")[0] == TITLE.replace("\u202e", "")
-    assert first.entities[0] == {"type": "bold", "offset": 0, "length": units(first.plain.split("\n")[0])}
+    assert first.entities[0] == {
+        "type": "bold",
+        "offset": 0,
+        "length": units(first.plain.split("\n")[0]),
+    }
     text = "\n".join(m.plain for m in messages)
     assert "\u202e" not in text and "\u202d" not in text
     assert all(units(m.plain) <= 4096 for m in messages)

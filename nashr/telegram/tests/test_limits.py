@@ -38,7 +38,7 @@ def test_429_waits_retry_after_and_5xx_is_tried_again(
 def test_chat_not_found_stops_the_channel_and_keeps_its_queue(
     fa_channel, bot_api, make_publication, committed
 ) -> None:
-    """"chat not found" stops the channel with Telegram's words; later publications wait in
+    """ "chat not found" stops the channel with Telegram's words; later publications wait in
     its queue, and starting it again posts them all, in order."""
     bot_api.answer_next("sendMessage", 400, description="Bad Request: chat not found")
     first = committed(make_publication, title="یکم")

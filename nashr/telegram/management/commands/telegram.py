@@ -74,7 +74,9 @@ class Command(BaseCommand):
             )
             for failure in row["recent_failures"]:
                 subject = failure["publication_id"] or f"bulletin {failure['bulletin_id']}"
-                self.stdout.write(f"  failed post {failure['id']} ({subject}): {failure['last_error']}")
+                self.stdout.write(
+                    f"  failed post {failure['id']} ({subject}): {failure['last_error']}"
+                )
 
     def do_repost(self, options: dict[str, Any]) -> None:
         publication = Publication.objects.filter(pk=options["publication"]).first()
