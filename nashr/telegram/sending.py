@@ -122,8 +122,9 @@ def posts_send(*, max_wait: float | None = None) -> tuple[SendSummary, dt.dateti
     wait_limit = settings.NASHR_TELEGRAM_MAX_WAIT if max_wait is None else max_wait
     key = holder_key()
     next_due: dt.datetime | None = None
-    channel_ids = list(
+    channel_ids = set(
         Post.objects.filter(state__in=UNFINISHED, channel__stopped=False)
+        .order_by()
         .values_list("channel_id", flat=True)
         .distinct()
     )
