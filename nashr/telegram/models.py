@@ -67,11 +67,13 @@ class Channel(models.Model):
                 condition=(Q(language="") & Q(series__isnull=False))
                 | (~Q(language="") & Q(series__isnull=True)),
                 name="telegram_channel_language_or_series",
+                violation_error_message=_("Choose a language or a bulletin series, not both."),
             ),
             models.UniqueConstraint(
                 fields=["language"],
                 condition=~Q(language=""),
                 name="telegram_channel_one_per_language",
+                violation_error_message=_("This language has a channel already."),
             ),
         ]
 
@@ -140,9 +142,8 @@ class Post(models.Model):
         ]
 
     def __str__(self) -> str:
-        target = (
-            f"publication {self.publication_id}"
-            if self.publication_id
-            else (f"bulletin {self.bulletin_id}")
-        )
+        if self.publication_id is not None:
+            target = f"publication {self.publication_id}"
+        else:
+            target = f"bulletin {self.bulletin_id}"
         return f"{self.get_action_display()} {target} → {self.channel.chat} ({self.state})"

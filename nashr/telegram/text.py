@@ -16,7 +16,6 @@ plain pieces.
 
 from __future__ import annotations
 
-import hashlib
 import html
 import re
 from dataclasses import dataclass, field
@@ -92,14 +91,6 @@ class Message:
     document: bytes | None = None
     filename: str = ""
 
-    def fingerprint(self) -> str:
-        digest = hashlib.sha256()
-        for part in self.parts:
-            digest.update(part.encode() + b"\0")
-        if self.document is not None:
-            digest.update(hashlib.sha256(self.document).digest())
-        return digest.hexdigest()
-
 
 class _BodyReader(HTMLParser):
     """The stored HTML of a body as blocks of Telegram HTML."""
@@ -151,7 +142,9 @@ class _BodyReader(HTMLParser):
             self.text(" ".join(data.split("\n")))
 
     def push(self, name: str, opening: str) -> None:
-        if name in self.open:  # <b> inside <b>: Telegram would refuse nothing, but no use
+        # Every tag written is closed by the end tag that pops it (end tags pop the last
+        # one open), so the markup stays balanced however the body's HTML nests.
+        if name in self.open:  # <b> inside <b> adds nothing: a placeholder to pop
             self.open.append("")
             return
         self.open.append(name)

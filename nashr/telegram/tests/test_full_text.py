@@ -29,9 +29,7 @@ def test_full_text_is_split_at_paragraphs_and_follows_edits(
     assert messages[-1].entities[-1]["type"] == "text_link"  # the link ends the last part
     first_id = messages[0].message_id
 
-    committed(
-        services.publication_update, actor=COMMAND, publication=publication, body="کوتاه."
-    )
+    committed(services.publication_update, actor=COMMAND, publication=publication, body="کوتاه.")
     [short] = bot_api.channel(FA_CHANNEL)
     assert short.message_id == first_id and "کوتاه." in short.plain
     assert len(bot_api.calls("deleteMessage")) == len(messages) - 1

@@ -5,10 +5,13 @@ from __future__ import annotations
 import gzip
 import io
 import logging
+import sys
 import tarfile
 
 import pytest
 from django.contrib.auth.models import User
+from django.test import RequestFactory
+from django.views.debug import technical_500_response
 
 from nashr.audit.models import AuditEntry
 from nashr.backups.services import backup_create
@@ -85,3 +88,14 @@ def test_token_is_in_no_log_page_audit_entry_or_backup(
         assert not any(secret in text for text in texts)
         assert not any(secret in line for line in audit)
         assert secret.encode() not in archive
+
+
+def test_token_is_not_on_the_debug_error_page(bot_api, settings) -> None:
+    """Even Django's debugging error page (DEBUG on), which lists the settings, hides it."""
+    request = RequestFactory().get("/fa/")
+    try:
+        raise RuntimeError("an error while posting")
+    except RuntimeError:
+        page = technical_500_response(request, *sys.exc_info()).content.decode()
+    assert "NASHR_TELEGRAM_BOT_TOKEN" in page
+    assert TOKEN not in page and SECRET not in page
