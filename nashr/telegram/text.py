@@ -20,7 +20,7 @@ import html
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import quote, urljoin, urlsplit
 
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -241,8 +241,8 @@ def address(channel: Channel, path: str) -> str:
         mirror = settings.NASHR_MIRROR_BASE_URL or next(iter(settings.NASHR_MIRROR_URLS), "")
         rel = file_for(path)
         if mirror and rel is not None:
-            rel = rel.removesuffix("index.html")
-            return f"{mirror.rstrip('/')}/{rel}"
+            rel = rel.removesuffix("index.html")  # the mirror's files are stored decoded
+            return f"{mirror.rstrip('/')}/{quote(rel)}"
     return f"{base}{path}"
 
 

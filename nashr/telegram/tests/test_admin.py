@@ -8,6 +8,7 @@ import html
 import pytest
 from django.contrib.auth.models import User
 
+from nashr.audit.models import AuditEntry
 from nashr.telegram.models import Channel
 from nashr.telegram.tests.conftest import FA_CHANNEL
 
@@ -76,3 +77,18 @@ def test_publication_page_says_why_not(
     )
     assert "Chat not found" in page
     assert "@nashr_fa" in page
+
+
+def test_channels_are_linked_in_the_admin_through_the_service(admin_client, bot_api) -> None:
+    """The add form links a language (audited like the command); neither a language nor a
+    series is refused, in Persian; a malformed channel name is refused with its hint."""
+    url = "/fa/admin/telegram/channel/add/"
+    fields = {"post_mode": "summary", "link_base": "mirror"}
+    page = admin_client.post(url, {**fields, "language": "", "chat": "@nashr_x"})
+    assert "یک زبان یا یک مجموعه‌ی خبرنامه را برگزینید" in html.unescape(page.content.decode())
+    page = admin_client.post(url, {**fields, "language": "fa", "chat": "not a channel"})
+    assert "is not a channel" in html.unescape(page.content.decode())
+    admin_client.post(url, {**fields, "language": "fa", "chat": "@nashr_x"})
+    channel = Channel.objects.get()
+    assert (channel.language, channel.chat, channel.link_base) == ("fa", "@nashr_x", "mirror")
+    assert AuditEntry.objects.filter(action="telegram.link", actor_name="root").exists()

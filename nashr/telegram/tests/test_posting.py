@@ -81,3 +81,15 @@ def test_other_languages_and_drafts_are_not_posted(
     committed(make_publication, status=Status.DRAFT)
     assert bot_api.calls("sendMessage") == []
     assert not Post.objects.exists()
+
+
+def test_links_point_at_the_mirror_when_asked(bot_api, make_publication, committed, settings):
+    """A channel whose links point at the mirror links the page's file there."""
+    from nashr.telegram.services import channel_link
+
+    settings.NASHR_MIRROR_BASE_URL = "https://mirror.example/nashr"
+    channel_link(actor=COMMAND, target="fa", chat=FA_CHANNEL, link_base="mirror")
+    publication = committed(make_publication)
+    [message] = bot_api.channel(FA_CHANNEL)
+    [link] = [e["url"] for e in message.entities if e["type"] == "text_link"]
+    assert link == f"https://mirror.example/nashr{publication.get_absolute_url()}"
