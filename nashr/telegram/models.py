@@ -116,6 +116,9 @@ class Post(models.Model):
     fingerprint = models.CharField(_("fingerprint"), max_length=64, blank=True)
     # Telegram's ids of the messages this post left in the channel, in order (one per part).
     message_ids = models.JSONField(_("message ids"), default=list, blank=True)
+    # The SHA-256 of the document posted (a bulletin's PDF): an edit that leaves it as it
+    # was changes the caption alone.
+    document_sha256 = models.CharField(_("document's SHA-256"), max_length=64, blank=True)
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
     last_error = models.TextField(_("last error"), blank=True)

@@ -32,6 +32,7 @@ front (their order is the channel's).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import os
 import time
@@ -212,7 +213,9 @@ class _Channel:
         post.state = PostState.SENT
         post.sent_at = timezone.now()
         post.last_error = ""
-        post.save(update_fields=["state", "sent_at", "last_error", "message_ids"])
+        post.save(
+            update_fields=["state", "sent_at", "last_error", "message_ids", "document_sha256"]
+        )
         self.summary.sent += 1
         return True
 
@@ -242,17 +245,15 @@ class _Channel:
 
     # -- Doing a post --------------------------------------------------------------------
 
-    def shown_ids(self, post: Post) -> list[int]:
-        """The messages the posts before this one left in the channel for its subject."""
+    def shown(self, post: Post) -> Post | None:
+        """The post before this one whose messages the channel shows for its subject."""
         same = Q(publication_id=post.publication_id, bulletin_id=post.bulletin_id)
         before = (
             self.channel.posts.filter(same, state=PostState.SENT, id__lt=post.id)
             .order_by("-id")
             .first()
         )
-        if before is None or before.action == PostAction.DELETE:
-            return []
-        return [int(i) for i in before.message_ids]
+        return None if before is None or before.action == PostAction.DELETE else before
 
     def message(self, post: Post) -> Message | None:
         """What the post shows now; None for a subject no longer published."""
@@ -279,7 +280,8 @@ class _Channel:
 
     def perform(self, post: Post) -> None:
         chat = self.channel.chat
-        old = self.shown_ids(post)
+        shown = self.shown(post)
+        old = [int(i) for i in shown.message_ids] if shown is not None else []
         if post.action == PostAction.DELETE:
             for message_id in old:
                 self.pace()
@@ -292,14 +294,12 @@ class _Channel:
         if post.action == PostAction.CREATE:
             old = []
         if message.document is not None:
+            digest = hashlib.sha256(message.document).hexdigest()
+            same_file = shown is not None and shown.document_sha256 == digest and len(old) == 1
             if not post.message_ids:
                 self.pace()
-                self.record(
-                    post,
-                    self.bot.send_document(
-                        chat, message.document, filename=message.filename, caption=message.parts[0]
-                    ),
-                )
+                self.record(post, self.document(chat, message, old if same_file else []))
+            post.document_sha256 = digest
             kept = post.message_ids
         else:
             for index, part in enumerate(message.parts):
@@ -312,6 +312,22 @@ class _Channel:
             if message_id and message_id not in kept:
                 self.pace()
                 self.bot.delete(chat, message_id)
+
+    def document(self, chat: str, message: Message, old: list[int]) -> int:
+        """The document's message: the old one with its caption edited (the same file), or
+        a new one (the old is deleted after)."""
+        assert message.document is not None
+        if old:
+            try:
+                self.bot.edit_caption(chat, old[0], message.parts[0])
+                return old[0]
+            except BotError as error:
+                if error.problem not in {Problem.GONE, Problem.MESSAGE}:
+                    raise
+            self.pace()
+        return self.bot.send_document(
+            chat, message.document, filename=message.filename, caption=message.parts[0]
+        )
 
     def edited_or_sent(self, chat: str, old: list[int], index: int, part: str) -> int:
         if index < len(old):

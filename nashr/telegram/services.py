@@ -51,7 +51,9 @@ def channel_link(
 ) -> Channel:
     """Link a language (its code) or a bulletin series (its slug) to the channel `chat`.
 
-    Linking it again changes the channel and what is posted, and starts a stopped channel.
+    Linking it again changes the channel and what is posted, and starts a stopped channel;
+    posts already in the channel are edited to follow a new mode or link base (links moved
+    to the mirror when the site is blocked).
     """
     require(actor, *MANAGE, action="link Telegram channels")
     chat = chat.strip()
@@ -91,12 +93,17 @@ def channel_link(
         )
         channel = Channel.objects.select_for_update().filter(**lookup).first() or Channel(**lookup)
         channel.chat = chat
+        changed = channel.pk is not None and (
+            (channel.post_mode, channel.link_base) != (mode, link_base or channel.link_base)
+        )
         channel.post_mode = mode
         if link_base is not None:
             channel.link_base = link_base
         channel.stopped = False
         channel.last_error = ""
         channel.save()
+        if changed:
+            _queue_again(channel)
         audit_record(
             actor=actor,
             action="telegram.link",
@@ -140,7 +147,7 @@ def publication_repost(*, actor: Actor, publication: Publication) -> list[Post]:
                 channel=channel,
                 publication_id=publication.pk,
                 action=PostAction.CREATE,
-                fingerprint=publication_digest(publication),
+                fingerprint=publication_digest(publication, channel),
             )
             for channel in channels
         ]
@@ -157,9 +164,11 @@ def publication_repost(*, actor: Actor, publication: Publication) -> list[Post]:
 # -- What changes queue -----------------------------------------------------------------
 
 
-def publication_digest(publication: Publication) -> str:
+def publication_digest(publication: Publication, channel: Channel) -> str:
     """What a channel shows of a publication, in short: its post changes when this does."""
     parts = [
+        channel.post_mode,
+        channel.link_base,
         publication.title,
         publication.summary,
         publication.body_html,
@@ -169,8 +178,14 @@ def publication_digest(publication: Publication) -> str:
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
-def bulletin_digest(bulletin: Bulletin) -> str:
-    parts = [str(bulletin.number), str(bulletin.edition), bulletin.editorial_title]
+def bulletin_digest(bulletin: Bulletin, channel: Channel) -> str:
+    parts = [
+        channel.post_mode,
+        channel.link_base,
+        str(bulletin.number),
+        str(bulletin.edition),
+        bulletin.editorial_title,
+    ]
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
@@ -203,7 +218,7 @@ def _queue_publications(ids: list[int]) -> None:
     for publication in publications:
         channel = channels.get(publication.language)
         if channel is not None and publication.status == Status.PUBLISHED:
-            shown[(channel.pk, publication.pk)] = publication_digest(publication)
+            shown[(channel.pk, publication.pk)] = publication_digest(publication, channel)
     targets = list(shown) + [key for key in last if key not in shown]
     for channel_id, pk in targets:
         _queue_one(
@@ -224,12 +239,25 @@ def _queue_bulletins(ids: list[int]) -> None:
     for bulletin in Bulletin.objects.filter(pk__in=ids).order_by("published_at", "pk"):
         channel = channels.get(bulletin.series_id)
         if channel is not None and bulletin.status == BulletinStatus.PUBLISHED:
-            shown[(channel.pk, bulletin.pk)] = bulletin_digest(bulletin)
+            shown[(channel.pk, bulletin.pk)] = bulletin_digest(bulletin, channel)
     targets = list(shown) + [key for key in last if key not in shown]
     for channel_id, pk in targets:
         _queue_one(
             channel_id, "bulletin_id", pk, last.get((channel_id, pk)), shown.get((channel_id, pk))
         )
+
+
+def _queue_again(channel: Channel) -> None:
+    """Queue the edits that bring the channel's posts to its new mode or link base."""
+    posts = channel.posts.exclude(state=PostState.FAILED)
+    subjects = set(posts.values_list("publication_id", "bulletin_id"))
+    publication_ids = {publication for publication, _bulletin in subjects if publication}
+    bulletin_ids = {bulletin for _publication, bulletin in subjects if bulletin}
+    if publication_ids:
+        _queue_publications(sorted(publication_ids))
+    if bulletin_ids:
+        _queue_bulletins(sorted(bulletin_ids))
+    transaction.on_commit(_send_soon)
 
 
 def _untried(post: Post) -> Q:

@@ -43,3 +43,32 @@ def test_issue_is_posted_as_the_sites_pdf_and_a_correction_replaces_it(
     assert [r.params["message_id"] for r in bot_api.calls("deleteMessage")] == [
         str(message.message_id)
     ]
+
+
+def test_links_moved_to_the_mirror_edit_the_caption_and_the_messages(
+    series_channel, fa_channel, bot_api, publish_issue, make_publication, committed, settings
+) -> None:
+    """Linked again with links to the mirror (the site blocked), the channels' posts are
+    edited: the issue's caption in place (editMessageCaption, the same PDF), the
+    publication's text in place (editMessageText)."""
+    settings.NASHR_MIRROR_BASE_URL = "https://mirror.example"
+    bulletin = committed(publish_issue, series_channel.series)
+    committed(make_publication)
+    [issue] = bot_api.channel(SERIES_CHANNEL)
+    [text] = bot_api.channel("@nashr_fa")
+    pdf = issue.document
+    committed(
+        channel_link, actor=COMMAND, target="iran-bulletin", chat=SERIES_CHANNEL, link_base="mirror"
+    )
+    committed(channel_link, actor=COMMAND, target="fa", chat="@nashr_fa", link_base="mirror")
+    [issue_after] = bot_api.channel(SERIES_CHANNEL)
+    [text_after] = bot_api.channel("@nashr_fa")
+    assert (issue_after.message_id, issue_after.document) == (issue.message_id, pdf)
+    assert text_after.message_id == text.message_id
+    assert len(bot_api.calls("editMessageCaption")) == 1
+    assert len(bot_api.calls("editMessageText")) == 1
+    assert bot_api.calls("sendDocument")[1:] == []
+    [link] = [e["url"] for e in issue_after.entities if e["type"] == "text_link"]
+    assert link == f"https://mirror.example{bulletin.get_absolute_url()}"
+    [link] = [e["url"] for e in text_after.entities if e["type"] == "text_link"]
+    assert link.startswith("https://mirror.example/fa/p/")
