@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "nashr.mirror",
     # Each language an ActivityPub actor (NASHR_FEDERATION); replies become comments.
     "nashr.federation",
+    "nashr.telegram",
     # What follows each change: above every app whose copies it keeps up to date.
     "nashr.derived",
     # Above every other app: it backs up and restores all of them.
@@ -359,8 +360,11 @@ NASHR_PAGE_CACHE_SECONDS = int(os.environ.get("NASHR_PAGE_CACHE_SECONDS", str(24
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"bot_token": {"()": "nashr.telegram.logs.HideBotToken"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["bot_token"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    # The HTTP library logs each request's address, which holds the Telegram bot's token.
+    "loggers": {"httpx": {"level": "WARNING"}, "httpcore": {"level": "WARNING"}},
 }
 
 # Publications (nashr.publications).
@@ -517,3 +521,22 @@ NASHR_FEDERATION_INBOX_MAX_BYTES = int(os.environ.get("NASHR_FEDERATION_INBOX_MA
 NASHR_FEDERATION_RETRY_BASE = float(os.environ.get("NASHR_FEDERATION_RETRY_BASE", "60"))
 NASHR_FEDERATION_DROP_AFTER_DAYS = float(os.environ.get("NASHR_FEDERATION_DROP_AFTER_DAYS", "3"))
 NASHR_FEDERATION_SENDING_TIMEOUT = float(os.environ.get("NASHR_FEDERATION_SENDING_TIMEOUT", "300"))
+# Telegram channels (nashr.telegram, docs/deploy.md "Telegram channels"). The bot's token,
+# from @BotFather, is read from the environment only: never stored in the database or a
+# backup, never logged. Empty: nothing is posted (the queue is kept).
+NASHR_TELEGRAM_BOT_TOKEN = os.environ.get("NASHR_TELEGRAM_BOT_TOKEN", "")
+# Another Bot API server (a self-hosted telegram-bot-api, the tests' own).
+NASHR_TELEGRAM_API_URL = os.environ.get(
+    "NASHR_TELEGRAM_API_URL", "https://api.telegram.org"
+).rstrip("/")
+# Seconds between two requests to one channel (Telegram allows about 20 messages a minute).
+NASHR_TELEGRAM_INTERVAL = float(os.environ.get("NASHR_TELEGRAM_INTERVAL", "3"))
+# A 5xx answer or a network error: tried again after base × 2^(attempt-1) seconds.
+NASHR_TELEGRAM_RETRY_BASE = float(os.environ.get("NASHR_TELEGRAM_RETRY_BASE", "10"))
+NASHR_TELEGRAM_MAX_ATTEMPTS = int(os.environ.get("NASHR_TELEGRAM_MAX_ATTEMPTS", "8"))
+# A wait shorter than this (seconds; a 429's retry_after, a retry) is waited out by the
+# running task; a longer one queues the task again for its time.
+NASHR_TELEGRAM_MAX_WAIT = float(os.environ.get("NASHR_TELEGRAM_MAX_WAIT", "60"))
+# A worker holds a channel's queue for this long, renewed while it works (a worker on
+# another machine that died is replaced after it; one on this machine at once).
+NASHR_TELEGRAM_LEASE_SECONDS = float(os.environ.get("NASHR_TELEGRAM_LEASE_SECONDS", "60"))

@@ -14,14 +14,18 @@ With the change (in the database, committed with it or not at all):
    announced as changed publications, which brings the handlers below along.
 2. **Search index** of the changed publications (published ones indexed, others
    dropped).
+3. **Telegram queue**: what the linked channels must post, edit or delete for the changed
+   publications and bulletin issues, queued with the change (nashr/telegram/services.py),
+   so a crash after the commit loses no post.
 
 After the commit (outside the database):
 
-3. **Page cache**: any change a reader can see replaces the cached pages' generation.
-4. **Static mirror**: one rebuild queued (when ``NASHR_MIRROR_DIR`` is set), told
+4. **Page cache**: any change a reader can see replaces the cached pages' generation.
+5. **Static mirror**: one rebuild queued (when ``NASHR_MIRROR_DIR`` is set), told
    what changed; the build's fingerprints find which files to write again.
-5. **The fediverse**: one task (when ``NASHR_FEDERATION`` is on) sends the followers a
+6. **The fediverse**: one task (when ``NASHR_FEDERATION`` is on) sends the followers a
    Create, Update or Delete of each changed publication, by what they were last sent.
+7. **Telegram channels**: the worker's task that sends the queue (item 3) is queued.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from nashr.mirror.tasks import mirror_queue_rebuild
 from nashr.publications.models import Publication
 from nashr.publications.services import publications_render_again
 from nashr.search.services import search_index_publications
+from nashr.telegram.services import posts_queue_for_changes, posts_send_after_commit
 
 # Everything a public page or the mirror shows.
 SEEN_BY_READERS = frozenset(Topic)
@@ -82,4 +87,16 @@ def register() -> None:
         stage=Stage.AFTER_COMMIT,
         topics=[Topic.PUBLICATIONS],
         handler=federation_queue_sync,
+    )
+    handle(
+        "Telegram queue",
+        stage=Stage.WITH_CHANGE,
+        topics=[Topic.PUBLICATIONS, Topic.BULLETINS],
+        handler=posts_queue_for_changes,
+    )
+    handle(
+        "Telegram channels",
+        stage=Stage.AFTER_COMMIT,
+        topics=[Topic.PUBLICATIONS, Topic.BULLETINS],
+        handler=posts_send_after_commit,
     )

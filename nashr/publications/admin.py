@@ -45,7 +45,7 @@ from nashr.core.languages import (
 )
 from nashr.media.processing import IMAGE_EXTENSIONS
 from nashr.media.services import media_upload
-from nashr.publications import admin_views, rules, services
+from nashr.publications import admin_views, hooks, rules, services
 from nashr.publications.admin_desk import DeskAdminMixin
 from nashr.publications.admin_forms import PublicationForm, ServiceModelForm, insert_reference
 from nashr.publications.models import DateShown, Kind, Publication, Signatory, Status
@@ -630,6 +630,7 @@ class PublicationAdmin(
             )
             context["content_language"] = obj.language
             context.update(self.desk_context(obj))
+            context["admin_sections"] = hooks.admin_sections(obj)
         original = obj.translation_of if obj is not None else self._original_from_query(request)
         context["translation"] = admin_views.translation_panel(request, obj, original)
         return super().render_change_form(request, context, add, change, form_url, obj)

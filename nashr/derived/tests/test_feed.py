@@ -159,7 +159,7 @@ def test_a_failing_batch_handles_nothing(
 
 def test_the_handlers_are_registered_in_one_place() -> None:
     """The site's handlers, in order: stored HTML, search index, page cache, mirror,
-    fediverse."""
+    fediverse, the Telegram queue and its sending."""
     names = [r.name for r in registered() if not r.name.startswith("test ")]
     assert names == [
         "stored HTML of publications showing changed uploads",
@@ -167,4 +167,6 @@ def test_the_handlers_are_registered_in_one_place() -> None:
         "page cache",
         "static mirror",
         "fediverse",
+        "Telegram queue",
+        "Telegram channels",
     ]
