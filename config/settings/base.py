@@ -452,6 +452,9 @@ NASHR_MEDIA_MAX_PIXELS = int(os.environ.get("NASHR_MEDIA_MAX_PIXELS", "50000000"
 # needs --accept-unsigned.
 NASHR_BACKUP_SIGNING_KEY_FILE = os.environ.get("NASHR_BACKUP_SIGNING_KEY_FILE", "")
 NASHR_BACKUP_VERIFY_KEY = os.environ.get("NASHR_BACKUP_VERIFY_KEY", "")
+# The age public key (age1…) the backup unit encrypts to (its --encrypt-to); read by the unit
+# from the environment file, and checked here by `nashr check --deploy`.
+NASHR_BACKUP_RECIPIENT = os.environ.get("NASHR_BACKUP_RECIPIENT", "")
 
 # Static mirror and reachability (nashr.mirror, docs/mirror.md).
 # Other addresses of the site, comma-separated: shown on every page ("if this site is
