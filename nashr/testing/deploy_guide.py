@@ -260,7 +260,8 @@ def _committed_clone(workdir: Path) -> str:
     ).stdout.strip()
     subprocess.run(["git", "-C", str(bare), "branch", "-f", "guide", head], check=True)
     subprocess.run(["git", "-C", str(bare), "symbolic-ref", "HEAD", "refs/heads/guide"], check=True)
-    return str(bare)
+    # file://: git's own transport (a plain path hard-links objects, which overlayfs refuses).
+    return f"file://{bare}"
 
 
 def _write(path: Path, text: str, mode: int = 0o755) -> None:

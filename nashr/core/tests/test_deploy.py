@@ -8,6 +8,7 @@ import secrets
 import subprocess
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 from nashr.core.tests.test_production_settings import backup_keys, dkim_key
@@ -155,7 +156,8 @@ def test_untouched_environment_file_fails_the_deploy_check(tmp_path: Path) -> No
     assert done.returncode != 0
     assert "(nashr.E003) SECRET_KEY" in output
     for setting in ("ALLOWED_HOSTS", "NASHR_SITE_URL", "DEFAULT_FROM_EMAIL", "NASHR_BOUNCE_ADDRESS"):
-        assert f"(nashr.E004) {setting} names news.example.org" in output, setting
+        # The message is in the site's default language: the setting, then the domain.
+        assert re.search(rf"\(nashr\.E004\) {setting} .*news\.example\.org", output), setting
     assert "(nashr_backups.E004) NASHR_BACKUP_RECIPIENT" in output
     assert "(nashr.E006) NASHR_DKIM_PRIVATE_KEY_FILE /etc/nashr/dkim.pem" in output
     assert "(nashr_backups.E001)" in output and "/etc/nashr/backup-signing.key" in output
@@ -223,3 +225,27 @@ def test_guide_installs_what_make_needs() -> None:
     guide = (REPO / "docs" / "deploy.md").read_text()
     apt = re.search(r"apt-get install -y python3 .*?\n(?!\s)", guide, re.S)
     assert apt is not None and " npm " in apt.group()
+
+
+def test_every_shell_block_of_the_guide_is_marked_for_its_test() -> None:
+    """Each shell block of docs/deploy.md says whether the guide's test runs it, and only
+    certbot, the alternatives and other machines are skipped: the test (nashr.testing.
+    deploy_guide, in .ci/run) runs the rest, from step 1 to the upgrade, in order."""
+    from nashr.testing.deploy_guide import GUIDE, guide_blocks
+
+    blocks = guide_blocks(GUIDE.read_text())
+    run = "\n".join(block.code for block in blocks if block.run)
+    for command in ("make python-deps", "nashr check --deploy", "enable --now", "git pull"):
+        assert command in run, command
+    skipped = [block for block in blocks if not block.run]
+    assert all(block.reason for block in skipped)
+    assert all("certbot" not in block.code for block in blocks if block.run)
+    assert len(skipped) <= 6, [block.reason for block in skipped]
+
+
+def test_an_unmarked_shell_block_is_refused() -> None:
+    """A shell block added to the guide without a mark stops the guide's test."""
+    from nashr.testing.deploy_guide import guide_blocks
+
+    with pytest.raises(ValueError, match="deploy.md:3"):
+        guide_blocks("Some text.\n\n```sh\nrm -rf /srv/nashr\n```\n")
