@@ -217,4 +217,3 @@ def check_dkim_key(**kwargs: Any) -> list[CheckMessage]:
             )
         ]
     return []
-

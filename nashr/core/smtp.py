@@ -32,6 +32,8 @@ class EmailBackend(DjangoSMTPBackend):
         if sign is not None:
             message = sign(message) + message
         try:
+            if self.connection is None:  # send_messages() opens it before calling _send()
+                raise smtplib.SMTPServerDisconnected("not connected")
             self.connection.sendmail(from_email, recipients, message)
         except smtplib.SMTPException:
             if not self.fail_silently:

@@ -50,7 +50,7 @@ DOMAIN = "news.nashr.test"
 PLACEHOLDER_DOMAIN = "news.example.org"
 CLONE_URL = "https://example.org/nashr.git"
 PASSWORD = "guide-test-Password-7f3a9c"  # noqa: S105 (the throwaway site's only account)
-MARK = re.compile(r"^\s*<!-- deploy-test: (run|skip), ?(.*?)\s*-->\s*$|^\s*<!-- deploy-test: (run) -->\s*$")
+MARK = re.compile(r"^\s*<!-- deploy-test: (run|skip)(?:, ?(.*?))?\s*-->\s*$")
 FENCE = re.compile(r"^(\s*)```sh\s*$")
 
 
@@ -73,11 +73,11 @@ def guide_blocks(text: str) -> list[Block]:
         previous = next((lines[i] for i in range(number - 1, -1, -1) if lines[i].strip()), "")
         mark = MARK.match(previous)
         if mark is None:
-            raise ValueError(f"docs/deploy.md:{number + 1}: a shell block without a deploy-test mark")
+            raise ValueError(f"docs/deploy.md:{number + 1}: a shell block without a mark")
         indent = len(fence.group(1))
         end = next(i for i in range(number + 1, len(lines)) if lines[i].strip() == "```")
         code = "\n".join(body[indent:] for body in lines[number + 1 : end])
-        run = (mark.group(1) or mark.group(3)) == "run"
+        run = mark.group(1) == "run"
         blocks.append(Block(line=number + 1, run=run, reason=mark.group(2) or "", code=code))
     return blocks
 
@@ -118,7 +118,8 @@ def unit(name):
 
 
 def environment(service):
-    env = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LANG": "C.UTF-8"}
+    env = {"PATH": "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"}
+    env["LANG"] = "C.UTF-8"
     for path in service.get("EnvironmentFile", []):
         for line in Path(path.lstrip("-")).read_text().splitlines():
             if line.strip() and not line.lstrip().startswith("#"):
@@ -177,7 +178,7 @@ def start(name):
     (RUN / f"{name}.pid").write_text(str(process.pid))
     time.sleep(3)
     if process.poll() is not None:
-        print(f"{name} exited at start ({process.returncode}): /var/log/{name}.log", file=sys.stderr)
+        print(f"{name} exited ({process.returncode}): /var/log/{name}.log", file=sys.stderr)
         return 3
     return 0
 
@@ -274,7 +275,7 @@ def _converse(command: list[str], log: Path, timeout: float) -> int:
     """Run `command` on a terminal of its own, answering the password prompts; its exit code."""
     pid, fd = pty.fork()
     if pid == 0:
-        os.execvp(command[0], command)
+        os.execvp(command[0], command)  # noqa: S606 (the command is ours)
     deadline = time.monotonic() + timeout
     seen = b""
     with log.open("wb") as out:
@@ -325,12 +326,13 @@ def main() -> int:
         _write(upper / "usr" / "local" / "sbin" / "apt-get", APT_GET)
         setup = workdir / "setup.sh"
         _write(setup, SETUP)
-        log = Path("/var/tmp/nashr-deploy-guide.log")
+        log = Path(tempfile.gettempdir()) / "nashr-deploy-guide.log"
         command = ["unshare", "--mount", "--pid", "--fork", "--propagation", "private",
                    "/bin/sh", str(setup), str(workdir / "root"), str(workdir)]  # fmt: skip
         started = time.monotonic()
         code = _converse(command, log, options.timeout)
-        print(f"\n=== deploy guide: exit {code} after {time.monotonic() - started:.0f} s; log {log}")
+        seconds = time.monotonic() - started
+        print(f"\n=== deploy guide: exit {code} after {seconds:.0f} s; log {log}")
         return code
     finally:
         if not options.keep:

@@ -155,7 +155,8 @@ def test_untouched_environment_file_fails_the_deploy_check(tmp_path: Path) -> No
     output = done.stdout + done.stderr
     assert done.returncode != 0
     assert "(nashr.E003) SECRET_KEY" in output
-    for setting in ("ALLOWED_HOSTS", "NASHR_SITE_URL", "DEFAULT_FROM_EMAIL", "NASHR_BOUNCE_ADDRESS"):
+    domains = ("ALLOWED_HOSTS", "NASHR_SITE_URL", "DEFAULT_FROM_EMAIL", "NASHR_BOUNCE_ADDRESS")
+    for setting in domains:
         # The message is in the site's default language: the setting, then the domain.
         assert re.search(rf"\(nashr\.E004\) {setting} .*news\.example\.org", output), setting
     assert "(nashr_backups.E004) NASHR_BACKUP_RECIPIENT" in output
@@ -172,7 +173,8 @@ def test_environment_file_filled_in_passes_the_deploy_check(tmp_path: Path) -> N
         if "news.example.org" in value:
             env[name] = value.replace("news.example.org", "news.nashr.test")
     # No PostgreSQL or Postfix here: the rest of the file as it is.
-    env.update(DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3", SECRET_KEY=secrets.token_urlsafe(64))
+    env.update(DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3")
+    env["SECRET_KEY"] = secrets.token_urlsafe(64)
     assert env["NASHR_BACKUP_SIGNING_KEY_FILE"] == "/etc/nashr/backup-signing.key"
     assert env["NASHR_DKIM_PRIVATE_KEY_FILE"] == "/etc/nashr/dkim.pem"
     # The keys the file names, made where this test can write them.
@@ -247,5 +249,5 @@ def test_an_unmarked_shell_block_is_refused() -> None:
     """A shell block added to the guide without a mark stops the guide's test."""
     from nashr.testing.deploy_guide import guide_blocks
 
-    with pytest.raises(ValueError, match="deploy.md:3"):
+    with pytest.raises(ValueError, match=r"deploy\.md:3"):
         guide_blocks("Some text.\n\n```sh\nrm -rf /srv/nashr\n```\n")

@@ -33,4 +33,3 @@ def test_any_django_mail_is_dkim_signed(smtp_sink, dkim_dns, settings) -> None:
     mail.send_mail("گزارش", "متن فارسی\n", "bulletin@nashr.example", [READER])
     [received] = smtp_sink.to(READER)
     assert dkim.verify(received.data, dnsfunc=dkim_dns)
-

@@ -9,7 +9,6 @@ import sys
 from pathlib import Path
 
 from django.conf import settings
-
 from pyrage import x25519  # type: ignore[import-untyped]  # pyrage ships no type information
 
 from nashr.backups.signing import key_generate, load_signing_key, public_line

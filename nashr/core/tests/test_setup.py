@@ -172,5 +172,3 @@ def test_demo_serves_with_the_task_worker_and_ctrl_c_stops_both(tmp_path: Path) 
         if demo.poll() is None or _group_processes(demo.pid):
             os.killpg(demo.pid, signal.SIGKILL)
             demo.wait()
-
-
