@@ -36,6 +36,7 @@ import os
 import pty
 import re
 import select
+import shlex
 import shutil
 import subprocess
 import sys
@@ -240,10 +241,16 @@ mount -t tmpfs tmpfs "$root/run"
 mount -t tmpfs tmpfs "$root/tmp"
 mkdir -p "$root/run/postgresql" && chown postgres:postgres "$root/run/postgresql"
 exec chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 \\
-    DEBIAN_FRONTEND=noninteractive \\
+    DEBIAN_FRONTEND=noninteractive __NETWORK__ \\
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \\
     /bin/bash -c 'pg_ctlcluster 15 main start && exec /bin/bash /root/guide.sh'
 """
+
+# This machine's way to the network (a proxy, its certificate authority), kept in the copy.
+NETWORK = (
+    "SSL_CERT_FILE", "SSL_CERT_DIR", "REQUESTS_CA_BUNDLE", "PIP_CERT", "NODE_EXTRA_CA_CERTS",
+    "http_proxy", "https_proxy", "no_proxy", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY",
+)  # fmt: skip
 
 CHECK_SITE = f"""
 code=$(curl -sk -o /dev/null -w '%{{http_code}}' --resolve {DOMAIN}:443:127.0.0.1 https://{DOMAIN}/fa/)
@@ -325,7 +332,10 @@ def main() -> int:
         _write(upper / "usr" / "local" / "bin" / "editor", EDITOR.replace("__DOMAIN__", DOMAIN))
         _write(upper / "usr" / "local" / "sbin" / "apt-get", APT_GET)
         setup = workdir / "setup.sh"
-        _write(setup, SETUP)
+        network = " ".join(
+            shlex.quote(f"{name}={os.environ[name]}") for name in NETWORK if name in os.environ
+        )
+        _write(setup, SETUP.replace("__NETWORK__", network))
         log = Path(tempfile.gettempdir()) / "nashr-deploy-guide.log"
         command = ["unshare", "--mount", "--pid", "--fork", "--propagation", "private",
                    "/bin/sh", str(setup), str(workdir / "root"), str(workdir)]  # fmt: skip
