@@ -31,14 +31,14 @@ system-deps:
 demo:
 	@scripts/system-deps.sh --demo
 	@$(MAKE) --no-print-directory python-deps node-deps
-	[ ! -d locale ] || $(NASHR) compilemessages --ignore=.venv --ignore=node_modules -v 0
+	[ ! -d locale ] || $(NASHR) compilemessages --ignore=.venv --ignore=.uv --ignore=node_modules -v 0
 	$(NASHR) migrate --noinput -v 0
 	$(NASHR) demo
 	@echo "Serving on http://127.0.0.1:$(PORT)/ (Persian: /fa/, English: /en/), with the task worker. Ctrl-C stops both."
 	@scripts/demo-serve.sh $(NASHR) $(PORT)
 
 test: system-deps python-deps node-deps
-	[ ! -d locale ] || $(NASHR) compilemessages --ignore=.venv --ignore=node_modules -v 0
+	[ ! -d locale ] || $(NASHR) compilemessages --ignore=.venv --ignore=.uv --ignore=node_modules -v 0
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 check: lint typecheck

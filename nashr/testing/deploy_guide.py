@@ -256,6 +256,14 @@ CHECK_SITE = f"""
 code=$(curl -sk -o /dev/null -w '%{{http_code}}' --resolve {DOMAIN}:443:127.0.0.1 https://{DOMAIN}/fa/)
 echo "=== https://{DOMAIN}/fa/ through nginx: $code"
 [ "$code" = 200 ]
+# A bounce through Postfix to the alias's command (its log, for this check only).
+postconf -e maillog_file=/var/log/postfix.log && postfix reload && sleep 2
+printf 'From: MAILER-DAEMON@example.net\\nSubject: Undelivered Mail\\n\\nNo such user.\\n' |
+    sendmail -f '' bounces+0123456789abcdef0123456789abcdef@{DOMAIN}
+for _ in $(seq 30); do grep -q 'delivered to command' /var/log/postfix.log && break; sleep 1; done
+grep 'bounces+' /var/log/postfix.log | tail -3
+grep -q 'status=sent (delivered to command' /var/log/postfix.log
+echo "=== a bounce to {DOMAIN} reached nashr bounces ingest"
 """
 
 
