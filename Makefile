@@ -1,17 +1,23 @@
 # `make demo` and `make test` set up everything on a fresh machine with Python 3.11, pip
-# and Debian's package manager.
+# and Debian's package manager (also where pip refuses to install into the system's Python,
+# PEP 668's "externally-managed-environment", as on Debian 12).
 PYTHON ?= python3
 PORT ?= 8000
 VENV := .venv
 NASHR := $(VENV)/bin/nashr
-UV := $(PYTHON) -m uv
+# uv: $(PYTHON)'s own if it has one, else one installed into a venv of its own in $(UV_HOME)/
+# (a venv is never externally managed; the system's Python stays as it was).
+UV_HOME := .uv
 
 .PHONY: demo test check lint typecheck python-deps node-deps system-deps demo-data serve messages
 
 python-deps: $(VENV)/.synced
 $(VENV)/.synced: pyproject.toml uv.lock
-	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
-	UV_PYTHON=$(PYTHON) $(UV) sync --frozen --quiet --compile-bytecode
+	@uv="$(PYTHON) -m uv"; $$uv --version >/dev/null 2>&1 || { uv=$(UV_HOME)/bin/uv; \
+	  [ -x $$uv ] || { echo "Installing uv into $(UV_HOME)/ (a venv of its own)"; rm -rf $(UV_HOME) \
+	    && $(PYTHON) -m venv $(UV_HOME) && $(UV_HOME)/bin/pip install --quiet uv; }; }; \
+	  echo "UV_PYTHON=$(PYTHON) $$uv sync --frozen --quiet --compile-bytecode"; \
+	  UV_PYTHON=$(PYTHON) $$uv sync --frozen --quiet --compile-bytecode
 	@touch $@
 
 node-deps: node_modules/.installed
@@ -25,14 +31,14 @@ system-deps:
 demo:
 	@scripts/system-deps.sh --demo
 	@$(MAKE) --no-print-directory python-deps node-deps
-	[ ! -d locale ] || $(NASHR) compilemessages --ignore=.venv --ignore=node_modules -v 0
+	[ ! -d locale ] || $(NASHR) compilemessages --ignore=.venv --ignore=.uv --ignore=node_modules -v 0
 	$(NASHR) migrate --noinput -v 0
 	$(NASHR) demo
-	@echo "Serving on http://127.0.0.1:$(PORT)/ (Persian: /fa/, English: /en/). Ctrl-C stops."
-	$(NASHR) runserver 127.0.0.1:$(PORT)
+	@echo "Serving on http://127.0.0.1:$(PORT)/ (Persian: /fa/, English: /en/), with the task worker. Ctrl-C stops both."
+	@scripts/demo-serve.sh $(NASHR) $(PORT)
 
 test: system-deps python-deps node-deps
-	[ ! -d locale ] || $(NASHR) compilemessages --ignore=.venv --ignore=node_modules -v 0
+	[ ! -d locale ] || $(NASHR) compilemessages --ignore=.venv --ignore=.uv --ignore=node_modules -v 0
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 
 check: lint typecheck

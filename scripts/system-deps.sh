@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages that the demo and the tests need, if any is missing:
-# npm (the Vazirmatn font and the checkers come from the npm registry), Chromium for the
+# python3-venv (uv's own venv, where python3 has no uv), npm (the Vazirmatn font and the
+# checkers come from the npm registry), Chromium for the
 # browser tests, poppler-utils for reading PDFs back, Java for the Nu Html Checker,
 # PostgreSQL 15 for the second run of the suite, the servers the production tests start on
 # loopback (Redis, MariaDB for the Drupal importer, PgBouncer, nginx and Caddy whose
@@ -12,6 +13,10 @@ set -euo pipefail
 
 want=()
 command -v npm >/dev/null 2>&1 || want+=(npm)
+# `make python-deps` installs uv into a venv when python3 has none (Debian's pip refuses to
+# install into the system's Python): Debian's venv module is a package of its own.
+python3 -m uv --version >/dev/null 2>&1 || dpkg -s python3-venv >/dev/null 2>&1 \
+  || want+=(python3-venv)
 if [ "${1:-}" != "--demo" ]; then
   command -v chromium >/dev/null 2>&1 || want+=(chromium)
   command -v pdftotext >/dev/null 2>&1 || want+=(poppler-utils)

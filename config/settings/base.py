@@ -330,7 +330,8 @@ TASKS = {
     }
 }
 
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+# Django's SMTP backend that DKIM-signs every mail as bulletins are signed (NASHR_DKIM_*).
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "nashr.core.smtp.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "127.0.0.1")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
 EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
@@ -478,6 +479,9 @@ NASHR_MEDIA_MAX_PIXELS = int(os.environ.get("NASHR_MEDIA_MAX_PIXELS", "50000000"
 # needs --accept-unsigned.
 NASHR_BACKUP_SIGNING_KEY_FILE = os.environ.get("NASHR_BACKUP_SIGNING_KEY_FILE", "")
 NASHR_BACKUP_VERIFY_KEY = os.environ.get("NASHR_BACKUP_VERIFY_KEY", "")
+# The age public key (age1…) the backup unit encrypts to (its --encrypt-to); read by the unit
+# from the environment file, and checked here by `nashr check --deploy`.
+NASHR_BACKUP_RECIPIENT = os.environ.get("NASHR_BACKUP_RECIPIENT", "")
 
 # Static mirror and reachability (nashr.mirror, docs/mirror.md).
 # Other addresses of the site, comma-separated: shown on every page ("if this site is

@@ -11,7 +11,7 @@ SECRET_KEY = os.environ.get("SECRET_KEY") or "dev-only-insecure-key-never-used-i
 # Mail is printed unless a mail server is named: with EMAIL_HOST set, development sends
 # over SMTP as production does (a list printed whole would run to megabytes).
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND") or (
-    "django.core.mail.backends.smtp.EmailBackend"
+    "nashr.core.smtp.EmailBackend"
     if os.environ.get("EMAIL_HOST")
     else "django.core.mail.backends.console.EmailBackend"
 )

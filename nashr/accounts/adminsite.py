@@ -103,8 +103,15 @@ class NashrAdminSite(admin.AdminSite):
                 self._view(views.second_factor, local_digits=True),
                 name="second_factor",
             ),
+            # Django's log-out is behind has_permission, so whoever has not yet given a
+            # second factor (the enrolment pages, which say "log out") could not log out.
+            path("logout/", self._view(self._logout), name="logout"),
         ]
         return own + super().get_urls()
+
+    def _logout(self, request: HttpRequest, *, site: admin.AdminSite) -> HttpResponse:
+        response: HttpResponse = self.logout(request)
+        return response
 
     def _view(self, view: Any, *, local_digits: bool = False) -> Any:
         """A page of this site that checks its own access (the login steps, the enrolment)."""

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.checks import CheckMessage, Error, Warning
 from django.utils.translation import gettext as _
 
+from nashr.backups.archive import load_recipient
 from nashr.backups.signing import (
     SIGNING_SETTING,
     VERIFY_SETTING,
@@ -22,11 +23,42 @@ from nashr.backups.signing import (
 from nashr.core.exceptions import ValidationError
 
 GUIDE = "docs/deploy.md, 8. Backups"
+RECIPIENT_SETTING = "NASHR_BACKUP_RECIPIENT"
 
 
 def backup_keys_check(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
-    """A warning for each backup key not set; an error for one set that cannot be used."""
+    """A warning for each backup signing key not set; an error for a key set that cannot be
+    used, and for a missing encryption key (the backup unit would fail every night)."""
     problems: list[CheckMessage] = []
+    recipient = settings.NASHR_BACKUP_RECIPIENT
+    if not recipient:
+        problems.append(
+            Error(
+                _(
+                    "%(setting)s is not set: the backup unit refuses to write an archive "
+                    "in clear, so no backup is made."
+                )
+                % {"setting": RECIPIENT_SETTING},
+                hint=_("make a key pair with age-keygen and give its public key (%(guide)s)")
+                % {"guide": GUIDE},
+                id="nashr_backups.E003",
+            )
+        )
+    else:
+        try:
+            load_recipient(recipient)
+        except ValidationError as exc:
+            problems.append(
+                Error(
+                    f"{RECIPIENT_SETTING}: {exc.message}",
+                    hint=_(
+                        "an age public key is age1 and 58 more letters and digits, printed by "
+                        "age-keygen (%(guide)s)"
+                    )
+                    % {"guide": GUIDE},
+                    id="nashr_backups.E004",
+                )
+            )
     signing_file = settings.NASHR_BACKUP_SIGNING_KEY_FILE
     if not signing_file:
         problems.append(

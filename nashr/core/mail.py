@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import email.utils
 import secrets
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from email.headerregistry import Address
 
 from django.conf import settings
@@ -85,3 +85,51 @@ def notification_message(
         to=[to],
         headers={**NOTIFICATION_HEADERS, "Message-ID": message_id_new()},
     )
+
+
+# The headers a DKIM signature covers, where the message has them: a bulletin's
+# (nashr.delivery.message) and every notification mail's (nashr.core.smtp).
+DKIM_HEADERS = [
+    b"from",
+    b"to",
+    b"subject",
+    b"date",
+    b"message-id",
+    b"mime-version",
+    b"content-type",
+    b"content-transfer-encoding",
+    b"auto-submitted",
+    b"list-id",
+    b"list-unsubscribe",
+    b"list-unsubscribe-post",
+]
+
+
+def dkim_signer() -> Callable[[bytes], bytes] | None:
+    """The one DKIM signing of Nashr's mail: a function that returns the DKIM-Signature
+    header line(s) of a message as received (CRLF line ends), or None when no selector and
+    key are configured (NASHR_DKIM_SELECTOR, NASHR_DKIM_PRIVATE_KEY[_FILE])."""
+    selector = settings.NASHR_DKIM_SELECTOR
+    key = settings.NASHR_DKIM_PRIVATE_KEY
+    if not key and settings.NASHR_DKIM_PRIVATE_KEY_FILE:
+        with open(settings.NASHR_DKIM_PRIVATE_KEY_FILE, encoding="ascii") as handle:
+            key = handle.read()
+    if not (selector and key):
+        return None
+    import dkim
+
+    domain = (settings.NASHR_DKIM_DOMAIN or mail_domain()).encode("ascii")
+    private_key = key.encode("ascii")
+
+    def sign(message: bytes) -> bytes:
+        return bytes(
+            dkim.sign(
+                message,
+                selector.encode("ascii"),
+                domain,
+                private_key,
+                include_headers=DKIM_HEADERS,
+            )
+        )
+
+    return sign

@@ -53,7 +53,7 @@ from nashr.delivery.sending_rows import (
 )
 from nashr.delivery.services import delivery_enqueue
 from nashr.delivery.smtp_connections import SmtpConnections
-from nashr.delivery.transport import SMTP_BACKEND, Outcome, Result, make_transport
+from nashr.delivery.transport import SMTP_BACKENDS, Outcome, Result, make_transport
 from nashr.subscribers.models import SubscriberStatus, Subscription, SubscriptionStatus
 from nashr.subscribers.services import subscriber_record_hard_bounce
 
@@ -241,7 +241,7 @@ class Sender:
             if self.on_start is not None:
                 self.on_start(delivery_summary(bulletin=self.bulletin))
             jobs: dict[str, Callable[[_Shift], _Job]]
-            if settings.EMAIL_BACKEND == SMTP_BACKEND:
+            if settings.EMAIL_BACKEND in SMTP_BACKENDS:
                 # One thread drives every SMTP connection (see smtp_connections.py).
                 jobs = {"nashr-send": lambda shift: SmtpConnections(shift, message, self.workers)}
             else:

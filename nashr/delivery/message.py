@@ -33,7 +33,7 @@ from django.core.mail import EmailMultiAlternatives
 
 from nashr.bulletins.models import Bulletin
 from nashr.bulletins.rendering import bulletin_email_content
-from nashr.core.mail import from_address, mail_domain, message_id_new
+from nashr.core.mail import dkim_signer, from_address, mail_domain, message_id_new
 from nashr.core.one_line import check_one_line
 from nashr.delivery.smtp import dot_stuff
 from nashr.subscribers import mailcommands, tokens
@@ -187,7 +187,7 @@ class IssueMessage:
         self.tail = f"\r\n--{boundary}--\r\n".encode("ascii")
         self.text = _Body(content.text)
         self.html = _Body(content.html)
-        self.dkim = _dkim_signer()
+        self.dkim = dkim_signer()
 
     def envelope_for(self, recipient: Recipient) -> str:
         """The MAIL FROM of the recipient's message: its own return path with a bounce
@@ -309,45 +309,3 @@ def bulletin_message_preview(*, bulletin: Bulletin) -> bytes:
         message_id=message_id_new(),
     )
     return unstuffed(IssueMessage(bulletin=bulletin).as_wire(recipient))
-
-
-DKIM_HEADERS = [
-    b"from",
-    b"to",
-    b"subject",
-    b"date",
-    b"message-id",
-    b"mime-version",
-    b"content-type",
-    b"list-id",
-    b"list-unsubscribe",
-    b"list-unsubscribe-post",
-]
-
-
-def _dkim_signer() -> Any:
-    """A function that returns the DKIM-Signature header for a message, or None."""
-    selector = settings.NASHR_DKIM_SELECTOR
-    key = settings.NASHR_DKIM_PRIVATE_KEY
-    if not key and settings.NASHR_DKIM_PRIVATE_KEY_FILE:
-        with open(settings.NASHR_DKIM_PRIVATE_KEY_FILE, encoding="ascii") as handle:
-            key = handle.read()
-    if not (selector and key):
-        return None
-    import dkim
-
-    domain = (settings.NASHR_DKIM_DOMAIN or mail_domain()).encode("ascii")
-    private_key = key.encode("ascii")
-
-    def sign(message: bytes) -> bytes:
-        return bytes(
-            dkim.sign(
-                message,
-                selector.encode("ascii"),
-                domain,
-                private_key,
-                include_headers=DKIM_HEADERS,
-            )
-        )
-
-    return sign

@@ -28,7 +28,11 @@ from nashr.delivery.smtp import (
     send_envelope,
 )
 
-SMTP_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+# Django's SMTP backend and Nashr's (which DKIM-signs what Django sends): either way a
+# bulletin goes over SMTP by smtplib, as_wire's bytes signed by the same signer.
+SMTP_BACKENDS = frozenset(
+    {"django.core.mail.backends.smtp.EmailBackend", "nashr.core.smtp.EmailBackend"}
+)
 
 
 class Result(Enum):
@@ -244,6 +248,6 @@ class BackendTransport(Transport):
 
 
 def make_transport() -> Transport:
-    if settings.EMAIL_BACKEND == SMTP_BACKEND:
+    if settings.EMAIL_BACKEND in SMTP_BACKENDS:
         return SmtpTransport()
     return BackendTransport()

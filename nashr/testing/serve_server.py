@@ -176,20 +176,14 @@ class SiteFolder:
         return SiteFolder(self.directory, {**self.extra_env, **env})
 
     @contextmanager
-    def served(self, *, workers: int = 2, server: str = "granian") -> Iterator[Served]:
+    def served(self, *, workers: int | None = 2, server: str = "granian") -> Iterator[Served]:
+        """`nashr serve` on a free port, its output in `log_of(url)`; `workers` None: its
+        default number."""
         port = free_port()
         log = (self.directory / f"serve-{port}.log").open("wb")
+        worker_option = [] if workers is None else ["--workers", str(workers)]
         process = subprocess.Popen(
-            [
-                str(NASHR),
-                "serve",
-                "--port",
-                str(port),
-                "--workers",
-                str(workers),
-                "--server",
-                server,
-            ],
+            [str(NASHR), "serve", "--port", str(port), *worker_option, "--server", server],
             env=self.env,
             cwd=REPO,
             stdout=log,
@@ -201,6 +195,11 @@ class SiteFolder:
         finally:
             stop(process)
             log.close()
+
+    def log_of(self, served: Served) -> str:
+        """What the server of `served` has printed so far."""
+        port = served.url.rpartition(":")[2]
+        return (self.directory / f"serve-{port}.log").read_text(errors="replace")
 
     @contextmanager
     def editor(self) -> Iterator[Editor]:

@@ -143,6 +143,21 @@ def test_administrator_with_only_totp_reaches_only_enrolment(
     assert client.post("/en/admin/passkeys/api/registration/begin/").status_code == 200
 
 
+def test_enrolment_page_has_the_log_out_it_asks_for(
+    client, make_staff, require_passkeys_for_admins
+) -> None:
+    """The passkey page of an administrator who must register one, which says "log out and
+    sign in again", has a log-out button that logs out."""
+    user = make_staff("administrator", username="shirin")
+    _login(client, "shirin", _totp_code(user))
+    page = client.get("/en/admin/passkeys/").content.decode()
+    assert "log out and sign in again" in page
+    form = re.search(r'<form method="post" action="([^"]+)" id="enrolment-logout-form">', page)
+    assert form is not None
+    assert client.post(form.group(1)).status_code == 200
+    assert "_auth_user_id" not in client.session
+
+
 def test_without_the_setting_administrators_use_totp(client, make_staff, require_2fa) -> None:
     """NASHR_REQUIRE_WEBAUTHN_FOR_ADMINS off: an administrator's TOTP code opens the admin."""
     user = make_staff("administrator", username="shirin")

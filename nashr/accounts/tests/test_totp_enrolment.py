@@ -257,3 +257,15 @@ def test_the_staff_list_opens_enrolment_again(client, make_staff) -> None:
     assert "Enrolled already has a second factor" in page
     entry = AuditEntry.objects.get(action="staff.enrolment_open")
     assert (entry.actor_name, entry.target_id) == ("boss", str(waiting.pk))
+
+
+def test_enrolment_page_log_out_logs_out(client, make_staff, require_2fa) -> None:
+    """The log-out button of the second-factor enrolment (a login by password only) logs out."""
+    make_staff("editor", username="maryam")
+    _login(client, "maryam")
+    page = client.get("/fa/admin/second-factor/").content.decode()
+    form = re.search(r'<form method="post" action="([^"]+)" id="enrolment-logout-form">', page)
+    assert form is not None
+    assert client.post(form.group(1)).status_code == 200
+    assert "_auth_user_id" not in client.session
+    assert client.get("/fa/admin/second-factor/").status_code == 302

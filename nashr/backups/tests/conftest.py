@@ -56,6 +56,8 @@ def site_keys(backups_folder: Path) -> dict[str, str]:
     return {
         "NASHR_BACKUP_SIGNING_KEY_FILE": str(backups_folder / "signing.key"),
         "NASHR_BACKUP_VERIFY_KEY": public,
+        # What the backup unit encrypts to (an archive for nobody's key: not used here).
+        "NASHR_BACKUP_RECIPIENT": str(x25519.Identity.generate().to_public()),
     }
 
 

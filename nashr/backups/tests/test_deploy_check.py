@@ -11,17 +11,24 @@ def _check(site: Site) -> tuple[int, str]:
 
 
 def test_deploy_check_names_missing_and_unusable_backup_keys(new_sqlite_site, site_keys):
-    """Unset keys are warned about, a private key given as the public one is an error."""
+    """Unset signing keys are warned about; a private key given as the public one, an unset
+    or invalid encryption key (the example file's placeholder) are errors."""
     configured = new_sqlite_site()
     status, output = _check(configured)
-    assert status == 0, output
-    assert "nashr_backups." not in output
+    # Only the backup checks matter here (the test settings fail others: the From address).
+    assert "nashr_backups." not in output, output
 
     unset = new_sqlite_site()
     unset.settings = {}
     status, output = _check(unset)
     assert "nashr_backups.W001" in output and "NASHR_BACKUP_SIGNING_KEY_FILE" in output
     assert "nashr_backups.W002" in output and "NASHR_BACKUP_VERIFY_KEY" in output
+    assert "nashr_backups.E003" in output and "NASHR_BACKUP_RECIPIENT" in output
+
+    placeholder = new_sqlite_site()
+    placeholder.settings["NASHR_BACKUP_RECIPIENT"] = "age1replacewiththepublickeyofyourbackupkey"
+    status, output = _check(placeholder)
+    assert status != 0 and "nashr_backups.E004" in output and "NASHR_BACKUP_RECIPIENT" in output
 
     swapped = new_sqlite_site()
     swapped.settings["NASHR_BACKUP_VERIFY_KEY"] = site_keys["NASHR_BACKUP_SIGNING_KEY_FILE"]

@@ -111,7 +111,7 @@ def test_forged_archive_is_refused_before_it_is_read(
 ):
     """An archive another site signed, encrypted to our age key, is refused before decryption."""
     secret, public = keys
-    forged = tmp_path / "nashr-20260101-0315.nashr.age"
+    forged = tmp_path / "nashr-20260101-031500.nashr.age"
     forger.nashr("backup", str(forged), "--encrypt-to", str(public))
     site = new_sqlite_site()
     error = restore_refused(site, forged, "--identity", str(secret))
@@ -216,7 +216,7 @@ def test_deploy_guide_commands_make_and_check_signed_backups(new_sqlite_site, ke
     for name in ("NASHR_BACKUP_SIGNING_KEY_FILE", "NASHR_BACKUP_VERIFY_KEY"):
         value = example.split(f"\n{name}=")[1].split("\n")[0]
         server.settings[name] = value.replace("/etc/nashr/", f"{tmp_path}/")
-    archive = tmp_path / "nashr-20260101-0315.nashr.age"
+    archive = tmp_path / "nashr-20260101-031500.nashr.age"
     server.nashr("backup", str(archive), "--encrypt-to", str(public))
     restoring = new_sqlite_site()
     restoring.settings = dict(server.settings)
@@ -236,7 +236,7 @@ def test_deploy_files_keep_signatures_with_archives():
     """The nightly unit removes each signature with its archive; the guide tells of the flag."""
     unit = (ROOT / "deploy" / "nashr-backup.service").read_text()
     pattern = unit.split("-name '")[1].split("'")[0]
-    for name in ("nashr-20260101-0315.nashr.age", "nashr-20260101-0315.nashr.age.sig"):
+    for name in ("nashr-20260101-031500.nashr.age", "nashr-20260101-031500.nashr.age.sig"):
         assert fnmatch.fnmatch(name, pattern), name
     assert "--accept-unsigned" in _guide_line("    --identity /var/lib/nashr/restore.key --")
 

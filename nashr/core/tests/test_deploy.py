@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import subprocess
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
-from nashr.core.tests.test_production_settings import backup_keys
+from nashr.core.tests.test_production_settings import backup_keys, dkim_key
 
 REPO = Path(__file__).resolve().parents[3]
 DEPLOY = REPO / "deploy"
@@ -127,8 +129,9 @@ def test_caddyfile_is_valid(tmp_path: Path) -> None:
     assert done.returncode != 0
 
 
-def test_environment_file_passes_the_deployment_checks(tmp_path: Path) -> None:
-    """The example environment file gives a production configuration `check --deploy` accepts."""
+def _example_environment(tmp_path: Path) -> dict[str, str]:
+    """The example environment file's settings over this process' environment; the var
+    folder in `tmp_path` (the only change: /var/lib/nashr is not this machine's)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE"))}
     for line in (DEPLOY / "nashr.env.example").read_text().splitlines():
         if line.strip() and not line.startswith("#"):
@@ -136,11 +139,47 @@ def test_environment_file_passes_the_deployment_checks(tmp_path: Path) -> None:
             env[name] = value
     assert env["DJANGO_SETTINGS_MODULE"] == "config.settings.production"
     assert env["NASHR_PROXY_COUNT"] == "1"
+    env["NASHR_VAR_DIR"] = str(tmp_path)
+    return env
+
+
+def test_untouched_environment_file_fails_the_deploy_check(tmp_path: Path) -> None:
+    """`check --deploy` on the example environment file as it is fails, naming each
+    placeholder: the public SECRET_KEY, every example.org domain, the age recipient that is
+    no key, and the DKIM and signing key files not made yet."""
+    env = _example_environment(tmp_path)
+    assert not Path(env["NASHR_DKIM_PRIVATE_KEY_FILE"]).exists()
+    done = subprocess.run(
+        [str(REPO / ".venv" / "bin" / "nashr"), "check", "--deploy"],
+        capture_output=True, text=True, cwd=REPO, env=env,
+    )  # fmt: skip
+    output = done.stdout + done.stderr
+    assert done.returncode != 0
+    assert "(nashr.E003) SECRET_KEY" in output
+    domains = ("ALLOWED_HOSTS", "NASHR_SITE_URL", "DEFAULT_FROM_EMAIL", "NASHR_BOUNCE_ADDRESS")
+    for setting in domains:
+        # The message is in the site's default language: the setting, then the domain.
+        assert re.search(rf"\(nashr\.E004\) {setting} .*news\.example\.org", output), setting
+    assert "(nashr_backups.E004) NASHR_BACKUP_RECIPIENT" in output
+    assert "(nashr.E006) NASHR_DKIM_PRIVATE_KEY_FILE /etc/nashr/dkim.pem" in output
+    assert "(nashr_backups.E001)" in output and "/etc/nashr/backup-signing.key" in output
+
+
+def test_environment_file_filled_in_passes_the_deploy_check(tmp_path: Path) -> None:
+    """The example environment file with its placeholders replaced as the guide says (the
+    domain, a secret key, the keys made) gives a production configuration `check --deploy`
+    accepts without a warning."""
+    env = _example_environment(tmp_path)
+    for name, value in env.items():
+        if "news.example.org" in value:
+            env[name] = value.replace("news.example.org", "news.nashr.test")
     # No PostgreSQL or Postfix here: the rest of the file as it is.
-    env.update(DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3", NASHR_VAR_DIR=str(tmp_path))
-    # The keys the file names, made where this test can write them.
+    env.update(DATABASE_URL=f"sqlite:///{tmp_path}/db.sqlite3")
+    env["SECRET_KEY"] = secrets.token_urlsafe(64)
     assert env["NASHR_BACKUP_SIGNING_KEY_FILE"] == "/etc/nashr/backup-signing.key"
-    env.update(backup_keys(tmp_path))
+    assert env["NASHR_DKIM_PRIVATE_KEY_FILE"] == "/etc/nashr/dkim.pem"
+    # The keys the file names, made where this test can write them.
+    env.update(backup_keys(tmp_path), **dkim_key(tmp_path))
     _run(str(REPO / ".venv" / "bin" / "nashr"), "check", "--deploy", "--fail-level", "WARNING",
          cwd=REPO, env=env)  # fmt: skip
 
@@ -189,3 +228,27 @@ def test_guide_installs_what_make_needs() -> None:
     guide = (REPO / "docs" / "deploy.md").read_text()
     apt = re.search(r"apt-get install -y python3 .*?\n(?!\s)", guide, re.S)
     assert apt is not None and " npm " in apt.group()
+
+
+def test_every_shell_block_of_the_guide_is_marked_for_its_test() -> None:
+    """Each shell block of docs/deploy.md says whether the guide's test runs it, and only
+    certbot, the alternatives and other machines are skipped: the test (nashr.testing.
+    deploy_guide, in .ci/run) runs the rest, from step 1 to the upgrade, in order."""
+    from nashr.testing.deploy_guide import GUIDE, guide_blocks
+
+    blocks = guide_blocks(GUIDE.read_text())
+    run = "\n".join(block.code for block in blocks if block.run)
+    for command in ("make python-deps", "nashr check --deploy", "enable --now", "git pull"):
+        assert command in run, command
+    skipped = [block for block in blocks if not block.run]
+    assert all(block.reason for block in skipped)
+    assert all("certbot" not in block.code for block in blocks if block.run)
+    assert len(skipped) <= 6, [block.reason for block in skipped]
+
+
+def test_an_unmarked_shell_block_is_refused() -> None:
+    """A shell block added to the guide without a mark stops the guide's test."""
+    from nashr.testing.deploy_guide import guide_blocks
+
+    with pytest.raises(ValueError, match=r"deploy\.md:3"):
+        guide_blocks("Some text.\n\n```sh\nrm -rf /srv/nashr\n```\n")

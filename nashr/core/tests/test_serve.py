@@ -260,6 +260,16 @@ def test_redis_cache_serves_fresh_pages(folder: SiteFolder) -> None:
         assert any(Redis.from_url(url).scan_iter(match="*nashr:page:*"))
 
 
+def test_default_workers_draw_no_warning_from_granian(folder: SiteFolder) -> None:
+    """`nashr serve` without --workers (as nashr.service runs it) starts as many workers as
+    granian advises: it prints no warning that there are more workers than processors."""
+    with folder.served(workers=None) as served:
+        assert served.get("/fa/")[0] == 200
+        log = folder.log_of(served)
+    assert "higher than the amount of CPU cores" not in log, log
+    assert "Python threads" not in log, log
+
+
 @pytest.mark.parametrize(
     ("options", "message"),
     [

@@ -32,8 +32,10 @@ DEFAULT_THREADS = 4
 
 
 def default_workers() -> int:
-    """Two worker processes per processor: one waits on the database while another runs."""
-    return 2 * (os.cpu_count() or 1)
+    """One worker process per processor, as granian advises (it warns when there are more:
+    processes beyond the processors compete for them and serve fewer requests); waiting on
+    the database is the threads' work."""
+    return os.cpu_count() or 1
 
 
 def _gunicorn(*, host: str, port: int, workers: int, threads: int) -> None:
@@ -101,7 +103,7 @@ class Command(BaseCommand):
             type=int,
             default=default_workers(),
             metavar="N",
-            help="worker processes (default: two per processor, %(default)s here)",
+            help="worker processes (default: one per processor, %(default)s here)",
         )
         parser.add_argument(
             "--threads",
