@@ -31,3 +31,30 @@ class AccountsConfig(AppConfig):
         from nashr.accounts.sessions import on_user_logged_in
 
         user_logged_in.connect(on_user_logged_in, dispatch_uid="nashr.accounts.sessions")
+        _name_third_party_models()
+
+
+def _name_third_party_models() -> None:
+    """Third-party sections and models named in the admin's language.
+
+    Their own names are code ("Otp_Totp") or untranslatable English ("TOTP device"), and
+    the admin shows them in titles, breadcrumbs, delete summaries and permission names.
+    Only the names shown are changed, not the models' declared options (``original_attrs``),
+    so no migration of theirs is asked for.
+    """
+    from django.apps import apps
+
+    from nashr.accounts.adminsite import THIRD_PARTY_APPS, THIRD_PARTY_MODEL_NAMES
+
+    for label, name in THIRD_PARTY_APPS.items():
+        try:
+            apps.get_app_config(label).verbose_name = name
+        except LookupError:
+            continue
+    for (label, model_name), (singular, plural) in THIRD_PARTY_MODEL_NAMES.items():
+        try:
+            opts = apps.get_model(label, model_name)._meta
+        except LookupError:
+            continue
+        opts.verbose_name = singular
+        opts.verbose_name_plural = plural
