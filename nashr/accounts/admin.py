@@ -20,16 +20,15 @@ from django.contrib.auth.models import Group, Permission
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.utils.formats import get_format
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
-from django_tasks_db.admin import DBTaskResultAdmin
-from django_tasks_db.models import DBTaskResult
 from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
 from nashr.accounts import services
 from nashr.accounts.roles import role_label
@@ -64,7 +63,7 @@ DEFAULT_PERMISSION_NAMES = {
 
 
 def permission_label(permission: Permission) -> str:
-    """"نوشته‌ها | نوشته | می‌تواند نوشته را منتشر کند": the section, the model and what it
+    """ "نوشته‌ها | نوشته | می‌تواند نوشته را منتشر کند": the section, the model and what it
     allows, in the admin's language (the stored name is English)."""
     model = permission.content_type.model_class()
     action, _underscore, _rest = permission.codename.partition("_")

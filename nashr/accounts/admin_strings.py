@@ -46,10 +46,10 @@ DJANGO_UNTRANSLATED = (
     gettext_noop("Enable password-based authentication for this user by setting a password."),
     gettext_noop("Password-based authentication was disabled."),
     gettext_noop("Password-based authentication"),
-    gettext_noop(
-        "Raw passwords are not stored, so there is no way to see the user’s password."
-    ),
+    gettext_noop("Raw passwords are not stored, so there is no way to see the user’s password."),
     gettext_noop("Reset password"),
+    gettext_noop("salt"),
+    gettext_noop("hash"),
     gettext_noop("Set password"),
     gettext_noop("Set password: %s"),
     gettext_noop(

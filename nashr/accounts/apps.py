@@ -32,6 +32,29 @@ class AccountsConfig(AppConfig):
 
         user_logged_in.connect(on_user_logged_in, dispatch_uid="nashr.accounts.sessions")
         _name_third_party_models()
+        _name_roles()
+
+
+def _name_roles() -> None:
+    """A role (a group) named in the admin's language wherever Django shows a group.
+
+    The groups are stored under their English names, which roles.py keeps in step
+    (``roles_sync``); Django's titles, breadcrumbs, delete pages and history show
+    ``str(group)``, so that is where the name is translated.
+    """
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    from nashr.accounts.roles import role_label
+
+    Group.__str__ = lambda group: role_label(group.name)  # type: ignore[assignment,method-assign]  # see above
+    links = (
+        (get_user_model().groups.through, _("role of an account"), _("roles of accounts")),
+        (Group.permissions.through, _("permission of a role"), _("permissions of roles")),
+    )
+    for through, singular, plural in links:
+        through._meta.verbose_name = singular
+        through._meta.verbose_name_plural = plural
 
 
 def _name_third_party_models() -> None:

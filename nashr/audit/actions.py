@@ -70,7 +70,7 @@ VERBS: dict[str, str | Promise] = {
 
 
 def action_label(code: str) -> str:
-    """"نوشته: منتشر شد" for "publication.publish"; the code itself when it is unknown."""
+    """ "نوشته: منتشر شد" for "publication.publish"; the code itself when it is unknown."""
     entity, _dot, verb = code.partition(".")
     if entity not in ENTITIES or verb not in VERBS:
         return code

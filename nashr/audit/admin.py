@@ -26,7 +26,7 @@ from nashr.core.languages import current_language
 
 
 def type_label(label: str) -> str:
-    """"نوشته" for "publications.publication"; the label itself for a model now gone."""
+    """ "نوشته" for "publications.publication"; the label itself for a model now gone."""
     try:
         return str(apps.get_model(label)._meta.verbose_name)
     except (LookupError, ValueError):

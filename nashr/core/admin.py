@@ -306,4 +306,3 @@ class CalendarMonthFilter(admin.SimpleListFilter):
         return queryset.filter(
             **{f"{self.field_name}__date__gte": first, f"{self.field_name}__date__lte": last}
         )
-

@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy as _
 
 from nashr.core.admin import ServiceSavedAdmin, SpellingSearchAdmin, datetime_column
 from nashr.core.bidi import direction
-from nashr.core.exceptions import ApplicationError, StateError, ValidationError
 from nashr.core.calendars import format_list, format_number, localize_digits
+from nashr.core.exceptions import ApplicationError, StateError, ValidationError
 from nashr.core.languages import current_language, default_language
 from nashr.media import services
 from nashr.media.models import Media, MediaKind

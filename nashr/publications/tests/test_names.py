@@ -6,10 +6,10 @@ import html
 import re
 
 import pytest
-from django.utils import translation
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import override_settings
+from django.utils import translation
 
 from nashr.core.actors import COMMAND
 from nashr.core.exceptions import ValidationError
