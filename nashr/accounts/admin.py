@@ -207,7 +207,7 @@ class SecondFactorAdmin(admin.ModelAdmin[Any]):
                 services.second_factor_remove(actor=request.user, device=device)
 
 
-class DeviceColumns:
+class DeviceColumns(admin.ModelAdmin[Any]):
     """A device's columns and read-only fields named in the admin's language (django-otp's
     fields have English names only), its dates in the admin's calendar."""
 
@@ -239,8 +239,11 @@ class DeviceColumns:
 
 
 # django-otp has no type hints: its admins are of type Any.
-class TOTPDeviceFoldingAdmin(  # type: ignore[misc]
-    DeviceColumns, SecondFactorAdmin, SpellingSearchAdmin[TOTPDevice], TOTPDeviceAdmin
+class TOTPDeviceFoldingAdmin(
+    DeviceColumns,
+    SecondFactorAdmin,
+    SpellingSearchAdmin[TOTPDevice],
+    TOTPDeviceAdmin,  # type: ignore[misc]
 ):
     pass
 
@@ -251,10 +254,11 @@ class StaticDeviceFoldingAdmin(
     SpellingSearchAdmin[StaticDevice],
     StaticDeviceAdmin,  # type: ignore[misc]
 ):
+    # Never the codes themselves (OTP_ADMIN_HIDE_SENSITIVE_DATA): the set is listed only.
     inlines = []
 
 
-class TaskResultAdmin(DBTaskResultAdmin):  # type: ignore[misc]  # django-tasks' admin is untyped
+class TaskResultAdmin(DBTaskResultAdmin):
     """django-tasks' results, their times in the admin's calendar and their ids as written
     (an id is code: its digits are not the admin's)."""
 
@@ -278,11 +282,11 @@ class TaskResultAdmin(DBTaskResultAdmin):  # type: ignore[misc]  # django-tasks'
         return ["task_id" if name == "id" else name for name in fields]
 
     @admin.display(description=pgettext_lazy("Task", "id"), ordering="id")
-    def task_id(self, result: DBTaskResult) -> SafeString:
+    def task_id(self, result: DBTaskResult[Any, Any]) -> SafeString:
         return format_html('<code dir="ltr">{}</code>', result.id)
 
     @admin.display(description=pgettext_lazy("Task", "task"), ordering="task_path")
-    def task_name(self, result: DBTaskResult) -> SafeString:
+    def task_name(self, result: DBTaskResult[Any, Any]) -> SafeString:
         return format_html('<code dir="ltr">{}</code>', result.task_path)
 
 

@@ -47,7 +47,10 @@ def _name_roles() -> None:
 
     from nashr.accounts.roles import role_label
 
-    Group.__str__ = lambda group: role_label(group.name)  # type: ignore[assignment,method-assign]  # see above
+    def named(group: Group) -> str:
+        return role_label(group.name)
+
+    Group.__str__ = named  # type: ignore[assignment,method-assign]  # see above
     links = (
         (get_user_model().groups.through, _("role of an account"), _("roles of accounts")),
         (Group.permissions.through, _("permission of a role"), _("permissions of roles")),
