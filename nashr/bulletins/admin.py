@@ -324,6 +324,9 @@ class BulletinAdmin(SpellingSearchAdmin[Bulletin], ServiceSavedAdmin[Bulletin]):
         if obj is None or not obj.is_published:
             # A correction note belongs to a corrected edition.
             fields.remove("correction_note")
+        else:
+            # Fixed once published: the month as the series writes it ("May 2024").
+            fields[fields.index(("period_year", "period_month"))] = "period"
         return fields
 
     def service_save(
@@ -398,7 +401,7 @@ class BulletinAdmin(SpellingSearchAdmin[Bulletin], ServiceSavedAdmin[Bulletin]):
     def get_readonly_fields(self, request: HttpRequest, obj: Bulletin | None = None) -> Any:
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.is_published:
-            fields += ["series", "period_year", "period_month"]
+            fields += ["series", "period"]
         return fields
 
     def has_delete_permission(self, request: HttpRequest, obj: Bulletin | None = None) -> bool:

@@ -78,15 +78,9 @@ EXCEPTION_PHRASES = {
     "Group_permissions object": "Django's row linking a role to a permission, named by "
     "Django on the delete page's list of what goes with the role",
 }
-# Found by this crawl and not yet corrected (other apps' pages): (page, problem) → why.
-# Each is named in the issue's note; remove the line once corrected.
-KNOWN_LEFT = {
-    (r"/publications/kind/\d+/change/", r"Names|Plurals|None"): "the view-only page of a "
-    "kind (an editor's) shows the per-language name fields as 'Names fa: None' "
-    "(publications' KindAdmin form)",
-    (r"/bulletins/bulletin/\d+/change/", r"a Gregorian year"): "the read-only year of an "
-    "English series' issue is its own Gregorian year, its digits made Persian",
-}
+# Found by this crawl and not yet corrected: (page, problem) → why. Each is named in the
+# issue's note; remove the line once corrected.
+KNOWN_LEFT: dict[tuple[str, str], str] = {}
 
 
 def content_texts() -> list[str]:

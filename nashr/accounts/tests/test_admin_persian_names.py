@@ -183,6 +183,10 @@ def test_an_english_issues_month_is_written_as_the_series_writes_it(
     """«May 2024», not «May ۲۰۲۴»: the English series' month is its content, marked English."""
     page = admin_client.get(f"{ADMIN}/bulletins/bulletin/").content.decode()
     assert '<span lang="en" dir="ltr">November 2023</span>' in page
+    issue = f"{ADMIN}/bulletins/bulletin/{published_bulletin.pk}/change/"
+    page = admin_client.get(issue).content.decode()
+    assert '<span lang="en" dir="ltr">November 2023</span>' in page
+    assert "۲۰۲۳" not in page
 
 
 def test_kinds_are_named_in_the_admins_language(admin_client: Client, kinds) -> None:
@@ -201,3 +205,14 @@ def test_a_staff_members_join_date_is_jalali(admin_client: Client) -> None:
     page = admin_client.get(f"{ADMIN}/auth/user/{user.pk}/change/").content.decode()
     assert "۱۵ آذر ۱۴۰۵ ۲۳:۱۱" in page
     assert "2026-12-06" not in page
+
+
+def test_an_editor_reads_a_kinds_names_on_its_view_only_page(make_staff, kinds) -> None:
+    """An editor (who may not change kinds) sees each language's name in its language,
+    not "Names fa: None"."""
+    client = Client()
+    client.force_login(make_staff("editor"))
+    statement = kinds["statement"]
+    page = client.get(f"{ADMIN}/publications/kind/{statement.pk}/change/").content.decode()
+    assert '<span lang="en" dir="ltr">Statement</span>' in page
+    assert "Names fa" not in page and "None" not in page
