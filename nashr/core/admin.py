@@ -22,7 +22,9 @@ from django.contrib.admin.utils import lookup_spawns_duplicates
 from django.db import models, router, transaction
 from django.db.models import Expression, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.templatetags.static import static
 from django.utils.functional import Promise
+from django.utils.html import format_html
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 
@@ -220,6 +222,10 @@ def say_files_not_kept(form: forms.BaseForm) -> None:
             form.add_error(name, FILE_NOT_KEPT % {"name": chosen.name})
 
 
+# Django's own, kept by ``install_admin_display`` for what is not a date.
+_django_display_for_field: Any = None
+
+
 def display_for_field(
     value: Any, field: Any, empty_value_display: str, avoid_link: bool = False
 ) -> Any:
@@ -238,16 +244,11 @@ def display_for_field(
     return _django_display_for_field(value, field, empty_value_display, avoid_link)
 
 
-_django_display_for_field: Any = None
-
 BOOLEAN_TEXT = {True: _("Yes"), False: _("No"), None: _("Unknown")}
 
 
 def boolean_icon(field_val: bool | None) -> Any:
     """Django's yes/no icon, its text in the admin's language (Django's says "False")."""
-    from django.templatetags.static import static
-    from django.utils.html import format_html
-
     icon = {True: "yes", False: "no", None: "unknown"}[field_val]
     return format_html(
         '<img src="{}" alt="{}">', static(f"admin/img/icon-{icon}.svg"), BOOLEAN_TEXT[field_val]
