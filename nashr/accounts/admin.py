@@ -16,20 +16,27 @@ from typing import Any
 from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
-from django.contrib.auth.models import Group
-from django.db import transaction
+from django.contrib.auth.models import Group, Permission
+from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 from django_otp.plugins.otp_static.admin import StaticDeviceAdmin
 from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
 from nashr.accounts import services
+from nashr.accounts.roles import role_label
 from nashr.audit.services import audit_record
-from nashr.core.admin import SpellingSearchAdmin
+from nashr.core import calendars
+from nashr.core.admin import SpellingSearchAdmin, datetime_column
 from nashr.core.exceptions import ApplicationError
+from nashr.core.languages import current_language
 
 User = get_user_model()
 # Fields of the account whose change is recorded (never the password: only that it was
@@ -45,9 +52,67 @@ RECORDED_FIELDS = (
 )
 
 
-class StaffAdmin(SpellingSearchAdmin[Any], UserAdmin):  # type: ignore[type-arg]  # django-stubs' UserAdmin is generic over the user model
+# Django's own names of the default permissions ("Can add %s"), which it stores in
+# English whatever the language: shown again in the admin's language.
+DEFAULT_PERMISSION_NAMES = {
+    "add": gettext_lazy("Can add %(model)s"),
+    "change": gettext_lazy("Can change %(model)s"),
+    "delete": gettext_lazy("Can delete %(model)s"),
+    "view": gettext_lazy("Can view %(model)s"),
+}
+
+
+def permission_label(permission: Permission) -> str:
+    """ "نوشته‌ها | نوشته | می‌تواند نوشته را منتشر کند": the section, the model and what it
+    allows, in the admin's language (the stored name is English)."""
+    model = permission.content_type.model_class()
+    action, _underscore, _rest = permission.codename.partition("_")
+    if model is None:
+        return str(permission)
+    opts = model._meta
+    default = DEFAULT_PERMISSION_NAMES.get(action)
+    if default is not None and permission.codename == f"{action}_{opts.model_name}":
+        name = str(default) % {"model": opts.verbose_name}
+    else:
+        name = gettext(permission.name)
+    return gettext("%(section)s | %(model)s | %(permission)s") % {
+        "section": opts.app_config.verbose_name,
+        "model": opts.verbose_name,
+        "permission": name,
+    }
+
+
+class RolesAndPermissionsLabelled:
+    """The choices of roles and permissions on a form, named in the admin's language."""
+
+    def formfield_for_manytomany(
+        self, db_field: models.ManyToManyField[Any, Any], request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        formfield = super().formfield_for_manytomany(db_field, request, **kwargs)  # type: ignore[misc]  # a mixin of a ModelAdmin
+        if formfield is not None and db_field.related_model is Permission:
+            formfield.queryset = formfield.queryset.select_related("content_type")
+            formfield.label_from_instance = permission_label
+        elif formfield is not None and db_field.related_model is Group:
+            formfield.label_from_instance = lambda group: role_label(group.name)
+        return formfield
+
+
+class StaffAdmin(RolesAndPermissionsLabelled, SpellingSearchAdmin[Any], UserAdmin):  # type: ignore[type-arg]  # django-stubs' UserAdmin is generic over the user model
     audit_entity = "staff"
     actions = ["open_enrolment"]
+    # Shown, never typed: Django sets them at the login and when the account is made
+    # (and its date inputs are Gregorian).
+    readonly_fields = ("last_login", "date_joined")
+    list_display = ("username", "email", "first_name", "last_name", "is_staff", "roles")
+
+    @admin.display(description=gettext_lazy("roles"))
+    def roles(self, user: Any) -> str:
+        return calendars.format_list(
+            [role_label(group.name) for group in user.groups.all()], current_language()
+        )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Any]:
+        return super().get_queryset(request).prefetch_related("groups")
 
     @admin.action(
         description=gettext_lazy(
@@ -68,7 +133,7 @@ class StaffAdmin(SpellingSearchAdmin[Any], UserAdmin):  # type: ignore[type-arg]
             self.message_user(
                 request,
                 gettext("Second-factor enrolment is open for: %(names)s.")
-                % {"names": ", ".join(opened)},
+                % {"names": calendars.format_list(opened, current_language())},
                 messages.SUCCESS,
             )
 
@@ -111,8 +176,13 @@ class StaffAdmin(SpellingSearchAdmin[Any], UserAdmin):  # type: ignore[type-arg]
 
 # Django's and django-otp's own admins, their search boxes folding spellings as every
 # other admin's does (core.checks holds every admin to it).
-class RoleAdmin(SpellingSearchAdmin[Group], GroupAdmin):
+class RoleAdmin(RolesAndPermissionsLabelled, SpellingSearchAdmin[Group], GroupAdmin):
     audit_entity = "role"
+    list_display = ("role",)
+
+    @admin.display(description=gettext_lazy("role"), ordering="name")
+    def role(self, group: Group) -> str:
+        return role_label(group.name)
 
 
 class SecondFactorAdmin(admin.ModelAdmin[Any]):
@@ -137,17 +207,87 @@ class SecondFactorAdmin(admin.ModelAdmin[Any]):
                 services.second_factor_remove(actor=request.user, device=device)
 
 
+class DeviceColumns(admin.ModelAdmin[Any]):
+    """A device's columns and read-only fields named in the admin's language (django-otp's
+    fields have English names only), its dates in the admin's calendar."""
+
+    list_display = ("owner", "device_name", "created", "last_used", "is_confirmed")
+    list_filter = ()
+    search_help_text = gettext_lazy("Search by the user name or the e-mail address.")
+    fields = readonly_fields = ("owner", "device_name", "is_confirmed", "created", "last_used")
+    fieldsets = None
+
+    created = datetime_column("created_at", gettext_lazy("added at"))
+    last_used = datetime_column("last_used_at", gettext_lazy("last used at"))
+
+    def get_fieldsets(self, request: HttpRequest, obj: Any = None) -> Any:
+        return [(None, {"fields": self.fields})]
+
+    @admin.display(description=gettext_lazy("user"), ordering="user__username")
+    def owner(self, device: Any) -> str:
+        return str(device.user.get_username())
+
+    @admin.display(description=gettext_lazy("name"), ordering="name")
+    def device_name(self, device: Any) -> str:
+        if device.name == services.SELF_ENROLLED_NAME:
+            return str(gettext_lazy("authenticator app"))
+        return str(device.name)
+
+    @admin.display(description=gettext_lazy("confirmed"), ordering="confirmed", boolean=True)
+    def is_confirmed(self, device: Any) -> bool:
+        return bool(device.confirmed)
+
+
 # django-otp has no type hints: its admins are of type Any.
-class TOTPDeviceFoldingAdmin(SecondFactorAdmin, SpellingSearchAdmin[TOTPDevice], TOTPDeviceAdmin):  # type: ignore[misc]
+class TOTPDeviceFoldingAdmin(
+    DeviceColumns,
+    SecondFactorAdmin,
+    SpellingSearchAdmin[TOTPDevice],
+    TOTPDeviceAdmin,  # type: ignore[misc]
+):
     pass
 
 
 class StaticDeviceFoldingAdmin(
+    DeviceColumns,
     SecondFactorAdmin,
     SpellingSearchAdmin[StaticDevice],
     StaticDeviceAdmin,  # type: ignore[misc]
 ):
-    pass
+    # Never the codes themselves (OTP_ADMIN_HIDE_SENSITIVE_DATA): the set is listed only.
+    inlines = []
+
+
+class TaskResultAdmin(DBTaskResultAdmin):
+    """django-tasks' results, their times in the admin's calendar and their ids as written
+    (an id is code: its digits are not the admin's)."""
+
+    list_display = (
+        "task_id",
+        "task_name",
+        "status",
+        "enqueued",
+        "started",
+        "finished",
+        "priority",
+        "queue_name",
+    )
+    list_display_links = ("task_id",)
+    enqueued = datetime_column("enqueued_at", pgettext_lazy("Task", "enqueued at"))
+    started = datetime_column("started_at", pgettext_lazy("Task", "started at"))
+    finished = datetime_column("finished_at", pgettext_lazy("Task", "finished at"))
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        fields: list[str] = super().get_readonly_fields(request, obj)
+        return ["task_id" if name == "id" else name for name in fields]
+
+    @admin.display(description=pgettext_lazy("Task", "id"), ordering="id")
+    def task_id(self, result: DBTaskResult[Any, Any]) -> SafeString:
+        return format_html('<code dir="ltr">{}</code>', result.id)
+
+    @admin.display(description=pgettext_lazy("Task", "task"), ordering="task_path")
+    def task_name(self, result: DBTaskResult[Any, Any]) -> SafeString:
+        return format_html('<code dir="ltr">{}</code>', result.task_path)
 
 
 for model, model_admin in [
@@ -155,6 +295,7 @@ for model, model_admin in [
     (Group, RoleAdmin),
     (TOTPDevice, TOTPDeviceFoldingAdmin),
     (StaticDevice, StaticDeviceFoldingAdmin),
+    (DBTaskResult, TaskResultAdmin),
 ]:
     admin.site.unregister(model)
     admin.site.register(model, model_admin)

@@ -10,3 +10,11 @@ class NashrAdminConfig(AdminConfig):
 
     default = False
     default_site = "nashr.accounts.adminsite.NashrAdminSite"
+
+    def ready(self) -> None:
+        super().ready()
+        from nashr.core.admin import install_admin_display
+
+        # Every date the admin shows in the admin's calendar, third-party admins' too, and
+        # its yes/no icons' text in the admin's language.
+        install_admin_display()

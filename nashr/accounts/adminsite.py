@@ -37,6 +37,25 @@ THIRD_PARTY_MODELS = {
     ("otp_static", "StaticDevice"): _("Backup codes"),
     ("django_tasks_database", "DBTaskResult"): _("Background task results"),
 }
+# Their names in titles and summaries ("۱ برنامه‌ی تأیید هویت"): singular and plural.
+THIRD_PARTY_MODEL_NAMES = {
+    ("otp_totp", "TOTPDevice"): (_("authenticator app"), _("authenticator apps")),
+    ("otp_static", "StaticDevice"): (_("set of backup codes"), _("sets of backup codes")),
+    ("otp_static", "StaticToken"): (_("backup code"), _("backup codes")),
+    ("django_tasks_database", "DBTaskResult"): (
+        _("background task result"),
+        _("background task results"),
+    ),
+    ("django_otp_webauthn", "WebAuthnCredential"): (_("passkey"), _("passkeys")),
+    ("django_otp_webauthn", "WebAuthnAttestation"): (
+        _("passkey attestation"),
+        _("passkey attestations"),
+    ),
+    ("django_otp_webauthn", "WebAuthnUserHandle"): (
+        _("passkey user handle"),
+        _("passkey user handles"),
+    ),
+}
 
 
 class NashrAdminSite(admin.AdminSite):

@@ -111,3 +111,9 @@ ROLE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     ),
     ADMINISTRATOR: ("*",),
 }
+
+
+def role_label(name: str) -> str:
+    """A group's name in the admin's language: its role's label, else the name as it is."""
+    label = ROLE_LABELS.get(name)
+    return str(label) if label is not None else name

@@ -16,7 +16,10 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from nashr.audit.actions import action_label
+from nashr.core import calendars
 from nashr.core.exceptions import StateError
+from nashr.core.languages import current_language
 
 
 def _append_only() -> StateError:
@@ -65,8 +68,9 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("audit entries")
 
     def __str__(self) -> str:
-        target = f" {self.target_type}#{self.target_id}" if self.target_type else ""
-        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action}{target}"
+        # The moment in the calendar of the language in use (an admin page's title).
+        when = calendars.format_datetime(self.at, current_language())
+        return f"{when} {self.actor_name} {action_label(self.action)}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:

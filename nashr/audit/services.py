@@ -23,6 +23,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import models
+from django.utils import translation
 
 from nashr.audit.models import AuditEntry
 from nashr.core.actors import Actor, SystemActor, actor_label
@@ -118,7 +119,10 @@ def audit_record(
         if target_type in READER_MODELS:
             label = f"#{target_id}"
         elif not label:
-            label = str(target)
+            # Named the same whatever the language of the request that recorded it (a
+            # kind's, a role's name follows the language in use).
+            with translation.override(None):
+                label = str(target)
     user_id = None
     if not isinstance(actor, SystemActor) and actor.pk is not None:
         user_id = int(actor.pk)

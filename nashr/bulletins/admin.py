@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 from nashr.bulletins import flow, rendering, selectors, services
 from nashr.bulletins.models import Bulletin, BulletinItem, BulletinStatus, Series
 from nashr.core.admin import IndexLink, ServiceSavedAdmin, SpellingSearchAdmin, datetime_column
-from nashr.core.bidi import direction
+from nashr.core.bidi import content_attrs, direction
 from nashr.core.calendars import format_month, localize_digits, month_names, to_latin_digits
 from nashr.core.exceptions import ApplicationError
 from nashr.core.forms import LocalDigitsInput, admin_date_field, admin_datetime_field
@@ -221,7 +221,7 @@ class BulletinAdmin(SpellingSearchAdmin[Bulletin], ServiceSavedAdmin[Bulletin]):
     form = BulletinForm
     change_form_template = "admin/bulletins/bulletin/change_form.html"
     change_list_template = "admin/bulletins/bulletin/change_list.html"
-    list_display = ["__str__", "series", "number_display", "period", "status", "edition_display",
+    list_display = ["issue", "series", "number_display", "period", "status", "edition_display",
                     "published"]  # fmt: skip
     list_filter = ["series", "status"]
     search_fields = [
@@ -324,6 +324,9 @@ class BulletinAdmin(SpellingSearchAdmin[Bulletin], ServiceSavedAdmin[Bulletin]):
         if obj is None or not obj.is_published:
             # A correction note belongs to a corrected edition.
             fields.remove("correction_note")
+        else:
+            # Fixed once published: the month as the series writes it ("May 2024").
+            fields[fields.index(("period_year", "period_month"))] = "period"
         return fields
 
     def service_save(
@@ -376,14 +379,29 @@ class BulletinAdmin(SpellingSearchAdmin[Bulletin], ServiceSavedAdmin[Bulletin]):
             if not bulletin.filter(publish_at__isnull=False).exists():
                 self.message_user(request, UNSCHEDULED, messages.WARNING)
 
+    @admin.display(description=_("issue"), ordering="pk")
+    def issue(self, obj: Bulletin) -> SafeString:
+        # The series' name and the issue's number, as the series writes them.
+        language = obj.series.language
+        return format_html(
+            "<span {}>{}</span>", content_attrs(language), localize_digits(str(obj), language)
+        )
+
     @admin.display(description=_("period"))
-    def period(self, obj: Bulletin) -> str:
-        return format_month(obj.period_year, obj.period_month, obj.series.language)
+    def period(self, obj: Bulletin) -> SafeString:
+        # The period is the issue's own (its title's month, in the series' calendar): written
+        # as the series writes it, "May 2024" in an English series, «آبان ۱۴۰۲» in a Persian.
+        language = obj.series.language
+        return format_html(
+            "<span {}>{}</span>",
+            content_attrs(language),
+            format_month(obj.period_year, obj.period_month, language),
+        )
 
     def get_readonly_fields(self, request: HttpRequest, obj: Bulletin | None = None) -> Any:
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None and obj.is_published:
-            fields += ["series", "period_year", "period_month"]
+            fields += ["series", "period"]
         return fields
 
     def has_delete_permission(self, request: HttpRequest, obj: Bulletin | None = None) -> bool:

@@ -22,7 +22,9 @@ from django.contrib.admin.utils import lookup_spawns_duplicates
 from django.db import models, router, transaction
 from django.db.models import Expression, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
+from django.templatetags.static import static
 from django.utils.functional import Promise
+from django.utils.html import format_html
 from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 
@@ -218,3 +220,90 @@ def say_files_not_kept(form: forms.BaseForm) -> None:
         chosen = form.files.get(name)
         if isinstance(field, forms.FileField) and chosen and name not in form.errors:
             form.add_error(name, FILE_NOT_KEPT % {"name": chosen.name})
+
+
+# Django's own, kept by ``install_admin_display`` for what is not a date.
+_django_display_for_field: Any = None
+
+
+def display_for_field(
+    value: Any, field: Any, empty_value_display: str, avoid_link: bool = False
+) -> Any:
+    """Django's ``display_for_field``, with dates in the admin's calendar and digits.
+
+    Django writes a date field of a list or a read-only field Gregorian ("7 دسامبر ۲۰۲۶")
+    whatever the language, and has no hook for it: the admin app installs this in its
+    place (``install_admin_display``), so third-party admins (devices, task results,
+    Django's users) show "۱۶ آذر ۱۴۰۵ ۰۹:۰۰" as Nashr's own do.
+    """
+    if value is not None and not getattr(field, "flatchoices", None):
+        if isinstance(field, models.DateTimeField):
+            return calendars.format_datetime(value, current_language())
+        if isinstance(field, models.DateField):
+            return calendars.format_date(value, current_language())
+    return _django_display_for_field(value, field, empty_value_display, avoid_link)
+
+
+BOOLEAN_TEXT = {True: _("Yes"), False: _("No"), None: _("Unknown")}
+
+
+def boolean_icon(field_val: bool | None) -> Any:
+    """Django's yes/no icon, its text in the admin's language (Django's says "False")."""
+    icon = {True: "yes", False: "no", None: "unknown"}[field_val]
+    return format_html(
+        '<img src="{}" alt="{}">', static(f"admin/img/icon-{icon}.svg"), BOOLEAN_TEXT[field_val]
+    )
+
+
+def install_admin_display() -> None:
+    """Put ``display_for_field`` and ``boolean_icon`` where the admin's lists and read-only
+    fields call Django's."""
+    global _django_display_for_field
+    from django.contrib.admin import helpers, utils
+    from django.contrib.admin.templatetags import admin_list
+
+    if _django_display_for_field is None:
+        _django_display_for_field = utils.display_for_field
+    for module in (utils, helpers, admin_list):
+        module.display_for_field = display_for_field  # type: ignore[attr-defined]  # see above
+    admin_list._boolean_icon = boolean_icon  # type: ignore[attr-defined]  # see above
+
+
+class CalendarMonthFilter(admin.SimpleListFilter):
+    """A moment field filtered by the months of the admin's calendar that have rows.
+
+    In place of Django's ``date_hierarchy``, whose drill-down is Gregorian ("دسامبر ۲۰۲۶");
+    subclasses name the field in ``field_name`` and the filter's ``title``.
+    """
+
+    field_name = ""
+    parameter_name = "month"
+
+    def lookups(
+        self, request: HttpRequest, model_admin: admin.ModelAdmin[Any]
+    ) -> list[tuple[str, str]]:
+        language = current_language()
+        days = model_admin.get_queryset(request).datetimes(self.field_name, "day", order="DESC")
+        months: list[tuple[int, int]] = []
+        for day in days:
+            # Django gives each day at midnight in the site's time zone.
+            month = calendars.month_of(day.date(), language)
+            if month not in months:
+                months.append(month)
+        return [
+            (f"{year}-{month}", calendars.format_month(year, month, language))
+            for year, month in months
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Any]) -> QuerySet[Any]:
+        value = self.value()
+        if not value:
+            return queryset
+        try:
+            year, month = (int(part) for part in value.split("-"))
+            first, last = calendars.month_bounds(year, month, current_language())
+        except (ValueError, ApplicationError):
+            return queryset.none()
+        return queryset.filter(
+            **{f"{self.field_name}__date__gte": first, f"{self.field_name}__date__lte": last}
+        )

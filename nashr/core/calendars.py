@@ -112,6 +112,18 @@ def format_number(number: int, language: str) -> str:
     return localize_digits(f"{number:,}".replace(",", separator), language)
 
 
+@functools.cache
+def _list_formatter(locale: str) -> Any:
+    return icu.ListFormatter.createInstance(icu.Locale(locale))
+
+
+def format_list(items: list[str], language: str) -> str:
+    """Items joined as the language writes a list (CLDR's): "الف، ب و ج", "a, b, and c"."""
+    if not items:
+        return ""
+    return str(_list_formatter(site_language(language).icu_locale).format([str(i) for i in items]))
+
+
 def to_jalali(date: dt.date) -> jdatetime.date:
     return jdatetime.date.fromgregorian(date=date)
 

@@ -37,8 +37,9 @@ VOID_ELEMENTS = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
      "track", "wbr"}
 )  # fmt: skip
-# A word of the text that is an address: a URL, a path, an e-mail address.
-ADDRESS = re.compile(r"\S*(?:://|@|media:)\S*|(?<!\S)/\S*")
+# A word of the text that is an address: a URL, a path (perhaps after a mark of direction,
+# "\u200e/node/12"), an e-mail address.
+ADDRESS = re.compile(r"\S*(?:://|@|media:)\S*|(?<![^\s\u200e\u200f\u2066-\u2069])/\S*")
 
 
 def localize_text_digits(text: str, language: str) -> str:

@@ -89,6 +89,9 @@ class SendingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Sending]):
     readonly_fields = ["series", "number", "published"]
     published = datetime_column("published_at", _("published at"))
 
+    class Media:
+        css = {"all": ("delivery/admin/sendings.css",)}
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Sending]:
         def state(value: str) -> Count:
             return Count("deliveries", filter=Q(deliveries__state=value))

@@ -19,10 +19,11 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from nashr.core.admin import ServiceSavedAdmin, SpellingSearchAdmin
+from nashr.core.admin import ServiceSavedAdmin, SpellingSearchAdmin, datetime_column
 from nashr.core.bidi import direction
+from nashr.core.calendars import format_list, format_number, localize_digits
 from nashr.core.exceptions import ApplicationError, StateError, ValidationError
-from nashr.core.languages import default_language
+from nashr.core.languages import current_language, default_language
 from nashr.media import services
 from nashr.media.models import Media, MediaKind
 from nashr.media.processing import DOCUMENT_EXTENSIONS, IMAGE_EXTENSIONS
@@ -71,7 +72,7 @@ class MediaForm(forms.ModelForm[Media]):
 @admin.register(Media)
 class MediaAdmin(SpellingSearchAdmin[Media], ServiceSavedAdmin[Media]):
     form = MediaForm
-    list_display = ("preview", "title", "kind", "language", "created_at")
+    list_display = ("preview", "title", "kind", "language", "uploaded")
     list_filter = ("kind", "language")
     search_fields = ("title", "alt_text")
     # Asks, naming the texts that use the file, before deleting it (delete_view).
@@ -118,7 +119,8 @@ class MediaAdmin(SpellingSearchAdmin[Media], ServiceSavedAdmin[Media]):
         if removed:
             self.message_user(
                 request,
-                _("Removed from the file: %(removed)s.") % {"removed": "; ".join(removed)},
+                _("Removed from the file: %(removed)s.")
+                % {"removed": format_list(removed, current_language())},
                 messages.INFO,
             )
         return media
@@ -149,11 +151,18 @@ class MediaAdmin(SpellingSearchAdmin[Media], ServiceSavedAdmin[Media]):
             "<ul>{}</ul>", format_html_join("", "<li>{}</li>", ((x,) for x in labels))
         )
 
+    uploaded = datetime_column("created_at", _("uploaded at"))
+
     @admin.display(description=_("size"))
     def dimensions(self, media: Media) -> str:
-        size = f"{media.size // 1000} kB"
+        language = current_language()
+        size = _("%(kilobytes)s kB") % {"kilobytes": format_number(media.size // 1000, language)}
         if media.width and media.height:
-            return f"{media.width}×{media.height}, {size}"
+            return _("%(width)s×%(height)s pixels, %(size)s") % {
+                "width": localize_digits(media.width, language),
+                "height": localize_digits(media.height, language),
+                "size": size,
+            }
         return size
 
     # ---- deleting: through the service, which refuses a used file unless confirmed ----
@@ -199,6 +208,6 @@ class MediaAdmin(SpellingSearchAdmin[Media], ServiceSavedAdmin[Media]):
             self.message_user(
                 request,
                 _("Kept, because texts use them: %(files)s. Delete each from its own page.")
-                % {"files": "; ".join(kept)},
+                % {"files": format_list(kept, current_language())},
                 messages.WARNING,
             )

@@ -164,6 +164,12 @@ class _SimpleServiceAdmin(SpellingSearchAdmin[Any], ServiceSavedAdmin[Any]):
     search_fields = ("slug", "names")
 
     def get_fields(self, request: HttpRequest, obj: Any = None) -> tuple[str, ...]:
+        if obj is not None and not self.has_change_permission(request, obj):
+            # Read only (an editor viewing a kind): each JSON field's names shown together,
+            # each in its language, not an input per language with no value.
+            return tuple(
+                f"{name}_display" if name in self.named else name for name in self.saved_fields
+            )
         return tuple(
             input_name
             for name in self.saved_fields
@@ -194,11 +200,11 @@ class _SimpleServiceAdmin(SpellingSearchAdmin[Any], ServiceSavedAdmin[Any]):
 
     @admin.display(description=_("names"))
     def names_display(self, obj: Any) -> str:
-        return format_html_join(
-            " / ",
-            '<span lang="{}" dir="{}">{}</span>',
-            ((code, direction(code), obj.names[code]) for code in codes() if obj.names.get(code)),
-        )
+        return _names_html(obj.names)
+
+    @admin.display(description=_("plurals"))
+    def plurals_display(self, obj: Any) -> str:
+        return _names_html(getattr(obj, "plurals", {}))
 
     def service_save(
         self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool
@@ -214,6 +220,15 @@ class _SimpleServiceAdmin(SpellingSearchAdmin[Any], ServiceSavedAdmin[Any]):
             if form.cleaned_data[name] != getattr(stored, name)
         }
         return self.update(actor=request.user, **{self.updated: stored}, **changes)
+
+
+def _names_html(names: dict[str, str]) -> str:
+    """Each language's name in its language and direction: «بیانیه / Statement»."""
+    return format_html_join(
+        " / ",
+        '<span lang="{}" dir="{}">{}</span>',
+        ((code, direction(code), names[code]) for code in codes() if names.get(code)),
+    )
 
 
 @admin.register(Kind)

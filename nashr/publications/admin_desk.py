@@ -69,7 +69,9 @@ def revisions_view(
             "revision": revision,
             "when": calendars.format_datetime(revision.created_at, language),
             "who": revision.author.get_username() if revision.author else revision.actor_label,
-            "changed": ", ".join(str(FIELD_LABELS.get(f, f)) for f in revision.changed),
+            "changed": calendars.format_list(
+                [str(FIELD_LABELS.get(f, f)) for f in revision.changed], language
+            ),
             "restore_url": reverse(
                 "admin:publications_publication_revision_restore",
                 args=[publication.pk, revision.number],

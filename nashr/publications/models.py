@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
 from nashr.core.bidi import direction
-from nashr.core.languages import codes, default_language, language_choices
+from nashr.core.languages import current_language, default_language, language_choices
 from nashr.core.models import TimeStampedModel
 
 
@@ -34,7 +34,8 @@ class Kind(models.Model):
         verbose_name_plural = _("kinds")
 
     def __str__(self) -> str:
-        return _names_text(self.names) or self.slug
+        # In the language in use (an admin page's, a form's choice): «بیانیه», "Statement".
+        return _name_in(self.names, current_language()) or self.slug
 
     def get_absolute_url(self) -> str:
         return reverse("publications:kind", kwargs={"kind": self.slug})
@@ -63,7 +64,8 @@ class Signatory(models.Model):
         verbose_name_plural = _("signatories")
 
     def __str__(self) -> str:
-        return _names_text(self.names) or self.slug
+        # In the language in use (an admin page's, a form's choice): «بیانیه», "Statement".
+        return _name_in(self.names, current_language()) or self.slug
 
     def name(self, language: str) -> str:
         return _name_in(self.names, language)
@@ -77,11 +79,6 @@ def _name_in(names: dict[str, str], language: str) -> str:
         or names.get(default_language())
         or next((name for name in names.values() if name), "")
     )
-
-
-def _names_text(names: dict[str, str]) -> str:
-    """The names in the site's languages, in their order: «بیانیه / Statement»."""
-    return " / ".join(names[code] for code in codes() if names.get(code))
 
 
 class Status(models.TextChoices):

@@ -26,8 +26,9 @@ pytestmark = pytest.mark.django_db
 
 # Text whose digits are code or typed by the user, or content in another language.
 CODE = {"script", "style", "code", "pre", "kbd", "samp", "textarea"}
-# Words of the text that are addresses: URLs, paths, e-mail addresses.
-ADDRESS = re.compile(r"\S*(?:://|@)\S*|(?<!\S)/\S*")
+# Words of the text that are addresses: URLs, paths (perhaps after a mark of direction),
+# e-mail addresses.
+ADDRESS = re.compile(r"\S*(?:://|@)\S*|(?<![^\s\u200e\u200f\u2066-\u2069])/\S*")
 LATIN_DIGIT = re.compile(r"[0-9]")
 GREGORIAN_MONTHS = re.compile(
     r"\b(?:January|February|March|April|May|June|July|August|September|October|November"

@@ -109,3 +109,12 @@ def test_month_bounds_refuses_month_13() -> None:
     """There is no thirteenth month."""
     with pytest.raises(ValidationError, match="month 13 does not exist"):
         calendars.month_bounds(1403, 13, "fa")
+
+
+def test_a_list_is_joined_as_each_language_joins_one() -> None:
+    """Persian lists take «،» and «و», English ones commas and "and"; none is empty text."""
+    from nashr.core.calendars import format_list
+
+    assert format_list(["الف", "ب", "ج"], "fa").replace("\u200f", "") == "الف، ب، و ج"
+    assert format_list(["a", "b", "c"], "en") == "a, b, and c"
+    assert format_list([], "fa") == ""

@@ -159,3 +159,50 @@ def test_progress_updates_with_the_script_and_refreshes_without_it(
         assert re.search(r'<noscript><meta http-equiv="refresh" content="\d+"></noscript>', html)
     finally:
         context.close()
+
+
+def test_from_the_front_page_to_a_send_that_warns_of_nobody(
+    live_server, smtp_sink, kinds, make_publication, make_staff, browser_page: BrowserPage
+) -> None:
+    """One flow from the admin's front page («خبرنامه‌ی بعدی»): draft, items (the month
+    chosen by name), preview, publish, and a send page that warns that nobody receives
+    the issue and sends nothing until that is confirmed."""
+    series = series_create_or_update(
+        actor=COMMAND, slug="khabarnameh", title="خبرنامه", language="fa", first_number=5
+    )[0]
+    make_publication(title="بیانیه درباره‌ی آزادی زندانیان سیاسی")
+    make_staff("editor", username="editor")
+    page = browser_page.page
+    page.goto(f"{live_server.url}/fa/admin/login/?next=/fa/admin/")
+    page.fill("#id_username", "editor")
+    page.fill("#id_password", PASSWORD)
+    page.click("#login-form input[type=submit]")
+    page.wait_for_url(re.compile(r".*/fa/admin/$"))
+
+    page.click("text=خبرنامه‌ی بعدی")
+    page.click("form.nashr-draft input[type=submit]")
+    draft = Bulletin.objects.get(series=series)
+    page.wait_for_url(re.compile(rf".*/bulletin/{draft.pk}/change/$"))
+    months = page.locator("select[name=period_month] option").all_inner_texts()
+    assert "فروردین" in months and "اسفند" in months
+    page.fill("#id_editorial_title", "سرمقاله‌ی این شماره")
+    page.click("input[name=_preview]")
+    page.wait_for_url(re.compile(rf".*/bulletin/{draft.pk}/steps/preview/$"))
+    page.click("a.nashr-next")
+    page.wait_for_url(re.compile(rf".*/bulletin/{draft.pk}/publish/$"))
+    page.click("#content-main form input[type=submit]")
+    page.wait_for_url(re.compile(rf".*/sending/{draft.pk}/send/$"))
+    assert Bulletin.objects.get(pk=draft.pk).number == 5
+
+    # Nobody is subscribed: the page says so, and sending needs a box ticked first.
+    assert "هیچ کس این شماره را دریافت نمی‌کند" in page.inner_text("#content-main")
+    box = page.locator("input[name=confirm_nobody]")
+    assert box.count() == 1
+    page.click("#content-main form input[type=submit]")  # refused by the browser: required
+    assert page.url.endswith(f"/sending/{draft.pk}/send/")
+    assert not Delivery.objects.exists()
+    box.check()
+    page.click("#content-main form input[type=submit]")
+    page.wait_for_url(re.compile(rf".*/sending/{draft.pk}/progress/$"))
+    assert smtp_sink.count() == 0
+    assert browser_page.console_errors() == []
