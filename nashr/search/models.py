@@ -9,6 +9,7 @@ database only, so the model does not declare them.
 from __future__ import annotations
 
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from nashr.publications.models import Kind, Publication
@@ -41,4 +42,4 @@ class SearchEntry(models.Model):
         verbose_name_plural = _("search entries")
 
     def __str__(self) -> str:
-        return f"search entry of publication {self.publication_id}"
+        return gettext("search entry of publication %(id)s") % {"id": self.publication_id}

@@ -3,7 +3,9 @@
 python-telegram-bot is asynchronous; the sending engine is not (it commits a row before
 and after every request, and Django's ORM may not run inside an event loop). `BotClient`
 keeps one event loop (`asyncio.Runner`) and one HTTP connection for a run, and runs each
-request to its end in it, between the engine's commits.
+request to its end in it, between the engine's commits. The loop runs in a thread of the
+client's own, so a caller whose thread already runs an event loop (an ASGI view, a test
+driving a browser) can use it too.
 
 The token is read from the settings (NASHR_TELEGRAM_BOT_TOKEN, from the environment) here
 and nowhere else. It is part of every request's address, so it must not reach a log, an
@@ -19,6 +21,7 @@ import contextlib
 import datetime as dt
 import warnings
 from collections.abc import Coroutine
+from concurrent.futures import ThreadPoolExecutor
 from enum import StrEnum
 from typing import Any, TypeVar
 
@@ -139,6 +142,7 @@ class BotClient:
             token, base_url=f"{api}/bot", base_file_url=f"{api}/file/bot", request=request
         )
         self._runner = asyncio.Runner()
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="telegram")
         self._started = False
 
     def __enter__(self) -> BotClient:
@@ -150,8 +154,9 @@ class BotClient:
     def close(self) -> None:
         # Closing a connection that is gone already fails, and changes nothing.
         with contextlib.suppress(Exception):
-            self._runner.run(self._bot.shutdown())
-        self._runner.close()
+            self._thread.submit(self._runner.run, self._bot.shutdown()).result()
+        self._thread.submit(self._runner.close).result()
+        self._thread.shutdown()
 
     def _run(self, call: Coroutine[Any, Any, T]) -> T:
         with warnings.catch_warnings():
@@ -162,9 +167,10 @@ class BotClient:
     def _run_now(self, call: Coroutine[Any, Any, T]) -> T:
         try:
             if not self._started:
-                self._runner.run(self._bot.initialize())  # getMe: the token is checked
+                # getMe: the token is checked
+                self._thread.submit(self._runner.run, self._bot.initialize()).result()
                 self._started = True
-            return self._runner.run(call)
+            return self._thread.submit(self._runner.run, call).result()
         except tg_error.TelegramError as exc:
             call.close()  # not awaited when getMe failed
             raise _bot_error(exc) from None

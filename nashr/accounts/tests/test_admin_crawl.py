@@ -71,8 +71,8 @@ EXCEPTION_PHRASES = {
     "International office": "part of that postal address",
     "authenticator app": "the name an authenticator app is given when its owner enrols it "
     "(stored so, shown translated in the device list; Django's titles show it as stored)",
-    "search entry of publication": "the search index's row of a publication, named on the "
-    "publication's delete page (nashr.search's model has no translated name yet)",
+    "spam.example": "an example host name in the fediverse's domain block form: host names "
+    "are written in Latin letters",
     "User_groups object": "Django's row linking an account to a role, named by Django on "
     "the delete page's list of what goes with the account",
     "Group_permissions object": "Django's row linking a role to a permission, named by "
