@@ -61,6 +61,9 @@ _RTL_SCRIPTS = frozenset(
     {"Arab", "Hebr", "Syrc", "Thaa", "Nkoo", "Adlm", "Rohg", "Mand", "Samr", "Yezi"}
 )
 _OPTION = re.compile(r"([a-z_]+)=(\S*)")
+# The language Nashr's (and Django's) source strings are written in: what a string no
+# catalogue translates reads in.
+SOURCE_LANGUAGE = "en"
 OPTIONS = (
     "name",
     "direction",
@@ -335,8 +338,40 @@ def language_choices() -> list[tuple[str, str]]:
 
 
 def language_name(code: str) -> str:
-    """The language's name in the interface's language ("Persian", «انگلیسی»)."""
-    return str(dict(settings.LANGUAGES).get(code, code))
+    """The language's name in the interface's language ("Persian", «انگلیسی»): Django's
+    (translated by its catalogues), or CLDR's through ICU where Django's catalogue of the
+    interface language lacks it (Django's Persian has no name for Sorani: «کردی مرکزی»,
+    not "Central Kurdish (Sorani)")."""
+    name = dict(settings.LANGUAGES).get(code)
+    if name is None:
+        return code
+    shown = str(name)
+    untranslated = LANG_INFO.get(code, {}).get("name")
+    interface = current_language()
+    if shown == untranslated and interface != SOURCE_LANGUAGE:
+        return _icu_language_name(code, interface) or shown
+    return shown
+
+
+@functools.cache
+def _icu_language_name(code: str, interface: str) -> str:
+    locale = icu.Locale(base_language(code))
+    name = str(locale.getDisplayLanguage(icu.Locale(interface)))
+    # ICU answers its own code, or the English name, when it has no name in `interface`.
+    english = str(locale.getDisplayLanguage(icu.Locale(SOURCE_LANGUAGE)))
+    return "" if name in (base_language(code), english) else name
+
+
+def fallback_languages(code: str) -> list[str]:
+    """The site's languages, in the order a name missing in `code` is looked for in them
+    (a kind's, a signatory's): its configured ``interface_fallback``, then those written
+    in its direction, then the rest, each in the site's order. A German page shows the
+    English name of a kind named only in Persian and English; a Sorani page the Persian."""
+    rtl = direction(code) == "rtl"
+    first = [fallback] if (fallback := interface_fallback(code)) else []
+    same = [language.code for language in site_languages() if language.rtl == rtl]
+    rest = [language.code for language in site_languages() if language.rtl != rtl]
+    return [c for c in dict.fromkeys([*first, *same, *rest]) if c != code]
 
 
 def interface_fallback(code: str) -> str | None:

@@ -14,7 +14,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import override
 
 from nashr.core.bidi import direction
-from nashr.core.languages import current_language, default_language, language_choices
+from nashr.core.languages import (
+    current_language,
+    fallback_languages,
+    language_choices,
+)
 from nashr.core.models import TimeStampedModel
 
 
@@ -47,7 +51,9 @@ class Kind(models.Model):
         """The plural in `language`, else its name there; for a language the kind has no
         name in, the default language's plural (or name), as `name` falls back."""
         if not self.names.get(language):
-            language = default_language()
+            language = next(
+                (c for c in fallback_languages(language) if self.names.get(c)), language
+            )
         return self.plurals.get(language) or self.name(language)
 
 
@@ -72,11 +78,12 @@ class Signatory(models.Model):
 
 
 def _name_in(names: dict[str, str], language: str) -> str:
-    """The name in `language`, else in the site's default language, else any: a kind
-    named before a language was added still has a name on that language's pages."""
+    """The name in `language`, else in the languages that stand in for it (its interface
+    fallback, then those written in its direction), else any: a kind named before a
+    language was added still has a name on that language's pages."""
     return (
         names.get(language)
-        or names.get(default_language())
+        or next((names[c] for c in fallback_languages(language) if names.get(c)), "")
         or next((name for name in names.values() if name), "")
     )
 

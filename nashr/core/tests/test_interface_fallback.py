@@ -4,11 +4,13 @@ text) or in its configured fallback, not in the site's first language (issue 24)
 from __future__ import annotations
 
 import pytest
+from django.conf.locale import LANG_INFO
 from django.test import Client, override_settings
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from nashr.core.exceptions import ValidationError
-from nashr.core.languages import check_interface_fallbacks, configured_language
+from nashr.core.languages import check_interface_fallbacks, configured_language, language_name
 
 FOUR = [("fa", "Persian"), ("en", "English"), ("ckb", "Central Kurdish"), ("de", "German")]
 
@@ -62,3 +64,19 @@ def test_a_bad_fallback_names_itself(options: dict[str, str], message: str) -> N
         check_interface_fallbacks(site)
     assert message in str(caught.value)
     assert "NASHR_LANGUAGE_CKB" in str(caught.value)
+
+
+DJANGO_NAMED = [(code, gettext_lazy(LANG_INFO[code]["name"])) for code in ("fa", "en", "ckb", "de")]
+
+
+@override_settings(LANGUAGES=DJANGO_NAMED)
+def test_a_language_is_named_by_cldr_where_djangos_catalogue_has_no_name() -> None:
+    """Django's Persian catalogue has no name for Sorani: the Persian interface names it as
+    CLDR does («کردی مرکزی»), not in English; names Django translates stay Django's."""
+    with translation.override("fa"):
+        assert language_name("ckb") == "کردی مرکزی"
+        assert language_name("en") == "انگلیسی"
+    with translation.override("en"):
+        assert language_name("ckb") == "Central Kurdish (Sorani)"
+    with translation.override("de"):
+        assert language_name("fa") == "Persisch"

@@ -6,10 +6,12 @@ import html
 import re
 
 import pytest
+from django.conf.locale import LANG_INFO
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test import override_settings
 from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from nashr.core.actors import COMMAND
 from nashr.core.exceptions import ValidationError
@@ -190,3 +192,18 @@ def test_migration_copies_names_both_ways() -> None:
         executor = MigrationExecutor(connection)
         executor.loader.build_graph()
         executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+DJANGO_NAMED = [(code, gettext_lazy(LANG_INFO[code]["name"])) for code in ("fa", "en", "ckb", "de")]
+
+
+@override_settings(LANGUAGES=DJANGO_NAMED)
+def test_a_name_missing_in_a_language_is_taken_from_one_written_like_it() -> None:
+    """A kind named in Persian and English only: German pages show "Statement", Sorani
+    pages «بیانیه»; with German's interface falling back to Persian, German shows that."""
+    kind = Kind(slug="statement", names={"fa": "بیانیه", "en": "Statement"})
+    assert kind.name("de") == "Statement"
+    assert kind.name("ckb") == "بیانیه"
+    assert kind.plural("de") == "Statement"
+    with override_settings(NASHR_LANGUAGE_OPTIONS={"de": "interface_fallback=fa"}):
+        assert kind.name("de") == "بیانیه"
