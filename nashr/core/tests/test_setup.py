@@ -36,10 +36,14 @@ source = { virtual = "." }
 
 
 def _clean_env(**extra: str) -> dict[str, str]:
+    # A fresh machine's environment: no virtualenv, no Django settings, and none of the
+    # suite's databases or caches (the PostgreSQL run's DATABASE_URL names the test
+    # runner's server, whose `nashr` database the test runner never creates).
     env = {
         key: value
         for key, value in os.environ.items()
         if not key.startswith(("VIRTUAL_ENV", "DJANGO_", "UV_PROJECT", "PYTHONHOME"))
+        and key not in {"DATABASE_URL", "CACHE_URL"}
     }
     env.update(extra)
     return env
