@@ -277,27 +277,16 @@ def make_subscribers(db: None) -> Callable[..., list[Any]]:
 
 # A DKIM key and the DNS that publishes it: bulletins (nashr.delivery) and every other mail
 # (nashr.core.smtp) are signed with it.
-import base64  # noqa: E402
-import subprocess  # noqa: E402
+from nashr.testing.dkim import make_dkim_key  # noqa: E402
 
 
 @pytest.fixture
 def dkim_dns(settings: Any, tmp_path: Any) -> Callable[..., bytes]:
     """DKIM configured with a new key (selector "nashr"); returns a DNS lookup for dkim.verify."""
     key = tmp_path / "dkim.pem"
-    subprocess.run(
-        ["openssl", "genrsa", "-traditional", "-out", str(key), "1024"],
-        check=True,
-        capture_output=True,
-    )
-    public = subprocess.run(
-        ["openssl", "rsa", "-in", str(key), "-pubout", "-outform", "DER"],
-        check=True,
-        capture_output=True,
-    ).stdout
+    record = make_dkim_key(key)
     settings.NASHR_DKIM_SELECTOR = "nashr"
     settings.NASHR_DKIM_PRIVATE_KEY_FILE = str(key)
-    record = b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
 
     def dns(name: bytes, timeout: int = 5) -> bytes:
         assert name == b"nashr._domainkey.nashr.example."

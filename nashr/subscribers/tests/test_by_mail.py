@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import base64
 import email
 import email.policy
 import email.utils
 import io
 import re
-import subprocess
 from email.message import EmailMessage
 from pathlib import Path
 from typing import Any
@@ -23,6 +21,7 @@ from nashr.subscribers.models import Subscriber, SubscriberStatus
 from nashr.subscribers.selectors import subscriber_data
 from nashr.subscribers.services import mail_commands_ingest
 from nashr.subscribers.tests.conftest import LIST_ADDRESS, ListMailServer
+from nashr.testing.dkim import make_dkim_key
 
 # Mail leaves after commit, as in production.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -174,17 +173,7 @@ def test_only_the_mirror_offers_mailto(list_mail, make_series) -> None:
 def dkim_key(tmp_path: Path) -> tuple[bytes, Any]:
     """A DKIM key of example.org (selector "s"): the private key, and its DNS lookup."""
     key = tmp_path / "dkim.pem"
-    subprocess.run(
-        ["openssl", "genrsa", "-traditional", "-out", str(key), "1024"],
-        check=True,
-        capture_output=True,
-    )
-    public = subprocess.run(
-        ["openssl", "rsa", "-in", str(key), "-pubout", "-outform", "DER"],
-        check=True,
-        capture_output=True,
-    ).stdout
-    record = b"v=DKIM1; k=rsa; p=" + base64.b64encode(public)
+    record = make_dkim_key(key)
 
     def dns(name: bytes, timeout: int = 5) -> bytes:
         return record if name == b"s._domainkey.example.org." else b""
