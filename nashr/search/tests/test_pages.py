@@ -25,6 +25,8 @@ QUERIES: list[tuple[str, dict[str, object]]] = [
     ("freedom", {}),  # common: capped, title matches first
     ("freedom -strike", {}),  # an excluded word
     ('"oil industry"', {}),  # a phrase
+    ('"went on strike"', {}),  # a longer phrase: its pairs, then its order
+    ('freedom -"oil industry"', {}),  # an excluded phrase
     ("freedom", {"language": "en"}),
     ("freedom", {"date_from": dt.date(2021, 1, 1), "date_to": dt.date(2021, 12, 31)}),
     ("prisoners", {}),  # rare: ranked by relevance, not capped
