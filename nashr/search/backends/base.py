@@ -22,6 +22,16 @@ class Filters:
     date_to: dt.date | None = None
 
 
+def whole_months(filters: Filters) -> bool:
+    """Whether the days of the filters' date range (open ends: none) are whole months:
+    then the index's month, year and decade terms find them without a look at each
+    entry's date."""
+    first, last = filters.date_from, filters.date_to
+    return (first is None or first.day == 1) and (
+        last is None or (last + dt.timedelta(days=1)).day == 1
+    )
+
+
 @dataclass(frozen=True)
 class Hit:
     publication_id: int

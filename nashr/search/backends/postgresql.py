@@ -11,7 +11,15 @@ from typing import Any
 from django.db import transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from nashr.search.backends.base import CANDIDATES, EngineResult, Filters, Hit, title_first
+from nashr.search.backends.base import (
+    CANDIDATES,
+    EngineResult,
+    Filters,
+    Hit,
+    title_first,
+    whole_months,
+)
+from nashr.search.documents import date_range_terms
 from nashr.search.query import Clause, ParsedQuery
 
 # The vectors of every entry, as the row trigger makes them (migrations 0003, 0004).
@@ -19,7 +27,8 @@ REBUILD = """INSERT INTO search_vector
     SELECT publication_id, language, kind_id, date,
         setweight(to_tsvector('simple'::regconfig, title), 'A')
         || setweight(to_tsvector('simple'::regconfig, body), 'B')
-        || setweight(to_tsvector('simple'::regconfig, extra), 'D'),
+        || setweight(to_tsvector('simple'::regconfig, extra), 'D')
+        || search_date_lexemes(date),
         to_tsvector('simple'::regconfig, title),
         search_pairs(title, body, extra)
     FROM search_searchentry"""
@@ -171,6 +180,15 @@ def match_tsqueries(query: ParsedQuery) -> tuple[str | None, str | None]:
     return " & ".join(dict.fromkeys(pairs)) or None, " & ".join(vector) or None
 
 
+def date_tsquery(filters: Filters) -> str | None:
+    """The months of a date range as a tsquery of the vector's date lexemes (migration
+    0004): the fewest decades, years and months that cover them, as on SQLite."""
+    if not (filters.date_from or filters.date_to):
+        return None
+    terms = date_range_terms(filters.date_from, filters.date_to) or ["none"]  # none: nothing
+    return " | ".join(_lexeme(":" + term) for term in terms)
+
+
 class PostgresqlBackend:
     vendor = "postgresql"
 
@@ -208,10 +226,12 @@ class PostgresqlBackend:
         if filters.kind_id is not None:
             where += " AND kind_id = %s"
             params.append(filters.kind_id)
-        if filters.date_from:
+        # The months of a date range are in the vector's query (see date_tsquery); the
+        # days, when the range does not start and end with a month, are checked on rows.
+        if filters.date_from and not whole_months(filters):
             where += " AND date >= %s"
             params.append(filters.date_from)
-        if filters.date_to:
+        if filters.date_to and not whole_months(filters):
             where += " AND date <= %s"
             params.append(filters.date_to)
         conditions = []
@@ -220,9 +240,18 @@ class PostgresqlBackend:
         if pairs is not None:
             conditions.append("phrase_vector @@ %s::tsquery")
             match_params.append(pairs)
+        # The words, and the months of a date range, in one tsquery: GIN skips through a
+        # common word's rows to those of the months.
+        vector_query = []
         if words is not None:
-            conditions.append("vector @@ to_tsquery('simple', %s)")
+            vector_query.append("to_tsquery('simple', %s)")
             match_params.append(words)
+        months = date_tsquery(filters)
+        if months is not None:
+            vector_query.append("%s::tsquery")
+            match_params.append(months)
+        if vector_query:
+            conditions.append(f"vector @@ ({' && '.join(vector_query)})")
         matches = " AND ".join(conditions)
         # Whether a match holds every word in its title (exclusions aside: it is a match).
         title_query = tsquery(ParsedQuery(text=query.text, alternatives=query.alternatives))
@@ -270,6 +299,9 @@ class PostgresqlBackend:
                 if query.exclude:
                     title_match += " AND " + matches
                     title_params += match_params
+                elif months is not None:
+                    title_match += " AND vector @@ %s::tsquery"
+                    title_params.append(months)
                 older = window.newest(
                     title_match, title_params, wanted - len(in_title), below=ids[candidates - 1]
                 )

@@ -8,7 +8,14 @@ from typing import Any
 
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from nashr.search.backends.base import CANDIDATES, EngineResult, Filters, Hit, title_first
+from nashr.search.backends.base import (
+    CANDIDATES,
+    EngineResult,
+    Filters,
+    Hit,
+    title_first,
+    whole_months,
+)
 from nashr.search.documents import date_range_terms, facet_terms
 from nashr.search.query import Clause, ParsedQuery
 
@@ -69,10 +76,11 @@ class SqliteBackend:
         of milliseconds); the newest candidates are found by walking the index from the
         highest rowid and stopping, which costs the same for any term.
         """
-        # The exact days of a date range: FTS5 narrowed the search to whole months.
+        # The exact days of a date range: FTS5 narrowed the search to whole months, which
+        # are the range itself when it starts on a month's first day and ends on a last.
         join = where = ""
         days: list[Any] = []
-        if filters.date_from or filters.date_to:
+        if not whole_months(filters):
             join = "JOIN search_searchentry ON search_searchentry.publication_id = search_fts.rowid"
             if filters.date_from:
                 where += " AND search_searchentry.date >= %s"

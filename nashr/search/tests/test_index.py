@@ -89,6 +89,29 @@ def test_editing_date_and_kind_moves_it_in_filters(
     assert found_ids("اعتصاب", date_from=dt.date(2020, 1, 2)) == []
 
 
+def test_date_ranges_of_whole_months_and_of_days(make_publication: MakePublication) -> None:
+    """A range of whole months (found by the index's month, year and decade terms alone)
+    and a range of days (checked on each entry) each find what lies inside, edges too."""
+    import datetime as dt
+
+    first = make_publication(body="گزارش اعتصاب", date=dt.date(2019, 12, 1))
+    last = make_publication(body="گزارش اعتصاب", date=dt.date(2021, 2, 28))
+    between = make_publication(body="گزارش اعتصاب", date=dt.date(2020, 7, 15))
+    make_publication(body="گزارش اعتصاب", date=dt.date(2019, 11, 30))
+    make_publication(body="گزارش اعتصاب", date=dt.date(2021, 3, 1))
+    whole = {"date_from": dt.date(2019, 12, 1), "date_to": dt.date(2021, 2, 28)}
+    assert sorted(found_ids("اعتصاب", **whole)) == sorted([first.pk, last.pk, between.pk])
+    assert found_ids("اعتصاب", date_from=dt.date(2020, 1, 1), date_to=dt.date(2020, 12, 31)) == [
+        between.pk
+    ]
+    days = {"date_from": dt.date(2019, 12, 2), "date_to": dt.date(2021, 2, 27)}
+    assert found_ids("اعتصاب", **days) == [between.pk]
+    assert sorted(found_ids("اعتصاب", date_to=dt.date(2019, 12, 31))) == sorted(
+        [first.pk, *found_ids("اعتصاب", date_to=dt.date(2019, 11, 30))]
+    )
+    assert len(found_ids("اعتصاب", date_from=dt.date(2021, 3, 1))) == 1
+
+
 def test_deleting_removes_it(make_publication: MakePublication) -> None:
     """A deleted publication leaves the index with it."""
     publication = make_publication(body="گزارش اعتصاب")

@@ -29,6 +29,9 @@ QUERIES: list[tuple[str, dict[str, object]]] = [
     ('freedom -"oil industry"', {}),  # an excluded phrase
     ("freedom", {"language": "en"}),
     ("freedom", {"date_from": dt.date(2021, 1, 1), "date_to": dt.date(2021, 12, 31)}),
+    ("freedom", {"date_from": dt.date(2020, 3, 15), "date_to": dt.date(2021, 6, 10)}),  # days
+    ("freedom -strike", {"date_from": dt.date(2020, 6, 1)}),  # an open end
+    ('"oil industry"', {"date_to": dt.date(2021, 8, 31)}),
     ("prisoners", {}),  # rare: ranked by relevance, not capped
 ]
 
