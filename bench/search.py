@@ -14,6 +14,10 @@ Run from the project root:
     .venv/bin/python bench/search.py --postgres postgres://nashr@127.0.0.1:55445/nashr
     DATABASE_URL=postgres://nashr@127.0.0.1:55445/nashr .venv/bin/python bench/search.py
 
+The targets (issue 29): p95 within 10 ms on SQLite and 20 ms on PostgreSQL for every kind
+of search (rare, common, multi-word, filtered) and for the page with snippets; the report's
+`targets` says, for each engine and kind, the p95 and whether it is within its target.
+
 With a PostgreSQL server given, the benchmark creates a database `nashr_search_bench` on
 it, and drops it at the end; it does not touch the database named in the URL.
 `--publications 20000` makes a quicker, smaller run.
@@ -414,7 +418,31 @@ def main() -> None:
     finally:
         if server is not None:
             server.stop()
+    report["targets"] = targets(report)
     print(json.dumps(report, indent=2, ensure_ascii=False))
+
+
+# p95 targets in milliseconds, by engine (issue 29).
+TARGET_MS = {"sqlite": 10.0, "postgresql": 20.0}
+
+
+def targets(report: dict[str, Any]) -> dict[str, Any]:
+    """Each engine's p95 of each kind of search, and of the page with snippets, against
+    the engine's target; `met` when all of them are within it."""
+    found: dict[str, Any] = {}
+    for engine, limit in TARGET_MS.items():
+        if engine not in report:
+            continue
+        p95 = {kind: figures["ms"]["p95"] for kind, figures in report[engine]["queries"].items()}
+        p95["with_snippets"] = report[engine]["rare_common_multi_word"]["with_snippets_ms"]["p95"]
+        found[engine] = {
+            "p95_target_ms": limit,
+            "p95_ms": p95,
+            "over": [kind for kind, ms in p95.items() if ms > limit],
+        }
+        found[engine]["met"] = not found[engine]["over"]
+    found["met"] = all(engine["met"] for engine in found.values())
+    return found
 
 
 if __name__ == "__main__":

@@ -2,18 +2,24 @@
 
     .venv/bin/python bench/soak.py [--readers 200] [--duration 60] [--subscribers 20000]
         [--publications 2000] [--publish-every 3] [--workers 4] [--database-url URL]
+        [--no-pgbouncer]
 
 A site with the production settings (page cache in files, WhiteNoise, granian) on a
 PostgreSQL database: a throwaway PostgreSQL 15 with the server's defaults (fsync and
 synchronous_commit on) unless --database-url names one (a database that the run may fill;
-it must be empty). It holds the demo content, `--publications` generated publications
-(half Persian, half English, words that the searches look for) and `--subscribers`
-confirmed readers of one series, whose issue is published before the run.
+it must be empty). Every process of the site (the web workers, the sender, the editor)
+reaches it through PgBouncer in transaction mode (Debian's, started here on loopback), as
+a site that needs more connections than the server allows runs it; --no-pgbouncer
+connects them directly. It holds the demo content, `--publications` generated
+publications (half Persian, half English, words that the searches look for) and
+`--subscribers` confirmed readers of one series, whose issue is published before the run.
 
 Then, for `--duration` seconds, all at once:
-* wrk with `--readers` connections on loopback, each request a page drawn from a mix:
-  publication pages 40 %, home pages, kind lists, archives and feeds 20 %, searches 40 %
-  (Persian and English words, two-word queries, a language filter);
+* two wrk runs on loopback, `--readers` connections between them (three fifths, two
+  fifths), each request a page drawn from its mix: one asks for pages the page cache
+  keeps (publication pages two thirds; home pages, kind lists, archives and feeds one
+  third), the other searches (Persian and English words, two-word queries, a language
+  filter), which are never cached; each reports its own latencies;
 * `nashr bulletin send` delivering the issue to every subscriber into a local SMTP sink
   (bench/smtp_sink.py) that records each recipient;
 * an editor publishing a new publication every `--publish-every` seconds through the
@@ -23,11 +29,12 @@ Then, for `--duration` seconds, all at once:
   workers × threads).
 
 The send continues after the readers stop until it ends. Prints one JSON object:
-requests/s, latency p50/p99, every 5xx answer, other errors, the send's messages per
-second, how many subscribers received the issue once, twice or never (the kill -9 bound
-allows no duplicates here: nothing is killed), and the editor's publications with the
-seconds each took to appear. Exit status 1 if a 5xx answer was seen or a subscriber did not
-receive the issue exactly once. Bounded: everything stops by itself.
+requests/s, latency p50/p99 of cached pages and of searches, every 5xx answer, other
+errors, the send's messages per second, how many subscribers received the issue once,
+twice or never (the kill -9 bound allows no duplicates here: nothing is killed), and the
+editor's publications with the seconds each took to appear. Exit status 1 if a 5xx answer
+was seen or a subscriber did not receive the issue exactly once. Bounded: everything stops
+by itself.
 """
 
 from __future__ import annotations
@@ -38,6 +45,7 @@ import json
 import os
 import random
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -203,8 +211,9 @@ result = {
 """
 
 
-def page_mix(served: Served, rng: random.Random) -> list[str]:
-    """Paths of the mix, in proportion: 40 % publications, 20 % lists, 40 % searches."""
+def page_mix(served: Served, rng: random.Random) -> tuple[list[str], list[str]]:
+    """Paths of the two mixes: pages (two thirds publications, one third lists) and
+    searches."""
     lists = ["/fa/", "/en/", "/fa/archive/", "/en/archive/", "/fa/feed/", "/en/feed/"]
     publications: set[str] = set()
     for home in ("/fa/", "/en/", "/fa/archive/", "/en/archive/"):
@@ -228,8 +237,8 @@ def page_mix(served: Served, rng: random.Random) -> list[str]:
         searches.append(f"/{language}/search/?q={_quote(query)}{extra}")
     publication_paths = sorted(publications)
     assert publication_paths, "no publication linked from the home pages"
-    mix = rng.choices(publication_paths, k=400) + rng.choices(lists, k=200)
-    return mix + rng.choices(searches, k=400)
+    pages = rng.choices(publication_paths, k=400) + rng.choices(lists, k=200)
+    return pages, rng.choices(searches, k=400)
 
 
 def _quote(text: str) -> str:
@@ -239,6 +248,7 @@ def _quote(text: str) -> str:
 
 
 def run_wrk(url: str, paths: list[str], *, readers: int, duration: int, folder: Path) -> Any:
+    folder.mkdir(parents=True, exist_ok=True)
     script = folder / "soak.lua"
     lua_paths = "{" + ",".join(json.dumps(path) for path in paths) + "}"
     script.write_text(WRK_LUA.replace("{PATHS}", lua_paths))
@@ -253,6 +263,74 @@ def run_wrk(url: str, paths: list[str], *, readers: int, duration: int, folder: 
     return result
 
 
+class Bouncer:
+    """Debian's PgBouncer in transaction mode on loopback, in front of `database_url`'s
+    server (as scripts/ci/pgbouncer.sh runs it for the tests)."""
+
+    def __init__(self, database_url: str) -> None:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(database_url)
+        self.database = parts.path.lstrip("/")
+        self.port = free_port()
+        self.folder = Path(tempfile.mkdtemp(prefix="nashr-soak-bouncer."))
+        self.as_pg: list[str] = []
+        if os.geteuid() == 0:  # PgBouncer refuses to run as root
+            shutil.chown(self.folder, "postgres")
+            self.as_pg = ["runuser", "-u", "postgres", "--"]
+        (self.folder / "pgbouncer.ini").write_text(
+            f"[databases]\n* = host={parts.hostname} port={parts.port}\n"
+            f"[pgbouncer]\nlisten_addr = 127.0.0.1\nlisten_port = {self.port}\n"
+            "unix_socket_dir =\nauth_type = trust\n"
+            f"auth_file = {self.folder}/users.txt\npool_mode = transaction\n"
+            "max_client_conn = 500\ndefault_pool_size = 40\n"
+            f"logfile = {self.folder}/pgbouncer.log\npidfile = {self.folder}/pgbouncer.pid\n"
+        )
+        (self.folder / "users.txt").write_text(f'"{parts.username}" ""\n')
+        for path in self.folder.iterdir():
+            path.chmod(0o644)
+        subprocess.run(
+            [*self.as_pg, "pgbouncer", "-d", str(self.folder / "pgbouncer.ini")], check=True
+        )
+        self.url = database_url.replace(f"{parts.hostname}:{parts.port}", f"127.0.0.1:{self.port}")
+
+    def stop(self) -> None:
+        pid = self.folder / "pgbouncer.pid"
+        if pid.exists():
+            os.kill(int(pid.read_text()), 15)
+            time.sleep(0.5)
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def run_mixes(
+    url: str, mixes: dict[str, list[str]], *, readers: int, duration: int, folder: Path
+) -> dict[str, Any]:
+    """The mixes' wrk runs at once, three fifths of the readers on the first mix; each
+    one's figures, and the sums of all."""
+    shares = {"pages": readers * 3 // 5}
+    shares["searches"] = readers - shares["pages"]
+    results: dict[str, Any] = {}
+
+    def run(name: str) -> None:
+        results[name] = run_wrk(
+            url, mixes[name], readers=shares[name], duration=duration, folder=folder / name
+        )
+
+    threads = [threading.Thread(target=run, args=(name,)) for name in mixes]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if set(results) != set(mixes):
+        raise SystemExit(f"a wrk run failed: only {sorted(results)} reported")
+    total = {
+        key: sum(result[key] for result in results.values())
+        for key in ("requests", "status_5xx", "status_4xx", "socket_errors", "timeouts")
+    }
+    total["requests_per_s"] = round(sum(r["requests_per_s"] for r in results.values()), 1)
+    return {"all": total, **{name: {"readers": shares[name], **r} for name, r in results.items()}}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--readers", type=int, default=200)
@@ -264,6 +342,7 @@ def main() -> None:
     parser.add_argument("--send-workers", type=int, default=4, help="SMTP connections")
     parser.add_argument("--database-url", default="")
     parser.add_argument("--send-timeout", type=int, default=900)
+    parser.add_argument("--no-pgbouncer", action="store_true", help="connect directly")
     args = parser.parse_args()
 
     server = None
@@ -272,13 +351,17 @@ def main() -> None:
         database_url = server.create_database("nashr_soak")
     else:
         database_url = args.database_url
+    bouncer = None if args.no_pgbouncer else Bouncer(database_url)
+    site_database = {"DATABASE_URL": database_url}
+    if bouncer is not None:
+        site_database = {"DATABASE_URL": bouncer.url, "DATABASE_TRANSACTION_POOLING": "1"}
     folder = Path(tempfile.mkdtemp(prefix="nashr-soak-"))
     sink_port = free_port()
     recipients_file = folder / "recipients.json"
     site = SiteFolder(
         folder,
         {
-            "DATABASE_URL": database_url,
+            **site_database,
             "EMAIL_HOST": "127.0.0.1",
             "EMAIL_PORT": str(sink_port),
             "DEFAULT_FROM_EMAIL": "bulletin@nashr.example",
@@ -286,7 +369,10 @@ def main() -> None:
             "LOG_LEVEL": "WARNING",
         },
     )
-    report: dict[str, Any] = {"database": "postgresql", "cpus": os.cpu_count()}
+    report: dict[str, Any] = {
+        "database": "postgresql" + ("" if bouncer is None else " through PgBouncer (transaction)"),
+        "cpus": os.cpu_count(),
+    }
     sink = subprocess.Popen(
         [
             sys.executable,
@@ -313,8 +399,11 @@ def main() -> None:
             )
             report["prepare_s"] = round(time.monotonic() - started, 1)
             with site.served(workers=args.workers) as served:
-                paths = page_mix(served, random.Random(1))
-                report["distinct_paths"] = len(set(paths))
+                pages, searches = page_mix(served, random.Random(1))
+                report["distinct_paths"] = {
+                    "pages": len(set(pages)),
+                    "searches": len(set(searches)),
+                }
                 send_log = (folder / "send.log").open("w")
                 send_started = time.monotonic()
                 sender = subprocess.Popen(
@@ -359,9 +448,9 @@ def main() -> None:
                 watcher = threading.Thread(target=count_connections, daemon=True)
                 watcher.start()
                 try:
-                    report["readers"] = run_wrk(
+                    report["readers"] = run_mixes(
                         served.url,
-                        paths,
+                        {"pages": pages, "searches": searches},
                         readers=args.readers,
                         duration=args.duration,
                         folder=folder,
@@ -389,6 +478,8 @@ def main() -> None:
     finally:
         sink.terminate()
         sink_out, _ = sink.communicate(timeout=60)
+        if bouncer is not None:
+            bouncer.stop()
         if server is not None:
             server.stop()
     received = json.loads(recipients_file.read_text())
@@ -407,7 +498,7 @@ def main() -> None:
         "log_tail": (folder / "send.log").read_text()[-400:],
     }
     ok = (
-        report["readers"]["status_5xx"] == 0
+        report["readers"]["all"]["status_5xx"] == 0
         and copies.count(1) == args.subscribers
         and sender.returncode == 0
     )
