@@ -59,6 +59,7 @@ def entry_fields(publication: Publication) -> dict[str, Any]:
         "title": title.terms,
         "body": text.terms,
         "extra": extras,
+        "starts": text.starts,
         "facets": " ".join(
             [
                 facet_terms(language=publication.language, kind_id=publication.kind_id),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections import deque
@@ -66,13 +67,55 @@ def _scan_start(text: str, terms: frozenset[str], stemmer: str) -> int | None:
     return None
 
 
-def snippet(text: str, terms: frozenset[str], *, stemmer: str) -> SafeString:
+# `match_start`'s answer for a text whose terms hold no match (only its title matched).
+NO_MATCH = -1
+
+
+@functools.lru_cache(maxsize=256)
+def _terms_pattern(terms: frozenset[str]) -> re.Pattern[str]:
+    """Any of `terms` as a whole term of an entry's terms (joined by single spaces)."""
+    return re.compile("(?<![^ ])(?:" + "|".join(map(re.escape, sorted(terms))) + ")(?![^ ])")
+
+
+def match_start(
+    entry_terms: str, entry_extras: str, starts: str, terms: frozenset[str]
+) -> int | None:
+    """Where in a text to start reading words for its first match and those shown before
+    it, from its search entry (its terms, extra terms and word starts, see
+    `normalize.analyze`): `NO_MATCH` if it holds none, None if the entry cannot tell
+    (made before starts were kept, or a match may be a part of a split word, which the
+    terms do not show).
+
+    The first match is the first term that is one of `terms`; the words are read from
+    the recorded start at least SNIPPET_BEFORE + 3 terms before it, as `_scan_start`
+    would start (a regular expression and a count instead of a look at every word).
+    """
+    if not starts or not terms or not terms.isdisjoint(entry_extras.split()):
+        return None
+    found = _terms_pattern(terms).search(entry_terms)
+    if found is None:
+        return NO_MATCH
+    index = entry_terms.count(" ", 0, found.start())
+    recorded = starts.split()
+    checkpoint = max(0, index - (SNIPPET_BEFORE + 3)) // normalize.STARTS_EVERY
+    if checkpoint >= len(recorded):
+        return None
+    return int(recorded[checkpoint])
+
+
+def snippet(
+    text: str, terms: frozenset[str], *, stemmer: str, start: int | None = None
+) -> SafeString:
     """Some words of `text` around its first match, escaped, matches in <mark>; its Latin
-    words stemmed by `stemmer`, as its language's are indexed."""
+    words stemmed by `stemmer`, as its language's are indexed. `start`: where to start
+    reading (see `match_start`), else found by a look at the words."""
     scanned = text[:SNIPPET_SCAN]
     before: deque[normalize.Word] = deque(maxlen=SNIPPET_BEFORE)
     window: list[normalize.Word] = []
-    start_at = _scan_start(scanned, terms, stemmer)
+    if start is None:
+        start_at = _scan_start(scanned, terms, stemmer)
+    else:
+        start_at = None if start == NO_MATCH else start
     found = () if start_at is None else normalize.words(scanned, start_at, stemmer=stemmer)
     for word in found:
         if window or _matches(word, terms):

@@ -33,6 +33,8 @@ class SearchEntry(models.Model):
     title = models.TextField(_("terms of the title"))
     body = models.TextField(_("terms of the summary and body"))
     extra = models.TextField(_("parts of split words"), blank=True)
+    # Where every eighth term's word starts in the text (normalize.Analysis.starts).
+    starts = models.TextField(_("starts of words"), blank=True)
     # Terms (langfa, kind3) that let FTS5 filter by language and kind inside its index.
     facets = models.TextField(_("facets"), blank=True)
 

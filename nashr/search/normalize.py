@@ -225,19 +225,27 @@ def terms(text: str, *, stemmer: str) -> list[str]:
     return [word.term for word in words(text, stemmer=stemmer) if len(word.term) <= MAX_TERM_LENGTH]
 
 
+# Every this many terms, where in the text the term's word starts (`Analysis.starts`).
+STARTS_EVERY = 8
+
+
 @dataclass(frozen=True)
 class Analysis:
-    """A text as it is indexed: its terms in order, and the extra terms of split words."""
+    """A text as it is indexed: its terms in order, the extra terms of split words, and
+    where the words of every `STARTS_EVERY`-th term start in the text (digits joined by
+    spaces), so that a snippet can start near a match without reading the words before."""
 
     terms: str
     extras: str
+    starts: str = ""
 
 
 def analyze(text: str, *, stemmer: str) -> Analysis:
     """The terms and extra terms of `text`, each joined by spaces, ready to index, Latin
-    words stemmed by `stemmer`."""
+    words stemmed by `stemmer`, and the starts of every `STARTS_EVERY`-th term's word."""
     main: list[str] = []
     extras: list[str] = []
+    starts: list[str] = []
     for word in words(text, stemmer=stemmer):
         if len(word.parts) == 1:  # most words: no parts, no extras
             term = word.parts[0]
@@ -245,5 +253,7 @@ def analyze(text: str, *, stemmer: str) -> Analysis:
             term = word.term
             extras.extend(word.extras)
         if len(term) <= MAX_TERM_LENGTH:
+            if len(main) % STARTS_EVERY == 0:
+                starts.append(str(word.start))
             main.append(term)
-    return Analysis(" ".join(main), " ".join(extras))
+    return Analysis(" ".join(main), " ".join(extras), " ".join(starts))

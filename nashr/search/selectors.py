@@ -10,6 +10,7 @@ from nashr.publications.models import Publication
 from nashr.search import highlight
 from nashr.search.backends import CANDIDATES, EngineResult, Filters, get_backend
 from nashr.search.documents import publication_text
+from nashr.search.models import SearchEntry
 from nashr.search.normalize import stemmer_of
 from nashr.search.query import ParsedQuery
 
@@ -96,10 +97,23 @@ def search(
     # By primary key alone: a status filter here can lead SQLite's planner to scan the
     # status index; whether each one is still published is checked below.
     publications = Publication.objects.select_related("kind", "signatory")
+    # The Markdown source is never shown; snippets read the summary and the HTML.
+    publications = publications.defer("body")
     if not snippets:
-        publications = publications.defer("body", "body_html", "summary")
+        publications = publications.defer("body_html", "summary")
     by_id = publications.in_bulk([hit.publication_id for hit in result.hits])
     terms = query.highlight_terms
+    # Where each snippet starts reading, from the search entries' terms and word starts.
+    entries = (
+        {
+            pk: highlight.match_start(body, extra, starts, terms)
+            for pk, body, extra, starts in SearchEntry.objects.filter(
+                publication_id__in=by_id
+            ).values_list("publication_id", "body", "extra", "starts")
+        }
+        if snippets
+        else {}
+    )
     hits = []
     for hit in result.hits:
         publication = by_id.get(hit.publication_id)
@@ -112,7 +126,12 @@ def search(
                 score=hit.score,
                 title_html=highlight.highlight(publication.title, terms, stemmer=stemmer),
                 snippet_html=(
-                    highlight.snippet(publication_text(publication), terms, stemmer=stemmer)
+                    highlight.snippet(
+                        publication_text(publication),
+                        terms,
+                        stemmer=stemmer,
+                        start=entries.get(publication.pk),
+                    )
                     if snippets
                     else SafeString("")
                 ),

@@ -12,7 +12,7 @@ from nashr.search.documents import entry_fields
 from nashr.search.models import SearchEntry
 
 REINDEX_BATCH = 1000
-ENTRY_FIELDS = ["language", "kind", "date", "title", "body", "extra", "facets"]
+ENTRY_FIELDS = ["language", "kind", "date", "title", "body", "extra", "starts", "facets"]
 # What `entry_fields` reads of a publication.
 INDEXED = ("pk", "language", "kind_id", "date", "title", "summary", "body_html")
 

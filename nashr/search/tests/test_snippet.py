@@ -71,3 +71,50 @@ def test_text_of_sanitized_html_keeps_blocks_apart_and_reads_entities() -> None:
     )
     lines = [line for line in html_to_text(html).splitlines() if line]
     assert lines == ["Title", "First bold & link.", "one", "two", "quoted words"]
+
+
+def _from_entry(text: str, query: str, *, stemmer: str = "english") -> str | None:
+    """The snippet started where the text's search entry says (None: it cannot tell)."""
+    from nashr.search.highlight import match_start
+
+    analysis = normalize.analyze(text, stemmer=stemmer)
+    start = match_start(analysis.terms, analysis.extras, analysis.starts, terms(query))
+    if start is None:
+        return None
+    return snippet(text, terms(query), stemmer=stemmer, start=start)
+
+
+@pytest.mark.parametrize(
+    ("text", "query"),
+    [
+        (" ".join([FILLER_FA] * 200) + " سپس کارگران پایان " + FILLER_FA, "کارگران"),
+        (" ".join([FILLER_FA] * 3) + " سپس كارگران پایان", "کارگران"),  # Arabic kaf
+        ("کارگران " + FILLER_FA, "کارگران"),  # the first word
+        (FILLER_FA + " کارگران", "کارگران"),  # the last word
+        (" ".join([FILLER_EN] * 50) + " workers were striking today", "strikes"),  # a stem
+        (" ".join([FILLER_EN] * 50) + " the strike", "strikes strike"),
+        (" ".join([FILLER_EN] * 9) + " then oil then gas " + FILLER_EN, "gas oil"),
+        (" ".join([FILLER_FA] * 20) + " آنها می روند و " + FILLER_FA, "می‌روند"),  # joined
+        (" ".join([FILLER_EN] * 20), "workers"),  # no match (a title match)
+        ("x" * 70 + " " + " ".join([FILLER_EN] * 3) + " workers", "workers"),  # long word
+    ],
+)
+def test_a_snippet_started_from_the_entry_is_the_one_found_by_reading(
+    text: str, query: str
+) -> None:
+    """Where the search entry tells where to start, the snippet is the very one a look at
+    every word finds, wherever the match is, or when there is none."""
+    from_entry = _from_entry(text, query)
+    assert from_entry is not None
+    assert from_entry == snippet(text, terms(query), stemmer="english")
+
+
+def test_a_match_on_a_part_of_a_split_word_is_left_to_reading() -> None:
+    """A split word's part is only an extra term: the entry cannot place it, and says so
+    (the snippet then reads the words, and still finds it)."""
+    text = " ".join([FILLER_FA] * 30) + " کتاب‌فروشی‌ها بسته شد"
+    analysis = normalize.analyze(text, stemmer="english")
+    assert analysis.extras
+    part = analysis.extras.split()[0]
+    assert _from_entry(text, part) is None
+    assert "<mark>" in snippet(text, frozenset([part]), stemmer="english")
