@@ -66,8 +66,22 @@ def test_restored_postgresql_site_works_on(source_archive, new_postgres_site):
         ")\n"
         "print(new.pk > top)\n"
         "print(sorted(Bulletin.objects.exclude(number=None).values_list('number', flat=True)))\n"
+        # Search: the restored entries' vectors (phrases, dates) are made on PostgreSQL.
+        "import calendar\n"
+        "from nashr.search.backends import Filters\n"
+        "from nashr.search.models import SearchEntry\n"
+        "from nashr.search.query import parse_query\n"
+        "from nashr.search.selectors import search\n"
+        "entry = next(e for e in SearchEntry.objects.order_by('pk') if len(e.body.split()) > 1)\n"
+        "phrase = '\"' + ' '.join(entry.body.split()[:2]) + '\"'\n"
+        "month = entry.date.replace(day=1)\n"
+        "last = entry.date.replace(day=calendar.monthrange(entry.date.year, entry.date.month)[1])\n"
+        "months = Filters(date_from=month, date_to=last)\n"
+        "found = search(query=parse_query(phrase), filters=months)\n"
+        "print(entry.pk in [hit.publication.pk for hit in found.hits])\n"
     )
-    logged_in, new_after_old, numbers = out.splitlines()
+    logged_in, new_after_old, numbers, phrase_found = out.splitlines()
+    assert phrase_found == "True"
     assert logged_in == "True"
     assert new_after_old == "True"  # the sequences were set past the restored ids
     assert numbers != "[]"
