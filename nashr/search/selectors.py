@@ -17,6 +17,11 @@ from nashr.search.query import ParsedQuery
 PAGE_SIZE = 20
 
 
+# What a result shows of its publication (with `summary` and `body_html` for snippets);
+# `SearchHit.publication` has only these loaded.
+RESULT_FIELDS = ("language", "title", "slug", "date", "status", "kind")
+
+
 @dataclass(frozen=True)
 class SearchHit:
     publication: Publication
@@ -96,11 +101,10 @@ def search(
         result = page_of(page)
     # By primary key alone: a status filter here can lead SQLite's planner to scan the
     # status index; whether each one is still published is checked below.
-    publications = Publication.objects.select_related("kind", "signatory")
-    # The Markdown source is never shown; snippets read the summary and the HTML.
-    publications = publications.defer("body")
-    if not snippets:
-        publications = publications.defer("body_html", "summary")
+    # Only what a result shows (the page, `nashr search`): a whole publication, its kind
+    # and signatory, took longer to load than the search itself.
+    shown = [*RESULT_FIELDS, *(("summary", "body_html") if snippets else ())]
+    publications = Publication.objects.select_related("kind").only(*shown)
     by_id = publications.in_bulk([hit.publication_id for hit in result.hits])
     terms = query.highlight_terms
     # Where each snippet starts reading, from the search entries' terms and word starts.

@@ -217,3 +217,23 @@ def test_unparsable_query_gets_advice(client: Client, db: None) -> None:
 def test_nul_bytes_in_filters(client: Client, db: None) -> None:
     """NUL bytes in any field give a normal page."""
     page(client, "/en/search/", q="a\x00b", date_from="\x00", kind="\x00", language="\x00")
+
+
+def test_results_cost_no_query_each(client: Client, make_publication: MakePublication) -> None:
+    """A page of twelve results asks the database no more than a page of two: what a result
+    shows is loaded with it (kind, date, language, title, snippet text)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for number in range(12):
+        make_publication(title=f"گزارش شماره {number}", body=f"متن اعتصاب {number}")
+    make_publication(title="گزارش دیگر", body="متن کمیاب یک")
+    make_publication(title="گزارش دیگر", body="متن کمیاب دو")
+    counts = []
+    for query in ("کمیاب", "اعتصاب"):
+        page(client, q=query)  # the kinds' names and the like, cached once
+        with CaptureQueriesContext(connection) as queries:
+            html = page(client, q=query)
+        counts.append(len(queries))
+        assert html.count("<mark>") >= len(result_links(html)) > 1
+    assert counts[0] == counts[1], counts
