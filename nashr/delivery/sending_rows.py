@@ -10,9 +10,10 @@ Commits. A message's outcome is committed together with the next message's 'send
 the same connection: 'queued' → 'sending' before a message's content goes to the server,
 'sending' → 'sent' after the server's 250. The common step is one UPDATE of the two rows,
 alone in autocommit mode, through the database driver's own connection (no ORM): on
-PostgreSQL one round trip; on SQLite, WAL with synchronous=NORMAL, one implicit
-transaction. A failed attempt is queued again after the retry policy's delay (retry.py),
-or failed for good.
+PostgreSQL one round trip, shared by the SMTP connections whose steps come while a commit
+is on its way (one statement, one commit for them all: PostgresSteps); on SQLite, WAL with
+synchronous=NORMAL, one implicit transaction. A failed attempt is queued again after the
+retry policy's delay (retry.py), or failed for good.
 
 Claims and recovery. On PostgreSQL a batch is leased with SELECT … FOR UPDATE SKIP LOCKED,
 so two processes never lease the same row, and each process (on any machine) holds a
