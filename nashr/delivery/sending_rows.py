@@ -540,6 +540,7 @@ SQL_STEPS = (
     f" AND (id = ANY($1::bigint[]) OR (id = ANY($3::bigint[]) AND state = 'queued'))"
     f" RETURNING id"
 ).encode()
+SQL_STEPS_NAME = b"nashr_sending_steps"
 
 
 def _array(ids: list[int]) -> bytes:
@@ -567,6 +568,17 @@ class PostgresSteps:
         self.driver.autocommit = True
         self.pgconn = self.driver.pgconn
         self.fd = self.pgconn.socket
+        # Parsed and planned once, on this connection; not behind PgBouncer in transaction
+        # mode (see config/settings/base.py), where the next statement may reach another.
+        self.prepared = not connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
+        if self.prepared:
+            from psycopg import DatabaseError
+            from psycopg.pq import ExecStatus
+
+            result = self.pgconn.prepare(SQL_STEPS_NAME, SQL_STEPS)
+            if result.status != ExecStatus.COMMAND_OK:
+                error = (result.error_message or b"").decode(errors="replace")
+                raise DatabaseError(f"the sending step could not be prepared: {error}")
         self.flying: list[_PostgresStep] = []  # the steps of the commit on its way
         self.waiting: list[_PostgresStep] = []  # the steps of the next one
 
@@ -600,7 +612,11 @@ class PostgresSteps:
         steps, self.waiting = self.waiting, []
         done = [step.done for step in steps if step.done is not None]
         claims = [step.claim for step in steps if step.claim is not None]
-        self.pgconn.send_query_params(SQL_STEPS, [_array(done), self.key, _array(claims)])
+        params = [_array(done), self.key, _array(claims)]
+        if self.prepared:
+            self.pgconn.send_query_prepared(SQL_STEPS_NAME, params)
+        else:
+            self.pgconn.send_query_params(SQL_STEPS, params)
         self.flying = steps
 
     def _settle(self) -> None:
