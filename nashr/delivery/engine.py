@@ -45,7 +45,7 @@ from nashr.delivery.message import IssueMessage, Recipient
 from nashr.delivery.models import Delivery, DeliveryState
 from nashr.delivery.retry import RetryPolicy
 from nashr.delivery.sending_rows import (
-    PostgresLaneBooks,
+    PostgresSteps,
     SendingRows,
     SendingRowsConnection,
     Step,
@@ -380,8 +380,9 @@ class _Shift:
         self.sender = sender
         self.tally = tally
         self.books = sender.sending_rows.connect()
-        # PostgreSQL: each SMTP connection commits on a database connection of its own.
-        self.lane_books: dict[int, PostgresLaneBooks] = {}
+        # PostgreSQL: the SMTP connections' common steps go on a database connection of
+        # their own, several in one commit when they come together.
+        self.steps: PostgresSteps | None = None
 
     def stopping(self) -> bool:
         sender = self.sender
@@ -404,7 +405,7 @@ class _Shift:
 
     def commit_start(self, lane: object, pending: Pending | None, claim: Recipient | None) -> Step:
         """commit() for one SMTP connection (`lane`); on PostgreSQL the common step returns
-        while its commit is on its way, on that connection's own database connection."""
+        while its commit is on its way (see PostgresSteps)."""
         if pending is not None and pending[1].result is not Result.SENT:
             step = Step(self.commit(pending, claim))  # a failure: rare, done at once
             step.counted = True
@@ -413,11 +414,10 @@ class _Shift:
             step = Step(self.commit(pending, claim))
             step.counted = True
             return step
-        books = self.lane_books.get(id(lane))
-        if books is None:
-            books = self.lane_books[id(lane)] = PostgresLaneBooks(self.sender.sending_rows)
+        if self.steps is None:
+            self.steps = PostgresSteps(self.sender.sending_rows)
         done = pending[0].delivery_id if pending is not None else None
-        step = books.step_start(done, claim.delivery_id if claim is not None else None)
+        step = self.steps.step_start(done, claim.delivery_id if claim is not None else None)
         step.outcome = pending[1] if pending is not None else None
         return step
 
@@ -431,8 +431,8 @@ class _Shift:
         return claimed
 
     def close(self) -> None:
-        for books in self.lane_books.values():
-            books.close()
+        if self.steps is not None:
+            self.steps.close()
 
     def commit(self, pending: Pending | None, claim: Recipient | None) -> bool:
         """One commit: the last message's outcome, and the next message marked 'sending';

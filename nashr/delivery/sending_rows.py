@@ -10,9 +10,10 @@ Commits. A message's outcome is committed together with the next message's 'send
 the same connection: 'queued' → 'sending' before a message's content goes to the server,
 'sending' → 'sent' after the server's 250. The common step is one UPDATE of the two rows,
 alone in autocommit mode, through the database driver's own connection (no ORM): on
-PostgreSQL one round trip; on SQLite, WAL with synchronous=NORMAL, one implicit
-transaction. A failed attempt is queued again after the retry policy's delay (retry.py),
-or failed for good.
+PostgreSQL one round trip, shared by the SMTP connections whose steps come while a commit
+is on its way (one statement, one commit for them all: PostgresSteps); on SQLite, WAL with
+synchronous=NORMAL, one implicit transaction. A failed attempt is queued again after the
+retry policy's delay (retry.py), or failed for good.
 
 Claims and recovery. On PostgreSQL a batch is leased with SELECT … FOR UPDATE SKIP LOCKED,
 so two processes never lease the same row, and each process (on any machine) holds a
@@ -37,7 +38,6 @@ import fcntl
 import logging
 import os
 import random
-import re
 import select
 import socket
 import sqlite3
@@ -61,7 +61,7 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-LEASE_BATCH = 64
+LEASE_BATCH = 256  # each lease is a commit: a few hundred rows at once make them rare
 WAL_FRAMES_WHILE_SENDING = 10_000  # SQLite: 40 MB of write-ahead log at most (4 kB pages)
 # Raw SQL on the hot path; table names come from the models, values are parameters.
 D = Delivery._meta.db_table
@@ -75,6 +75,14 @@ SQL_LEASE_SELECT = (
     f" ORDER BY d.id LIMIT {LEASE_BATCH}"
 )
 SQL_LEASE = f"UPDATE {D} SET claimed_by = %s WHERE id IN ({{ids}})"  # noqa: S608
+# PostgreSQL: the same lease in one statement, so one round trip and one commit (the rows
+# come back in no particular order: sorted by id after).
+SQL_LEASE_ONCE = (
+    f"UPDATE {D} leased SET claimed_by = %s"  # noqa: S608
+    f" FROM ({SQL_LEASE_SELECT} FOR UPDATE OF d SKIP LOCKED) picked"
+    f" WHERE leased.id = picked.id"
+    f" RETURNING leased.id, leased.subscriber_id, leased.message_id, picked.email"
+)
 SQL_MARK_SENDING = (
     f"UPDATE {D} SET state = 'sending', attempts = attempts + 1"  # noqa: S608
     f" WHERE id = %s AND state = 'queued' AND claimed_by = %s"
@@ -340,6 +348,7 @@ class Step:
     on its way to the database (see SendingRowsConnection.step_start)."""
 
     fd = -1  # a socket to wait on until ready(), or -1: already done
+    settled = True  # done, as far as is known without asking the database
 
     def __init__(self, claimed: bool = False) -> None:
         self.claimed = claimed
@@ -420,7 +429,7 @@ class SendingRowsConnection:
 
     def step_start(self, done: int | None, claim: int | None) -> Step:
         """commit_sent(), returning at once where the database's driver lets the commit go
-        on meanwhile (see PostgresLaneBooks); here it is done before returning."""
+        on meanwhile (see PostgresSteps); here it is done before returning."""
         return Step(self.commit_sent(done, claim))
 
     def commit_failed(self, recipient: Recipient, outcome: Outcome, claim: int | None) -> bool:
@@ -497,8 +506,13 @@ class _PostgresConnection(SendingRowsConnection):
     def __init__(self, sending_rows: SendingRows) -> None:
         super().__init__(sending_rows)
         self.driver: psycopg.Connection[Any] = connection.connection
-        self.lease_select += " FOR UPDATE OF d SKIP LOCKED"
         self.step_cursor = self.driver.cursor()
+
+    def _lease_batch(self, after: int, now: object) -> list[Any]:
+        # One statement in autocommit mode; SKIP LOCKED: two senders never lease one row.
+        params = [self.key, self.sending_rows.bulletin_id, now, after]
+        self.step_cursor.execute(SQL_LEASE_ONCE, params)
+        return sorted(self.step_cursor.fetchall())
 
     def cursor(self) -> _Cursor:
         return self.driver.cursor()
@@ -512,73 +526,141 @@ class _PostgresConnection(SendingRowsConnection):
         return claim is not None and any(row[0] == claim for row in returned)
 
 
-def _numbered(sql: str) -> bytes:
-    """`sql` with $1, $2… for each %s, as libpq takes it."""
-    count = iter(range(1, sql.count("%s") + 1))
-    return re.sub("%s", lambda _match: f"${next(count)}", sql).encode()
+# The common step of several SMTP connections at once, as one statement (see
+# PostgresSteps): the rows of `$1` sent, those of `$3` 'queued' → 'sending'; RETURNING
+# names what was changed, so each claim can tell whether it was still there to claim.
+SQL_STEPS = (
+    f"UPDATE {D} SET"  # noqa: S608
+    f" state = CASE WHEN id = ANY($1::bigint[]) THEN 'sent' ELSE 'sending' END,"
+    f" sent_at = CASE WHEN id = ANY($1::bigint[]) THEN CURRENT_TIMESTAMP ELSE sent_at END,"
+    f" last_error = CASE WHEN id = ANY($1::bigint[]) THEN '' ELSE last_error END,"
+    f" claimed_by = CASE WHEN id = ANY($1::bigint[]) THEN NULL ELSE claimed_by END,"
+    f" attempts = CASE WHEN id = ANY($1::bigint[]) THEN attempts ELSE attempts + 1 END"
+    f" WHERE claimed_by = $2::bigint"
+    f" AND (id = ANY($1::bigint[]) OR (id = ANY($3::bigint[]) AND state = 'queued'))"
+    f" RETURNING id"
+).encode()
+SQL_STEPS_NAME = b"nashr_sending_steps"
 
 
-SQL_STEP_NUMBERED = _numbered(SQL_STEP)
+def _array(ids: list[int]) -> bytes:
+    """`ids` as PostgreSQL's text form of an array."""
+    return ("{" + ",".join(map(str, ids)) + "}").encode()
 
 
-class PostgresLaneBooks:
-    """One SMTP connection's own PostgreSQL connection, for its common step only.
+class PostgresSteps:
+    """The common step of every SMTP connection of a sending thread, on a PostgreSQL
+    connection of their own.
 
-    The step's commit is sent without waiting for it (libpq's asynchronous calls), so the
-    one sending thread drives other SMTP connections while this one's commit is flushed
-    to disk; the message's content still waits for the commit (Step.result()), so the
-    crash bound is unchanged. Each connection commits on its own: the server flushes the
-    commits of several at once (group commit), where one connection's would queue.
+    A step's commit is sent without waiting for it (libpq's asynchronous calls), so the
+    one sending thread drives the other SMTP connections while it is flushed to disk; the
+    message's content still waits for the commit (Step.result()), so the crash bound is
+    unchanged. The steps asked for while a commit is on its way go together in the next
+    one, a single statement: one round trip, one transaction and one flush to disk for
+    them all, where one each kept the database busy for longer than the mail server.
     """
 
     def __init__(self, sending_rows: SendingRows) -> None:
-        self.key = sending_rows.key
+        self.key = b"%d" % sending_rows.key
         self.driver: psycopg.Connection[Any] = connection.get_new_connection(
             connection.get_connection_params()
         )
         self.driver.autocommit = True
+        self.pgconn = self.driver.pgconn
+        self.fd = self.pgconn.socket
+        # Parsed and planned once, on this connection; not behind PgBouncer in transaction
+        # mode (see config/settings/base.py), where the next statement may reach another.
+        self.prepared = not connection.settings_dict.get("DISABLE_SERVER_SIDE_CURSORS")
+        if self.prepared:
+            from psycopg import DatabaseError
+            from psycopg.pq import ExecStatus
+
+            result = self.pgconn.prepare(SQL_STEPS_NAME, SQL_STEPS)
+            if result.status != ExecStatus.COMMAND_OK:
+                error = (result.error_message or b"").decode(errors="replace")
+                raise DatabaseError(f"the sending step could not be prepared: {error}")
+        self.flying: list[_PostgresStep] = []  # the steps of the commit on its way
+        self.waiting: list[_PostgresStep] = []  # the steps of the next one
 
     def step_start(self, done: int | None, claim: int | None) -> Step:
-        params = [done, done, done, done, done, self.key, done, claim]
-        self.driver.pgconn.send_query_params(
-            SQL_STEP_NUMBERED, [None if value is None else b"%d" % value for value in params]
-        )
-        return _PostgresStep(self.driver, claim)
+        """commit_sent() of one SMTP connection, on its way when this returns."""
+        step = _PostgresStep(self, done, claim)
+        self.waiting.append(step)
+        if not self.flying:
+            self._send()
+        return step
+
+    def poll(self) -> None:
+        """Read what the server has answered, without waiting; a commit done settles its
+        steps, and sends the next one."""
+        if not self.flying:
+            return
+        self.pgconn.consume_input()
+        if not self.pgconn.is_busy():
+            self._settle()
+
+    def wait(self) -> None:
+        """Wait for the commit on its way (at most a second at a time), and settle it."""
+        if self.flying:
+            select.select([self.fd], [], [], 1.0)
+            self.poll()
 
     def close(self) -> None:
         self.driver.close()
 
+    def _send(self) -> None:
+        steps, self.waiting = self.waiting, []
+        done = [step.done for step in steps if step.done is not None]
+        claims = [step.claim for step in steps if step.claim is not None]
+        params = [_array(done), self.key, _array(claims)]
+        if self.prepared:
+            self.pgconn.send_query_prepared(SQL_STEPS_NAME, params)
+        else:
+            self.pgconn.send_query_params(SQL_STEPS, params)
+        self.flying = steps
 
-class _PostgresStep(Step):
-    def __init__(self, driver: psycopg.Connection[Any], claim: int | None) -> None:
-        super().__init__()
-        self.pgconn = driver.pgconn
-        self.claim = claim
-        self.fd = self.pgconn.socket
-        self.done = False
-
-    def ready(self) -> bool:
-        self.pgconn.consume_input()
-        return not self.pgconn.is_busy()
-
-    def result(self) -> bool:
-        if self.done:
-            return self.claimed
-        while not self.ready():
-            select.select([self.fd], [], [], 1.0)
-        from psycopg import DatabaseError
+    def _settle(self) -> None:
         from psycopg.pq import ExecStatus
 
         error = None
+        changed: set[int] = set()
         while (result := self.pgconn.get_result()) is not None:
             if result.status != ExecStatus.TUPLES_OK:
                 error = (result.error_message or b"").decode(errors="replace")
                 continue
             for row in range(result.ntuples):
                 value = result.get_value(row, 0)
-                if value is not None and self.claim is not None and int(value) == self.claim:
-                    self.claimed = True
-        self.done = True
-        if error is not None:
-            raise DatabaseError(f"the sending step failed: {error}")
+                if value is not None:
+                    changed.add(int(value))
+        steps, self.flying = self.flying, []
+        for step in steps:
+            step.settled = True
+            step.error = error
+            step.claimed = step.claim is not None and step.claim in changed
+        if self.waiting:
+            self._send()
+
+
+class _PostgresStep(Step):
+    def __init__(self, steps: PostgresSteps, done: int | None, claim: int | None) -> None:
+        super().__init__()
+        self.steps = steps
+        self.done = done
+        self.claim = claim
+        self.fd = steps.fd
+        self.settled = False
+        self.error: str | None = None
+
+    def ready(self) -> bool:
+        if not self.settled:
+            self.steps.poll()
+        return self.settled
+
+    def result(self) -> bool:
+        while not self.settled:
+            self.steps.wait()
+        if self.error is not None:
+            from psycopg import DatabaseError
+
+            raise DatabaseError(f"the sending step failed: {self.error}")
         return self.claimed

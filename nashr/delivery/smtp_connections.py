@@ -10,8 +10,9 @@ the message's answer (see smtp.py).
 Each lane keeps the engine's rule (see engine.py): its last message's outcome and its next
 message's 'sending' are committed together before that message's content is sent. Where
 the database lets a commit go on without the thread (PostgreSQL: each lane commits on its
-own connection, sending_rows.PostgresLaneBooks), the thread waits for it as for a
-server's reply, driving the other lanes meanwhile. The next message's envelope travels
+own connection, the lanes' steps that come together in one commit:
+sending_rows.PostgresSteps), the thread waits for it as for a server's reply, driving the
+other lanes meanwhile. The next message's envelope travels
 while its row is still 'queued': an envelope without content delivers nothing, and if
 that message cannot follow (its reader left, the sender stops), the connection is cut
 off before its content.
@@ -116,6 +117,9 @@ class SmtpConnections:
             for lane in lanes:
                 if not lane.in_flight():
                     self._start(lane)
+                elif lane.step is not None and lane.step.settled:
+                    # Settled with another lane's step (one commit for both).
+                    self._claimed(lane)
             waiting = [lane for lane in lanes if lane.in_flight()]
             if waiting:
                 # The step of whichever connection has its replies first; the work no
@@ -129,7 +133,10 @@ class SmtpConnections:
                         continue
                     ready = waiting[0]
                 if ready.step is not None:
-                    self._claimed(ready)
+                    # Lanes share the database's socket: its answer may settle another
+                    # lane's commit, not this one's (then the loop goes round again).
+                    if ready.step.ready() or len(waiting) == 1:
+                        self._claimed(ready)
                 elif ready.stage == 1:
                     self._send_content(ready)
                 else:
