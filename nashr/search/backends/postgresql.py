@@ -26,10 +26,7 @@ from nashr.search.query import Clause, ParsedQuery
 # a new table that takes the place of the old one (see `bulk_load`).
 REBUILD = """INSERT INTO search_vector_new
     SELECT publication_id, language, kind_id, date,
-        setweight(to_tsvector('simple'::regconfig, title), 'A')
-        || setweight(to_tsvector('simple'::regconfig, body), 'B')
-        || setweight(to_tsvector('simple'::regconfig, extra), 'D')
-        || search_date_lexemes(date),
+        search_vector_of(title, body, extra, date),
         to_tsvector('simple'::regconfig, title),
         search_pairs(title, body, extra)
     FROM search_searchentry"""

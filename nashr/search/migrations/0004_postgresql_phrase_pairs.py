@@ -18,6 +18,8 @@ word with the months of the range, skipping through the word's list. Nothing cha
 SQLite.
 """
 
+from importlib import import_module
+
 from django.db import migrations
 
 PAIRS_FUNCTION = """CREATE OR REPLACE FUNCTION search_pairs(title text, body text, extra text)
@@ -40,6 +42,17 @@ DATE_FUNCTION = """CREATE OR REPLACE FUNCTION search_date_lexemes(day date)
             || lpad(extract(month FROM day)::int::text, 2, '0')])
 $$"""
 
+# The weighted vector of an entry's texts, with its date's terms: the row trigger's and
+# `nashr search reindex`'s (backends.postgresql.REBUILD).
+VECTOR_FUNCTION = """CREATE OR REPLACE FUNCTION search_vector_of(
+        title text, body text, extra text, day date
+    ) RETURNS tsvector IMMUTABLE PARALLEL SAFE LANGUAGE sql AS $$
+    SELECT setweight(to_tsvector('simple'::regconfig, title), 'A')
+        || setweight(to_tsvector('simple'::regconfig, body), 'B')
+        || setweight(to_tsvector('simple'::regconfig, extra), 'D')
+        || search_date_lexemes(day)
+$$"""
+
 ROW_FUNCTION = """CREATE OR REPLACE FUNCTION search_vector_row() RETURNS trigger
     LANGUAGE plpgsql AS $$
     BEGIN
@@ -54,41 +67,26 @@ ROW_FUNCTION = """CREATE OR REPLACE FUNCTION search_vector_row() RETURNS trigger
         END IF;
         INSERT INTO search_vector VALUES (
             NEW.publication_id, NEW.language, NEW.kind_id, NEW.date,
-            setweight(to_tsvector('simple'::regconfig, NEW.title), 'A')
-            || setweight(to_tsvector('simple'::regconfig, NEW.body), 'B')
-            || setweight(to_tsvector('simple'::regconfig, NEW.extra), 'D')
-            || search_date_lexemes(NEW.date),
+            search_vector_of(NEW.title, NEW.body, NEW.extra, NEW.date),
             to_tsvector('simple'::regconfig, NEW.title),
             search_pairs(NEW.title, NEW.body, NEW.extra)
         );
         RETURN NEW;
     END $$"""
 
-OLD_ROW_FUNCTION = """CREATE OR REPLACE FUNCTION search_vector_row() RETURNS trigger
-    LANGUAGE plpgsql AS $$
-    BEGIN
-        IF current_setting('nashr.search_bulk', true) = 'on' THEN
-            RETURN NULL;
-        END IF;
-        IF TG_OP <> 'INSERT' THEN
-            DELETE FROM search_vector WHERE publication_id = OLD.publication_id;
-        END IF;
-        IF TG_OP = 'DELETE' THEN
-            RETURN OLD;
-        END IF;
-        INSERT INTO search_vector VALUES (
-            NEW.publication_id, NEW.language, NEW.kind_id, NEW.date,
-            setweight(to_tsvector('simple'::regconfig, NEW.title), 'A')
-            || setweight(to_tsvector('simple'::regconfig, NEW.body), 'B')
-            || setweight(to_tsvector('simple'::regconfig, NEW.extra), 'D'),
-            to_tsvector('simple'::regconfig, NEW.title)
-        );
-        RETURN NEW;
-    END $$"""
+# Migration 0003's row trigger function, put back by the way back.
+OLD_ROW_FUNCTION = next(
+    statement
+    for statement in import_module(
+        "nashr.search.migrations.0003_postgresql_narrow_table"
+    ).POSTGRESQL_FORWARD
+    if statement.startswith("CREATE FUNCTION search_vector_row()")
+).replace("CREATE FUNCTION", "CREATE OR REPLACE FUNCTION", 1)
 
 POSTGRESQL_FORWARD = [
     PAIRS_FUNCTION,
     DATE_FUNCTION,
+    VECTOR_FUNCTION,
     "ALTER TABLE search_vector ADD COLUMN phrase_vector tsvector",
     """UPDATE search_vector v SET phrase_vector = search_pairs(e.title, e.body, e.extra),
         vector = v.vector || search_date_lexemes(v.date)
@@ -100,11 +98,9 @@ POSTGRESQL_FORWARD = [
 ]
 POSTGRESQL_BACKWARD = [
     OLD_ROW_FUNCTION,
-    """UPDATE search_vector v SET vector =
-        setweight(to_tsvector('simple'::regconfig, e.title), 'A')
-        || setweight(to_tsvector('simple'::regconfig, e.body), 'B')
-        || setweight(to_tsvector('simple'::regconfig, e.extra), 'D')
-        FROM search_searchentry e WHERE e.publication_id = v.publication_id""",
+    """UPDATE search_vector SET vector =
+        ts_delete(vector, tsvector_to_array(search_date_lexemes(date)))""",
+    "DROP FUNCTION IF EXISTS search_vector_of(text, text, text, date)",
     "DROP FUNCTION IF EXISTS search_date_lexemes(date)",
     "DROP INDEX IF EXISTS search_vector_phrase_gin",
     "ALTER TABLE search_vector DROP COLUMN IF EXISTS phrase_vector",
