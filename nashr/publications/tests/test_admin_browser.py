@@ -22,6 +22,9 @@ def test_login_and_body_direction_in_chromium(
     page.fill("#id_password", PASSWORD)
     page.click("#login-form input[type=submit]")
     page.wait_for_selector("#id_body")
+    # The form's script listens for the language from DOMContentLoaded on (direction.js):
+    # an editor chooses after that; a choice made before it would be missed by the test.
+    page.wait_for_load_state("load")
     direction = "e => getComputedStyle(e).direction"
     assert page.eval_on_selector("#id_body", direction) == "rtl"
     page.select_option("#id_language", "en")
