@@ -20,8 +20,14 @@ class DeliveryState(models.TextChoices):
 
 
 class Delivery(models.Model):
+    # Indexed by delivery_bulletin_order and delivery_one_per_recipient, which start with it:
+    # an index of its own would only cost every queued row one more entry.
     bulletin = models.ForeignKey(
-        Bulletin, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("issue")
+        Bulletin,
+        on_delete=models.CASCADE,
+        related_name="deliveries",
+        verbose_name=_("issue"),
+        db_index=False,
     )
     subscriber = models.ForeignKey(
         Subscriber,
@@ -36,7 +42,9 @@ class Delivery(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     # Random, drawn when the row is queued (see message.py): a bounce report that quotes it
     # answers this message. One row per issue and subscriber, so a resent message keeps it.
-    message_id = models.CharField(_("Message-ID"), max_length=255, unique=True)
+    # Unique by a constraint (delivery_unique_message_id), not unique=True: on PostgreSQL
+    # that would add a second index for LIKE searches, which nothing makes.
+    message_id = models.CharField(_("Message-ID"), max_length=255)
     next_attempt_at = models.DateTimeField(_("next attempt at"), default=timezone.now)
     # The sending process that leased the row or holds it in 'sending' (see engine.py).
     claimed_by = models.BigIntegerField(_("claimed by"), null=True, blank=True, editable=False)
@@ -52,6 +60,7 @@ class Delivery(models.Model):
             models.UniqueConstraint(
                 fields=["bulletin", "subscriber"], name="delivery_one_per_recipient"
             ),
+            models.UniqueConstraint(fields=["message_id"], name="delivery_unique_message_id"),
         ]
         # Leases scan an issue's rows in id order. No index holds `state`, so a state change
         # rewrites one table row and no index entry (PostgreSQL can make it a HOT update).
