@@ -22,7 +22,15 @@ from django.utils.translation import ngettext
 
 from nashr.bulletins import flow, rendering, selectors, services
 from nashr.bulletins.models import Bulletin, BulletinItem, BulletinStatus, Series
-from nashr.core.admin import IndexLink, ServiceSavedAdmin, SpellingSearchAdmin, datetime_column
+from nashr.core.admin import (
+    IndexLink,
+    NamedChoicesMixin,
+    NamedRelatedFilter,
+    ServiceSavedAdmin,
+    SpellingSearchAdmin,
+    datetime_column,
+    named_column,
+)
 from nashr.core.bidi import content_attrs, direction
 from nashr.core.calendars import format_month, localize_digits, month_names, to_latin_digits
 from nashr.core.exceptions import ApplicationError
@@ -61,10 +69,11 @@ class SeriesAdmin(ServiceSavedAdmin[Series]):
         "kinds",
         "last_number",
     ]
-    list_display = ["slug", "title", "language", "label", "first_number", "last_number"]
+    list_display = ["slug", "title_named", "language", "label", "first_number", "last_number"]
     filter_horizontal = ["kinds"]
     readonly_fields = ["last_number"]
     actions = ["draft_next_issue"]
+    title_named = named_column("", _("title"), ordering="title")
 
     def service_save(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> Series:
         series, _created = services.series_create_or_update(
@@ -126,7 +135,7 @@ def bulletin_editable(request: HttpRequest, bulletin: Bulletin | None) -> bool:
     return bulletin is None or not bulletin.is_published or correcting(request)
 
 
-class BulletinItemInline(admin.StackedInline[BulletinItem, Bulletin]):
+class BulletinItemInline(NamedChoicesMixin, admin.StackedInline[BulletinItem, Bulletin]):
     model = BulletinItem
     extra = 0
     # Picked by typing its title, not its id (PublicationAdmin's search).
@@ -212,7 +221,7 @@ ISSUE_NUMBER = re.compile(r"[0-9]{1,9}")
 
 
 @admin.register(Bulletin)
-class BulletinAdmin(SpellingSearchAdmin[Bulletin], ServiceSavedAdmin[Bulletin]):
+class BulletinAdmin(NamedChoicesMixin, SpellingSearchAdmin[Bulletin], ServiceSavedAdmin[Bulletin]):
     """Issues, in the order an editor meets them: draft the next issue (the list's button),
     edit it, publish it after a confirmation (the pending edits are saved first), then
     send it from its own page; a published issue is read-only until "correct this issue".
@@ -221,9 +230,9 @@ class BulletinAdmin(SpellingSearchAdmin[Bulletin], ServiceSavedAdmin[Bulletin]):
     form = BulletinForm
     change_form_template = "admin/bulletins/bulletin/change_form.html"
     change_list_template = "admin/bulletins/bulletin/change_list.html"
-    list_display = ["issue", "series", "number_display", "period", "status", "edition_display",
-                    "published"]  # fmt: skip
-    list_filter = ["series", "status"]
+    list_display = ["issue", "series_named", "number_display", "period", "status",
+                    "edition_display", "published"]  # fmt: skip
+    list_filter = [("series", NamedRelatedFilter), "status"]
     search_fields = [
         "editorial_title",
         "series__title",
@@ -245,6 +254,7 @@ class BulletinAdmin(SpellingSearchAdmin[Bulletin], ServiceSavedAdmin[Bulletin]):
 
     published = datetime_column("published_at", _("published at"))
     corrected = datetime_column("corrected_at", _("corrected at"))
+    series_named = named_column("series", _("series"), ordering="series__title")
 
     class Media:
         css = {"all": ("bulletins/admin/flow.css",)}

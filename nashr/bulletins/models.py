@@ -49,6 +49,11 @@ class Series(TimeStampedModel):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def name_language(self) -> str:
+        """The language its name is written in (see core.bidi.named)."""
+        return self.language
+
     def get_absolute_url(self) -> str:
         with override(self.language):
             return reverse("bulletins:series", kwargs={"series": self.slug})
@@ -113,6 +118,11 @@ class Bulletin(TimeStampedModel):
         number = self.number if self.number is not None else "—"
         return f"{self.series} {number}"
 
+    @property
+    def name_language(self) -> str:
+        """The language its name is written in (see core.bidi.named)."""
+        return self.series.language
+
     def get_absolute_url(self) -> str:
         with override(self.series.language):
             return reverse(
@@ -172,3 +182,11 @@ class BulletinItem(models.Model):
 
     def __str__(self) -> str:
         return self.title or (self.publication.title if self.publication else "")
+
+    @property
+    def name_language(self) -> str:
+        """The language its name is written in: the issue's, or its publication's title's
+        (see core.bidi.named)."""
+        if self.title or self.publication is None:
+            return self.bulletin.series.language
+        return self.publication.language

@@ -27,7 +27,7 @@ from nashr.comments.models import (
     CommentPolicy,
     CommentStatus,
 )
-from nashr.core.admin import ServiceSavedAdmin, SpellingSearchAdmin, datetime_column
+from nashr.core.admin import ServiceSavedAdmin, SpellingSearchAdmin, datetime_column, named_column
 from nashr.core.exceptions import ApplicationError
 from nashr.core.languages import language_name
 
@@ -75,7 +75,8 @@ class StaffReplyForm(forms.ModelForm[Comment]):
 class CommentAdmin(SpellingSearchAdmin[Comment]):
     form = StaffReplyForm
     change_form_template = "admin/comments/comment/change_form.html"
-    list_display = ["text", "name", "publication", "status", "held_reason_display", "written"]
+    list_display = ["text", "name", "publication_named", "status", "held_reason_display",
+                    "written"]  # fmt: skip
     list_filter = ["status", "publication__language"]
     search_fields = ["name", "body"]
     list_select_related = ["publication"]
@@ -100,6 +101,7 @@ class CommentAdmin(SpellingSearchAdmin[Comment]):
 
     written = datetime_column("created_at", _("written at"))
     moderated = datetime_column("moderated_at", _("moderated at"))
+    publication_named = named_column("publication", _("publication"), "publication__title")
 
     @admin.display(description=_("language"))
     def language_display(self, obj: Comment) -> str:
@@ -215,8 +217,10 @@ class CommentPatternAdmin(SpellingSearchAdmin[CommentPattern], ServiceSavedAdmin
 
 @admin.register(CommentPolicy)
 class CommentPolicyAdmin(ServiceSavedAdmin[CommentPolicy]):
-    list_display = ["publication", "moderation", "closed", "hidden", "close_after_days"]
+    list_display = ["publication_named", "moderation", "closed", "hidden", "close_after_days"]
+    list_select_related = ["publication"]
     raw_id_fields = ["publication"]
+    publication_named = named_column("publication", _("publication"), "publication__title")
 
     def service_save(
         self, request: HttpRequest, obj: CommentPolicy, form: Any, change: bool

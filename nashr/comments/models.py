@@ -90,6 +90,11 @@ class Comment(models.Model):
     def __str__(self) -> str:
         return f"{self.name}: {self.body[:40]}"
 
+    @property
+    def name_language(self) -> str:
+        """The language its name is written in, if known (see core.bidi.named)."""
+        return self.language
+
 
 class ModerationMode(models.TextChoices):
     ALL = "all", _("Hold every comment")
@@ -128,6 +133,11 @@ class CommentPolicy(models.Model):
 
     def __str__(self) -> str:
         return str(self.publication)
+
+    @property
+    def name_language(self) -> str:
+        """The language its name is written in (see core.bidi.named)."""
+        return self.publication.language
 
 
 class PatternAction(models.TextChoices):

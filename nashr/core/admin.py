@@ -29,7 +29,9 @@ from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext_lazy as _
 
 from nashr.core import calendars
+from nashr.core.bidi import named
 from nashr.core.exceptions import ApplicationError
+from nashr.core.forms import NamedAutocompleteSelect, NamedSelect
 from nashr.core.languages import current_language
 from nashr.core.spelling import fold_for_contains, folded_for_contains
 
@@ -182,6 +184,57 @@ def datetime_column(name: str, description: StrOrPromise) -> Any:
         return calendars.format_datetime(getattr(obj, name), current_language())
 
     return column
+
+
+def named_column(path: str, description: StrOrPromise, ordering: str | None = None) -> Any:
+    """A list column showing the object at `path` ("" for the row itself, "series",
+    "bulletin.series") by its name, marked with the name's language (core.bidi.named):
+    an English title in the Persian admin is read and set as English."""
+
+    @admin.display(description=description, ordering=ordering)
+    def column(admin_self: Any, obj: Any) -> str:
+        target = reduce(getattr, path.split("."), obj) if path else obj
+        return named(target) if target is not None else "—"
+
+    return column
+
+
+class NamedRelatedFilter(admin.RelatedFieldListFilter):
+    """The sidebar's filter by a related object, each choice named in its own language."""
+
+    def field_choices(self, field: Any, request: HttpRequest, model_admin: Any) -> Any:
+        choices = super().field_choices(field, request, model_admin)
+        objects = field.remote_field.model._default_manager.in_bulk([pk for pk, _n in choices])
+        # Each choice's name and its object: Django writes the name into the choice's text
+        # (with the count of rows, when the list shows counts), marked in choices().
+        self.named_objects = {name: objects[pk] for pk, name in choices if pk in objects}
+        return choices
+
+    def choices(self, changelist: Any) -> Any:
+        for choice in super().choices(changelist):
+            display = str(choice["display"])
+            for name, obj in self.named_objects.items():
+                if display == name or display.startswith(f"{name} ("):
+                    choice["display"] = format_html("{}{}", named(obj), display[len(name) :])
+                    break
+            yield choice
+
+
+class NamedChoicesMixin:
+    """An admin (or inline) whose boxes for choosing a related object name each object in
+    its own language (core.forms: NamedAutocompleteSelect, NamedSelect)."""
+
+    admin_site: admin.AdminSite
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if "widget" not in kwargs:
+            if db_field.name in self.get_autocomplete_fields(request):  # type: ignore[attr-defined]  # the admin's own
+                kwargs["widget"] = NamedAutocompleteSelect(
+                    db_field, self.admin_site, using=kwargs.get("using")
+                )
+            elif db_field.name not in (*self.raw_id_fields, *self.radio_fields):  # type: ignore[attr-defined]  # the admin's own
+                kwargs["widget"] = NamedSelect
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)  # type: ignore[misc]  # the admin's own
 
 
 class ReadOnlyAdminMixin:

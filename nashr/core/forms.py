@@ -7,11 +7,13 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.contrib.admin.widgets import AutocompleteSelect
 from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from nashr.core import calendars
+from nashr.core.bidi import direction, name_language, named
 from nashr.core.exceptions import ValidationError
 from nashr.core.languages import codes, current_language
 
@@ -282,3 +284,53 @@ def admin_datetime_field(
         required=required,
         help_text=help_text,
     )
+
+
+class NamedOptionsMixin:
+    """A choice widget of model objects naming each object in its own language: an
+    <option> says its language and direction; a checkbox's or radio's label holds its name
+    in an element saying them (core.bidi.named)."""
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option: dict[str, Any] = super().create_option(*args, **kwargs)  # type: ignore[misc]  # the choice widget's own
+        instance = getattr(option["value"], "instance", None)
+        if instance is None or not name_language(instance):
+            return option
+        if getattr(self, "input_type", "") == "select":
+            language = name_language(instance)
+            option["attrs"] = {**option["attrs"], "lang": language, "dir": direction(language)}
+        else:
+            option["label"] = named(instance, str(option["label"]))
+        return option
+
+
+class NamedCheckboxSelectMultiple(NamedOptionsMixin, forms.CheckboxSelectMultiple):
+    pass
+
+
+class NamedSelect(NamedOptionsMixin, forms.Select):
+    pass
+
+
+class NamedAutocompleteSelect(AutocompleteSelect):
+    """The admin's autocomplete box, its chosen object's <option> saying the language and
+    direction of its name (the rest is found by typing, in the language typed)."""
+
+    def optgroups(self, name: str, value: Any, attr: Any = None) -> Any:
+        groups = super().optgroups(name, value, attr)
+        chosen = [option["value"] for _group, options, _index in groups for option in options]
+        pks = [pk for pk in chosen if pk not in ("", None)]
+        if not pks:
+            return groups
+        field = self.field.remote_field.field_name
+        objects = self.choices.queryset.using(self.db).filter(**{f"{field}__in": pks})
+        languages = {str(getattr(obj, field)): name_language(obj) for obj in objects}
+        for _group, options, _index in groups:
+            for option in options:
+                if language := languages.get(str(option["value"])):
+                    option["attrs"] = {
+                        **option["attrs"],
+                        "lang": language,
+                        "dir": direction(language),
+                    }
+        return groups

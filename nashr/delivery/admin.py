@@ -20,9 +20,11 @@ from django.utils.translation import ngettext
 from nashr.bulletins import flow
 from nashr.bulletins.models import Bulletin, BulletinStatus
 from nashr.core.admin import (
+    NamedRelatedFilter,
     ReadOnlyAdminMixin,
     SpellingSearchAdmin,
     datetime_column,
+    named_column,
     refusal_text,
 )
 from nashr.core.calendars import format_datetime, format_number
@@ -73,7 +75,7 @@ def _count_column(name: str, description: StrOrPromise, *, sortable: bool = Fals
 # An issue is edited in the bulletins admin, through its services; here it is only sent.
 class SendingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Sending]):
     list_display = [
-        "__str__",
+        "issue_named",
         "published",
         "progress",
         "n_sent",
@@ -83,11 +85,13 @@ class SendingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Sending]):
         "n_duplicated",
         "task",
     ]
-    list_filter = ["series"]
+    list_filter = [("series", NamedRelatedFilter)]
+    list_select_related = ["series"]
     actions = ["queue_sending"]
     fields = ["series", "number", "published"]
     readonly_fields = ["series", "number", "published"]
     published = datetime_column("published_at", _("published at"))
+    issue_named = named_column("", _("issue"))
 
     class Media:
         css = {"all": ("delivery/admin/sendings.css",)}
@@ -298,8 +302,9 @@ class SendingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin[Sending]):
 @admin.register(Delivery)
 # Only the sending engine, bounce handling and subscribers leaving write deliveries.
 class DeliveryAdmin(ReadOnlyAdminMixin, SpellingSearchAdmin[Delivery]):
-    list_display = ["bulletin", "subscriber", "state", "attempts", "possibly_duplicated", "sent"]
-    list_filter = ["state", "possibly_duplicated", "bulletin__series"]
+    list_display = ["bulletin_named", "subscriber", "state", "attempts", "possibly_duplicated",
+                    "sent"]  # fmt: skip
+    list_filter = ["state", "possibly_duplicated", ("bulletin__series", NamedRelatedFilter)]
     search_fields = ["subscriber__email", "message_id"]
     list_select_related = ["bulletin__series", "subscriber"]
     show_full_result_count = False
@@ -311,3 +316,4 @@ class DeliveryAdmin(ReadOnlyAdminMixin, SpellingSearchAdmin[Delivery]):
     )
     sent = datetime_column("sent_at", _("sent at"))
     next_attempt = datetime_column("next_attempt_at", _("next attempt at"))
+    bulletin_named = named_column("bulletin", _("issue"), ordering="bulletin")

@@ -19,7 +19,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from nashr.core.admin import ServiceSavedAdmin, SpellingSearchAdmin, datetime_column
+from nashr.core.admin import ServiceSavedAdmin, SpellingSearchAdmin, datetime_column, named_column
 from nashr.core.bidi import direction
 from nashr.core.calendars import format_list, format_number, localize_digits
 from nashr.core.exceptions import ApplicationError, StateError, ValidationError
@@ -72,12 +72,13 @@ class MediaForm(forms.ModelForm[Media]):
 @admin.register(Media)
 class MediaAdmin(SpellingSearchAdmin[Media], ServiceSavedAdmin[Media]):
     form = MediaForm
-    list_display = ("preview", "title", "kind", "language", "uploaded")
+    list_display = ("preview", "title_named", "kind", "language", "uploaded")
     list_filter = ("kind", "language")
     search_fields = ("title", "alt_text")
     # Asks, naming the texts that use the file, before deleting it (delete_view).
     delete_confirmation_template = "admin/media/media/delete_confirmation.html"
     CONFIRM_USED = "confirm_used"
+    title_named = named_column("", _("title"), ordering="title")
 
     def get_fields(self, request: HttpRequest, obj: Media | None = None) -> Any:
         fields = ["title", "language", "alt_text"]

@@ -68,6 +68,11 @@ class Media(TimeStampedModel):
         return self.title
 
     @property
+    def name_language(self) -> str:
+        """The language its name is written in (see core.bidi.named)."""
+        return self.language
+
+    @property
     def direction(self) -> str:
         return direction(self.language)
 

@@ -32,7 +32,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from nashr.core import calendars
-from nashr.core.admin import IndexLink, ServiceSavedAdmin, SpellingSearchAdmin
+from nashr.core.admin import (
+    IndexLink,
+    NamedChoicesMixin,
+    ServiceSavedAdmin,
+    SpellingSearchAdmin,
+)
 from nashr.core.bidi import direction
 from nashr.core.exceptions import ApplicationError, ValidationError
 from nashr.core.forms import admin_date_field
@@ -253,7 +258,10 @@ class SignatoryAdmin(_SimpleServiceAdmin):
 
 @admin.register(Publication)
 class PublicationAdmin(
-    DeskAdminMixin, SpellingSearchAdmin[Publication], ServiceSavedAdmin[Publication]
+    NamedChoicesMixin,
+    DeskAdminMixin,
+    SpellingSearchAdmin[Publication],
+    ServiceSavedAdmin[Publication],
 ):
     form = PublicationForm
     list_display = (

@@ -201,6 +201,11 @@ class Publication(TimeStampedModel):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def name_language(self) -> str:
+        """The language its name is written in (see core.bidi.named)."""
+        return self.language
+
     def get_absolute_url(self) -> str:
         with override(self.language):
             return reverse("publications:detail", kwargs={"pk": self.pk, "slug": self.slug or "-"})

@@ -17,7 +17,12 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from nashr.core.admin import ServiceSavedAdmin, SpellingSearchAdmin, datetime_column
+from nashr.core.admin import (
+    NamedRelatedFilter,
+    ServiceSavedAdmin,
+    SpellingSearchAdmin,
+    datetime_column,
+)
 from nashr.subscribers import services
 from nashr.subscribers.forms import SubscriberAddForm
 from nashr.subscribers.models import Subscriber, Subscription
@@ -38,7 +43,7 @@ class SubscriptionInline(admin.TabularInline[Subscription, Subscriber]):
 @admin.register(Subscriber)
 class SubscriberAdmin(SpellingSearchAdmin[Subscriber], ServiceSavedAdmin[Subscriber]):
     list_display = ["email", "status", "language", "consented", "confirmed", "hard_bounces"]
-    list_filter = ["status", "language", "subscriptions__series"]
+    list_filter = ["status", "language", ("subscriptions__series", NamedRelatedFilter)]
     # The address, the staff member who added it (consent_basis), the name of its lists.
     search_fields = ["email", "consent_basis", "subscriptions__series__title"]
     fields = ("email", "language", "status", "consent_basis", "consented", "confirmed",

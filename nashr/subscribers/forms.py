@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from nashr.bulletins.models import Series
+from nashr.core.forms import NamedCheckboxSelectMultiple
 from nashr.subscribers import selectors
 from nashr.subscribers.models import Subscriber
 
@@ -55,7 +56,7 @@ class SubscriberAddForm(forms.ModelForm[Subscriber]):
     lists = SeriesChoiceField(
         label=_("Bulletins"),
         queryset=Series.objects.none(),
-        widget=forms.CheckboxSelectMultiple,
+        widget=NamedCheckboxSelectMultiple,
         error_messages={"required": _("Choose at least one bulletin.")},
     )
     requested = forms.BooleanField(

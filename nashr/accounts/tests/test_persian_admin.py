@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from collections import deque
+from collections.abc import Callable
 from urllib.parse import urldefrag, urlsplit
 
 import lxml.html  # type: ignore[import-untyped]  # no stubs; installed with pikepdf
@@ -14,7 +15,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.utils import timezone
 
-from nashr.bulletins.models import Bulletin
+from nashr.bulletins.models import Bulletin, Series
 from nashr.bulletins.services import bulletin_draft, bulletin_publish
 from nashr.core.actors import COMMAND
 from nashr.delivery.models import Delivery
@@ -72,8 +73,14 @@ def problems_of(html: str) -> list[str]:
     return found
 
 
-def crawl(client: Client, *starts: str, limit: int = 400) -> tuple[set[str], dict[str, list[str]]]:
-    """Every admin page reachable from `starts` by links, and the problems of each."""
+def crawl(
+    client: Client,
+    *starts: str,
+    limit: int = 400,
+    check: Callable[[str], list[str]] = problems_of,
+) -> tuple[set[str], dict[str, list[str]]]:
+    """Every admin page reachable from `starts` by links, and the problems `check` finds in
+    each."""
     seen: set[str] = set()
     queue = deque(starts)
     report: dict[str, list[str]] = {}
@@ -88,7 +95,7 @@ def crawl(client: Client, *starts: str, limit: int = 400) -> tuple[set[str], dic
         if response.status_code != 200 or "text/html" not in response["Content-Type"]:
             continue
         html = response.content.decode()
-        if problems := problems_of(html):
+        if problems := check(html):
             report[url] = problems
         for href in lxml.html.document_fromstring(html).xpath("//a/@href"):
             link = urldefrag(href)[0]
@@ -105,6 +112,16 @@ def crawl(client: Client, *starts: str, limit: int = 400) -> tuple[set[str], dic
                 continue
             queue.append(link)
     return seen, report
+
+
+def assert_clean_crawl(seen: set[str], report: dict[str, list[str]], *pages: str) -> None:
+    """The crawl reached each of `pages` (ids written N) and found nothing on any page."""
+    visited = {re.sub(r"/\d+/", "/N/", urlsplit(url).path) for url in seen}
+    for page in pages:
+        assert page in visited, page
+    assert report == {}, "\n".join(
+        f"{url}\n  " + "\n  ".join(problems[:5]) for url, problems in report.items()
+    )
 
 
 @pytest.fixture
@@ -144,8 +161,9 @@ def test_the_editors_admin_has_no_gregorian_date_or_latin_digit(editor_admin: Cl
     seen, report = crawl(
         editor_admin, "/fa/admin/", f"/fa/admin/bulletins/bulletin/{draft.pk}/publish/"
     )
-    visited = {re.sub(r"/\d+/", "/N/", urlsplit(url).path) for url in seen}
-    for page in (
+    assert_clean_crawl(
+        seen,
+        report,
         "/fa/admin/bulletins/bulletin/N/change/",
         "/fa/admin/bulletins/bulletin/draft/",
         "/fa/admin/bulletins/bulletin/N/publish/",
@@ -155,11 +173,69 @@ def test_the_editors_admin_has_no_gregorian_date_or_latin_digit(editor_admin: Cl
         "/fa/admin/publications/publication/N/history/",
         "/fa/admin/publications/publication/translations/",
         "/fa/admin/subscribers/subscriber/N/change/",
-    ):
-        assert page in visited, page
-    assert report == {}, "\n".join(
-        f"{url}\n  " + "\n  ".join(problems[:5]) for url, problems in report.items()
     )
+
+
+# Where Django writes a name inside a sentence or a value of its own, left unmarked: the
+# delete page's question and its list of what goes with the object, and read-only values.
+UNMARKED_PLACES = (
+    "//body[contains(@class, 'delete-confirmation')]//div[@id='content']//*[self::p or self::ul]"
+    " | //div[contains(@class, 'readonly')]"
+)
+
+
+def unmarked_names(names: list[str]) -> Callable[[str], list[str]]:
+    """A check for crawl(): each text of a page, in Persian, holding one of `names` (English
+    content's titles) outside an element that says its language (head and code aside)."""
+
+    def check(html: str) -> list[str]:
+        root = lxml.html.document_fromstring(html)
+        skipped = set(root.xpath(UNMARKED_PLACES))
+        found = []
+        for element in root.body.iter():
+            if not isinstance(element.tag, str) or element.tag in CODE:
+                continue
+            ancestry = [element, *element.iterancestors()]
+            if any(node in skipped for node in ancestry):
+                continue
+            lang = next((node.get("lang") for node in ancestry if node.get("lang")), "fa")
+            if not lang.startswith("fa"):
+                continue
+            texts = [element.text or ""] + [child.tail or "" for child in element if child.tail]
+            found += [
+                f"<{element.tag}> {text.strip()[:80]!r}"
+                for text in texts
+                if any(name in text for name in names)
+            ]
+        return found
+
+    return check
+
+
+def test_english_names_in_the_persian_admin_say_their_language(editor_admin: Client) -> None:
+    """An English title on a page of the Persian admin (a list, a filter, a heading, the
+    breadcrumbs, a choice) is in an element saying lang="en" dir="ltr": read by a screen
+    reader in English, set left to right with its punctuation."""
+    english = [
+        *Publication.objects.filter(language="en").values_list("title", flat=True),
+        *Series.objects.filter(language="en").values_list("title", flat=True),
+    ]
+    assert "Newsletter" in english
+    seen, report = crawl(editor_admin, "/fa/admin/", check=unmarked_names(english))
+    assert_clean_crawl(
+        seen,
+        report,
+        "/fa/admin/bulletins/series/",
+        "/fa/admin/bulletins/bulletin/N/change/",
+        "/fa/admin/comments/comment/",
+        "/fa/admin/delivery/delivery/",
+        "/fa/admin/delivery/sending/",
+        "/fa/admin/publications/publication/N/history/",
+        "/fa/admin/subscribers/subscriber/add/",
+    )
+    # Where they are marked, the mark is the language's.
+    page = editor_admin.get("/fa/admin/bulletins/series/").content.decode()
+    assert '<span lang="en" dir="ltr">Newsletter</span>' in page
 
 
 def test_the_crawl_catches_a_gregorian_date_and_latin_digits() -> None:

@@ -11,7 +11,9 @@ import datetime as dt
 from django import template
 from django.conf import settings
 from django.urls import Resolver404, resolve, reverse, translate_url
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
+from django.utils.text import Truncator
 from django.utils.translation import override
 
 from nashr.core import bidi, calendars, languages
@@ -52,6 +54,25 @@ def direction(language: str) -> str:
 def content_attrs(language: str) -> SafeString:
     """`lang` and `dir` attributes for an element holding content in `language`."""
     return bidi.content_attrs(language)
+
+
+@register.filter
+def named(obj: object, words: int | str | None = None) -> SafeString:
+    """An object's name marked with its language (bidi.named); `words`: at most so many."""
+    text = Truncator(str(obj)).words(int(words)) if words else None
+    return bidi.named(obj, text)
+
+
+@register.filter
+def with_named(text: str, obj: object) -> SafeString:
+    """A sentence of Django's holding an object's name (a page's title: "Change history:
+    Newsletter", already translated), the name marked with its language (its last
+    occurrence: the sentence's own words come first)."""
+    escaped, name = conditional_escape(text), conditional_escape(str(obj))
+    head, found, tail = escaped.rpartition(name)
+    if not found or not name:
+        return SafeString(escaped)
+    return SafeString(head + bidi.named(obj) + tail)
 
 
 @register.simple_tag

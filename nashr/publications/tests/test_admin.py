@@ -243,7 +243,10 @@ def test_dashboard_lists_gaps_with_links_that_fix_them(
     form = client.get(add_link.replace("&amp;", "&")).content.decode()
     picker = re.search(r'<select name="translation_of".*?</select>', form, re.S)
     assert picker is not None
-    assert re.search(rf'<option value="{untranslated.pk}" selected>', picker.group())
+    # The original's title is Persian: its option says so (the admin's language aside).
+    assert re.search(
+        rf'<option value="{untranslated.pk}" selected lang="fa" dir="rtl">', picker.group()
+    )
     assert re.search(r'<option value="en" selected>', form)
 
 
