@@ -389,13 +389,8 @@ class BulletinAdmin(NamedChoicesMixin, SpellingSearchAdmin[Bulletin], ServiceSav
             if not bulletin.filter(publish_at__isnull=False).exists():
                 self.message_user(request, UNSCHEDULED, messages.WARNING)
 
-    @admin.display(description=_("issue"), ordering="pk")
-    def issue(self, obj: Bulletin) -> SafeString:
-        # The series' name and the issue's number, as the series writes them.
-        language = obj.series.language
-        return format_html(
-            "<span {}>{}</span>", content_attrs(language), localize_digits(str(obj), language)
-        )
+    # The series' name and the issue's number, as the series writes them.
+    issue = named_column("", _("issue"), ordering="pk")
 
     @admin.display(description=_("period"))
     def period(self, obj: Bulletin) -> SafeString:

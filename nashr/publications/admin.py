@@ -37,6 +37,7 @@ from nashr.core.admin import (
     NamedChoicesMixin,
     ServiceSavedAdmin,
     SpellingSearchAdmin,
+    named_column,
 )
 from nashr.core.bidi import direction
 from nashr.core.exceptions import ApplicationError, ValidationError
@@ -511,14 +512,7 @@ class PublicationAdmin(
 
     # ---- read-only fields and list columns ---------------------------------------------
 
-    @admin.display(description=_("title"), ordering="title")
-    def title_display(self, publication: Publication) -> str:
-        return format_html(
-            '<span lang="{}" dir="{}">{}</span>',
-            publication.language,
-            publication.direction,
-            publication.title,
-        )
+    title_display = named_column("", _("title"), ordering="title")
 
     @admin.display(description=_("date it bears"), ordering="date")
     def date_display(self, publication: Publication) -> str:
